@@ -1,0 +1,82 @@
+"""Plain data objects shared by the core, the CLI and the TUI (no I/O here)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+Range = tuple[int, int]  # inclusive (first line, last line), 1-based
+
+
+@dataclass(frozen=True)
+class ParsedLine:
+    """One numbered line of a transcript as decided by ``qualcode.ingest``.
+
+    ``raw`` is the line as a reader sees it in the numbered transcript (speaker
+    label included, leading line number stripped); ``text`` is ``raw`` without the
+    speaker label; ``speaker`` is the label of the turn the line belongs to (None
+    before the first label); ``turn`` counts turns from 1 (0 before the first).
+    """
+
+    n: int
+    raw: str
+    text: str
+    speaker: str | None
+    turn: int
+
+
+@dataclass
+class ParsedTranscript:
+    """A decoded, normalised, numbered transcript ready to be stored."""
+
+    name: str
+    source: str  # source file name (no directories)
+    lines: list[ParsedLine]
+    sha256: str  # of the normalised text: "\n".join(line.raw for line in lines)
+    encoding: str
+    numbered: bool = False  # True when the file carried its own line numbers
+    placeholders: list[str] = field(default_factory=list)  # e.g. "[NAAM COLLEGA]", in order of first use
+    warnings: list[str] = field(default_factory=list)  # e.g. control characters removed, with line numbers
+    attributes: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Code:
+    id: int
+    name: str
+    parent_id: int | None
+    definition: str
+    include: str
+    exclude: str
+    example: str
+    colour: str  # "#RRGGBB"
+    hotkey: int | None
+    position: int
+    guid: str
+
+
+@dataclass(frozen=True)
+class Coding:
+    id: int
+    transcript: str  # short name
+    transcript_id: int
+    ranges: tuple[Range, ...]
+    code: str
+    code_id: int
+    coder: str
+    memo: str
+    created_at: str
+    updated_at: str
+    guid: str
+
+    @property
+    def first_line(self) -> int:
+        return self.ranges[0][0]
+
+    @property
+    def last_line(self) -> int:
+        return self.ranges[-1][1]
+
+    def covers(self, n: int) -> bool:
+        return any(a <= n <= b for a, b in self.ranges)
+
+    def line_set(self) -> set[int]:
+        return {n for a, b in self.ranges for n in range(a, b + 1)}
