@@ -326,6 +326,20 @@ def cohen_kappa_table(a: int, b: int, c: int, d: int) -> Stat:
     return cohen_kappa(x, y)
 
 
+def cohen_kappa_counts(a: int, b: int, c: int, d: int) -> Stat:
+    """Cohen's kappa of a 2×2 table by scikit-learn, the four cells passed as sample weights.
+
+    Identical to :func:`cohen_kappa_table` (same confusion matrix) but independent of n.
+    """
+    reason = _kappa_reason(a, b, c, d)
+    if reason:
+        return Stat.undefined(reason)
+    from sklearn.metrics import cohen_kappa_score
+
+    value = cohen_kappa_score([1, 1, 0, 0], [1, 0, 1, 0], labels=[0, 1], sample_weight=[a, b, c, d])
+    return Stat(float(value))
+
+
 def gwet_ac1(a: int, b: int, c: int, d: int) -> Stat:
     """Gwet's AC1 for two coders: (p_o - p_e) / (1 - p_e), p_e = 2 pi (1 - pi), pi = (p_A + p_B) / 2."""
     n = a + b + c + d
@@ -542,7 +556,7 @@ def _ratio(num: float, den: float, reason: str) -> Stat:
 
 
 def _summarise(
-    name: str, coders: list[str], values: np.ndarray, per: np.ndarray, pairs: dict[tuple[int, int], np.ndarray],
+    name: str, coders: list[str], seen: np.ndarray, per: np.ndarray, pairs: dict[tuple[int, int], np.ndarray],
     weights: np.ndarray | None, resamples: int, level: float,
 ) -> CodeAgreement:
     tot = per.sum(axis=0)
@@ -550,7 +564,10 @@ def _summarise(
     notes: list[str] = []
     two = len(coders) == 2
 
-    prev = {c: prevalence(values[i]) for i, c in enumerate(coders)}
+    prev = {
+        c: Stat(float(seen[i, 0] / seen[i, 1])) if seen[i, 1] else Stat.undefined("the coder finished none of these lines")
+        for i, c in enumerate(coders)
+    }
     if n_units == 0:
         po = pos = neg = ac1 = pab = Stat.undefined(NO_SHARED if two else NO_PAIRABLE)
     else:
@@ -562,10 +579,11 @@ def _summarise(
         ac1 = Stat(float((po.value - pe) / (1 - pe)))
         pab = Stat(float(2 * po.value - 1))
 
-    # pairwise kappas: scikit-learn on the pair's shared units (point estimates)
+    # pairwise kappas: scikit-learn on the pair's shared units, given as a weighted 2×2 table
     pairwise: dict[str, Stat] = {}
-    for (i, j) in pairs:
-        pairwise[pair_key(coders[i], coders[j])] = cohen_kappa(values[i], values[j])
+    for (i, j), per_pair in pairs.items():
+        a, b, c, d = (int(round(v)) for v in per_pair.sum(axis=0))
+        pairwise[pair_key(coders[i], coders[j])] = cohen_kappa_counts(a, b, c, d)
     pairwise = dict(sorted(pairwise.items()))
 
     alpha = _alpha_stat(tot)
@@ -652,6 +670,7 @@ def analyse(
 
     codes: dict[str, CodeAgreement] = {}
     per_total = np.zeros((t, _NSTAT))
+    seen_total = np.zeros((len(coders), 2), dtype=np.int64)
     pair_total = {p: np.zeros((t, 4)) for p in pair_idx}
     for name, values in units.values.items():
         values = np.asarray(values)
@@ -659,16 +678,14 @@ def analyse(
             raise InputError(f"code {name}: expected {len(coders)} × {units.n_units} values, got {values.shape}")
         per = _cluster_stats(values, clusters, t)
         pairs = {p: _pair_counts(values[p[0]], values[p[1]], clusters, t) for p in pair_idx}
+        seen = np.stack([(values == 1).sum(axis=1), (values >= 0).sum(axis=1)], axis=1)
         per_total += per
+        seen_total += seen
         for p in pair_idx:
             pair_total[p] += pairs[p]
-        codes[name] = _summarise(name, coders, values, per, pairs, weights, resamples, level)
+        codes[name] = _summarise(name, coders, seen, per, pairs, weights, resamples, level)
 
-    if units.values:
-        pooled = np.concatenate([np.asarray(v) for v in units.values.values()], axis=1)
-    else:
-        pooled = np.zeros((len(coders), 0), dtype=np.int8)
-    overall = _summarise("overall", coders, pooled, per_total, pair_total, weights, resamples, level)
+    overall = _summarise("overall", coders, seen_total, per_total, pair_total, weights, resamples, level)
     return AgreementReport(coders, list(units.transcripts), codes, overall, resamples, seed)
 
 

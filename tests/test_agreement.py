@@ -93,6 +93,7 @@ def test_numpy_kappa_equals_sklearn_on_random_tables():
         if not mine.defined:
             continue
         assert mine.value == pytest.approx(cohen_kappa_score(x, y, labels=[0, 1]), abs=1e-12)
+        assert ag.cohen_kappa_counts(a, b, c, d).value == pytest.approx(mine.value, abs=1e-12)
 
 
 def test_binary_alpha_path_equals_general_coincidence_alpha_with_missing():
