@@ -1,0 +1,140 @@
+"""The command line: a thin click layer over the core (parse, call one core function, print).
+
+Global options ``--project`` (env ``QUALCODE_PROJECT``) and ``--coder`` (env
+``QUALCODE_CODER``) are accepted before the command and on every command.
+Expected errors print one line (``error: …``) and exit non-zero; no traceback.
+Bare ``qualcode`` opens the workbench.
+
+Command modules live in :mod:`qualcode.commands`; each registers itself on
+:data:`cli` when imported in :func:`_register`.
+"""
+from __future__ import annotations
+
+import getpass
+import importlib
+import os
+import sqlite3
+import sys
+from pathlib import Path
+
+import click
+
+from .errors import QualcodeError
+
+COMMAND_MODULES = (
+    "core",
+    "export",
+    "tui",
+    "agreement",
+    "language",
+    "exchange",
+    "safety",
+)
+
+
+def default_coder() -> str:
+    try:
+        return getpass.getuser() or "coder"
+    except Exception:  # no user name in this environment (containers)
+        return os.environ.get("USER") or "coder"
+
+
+class Session:
+    """What every command needs: where the project is and who is coding."""
+
+    def __init__(self, project: Path, coder: str):
+        self.project_path = Path(project)
+        self.coder = coder
+        self._open: list = []
+
+    def open(self, *, create: bool = False, readonly: bool = False):
+        """Open the project (``create=True``: make it when missing). Closed when the command ends."""
+        from .project import Project
+
+        if create and not self.project_path.exists():
+            project = Project.create(self.project_path)
+        else:
+            project = Project.open(self.project_path, readonly=readonly)
+        self._open.append(project)
+        return project
+
+    def close(self) -> None:
+        for p in self._open:
+            p.close()
+        self._open.clear()
+
+
+def common_options(f):
+    """``--project`` and ``--coder`` after the command name too (``qualcode code … --coder anna``)."""
+
+    def set_project(ctx: click.Context, _param, value):
+        if value is not None:
+            ctx.ensure_object(Session).project_path = Path(value)
+        return value
+
+    def set_coder(ctx: click.Context, _param, value):
+        if value is not None:
+            ctx.ensure_object(Session).coder = value
+        return value
+
+    f = click.option("--coder", expose_value=False, callback=set_coder, help="Coder name (default: global --coder).")(f)
+    f = click.option("--project", expose_value=False, callback=set_project, metavar="PATH",
+                     help="Project file (default: global --project).")(f)
+    return f
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--project", envvar="QUALCODE_PROJECT", default="qualcode.db", show_default=True, metavar="PATH",
+              help="Project file (env QUALCODE_PROJECT).")
+@click.option("--coder", envvar="QUALCODE_CODER", default=None,
+              help="Your coder name (env QUALCODE_CODER; default: your user name).")
+@click.version_option(package_name="qualcode")
+@click.pass_context
+def cli(ctx: click.Context, project: str, coder: str | None) -> None:
+    """qualcode — a keyboard-first workbench for qualitative coding of transcripts.
+
+    Run without a command to open the workbench on the current project.
+    """
+    session = ctx.ensure_object(Session)
+    session.__init__(Path(project), coder or default_coder())
+    ctx.call_on_close(session.close)
+    if ctx.invoked_subcommand is None:
+        from .commands.tui import open_workbench
+
+        open_workbench(session, None)
+
+
+def _register() -> None:
+    for name in COMMAND_MODULES:
+        try:
+            importlib.import_module(f"qualcode.commands.{name}")
+        except ModuleNotFoundError as e:
+            if e.name != f"qualcode.commands.{name}":
+                raise
+
+
+_register()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: run the CLI and turn expected errors into one line and an exit code."""
+    try:
+        rv = cli.main(args=argv, prog_name="qualcode", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(1)
+    except click.ClickException as e:
+        e.show()
+        sys.exit(e.exit_code)
+    except QualcodeError as e:
+        click.echo(f"error: {e}", err=True)
+        sys.exit(e.exit_code)
+    except sqlite3.DatabaseError as e:
+        click.echo(f"error: database error: {e}", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(0)
+    sys.exit(rv if isinstance(rv, int) else 0)
