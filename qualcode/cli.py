@@ -42,9 +42,9 @@ def default_coder() -> str:
 class Session:
     """What every command needs: where the project is and who is coding."""
 
-    def __init__(self, project: Path, coder: str):
-        self.project_path = Path(project)
-        self.coder = coder
+    def __init__(self, project: Path | str = "qualcode.db", coder: str | None = None):
+        self.project_path = Path(os.environ.get("QUALCODE_PROJECT", project))
+        self.coder = coder or os.environ.get("QUALCODE_CODER") or default_coder()
         self._open: list = []
 
     def open(self, *, create: bool = False, readonly: bool = False):
@@ -96,7 +96,8 @@ def cli(ctx: click.Context, project: str, coder: str | None) -> None:
     Run without a command to open the workbench on the current project.
     """
     session = ctx.ensure_object(Session)
-    session.__init__(Path(project), coder or default_coder())
+    session.project_path = Path(project)
+    session.coder = coder or default_coder()
     ctx.call_on_close(session.close)
     if ctx.invoked_subcommand is None:
         from .commands.tui import open_workbench
