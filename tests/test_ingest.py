@@ -414,3 +414,16 @@ def test_core_does_not_import_textual_or_docx_at_start():
     code = "import sys, qualcode.ingest; print('textual' in sys.modules, 'docx' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
+
+
+def test_utf8_bom_with_nul_is_binary(tmp_path):
+    assert_input_error(write(tmp_path, "a.txt", b"\xef\xbb\xbfM: a\x00b"), r"binary file \(NUL byte at offset 7\)")
+
+
+def test_invalid_utf8_after_bom_names_offset_and_line(tmp_path):
+    error = assert_input_error(write(tmp_path, "a.txt", b"\xef\xbb\xbfM: a\nR1: \xff\n"), r"byte 0xff at offset 12")
+    assert error.line == 2
+
+
+def test_truncated_utf16(tmp_path):
+    assert_input_error(write(tmp_path, "a.txt", b"\xff\xfe" + "M: hallo".encode("utf-16-le") + b"\x00"), "not valid UTF-16")

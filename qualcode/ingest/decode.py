@@ -68,22 +68,12 @@ def line_warnings(where: str, removed: int, separators: int) -> list[str]:
 def decode_bytes(data: bytes, *, path: str | Path) -> tuple[str, str]:
     """Decode a transcript's bytes; return (text, encoding name).
 
-    Order: UTF-8 (with or without BOM), UTF-16/32 with BOM, Windows-1252, and
-    charset-normalizer only as a last resort. Raises InputError for empty or
+    Order: UTF-16/32 with a BOM; then NUL bytes mean binary; then UTF-8 (with or
+    without BOM), Windows-1252, and charset-normalizer only as a last resort. Raises InputError for empty or
     binary data and for text whose encoding cannot be determined.
     """
     if not data:
         raise InputError("the file is empty", path=path)
-    if data.startswith(codecs.BOM_UTF8):
-        try:
-            return data.decode("utf-8-sig"), "utf-8-sig"
-        except UnicodeDecodeError as exc:
-            raise InputError(
-                f"not valid UTF-8 although it starts with a UTF-8 byte order mark "
-                f"(byte 0x{data[exc.start]:02x} at offset {exc.start})",
-                path=path,
-                line=data.count(b"\n", 0, exc.start) + 1,
-            ) from None
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
@@ -96,6 +86,17 @@ def decode_bytes(data: bytes, *, path: str | Path) -> tuple[str, str]:
     nul = data.find(b"\x00")
     if nul >= 0:
         raise InputError(f"binary file (NUL byte at offset {nul}), not a transcript", path=path)
+    if data.startswith(codecs.BOM_UTF8):
+        try:
+            return data.decode("utf-8-sig"), "utf-8-sig"
+        except UnicodeDecodeError as exc:
+            offset = exc.start + len(codecs.BOM_UTF8)  # the codec counts from after the BOM
+            raise InputError(
+                f"not valid UTF-8 although it starts with a UTF-8 byte order mark "
+                f"(byte 0x{data[offset]:02x} at offset {offset})",
+                path=path,
+                line=data.count(b"\n", 0, offset) + 1,
+            ) from None
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
