@@ -427,3 +427,35 @@ def test_invalid_utf8_after_bom_names_offset_and_line(tmp_path):
 
 def test_truncated_utf16(tmp_path):
     assert_input_error(write(tmp_path, "a.txt", b"\xff\xfe" + "M: hallo".encode("utf-16-le") + b"\x00"), "not valid UTF-16")
+
+
+def test_markdown_is_read_like_text(tmp_path):
+    t = read_transcript(write(tmp_path, "FG4.MD", "# Focusgroep 4\n\nM: *welkom*\n"))
+    assert (t.name, numbers(t), raws(t)) == ("FG4", [1, 2, 3], ["# Focusgroep 4", "", "M: *welkom*"])
+    assert t.lines[2].speaker == "M" and t.lines[2].text == "*welkom*"
+
+
+def test_unicode_line_separator_becomes_a_space_and_is_reported(tmp_path):
+    t = read_transcript(write(tmp_path, "a.txt", "M: een\u2028twee\nR1: drie\n"))
+    assert raws(t) == ["M: een twee", "R1: drie"]
+    assert t.warnings == ["line 1: replaced 1 Unicode line separator with a space"]
+
+
+def test_docx_nested_table_and_tracked_changes(tmp_path):
+    import docx
+
+    path = tmp_path / "n.docx"
+    document = docx.Document()
+    outer = document.add_table(rows=1, cols=1)
+    outer.cell(0, 0).text = "R1: buiten"
+    outer.cell(0, 0).add_table(rows=1, cols=1).cell(0, 0).text = "R2: binnen"
+    paragraph = document.add_paragraph("M: oud")
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    from lxml import etree
+
+    ins = etree.SubElement(paragraph._p, f"{{{w}}}ins")
+    etree.SubElement(etree.SubElement(ins, f"{{{w}}}r"), f"{{{w}}}t").text = " nieuw"
+    deleted = etree.SubElement(paragraph._p, f"{{{w}}}del")
+    etree.SubElement(etree.SubElement(deleted, f"{{{w}}}r"), f"{{{w}}}delText").text = " weg"
+    document.save(str(path))
+    assert raws(read_transcript(path)) == ["R1: buiten", "R2: binnen", "", "M: oud nieuw"]

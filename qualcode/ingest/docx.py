@@ -101,9 +101,7 @@ def _block_paragraphs(element) -> Iterator[str]:
         if tag == _W + "p":
             yield "".join(_paragraph_text(child))
         elif tag == _W + "tbl":
-            for row in child.iter(_W + "tr"):
-                if row.getparent() is not child:
-                    continue  # rows of nested tables are read through their cell
+            for row in child.iterchildren(_W + "tr"):  # nested tables are read through their cell
                 for cell in row.iterchildren(_W + "tc"):
                     yield from _block_paragraphs(cell)
         elif tag in (_W + "sdt", _W + "customXml"):
