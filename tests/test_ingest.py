@@ -459,3 +459,9 @@ def test_docx_nested_table_and_tracked_changes(tmp_path):
     etree.SubElement(etree.SubElement(deleted, f"{{{w}}}r"), f"{{{w}}}delText").text = " weg"
     document.save(str(path))
     assert raws(read_transcript(path)) == ["R1: buiten", "R2: binnen", "", "M: oud nieuw"]
+
+
+def test_doubled_byte_order_mark_is_dropped(tmp_path):
+    t = read_transcript(write(tmp_path, "a.txt", "\ufeff\ufeffM: hallo\n\ufeffR1: dag\n"))
+    assert t.encoding == "utf-8-sig"
+    assert raws(t) == ["M: hallo", "\ufeffR1: dag"]  # only the start of the file is cleaned

@@ -23,8 +23,7 @@ def is_removed(ch: str) -> bool:
 def expected_lines(text: str) -> list[str]:
     """What a reader should see: LF line ends, no final empty line, clean NFC, no trailing space."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    text = text.lstrip("\ufeff")  # byte order marks at the start are dropped, however many
     lines = text.split("\n")
     if len(lines) > 1 and lines[-1] == "":
         lines.pop()

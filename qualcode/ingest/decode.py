@@ -40,9 +40,8 @@ def clean_control_chars(text: str) -> tuple[str, int]:
 
 
 def normalise_newlines(text: str) -> str:
-    """CRLF and lone CR → LF; drop a leading byte order mark."""
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    """CRLF and lone CR → LF; drop byte order marks at the start (tools sometimes add a second one)."""
+    text = text.lstrip("\ufeff")
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
