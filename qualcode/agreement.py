@@ -557,7 +557,7 @@ def _ratio(num: float, den: float, reason: str) -> Stat:
 
 def _summarise(
     name: str, coders: list[str], seen: np.ndarray, per: np.ndarray, pairs: dict[tuple[int, int], np.ndarray],
-    weights: np.ndarray | None, resamples: int, level: float,
+    weights: np.ndarray | None, resamples: int, level: float, no_ci: str,
 ) -> CodeAgreement:
     tot = per.sum(axis=0)
     n_units = int(round(tot[_UNITS]))
@@ -590,7 +590,7 @@ def _summarise(
     alpha_ci = (
         _percentile_ci(_alpha_vec(weights @ per), alpha, resamples, level, "alpha")
         if weights is not None
-        else Interval(None, None, _no_ci_reason(per.shape[0], resamples), level, resamples, 0)
+        else Interval(None, None, no_ci, level, resamples, 0)
     )
 
     if two:
@@ -601,7 +601,7 @@ def _summarise(
         kappa_ci = (
             _percentile_ci(_kappa_vec(weights @ per_pair), kappa, resamples, level, "kappa")
             if weights is not None
-            else Interval(None, None, _no_ci_reason(per.shape[0], resamples), level, resamples, 0)
+            else Interval(None, None, no_ci, level, resamples, 0)
         )
     else:
         counts = None
@@ -646,7 +646,7 @@ def _summarise(
 def _no_ci_reason(n_clusters: int, resamples: int) -> str:
     if resamples <= 0:
         return "no bootstrap requested"
-    return f"needs at least two transcripts to resample (found {n_clusters})"
+    return f"needs at least two transcripts with comparable lines to resample (found {n_clusters})"
 
 
 def analyse(
@@ -665,10 +665,9 @@ def analyse(
         raise InputError("the confidence level must be between 0 and 1")
     t = len(units.transcripts)
     clusters = np.asarray(units.clusters, dtype=np.int64)
-    weights = bootstrap_weights(t, resamples, seed) if (t >= 2 and resamples > 0) else None
     pair_idx = list(combinations(range(len(coders)), 2))
 
-    codes: dict[str, CodeAgreement] = {}
+    prepared = []
     per_total = np.zeros((t, _NSTAT))
     seen_total = np.zeros((len(coders), 2), dtype=np.int64)
     pair_total = {p: np.zeros((t, 4)) for p in pair_idx}
@@ -683,9 +682,19 @@ def analyse(
         seen_total += seen
         for p in pair_idx:
             pair_total[p] += pairs[p]
-        codes[name] = _summarise(name, coders, seen, per, pairs, weights, resamples, level)
+        prepared.append((name, seen, per, pairs))
 
-    overall = _summarise("overall", coders, seen_total, per_total, pair_total, weights, resamples, level)
+    # resample only transcripts that hold comparable lines (others would add nothing but noise)
+    active = np.flatnonzero(per_total[:, _UNITS] > 0)
+    weights = None
+    if active.size >= 2 and resamples > 0:
+        weights = np.zeros((resamples, t))
+        weights[:, active] = bootstrap_weights(active.size, resamples, seed)
+    no_ci = _no_ci_reason(int(active.size), resamples)
+
+    codes = {name: _summarise(name, coders, seen, per, pairs, weights, resamples, level, no_ci)
+             for name, seen, per, pairs in prepared}
+    overall = _summarise("overall", coders, seen_total, per_total, pair_total, weights, resamples, level, no_ci)
     return AgreementReport(coders, list(units.transcripts), codes, overall, resamples, seed)
 
 
