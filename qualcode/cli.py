@@ -83,7 +83,31 @@ def common_options(f):
     return f
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+class UserError(click.ClickException):
+    """A :class:`QualcodeError` on its way to the terminal: ``error: …`` on one line."""
+
+    def __init__(self, error: QualcodeError):
+        super().__init__(str(error))
+        self.exit_code = error.exit_code
+
+    def show(self, file=None) -> None:
+        click.echo(f"error: {self.format_message()}", err=True, file=file)
+
+
+class QualcodeGroup(click.Group):
+    """Turns expected errors from any subcommand into :class:`UserError` (also under CliRunner)."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except QualcodeError as e:
+            raise UserError(e) from None
+        except sqlite3.DatabaseError as e:
+            raise UserError(QualcodeError(f"database error: {e}")) from None
+
+
+@click.group(cls=QualcodeGroup, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--project", envvar="QUALCODE_PROJECT", default="qualcode.db", show_default=True, metavar="PATH",
               help="Project file (env QUALCODE_PROJECT).")
 @click.option("--coder", envvar="QUALCODE_CODER", default=None,

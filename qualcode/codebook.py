@@ -270,6 +270,9 @@ def apply(project: Project, spec: CodebookSpec, coder: str, *, force: bool = Fal
         for c in gone:
             for row in tx.conn.execute("SELECT id FROM codings WHERE code_id = ?", (c.id,)).fetchall():
                 tx.delete("codings", {"id": row[0]})
+        for c in gone:
+            for row in tx.conn.execute("SELECT id FROM memos WHERE code_id = ?", (c.id,)).fetchall():
+                tx.delete("memos", {"id": row[0]})
         for c in gone:  # children first so no parent reference dangles
             for child in tx.conn.execute("SELECT id FROM codes WHERE parent_id = ?", (c.id,)).fetchall():
                 tx.update("codes", {"id": child[0]}, {"parent_id": None})
@@ -330,8 +333,9 @@ def load(project: Project, path: str | Path, coder: str, *, force: bool = False)
     return apply(project, load_file(path), coder, force=force)
 
 
-def edit_code(project: Project, name: str, coder: str, **changes) -> dict:
+def edit_code(project: Project, code_name: str, coder: str, **changes) -> dict:
     """Change one code's fields (``name=``, ``hotkey=``, ``parent=``…) through :func:`apply`."""
+    name = code_name
     spec = current_spec(project)
     idx = next((i for i, c in enumerate(spec.codes) if c.name == name), None)
     if idx is None:
