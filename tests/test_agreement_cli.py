@@ -1,0 +1,273 @@
+"""End to end: published tables as real codings in a project file, read back through the CLI."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from qualcode import codings
+from qualcode.agreement import gwet_ac1, kappa_from_counts
+from qualcode.cli import cli as cli_group
+from qualcode.cli import main
+from qualcode.project import Project
+from test_agreement_data import code_lines, code_table, code_vector, make_project
+
+CODE_KEYS = {"n_units", "a", "b", "c", "d", "prevalence", "percent_agreement", "positive_agreement",
+             "negative_agreement", "kappa", "kappa_ci", "alpha", "alpha_ci", "ac1", "pabak", "pairwise_kappa",
+             "notes"}
+
+
+def run(path: Path, *args, coder: str = "sara"):
+    result = CliRunner().invoke(cli_group, ["--project", str(path), "--coder", coder, *map(str, args)],
+                                catch_exceptions=False)
+    return result
+
+
+def run_json(path: Path, *args):
+    result = run(path, *args, "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def run_main(capsys, *args) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exc:
+        main(list(map(str, args)))
+    out, err = capsys.readouterr()
+    return exc.value.code, out, err
+
+
+def finish(p: Project, *names: str, coders=("anna", "bram")) -> None:
+    for t in names:
+        for c in coders:
+            codings.mark_done(p, t, c)
+
+
+@pytest.fixture
+def published(tmp_path) -> Path:
+    """Krippendorff's binary example (K10), kappa .400 (T50) and the prevalence paradox over four transcripts."""
+    path = tmp_path / "published.db"
+    p = make_project(path, {"K10": 10, "T50": 50, "P1": 25, "P2": 25, "P3": 25, "P4": 25},
+                     codes=["kripp", "tabel", "paradox", "ongebruikt"])
+    code_vector(p, "K10", "0100000010", "kripp", "anna")
+    code_vector(p, "K10", "1110010000", "kripp", "bram")
+    code_table(p, "T50", 20, 5, 10, 15, "tabel")
+    for name, (a, b, c, d) in zip(["P1", "P2", "P3", "P4"], [(20, 3, 2, 0), (20, 3, 1, 1), (20, 2, 1, 2), (20, 2, 1, 2)]):
+        code_table(p, name, a, b, c, d, "paradox")
+    finish(p, "K10", "T50", "P1", "P2", "P3", "P4")
+    p.close()
+    return path
+
+
+def test_krippendorff_binary_example_end_to_end(published):
+    data = run_json(published, "agreement", "--transcript", "K10", "--code", "kripp")
+    assert set(data) == {"unit", "coders", "transcripts", "codes", "overall"}
+    assert data["unit"] == "line" and data["coders"] == ["anna", "bram"] and data["transcripts"] == ["K10"]
+    k = data["codes"]["kripp"]
+    assert set(k) == CODE_KEYS
+    assert (k["a"], k["b"], k["c"], k["d"], k["n_units"]) == (1, 1, 3, 5, 10)
+    assert round(k["alpha"], 3) == 0.095 and round(k["kappa"], 3) == 0.091
+    assert list(k["pairwise_kappa"]) == ["anna|bram"] and round(k["pairwise_kappa"]["anna|bram"], 3) == 0.091
+    assert k["prevalence"] == {"anna": pytest.approx(0.2), "bram": pytest.approx(0.4)}
+    assert k["kappa_ci"] is None and any("kappa_ci" in n for n in k["notes"])  # one transcript: no bootstrap
+
+
+def test_kappa_0_400_end_to_end(published):
+    t = run_json(published, "agreement", "--transcript", "T50", "--code", "tabel")["codes"]["tabel"]
+    assert (t["a"], t["b"], t["c"], t["d"]) == (20, 5, 10, 15)
+    assert round(t["kappa"], 3) == 0.400
+    assert t["percent_agreement"] == pytest.approx(0.7)
+
+
+def test_prevalence_paradox_end_to_end_with_bootstrap(published):
+    args = ["agreement", "--code", "paradox", "--transcript", "P1", "--transcript", "P2", "--transcript", "P3",
+            "--transcript", "P4", "--seed", "7", "--resamples", "500"]
+    data = run_json(published, *args)
+    p = data["codes"]["paradox"]
+    assert (p["a"], p["b"], p["c"], p["d"]) == (80, 10, 5, 5)
+    assert (round(p["kappa"], 3), round(p["ac1"], 3), round(p["pabak"], 3)) == (0.318, 0.808, 0.700)
+    lo, hi = p["kappa_ci"]
+    assert lo <= p["kappa"] <= hi and 0 <= lo < hi
+    assert p["alpha_ci"][0] <= p["alpha"] <= p["alpha_ci"][1]
+    assert run_json(published, *args)["codes"]["paradox"]["kappa_ci"] == p["kappa_ci"]  # seeded: reproducible
+
+
+def test_unused_code_is_null_with_a_reason(published):
+    data = run_json(published, "agreement", "--resamples", "0")
+    u = data["codes"]["ongebruikt"]
+    assert u["kappa"] is None and u["alpha"] is None and u["positive_agreement"] is None
+    assert u["pairwise_kappa"] == {"anna|bram": None}
+    assert any(n.startswith("kappa:") and "neither coder used the code" in n for n in u["notes"])
+    assert u["d"] == u["n_units"] == 10 + 50 + 100
+    # overall pools all codes' line units
+    o = data["overall"]
+    assert o["n_units"] == 4 * 160
+    assert o["a"] == 1 + 20 + 80 and o["b"] == 1 + 5 + 10 and o["c"] == 3 + 10 + 5
+    assert data["transcripts"] == ["K10", "T50", "P1", "P2", "P3", "P4"]
+
+
+def test_text_table(published):
+    result = run(published, "agreement", "--resamples", "0")
+    assert result.exit_code == 0
+    for word in ("kripp", "tabel", "paradox", "ongebruikt", "overall", "kappa", "alpha", "neither coder used"):
+        assert word in result.output
+    assert "nan" not in result.output.lower()
+
+
+def test_missing_data_end_to_end(tmp_path):
+    path = tmp_path / "m.db"
+    p = make_project(path, {"FG1": 10, "FG2": 10}, codes=["werkwijze"])
+    code_lines(p, "FG1", [1, 2, 3], "werkwijze", "anna")
+    code_lines(p, "FG1", [2, 3, 4], "werkwijze", "bram")
+    code_lines(p, "FG2", [1, 2, 3, 4, 5], "werkwijze", "anna")
+    code_lines(p, "FG2", [6], "werkwijze", "bram")  # bram has not finished FG2
+    finish(p, "FG1")
+    codings.mark_done(p, "FG2", "anna")
+    p.close()
+    w = run_json(path, "agreement")["codes"]["werkwijze"]
+    assert w["n_units"] == 10 and (w["a"], w["b"], w["c"], w["d"]) == (2, 1, 1, 6)
+    assert w["prevalence"]["anna"] == pytest.approx(8 / 20)
+    assert w["prevalence"]["bram"] == pytest.approx(3 / 10)
+
+
+def test_three_coders_end_to_end(tmp_path):
+    path = tmp_path / "three.db"
+    p = make_project(path, {"FG1": 10}, codes=["werkwijze"])
+    code_vector(p, "FG1", "1100101000", "werkwijze", "anna")
+    code_vector(p, "FG1", "1100100000", "werkwijze", "bram")
+    code_vector(p, "FG1", "0100101100", "werkwijze", "carl")
+    finish(p, "FG1", coders=("anna", "bram", "carl"))
+    p.close()
+    data = run_json(path, "agreement", "--resamples", "0")
+    assert data["coders"] == ["anna", "bram", "carl"]
+    w = data["codes"]["werkwijze"]
+    assert w["a"] is None and w["kappa"] is None
+    assert set(w["pairwise_kappa"]) == {"anna|bram", "anna|carl", "bram|carl"}
+    # anna vs bram: a=3 b=1 c=0 d=6, p_e = .4·.3 + .6·.7 = .54 → kappa = (.9 - .54) / .46
+    assert w["pairwise_kappa"]["anna|bram"] == pytest.approx((0.9 - 0.54) / 0.46)
+    from qualcode.agreement import krippendorff_alpha_nominal
+
+    rows = [[int(c) for c in s] for s in ("1100101000", "1100100000", "0100101100")]
+    assert w["alpha"] == pytest.approx(krippendorff_alpha_nominal(rows).value)
+    # --coders picks a pair
+    two = run_json(path, "agreement", "--coders", "carl,anna", "--resamples", "0")
+    assert two["coders"] == ["carl", "anna"] and list(two["codes"]["werkwijze"]["pairwise_kappa"]) == ["anna|carl"]
+
+
+def test_segments_view(tmp_path):
+    path = tmp_path / "s.db"
+    p = make_project(path, {"FG1": 30}, codes=["werkwijze"])
+    code_lines(p, "FG1", range(1, 11), "werkwijze", "anna")
+    code_lines(p, "FG1", range(2, 11), "werkwijze", "bram")
+    code_lines(p, "FG1", range(20, 24), "werkwijze", "anna")
+    code_lines(p, "FG1", range(23, 31), "werkwijze", "bram")
+    finish(p, "FG1")
+    p.close()
+    data = run_json(path, "agreement", "--segments")
+    seg = data["codes"]["werkwijze"]["anna|bram"]
+    assert seg["anna"] == {"matched": 1, "partial": 1, "unmatched": 0}
+    assert seg["bram"] == {"matched": 1, "partial": 1, "unmatched": 0}
+    strict = run_json(path, "agreement", "--segments", "--threshold", "0.95")
+    assert strict["codes"]["werkwijze"]["anna|bram"]["anna"] == {"matched": 0, "partial": 2, "unmatched": 0}
+
+
+def test_disagreements_and_consensus_cli(tmp_path, capsys):
+    path = tmp_path / "d.db"
+    p = make_project(path, {"FG1": 12}, codes=["werkwijze"])
+    code_lines(p, "FG1", [2, 3, 4], "werkwijze", "anna", memo="huisbezoek")
+    code_lines(p, "FG1", [3, 4, 5], "werkwijze", "bram")
+    code_lines(p, "FG1", [9, 10], "werkwijze", "anna")
+    code_lines(p, "FG1", [9, 10], "werkwijze", "bram")
+    finish(p, "FG1")
+    p.close()
+    items = run_json(path, "disagreements", "werkwijze")
+    assert [d["id"] for d in items] == ["FG1:2-5"]
+    assert [(pt["label"], pt["ranges"]) for pt in items[0]["parts"]] == [
+        ("anna only", [[2, 2]]), ("both", [[3, 4]]), ("bram only", [[5, 5]])]
+    assert items[0]["codings"]["anna"][0]["memo"] == "huisbezoek" and items[0]["citation"] == "(FG1; 2-5)"
+    text = run(path, "disagreements", "werkwijze").output
+    assert "FG1:2-5" in text and "anna only" in text and "huisbezoek" in text
+
+    out = run_json(path, "consensus", "werkwijze", "1", "--accept", "bram")
+    assert out["coder"] == "consensus" and out["codings"][0]["ranges"] == [[3, 5]]
+    out = run_json(path, "consensus", "werkwijze", "FG1:3", "--union")
+    assert out["codings"][0]["ranges"] == [[2, 5]]
+    assert run_json(path, "consensus", "all", "--agreed")["added"] == 1
+    with Project.open(path) as p:
+        cons = [(c.code, c.ranges) for c in codings.list_codings(p, coder="consensus")]
+    assert cons == [("werkwijze", ((2, 5),)), ("werkwijze", ((9, 10),))]
+    # the consensus is excluded from default coders, but can be compared like any coder
+    # (once the consensus coder marks the transcript done)
+    with Project.open(path) as p:
+        codings.mark_done(p, "FG1", "consensus")
+    assert run_json(path, "agreement", "--resamples", "0")["coders"] == ["anna", "bram"]
+    w = run_json(path, "agreement", "--coders", "anna,consensus", "--resamples", "0")["codes"]["werkwijze"]
+    assert (w["a"], w["b"], w["c"], w["d"]) == (5, 0, 1, 6)
+
+    code, _, err = run_main(capsys, "--project", path, "consensus", "werkwijze", "1", "--accept", "bram", "--union")
+    assert code == 1 and err.startswith("error: give exactly one of") and "Traceback" not in err
+    code, _, err = run_main(capsys, "--project", path, "consensus", "werkwijze", "7", "--union")
+    assert code == 1 and "no disagreement number 7" in err
+
+
+def test_errors_are_one_line(published, capsys):
+    code, _, err = run_main(capsys, "--project", published, "agreement", "--code", "onbekend")
+    assert code == 1 and err.strip().count("\n") == 0 and "unknown code 'onbekend'" in err
+    code, _, err = run_main(capsys, "--project", published, "agreement", "--coders", "anna")
+    assert code == 1 and "at least two coders" in err
+    code, _, err = run_main(capsys, "--project", published, "agreement", "--transcript", "FG99")
+    assert code == 1 and "unknown transcript" in err
+
+
+def test_export_agreement_docx(published, tmp_path):
+    from docx import Document
+
+    with Project.open(published) as p:
+        code_lines(p, "T50", [46], "tabel", "anna", memo="twijfel over regel 46")
+    out = tmp_path / "rapport.docx"
+    result = run(published, "export", "agreement", str(out), "--resamples", "200")
+    assert result.exit_code == 0, result.output
+    assert out.exists() and not list(tmp_path.glob(".rapport.docx.*"))
+    doc = Document(str(out))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "The unit is the transcript line" in text
+    assert "Coders: anna, bram" in text
+    assert "K10, T50, P1, P2, P3, P4" in text
+    assert "6 of 6 transcripts" in text and "100% of the corpus" in text
+    assert "Krippendorff, K. (2011)" in text and "Gwet, K. L. (2008)" in text
+    table = doc.tables[0]
+    header = [c.text for c in table.rows[0].cells]
+    assert header[:6] == ["Code", "Lines", "a", "b", "c", "d"]
+    body = {r.cells[0].text: [c.text for c in r.cells] for r in table.rows[1:]}
+    assert set(body) == {"kripp", "tabel", "paradox", "ongebruikt", "overall"}
+    # pooled over all six transcripts, with anna's extra coding on line 46: a=20, b=6, c=10, d=14+10+100
+    assert body["tabel"][2:7] == ["20", "6", "10", "124", kappa_from_counts(20, 6, 10, 124).format()]
+    assert body["ongebruikt"][6] == "–"
+    assert body["paradox"][header.index("AC1")] == gwet_ac1(80, 10, 5, 5 + 10 + 50).format()
+    # disagreements with citations, parts and memos
+    for citation in ("(K10; 1-3)", "(K10; 6)", "(K10; 9)", "(T50; 1-35)", "(T50; 46)"):
+        assert citation in text
+    assert "1-20: both; 21-25: anna only; 26-35: bram only" in text
+    assert "twijfel over regel 46" in text
+    assert "neither coder used the code" in text
+
+
+def test_export_agreement_refuses_other_suffix(published, capsys):
+    code, _, err = run_main(capsys, "--project", published, "export", "agreement", "rapport.txt")
+    assert code == 1 and ".docx" in err
+
+
+def test_import_hygiene():
+    """Agreement modules never import Textual; the CLI start-up imports neither scikit-learn nor python-docx."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, qualcode.cli, qualcode.commands.agreement; "
+        "assert 'sklearn' not in sys.modules and 'docx' not in sys.modules, 'heavy import at start-up'; "
+        "import qualcode.agreement, qualcode.agreement_data, qualcode.consensus, qualcode.export.agreement_docx; "
+        "assert not any(m == 'textual' or m.startswith('textual.') for m in sys.modules), 'textual imported'"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
