@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import sqlite3
 import tempfile
@@ -33,6 +34,7 @@ from .errors import ConflictError, ProjectError
 DEFAULT_PROJECT = "qualcode.db"
 BUSY_TIMEOUT_S = 30.0
 SQLITE_HEADER = b"SQLite format 3\x00"
+log = logging.getLogger("qualcode")
 
 DEFAULT_SETTINGS = {
     "citation_template": "({transcript}; {ranges})",
@@ -143,6 +145,7 @@ class Project:
         self.readonly = readonly
         self.db = sqlite_utils.Database(conn)
         self._settings: dict | None = None
+        self.notices: list[str] = []  # one-line remarks for the user (read-only, no backup made, …)
 
     # ------------------------------------------------------------------ opening
     @classmethod
@@ -193,11 +196,11 @@ class Project:
                 path=path,
             )
         check_project_file(path)
+        wanted_write = not readonly
         if not readonly and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
             readonly = True  # WAL needs to create files beside the project
         if readonly:
-            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None,
-                                   timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+            conn = _connect_readonly(path)
         else:
             conn = sqlite3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_S,
                                    check_same_thread=False)
@@ -216,7 +219,17 @@ class Project:
             conn.close()
             raise ProjectError(f"cannot open the project ({e}); `qualcode restore` can bring back a backup",
                                path=path) from None
-        return cls(path, conn, readonly=readonly)
+        project = cls(path, conn, readonly=readonly)
+        if wanted_write and readonly:
+            project.notices.append(f"{path}: the file or its folder is read-only; opened for reading only, "
+                                   "changes will be refused")
+        if not readonly:
+            from . import backups
+
+            backups.on_open(project)
+        for notice in project.notices:
+            log.warning("notice: %s", notice)
+        return project
 
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):
@@ -310,6 +323,23 @@ class Project:
         return None if row is None else row[0]
 
 
+def _connect_readonly(path: Path) -> sqlite3.Connection:
+    """A read-only connection; on a read-only medium (no ``-shm`` can be made) fall back to ``immutable=1``."""
+    uri = path.resolve().as_uri()
+    conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_S,
+                           check_same_thread=False)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError:
+        conn.close()
+        if os.access(path.parent, os.W_OK):
+            raise
+    # Nobody can write beside the file, so nobody can change it while we read: immutable is safe.
+    return sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_S,
+                           check_same_thread=False)
+
+
 def check_project_file(path: Path) -> None:
     """Raise :class:`ProjectError` unless ``path`` is a qualcode project. Read-only."""
     try:
@@ -325,8 +355,17 @@ def check_project_file(path: Path) -> None:
     app_id = int.from_bytes(header[68:72], "big")
     if app_id != migrations.APPLICATION_ID:
         raise ProjectError("not a qualcode project (an SQLite database of another program)" + hint, path=path)
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    wal = Path(f"{path}-wal")
+    wal_frames = wal.exists() and wal.stat().st_size > 32  # a crash mid-checkpoint: SQLite completes it
+    if (header[24:28] == header[92:96] and pages and not wal_frames
+            and path.stat().st_size < pages * page_size):
+        raise ProjectError(f"the project file is damaged (truncated: {path.stat().st_size} of "
+                           f"{pages * page_size} bytes)" + hint, path=path)
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+        conn = _connect_readonly(path)
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
             version = migrations.current_version(conn)
