@@ -66,29 +66,69 @@ def agreement_cmd(session: Session, coders: str | None, transcript_names: tuple[
     if as_json:
         emit_json(report.to_json())
         return
+    _print_report(report)
+
+
+def _f(stat) -> str:
+    """.812 / -.031 / – (three decimals, no leading zero: the table must fit 80 columns)."""
+    text = stat.format()
+    return text.replace("0.", ".", 1) if text.startswith(("0.", "-0.")) else text
+
+
+def _ci(interval) -> str:
+    if not interval.defined:
+        return "–"
+    return f"[{interval.low:.3f}, {interval.high:.3f}]".replace("0.", ".")
+
+
+def _print_report(report) -> None:
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
     rows = list(report.codes.values()) + ([report.overall] if len(report.codes) > 1 else [])
     two = len(report.coders) == 2
-    if two:
-        columns = ["code", "lines", "a", "b", "c", "d", "% agree", "pos", "neg", "kappa", "kappa 95% CI", "alpha",
-                   "alpha 95% CI", "AC1", "PABAK"]
-    else:
-        columns = ["code", "lines", "% agree", "pos", "neg", "pairwise kappa", "alpha", "alpha 95% CI", "AC1", "PABAK"]
-    table = []
+    table = Table(title=f"Agreement of {', '.join(report.coders)} · {len(report.transcripts)} transcript(s) · "
+                        "unit = line", box=box.SIMPLE_HEAD, pad_edge=False, header_style="bold")
+    table.add_column("code", no_wrap=True)
+    table.add_column("lines", justify="right")
+    for name in ("agree", "pos", "neg", "kappa" if two else "min κ", "alpha", "AC1", "PABAK"):
+        table.add_column(name, justify="right", no_wrap=True)
     for ca in rows:
-        common = [ca.percent_agreement.format(), ca.positive_agreement.format(), ca.negative_agreement.format()]
-        tail = [ca.alpha.format(), ca.alpha_ci.format(), ca.ac1.format(), ca.pabak.format()]
+        cells = [ca.code, str(ca.n_units)]
         if two:
-            table.append([ca.code, ca.n_units, *ca.counts, *common, ca.kappa.format(), ca.kappa_ci.format(), *tail])
+            kappa = _f(ca.kappa)
         else:
-            pk = "; ".join(f"{k} {v.format()}" for k, v in ca.pairwise_kappa.items())
-            table.append([ca.code, ca.n_units, *common, pk, *tail])
-    print_table(columns, table, title=f"Agreement of {', '.join(report.coders)} on {len(report.transcripts)} "
-                                      f"transcript(s), unit = line")
-    notes = [(ca.code, n) for ca in rows for n in ca.notes]
-    for name, n in notes:
-        click.echo(f"  {name}: {n}")
-    click.echo("alpha ≥ .800 reliable, ≥ .667 tentative (Krippendorff 2004); CIs resample whole transcripts "
-               f"({report.resamples} resamples, seed {report.seed}).")
+            defined = [v for v in ca.pairwise_kappa.values() if v.defined]
+            kappa = _f(min(defined, key=lambda v: v.value)) if defined else "–"
+        cells += [_f(ca.percent_agreement), _f(ca.positive_agreement), _f(ca.negative_agreement), kappa,
+                  _f(ca.alpha), _f(ca.ac1), _f(ca.pabak)]
+        table.add_row(*cells, end_section=ca is report.overall)
+    console.print(table)
+
+    detail = Table(title="Counts and 95 % intervals (bootstrap over transcripts)",
+                   box=box.SIMPLE_HEAD, pad_edge=False, header_style="bold")
+    detail.add_column("code", no_wrap=True)
+    if two:
+        detail.add_column("a/b/c/d", justify="right", no_wrap=True)
+        detail.add_column("kappa 95% CI", no_wrap=True)
+    else:
+        detail.add_column("pairwise kappa")
+    detail.add_column("alpha 95% CI", no_wrap=True)
+    for ca in rows:
+        if two:
+            detail.add_row(ca.code, "/".join(str(v) for v in ca.counts), _ci(ca.kappa_ci), _ci(ca.alpha_ci))
+        else:
+            pairs = "  ".join(f"{k} {_f(v)}" for k, v in ca.pairwise_kappa.items())
+            detail.add_row(ca.code, pairs, _ci(ca.alpha_ci))
+    console.print(detail)
+    for ca in rows:
+        for n in ca.notes:
+            click.echo(f"  {ca.code}: {n}")
+    click.echo("alpha ≥ .800 reliable, ≥ .667 tentative (Krippendorff 2004). "
+               + (f"Bootstrap: {report.resamples} resamples, seed {report.seed}." if report.resamples else
+                  "No bootstrap (--resamples 0)."))
 
 
 def _segments(project, coders, code, transcript_names, threshold, as_json) -> None:
