@@ -96,8 +96,12 @@ def check_new(project: Project, parsed: Sequence[ParsedTranscript]) -> None:
 LINE_COLUMNS = ("transcript_id", "n", "speaker", "turn", "raw", "text")
 
 
-def store(tx: Tx, parsed: ParsedTranscript, *, guid: str | None = None, imported_at: str | None = None) -> int:
-    """Insert one parsed transcript and its lines; return the transcript id."""
+def store(tx: Tx, parsed: ParsedTranscript, *, guid: str | None = None, imported_at: str | None = None,
+          annotate: bool = True) -> int:
+    """Insert one parsed transcript and its lines; return the transcript id.
+
+    With ``annotate`` (the default) the :data:`AFTER_STORE_HOOKS` run too (lemmas).
+    """
     attributes = dict(parsed.attributes)
     attributes.setdefault("placeholders", parsed.placeholders)
     if parsed.warnings:
@@ -120,8 +124,9 @@ def store(tx: Tx, parsed: ParsedTranscript, *, guid: str | None = None, imported
         f"INSERT INTO lines ({', '.join(LINE_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?)",
         [(transcript_id, ln.n, ln.speaker, ln.turn, ln.raw, ln.text) for ln in parsed.lines],
     )
-    for hook in AFTER_STORE_HOOKS:
-        hook(tx, transcript_id, parsed)
+    if annotate:
+        for hook in AFTER_STORE_HOOKS:
+            hook(tx, transcript_id, parsed)
     return transcript_id
 
 
@@ -131,14 +136,17 @@ AFTER_STORE_HOOKS: list[Callable[[Tx, int, ParsedTranscript], None]] = []
 
 
 def import_parsed(project: Project, parsed: Sequence[ParsedTranscript], coder: str,
-                  progress: Progress | None = None) -> list[int]:
-    """Store several parsed transcripts in one transaction (all or nothing)."""
+                  progress: Progress | None = None, *, annotate: bool = True) -> list[int]:
+    """Store several parsed transcripts in one transaction (all or nothing).
+
+    ``annotate=False`` skips the after-store hooks (lemmas); used by benchmarks only.
+    """
     check_new(project, parsed)
     ids = []
     names = ", ".join(p.name for p in parsed)
     with project.transaction("import", coder, f"import {names}", kind="log") as tx:
         for i, p in enumerate(parsed):
-            ids.append(store(tx, p))
+            ids.append(store(tx, p, annotate=annotate))
             if progress:
                 progress(i + 1, len(parsed), f"stored {p.name}")
     return ids

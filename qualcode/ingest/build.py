@@ -32,7 +32,7 @@ def build_transcript(
         ParsedLine(n=n, raw=raw, text=text, speaker=speaker, turn=turn)
         for (n, _), raw, (speaker, turn, text) in zip(numbered_lines, raws, assign_speakers(raws))
     ]
-    placeholders = list(dict.fromkeys(p for raw in raws for p in find_placeholders(raw)))
+    placeholders = find_placeholders("\n".join(raws))  # placeholders never span lines
     return ParsedTranscript(
         name=name,
         source=source,

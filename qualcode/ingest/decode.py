@@ -45,6 +45,15 @@ def normalise_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def needs_line_cleaning(text: str) -> bool:
+    """False when ``text`` has no control characters or line separators and is NFC already.
+
+    Lets the common case (clean UTF-8) skip the per-line work of :func:`normalise_line`.
+    """
+    return bool(CONTROL_CHARS_RE.search(text) or LINE_SEPARATORS_RE.search(text)
+                or not unicodedata.is_normalized("NFC", text))
+
+
 def normalise_line(line: str) -> tuple[str, int, int]:
     """One physical line (no LF in it) → (clean NFC line, control chars removed, separators replaced)."""
     line, removed = clean_control_chars(line)

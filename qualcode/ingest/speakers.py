@@ -56,7 +56,11 @@ def accepted_labels(lines: Iterable[str]) -> set[str]:
     A plain word (``Interviewer``, ``Nou``) is a label only when it starts at least two
     lines; evident labels (:func:`is_evident_label`) count after one.
     """
-    counts = Counter(m[0] for m in map(match_label, lines) if m is not None)
+    return _accepted([match_label(line) for line in lines])
+
+
+def _accepted(matches: Iterable[tuple[str, int] | None]) -> set[str]:
+    counts = Counter(m[0] for m in matches if m is not None)
     return {label for label, count in counts.items() if count >= 2 or is_evident_label(label)}
 
 
@@ -81,14 +85,17 @@ def assign_speakers(lines: list[str]) -> list[tuple[str | None, int, str]]:
     blank ones included, belong to that speaker until the next label. Lines before
     the first label have ``speaker=None`` and ``turn=0``.
     """
-    labels = accepted_labels(lines)
+    matches = [match_label(line) if ":" in line else None for line in lines]
+    labels = _accepted(matches)
     speaker: str | None = None
     turn = 0
     out: list[tuple[str | None, int, str]] = []
-    for line in lines:
-        label, text = split_speaker(line, labels)
-        if label is not None:
-            speaker = label
+    for line, m in zip(lines, matches):
+        if m is not None and m[0] in labels:
+            speaker = m[0]
             turn += 1
+            text = line[m[1]:].strip()
+        else:
+            text = line.strip()
         out.append((speaker, turn, text))
     return out

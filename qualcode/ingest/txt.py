@@ -5,7 +5,8 @@ from pathlib import Path
 
 from qualcode.errors import InputError
 from qualcode.ingest.build import build_transcript
-from qualcode.ingest.decode import decode_bytes, line_warnings, normalise_line, normalise_newlines
+from qualcode.ingest.decode import (decode_bytes, line_warnings, needs_line_cleaning, normalise_line,
+                                    normalise_newlines)
 from qualcode.ingest.numbering import detect_numbering
 from qualcode.model import ParsedTranscript
 
@@ -36,13 +37,14 @@ def parse_text(
     (default: ``source``).
     """
     where = source if path is None else path
-    lines: list[str] = []
+    lines = physical_lines(normalise_newlines(text))
     notes: list[tuple[int, int, int]] = []  # (index, control chars removed, separators replaced)
-    for index, line in enumerate(physical_lines(normalise_newlines(text))):
-        line, removed, separators = normalise_line(line)
-        lines.append(line)
-        if removed or separators:
-            notes.append((index, removed, separators))
+    if needs_line_cleaning("\n".join(lines)):
+        for index, line in enumerate(lines):
+            line, removed, separators = normalise_line(line)
+            lines[index] = line
+            if removed or separators:
+                notes.append((index, removed, separators))
     if not any(line.strip() for line in lines):
         raise InputError("the file is empty (only whitespace)" if text.strip() else "the file is empty", path=where)
 

@@ -1,0 +1,105 @@
+"""Import benchmark: 200 synthetic transcripts × 1,000 lines.
+
+Prints lines per second for qualcode's import (decode, normalise, number, find
+speakers and placeholders, store in one transaction, with and without lemmas)
+and the ratio to a baseline measured in the same run: reading the same files and
+inserting the same rows with plain ``sqlite3.executemany`` in one transaction.
+
+    .venv/bin/python bench/bench_import.py [--transcripts 200] [--lines 1000]
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import sqlite3
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+WORDS = ("ja nou eh het gezin de school plannen gepland casus casussen overleg veiligheid nazorg wijkteam "
+         "samenwerking regisseur jeugdbescherming huisbezoek afspraak moeder vader kind").split()
+SPEAKERS = ["M", "R1", "R2", "R3", "R4", "[REGISSEUR 2]"]
+
+
+def make_corpus(folder: Path, n_transcripts: int, n_lines: int, seed: int = 1) -> list[Path]:
+    rng = random.Random(seed)
+    paths = []
+    for t in range(n_transcripts):
+        out = [f"Focusgroep {t} — [GEMEENTE]"]
+        while len(out) < n_lines:
+            speaker = rng.choice(SPEAKERS)
+            turn = rng.randint(1, 5)
+            for i in range(turn):
+                words = " ".join(rng.choice(WORDS) for _ in range(rng.randint(6, 16)))
+                if rng.random() < 0.05:
+                    words += " [NAAM COLLEGA]"
+                out.append(f"{speaker}: {words}" if i == 0 else words)
+            if rng.random() < 0.3:
+                out.append("")
+        path = folder / f"T{t:04d}.txt"
+        path.write_text("\n".join(out[:n_lines]) + "\n", encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def baseline(paths: list[Path], db: Path) -> int:
+    """Plain sqlite3: read, decode, split lines, executemany in one transaction."""
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE transcripts (id INTEGER PRIMARY KEY, name TEXT, line_count INTEGER)")
+    conn.execute("CREATE TABLE lines (id INTEGER PRIMARY KEY, transcript_id INTEGER, n INTEGER, speaker TEXT, "
+                  "turn INTEGER, raw TEXT, text TEXT)")
+    total = 0
+    with conn:
+        for i, path in enumerate(paths, start=1):
+            lines = path.read_bytes().decode("utf-8").split("\n")[:-1]
+            conn.execute("INSERT INTO transcripts VALUES (?, ?, ?)", (i, path.stem, len(lines)))
+            conn.executemany("INSERT INTO lines (transcript_id, n, speaker, turn, raw, text) VALUES (?, ?, ?, ?, ?, ?)",
+                             [(i, n, None, 0, line, line) for n, line in enumerate(lines, start=1)])
+            total += len(lines)
+    conn.close()
+    return total
+
+
+def qualcode_import(paths: list[Path], db: Path, *, lemmas: bool) -> int:
+    from qualcode import transcripts
+    from qualcode.project import Project
+
+    with Project.create(db) as project:
+        parsed = transcripts.parse_files(paths)
+        transcripts.import_parsed(project, parsed, "bench", annotate=lemmas)
+        return project.scalar("SELECT count(*) FROM lines")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--transcripts", type=int, default=200)
+    ap.add_argument("--lines", type=int, default=1000)
+    ap.add_argument("--skip-lemmas", action="store_true", help="Skip the (slower) import with lemmas.")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        paths = make_corpus(folder, args.transcripts, args.lines)
+        t0 = time.perf_counter()
+        n_base = baseline(paths, folder / "baseline.db")
+        t_base = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        n_core = qualcode_import(paths, folder / "core.db", lemmas=False)
+        t_core = time.perf_counter() - t0
+        assert n_core == n_base, (n_core, n_base)
+        print(f"corpus: {args.transcripts} transcripts × {args.lines} lines = {n_base:,} lines")
+        print(f"baseline (sqlite3.executemany): {t_base:6.2f} s  {n_base / t_base:12,.0f} lines/s")
+        print(f"qualcode import (no lemmas):    {t_core:6.2f} s  {n_core / t_core:12,.0f} lines/s  "
+              f"ratio {t_core / t_base:.2f}× baseline (aim < 3)")
+        if not args.skip_lemmas:
+            t0 = time.perf_counter()
+            n_lem = qualcode_import(paths, folder / "lemmas.db", lemmas=True)
+            t_lem = time.perf_counter() - t0
+            print(f"qualcode import (with lemmas):  {t_lem:6.2f} s  {n_lem / t_lem:12,.0f} lines/s  "
+                  f"ratio {t_lem / t_base:.2f}× baseline (lemmas cost: see bench_nlp.py for the ratio to spaCy)")
+
+
+if __name__ == "__main__":
+    main()
