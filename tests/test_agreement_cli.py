@@ -271,3 +271,27 @@ def test_import_hygiene():
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_export_three_coders_with_consensus(tmp_path):
+    from docx import Document
+
+    path = tmp_path / "three.db"
+    p = make_project(path, {"FG1": 10}, codes=["werkwijze"])
+    code_vector(p, "FG1", "1100101000", "werkwijze", "anna")
+    code_vector(p, "FG1", "1100100000", "werkwijze", "bram")
+    code_vector(p, "FG1", "0100101100", "werkwijze", "carl")
+    finish(p, "FG1", coders=("anna", "bram", "carl"))
+    p.close()
+    assert run_json(path, "consensus", "werkwijze", "FG1:7", "--accept", "carl")["codings"][0]["ranges"] == [[7, 8]]
+    out = tmp_path / "drie.docx"
+    assert run(path, "export", "agreement", str(out), "--resamples", "0").exit_code == 0
+    doc = Document(str(out))
+    header = [c.text for c in doc.tables[0].rows[0].cells]
+    assert header[:3] == ["Code", "Lines", "Pairwise κ"]
+    row = [c.text for c in doc.tables[0].rows[1].cells]
+    assert row[0] == "werkwijze" and "anna|bram" in row[2] and "bram|carl" in row[2]
+    text = "\n".join(par.text for par in doc.paragraphs)
+    assert "Coders: anna, bram, carl" in text and "Cohen's kappa for every pair of coders" in text
+    assert "1: bram + anna" not in text and "1: anna + bram" in text and "7: anna + carl" in text
+    assert "Consensus: 7-8" in text

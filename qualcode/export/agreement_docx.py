@@ -144,6 +144,8 @@ def build_document(report: AgreementReport, cov: dict, disagreements: dict[str, 
                 for c in cs:
                     if c.memo:
                         doc.add_paragraph(f"Memo {coder} ({format_ranges(c.ranges)}): {c.memo}")
+            if d.consensus:
+                doc.add_paragraph("Consensus: " + ", ".join(format_ranges(c.ranges) for c in d.consensus))
             quote = doc.add_paragraph(f"“{d.text}” {d.citation}")
             quote.runs[0].italic = True
 
