@@ -2,8 +2,8 @@
 
 200 transcripts × 1,000 lines, 5 codes, 3 coders (about 5 % of lines missing for one
 coder), 1,000 bootstrap resamples; also the same data restricted to two coders (so
-Cohen's kappa and its interval are computed too), and the line-unit matrix build from
-a real project file when ``--project`` is given.
+Cohen's kappa and its interval are computed too). Building the matrices from a
+project file is not timed here.
 
     .venv/bin/python bench/bench_agreement.py [--transcripts 200] [--lines 1000]
 """
