@@ -125,8 +125,13 @@ def _v1_core(conn: sqlite3.Connection) -> None:
     )
 
 
+from .nlp_schema import v2_lemmas  # noqa: E402  (lemmas, full-text index, dismissed suggestions)
+from .exchange_schema import v3_exchange  # noqa: E402  (REFI-QDA coders' GUIDs, privacy audit)
+
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _v1_core,
+    2: v2_lemmas,
+    3: v3_exchange,
 }
 
 LATEST = max(MIGRATIONS)
