@@ -1,0 +1,99 @@
+"""The workbench app and its one factory, :func:`create_app`, used by the CLI, the tests and the benchmark.
+
+Screens live in :mod:`qualcode.tui.screens`; register a new one in :data:`SCREENS`
+(see :mod:`qualcode.tui.base` for the recipe).
+"""
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.app import App
+from textual.binding import Binding
+
+from ..project import Project
+from .commands import QualcodeCommands
+
+# name → "module:Class" (relative to qualcode.tui.screens); the palette offers "screen: <name>".
+SCREENS: dict[str, str] = {
+    "transcripts": "transcripts:TranscriptsScreen",
+    "codebook": "codebook:CodebookScreen",
+    "quotes": "quotes:QuotesScreen",
+    "search": "search:SearchScreen",
+}
+
+
+class QualcodeApp(App):
+    CSS_PATH = "qualcode.tcss"
+    TITLE = "qualcode"
+    COMMANDS = App.COMMANDS | {QualcodeCommands}
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS = [
+        Binding("f1,question_mark", "help", "Help", id="app.help", key_display="F1"),
+        Binding("ctrl+f", "open_screen('search')", "Search all", id="app.search_all"),
+        Binding("f2", "open_screen('transcripts')", "Transcripts", show=False, id="app.transcripts"),
+        Binding("f3", "open_screen('codebook')", "Codebook", show=False, id="app.codebook"),
+        Binding("f4", "open_screen('quotes')", "Quotes", show=False, id="app.quotes"),
+    ]
+
+    def __init__(self, project_path: Path, coder: str, transcript: str | None = None, *,
+                 line: int | None = None, line_search: Callable | None = None, show_others: bool = False) -> None:
+        super().__init__()
+        self.project_path = Path(project_path)
+        self.coder = coder
+        self.start_transcript = transcript
+        self.start_line = line
+        self.start_show_others = show_others
+        self.project = Project.open(self.project_path)
+        if line_search is None:
+            from .screens.search import simple_search as line_search
+        self.line_search = line_search
+
+    def on_mount(self) -> None:
+        from .screens.transcripts import TranscriptsScreen
+
+        self.push_screen(TranscriptsScreen())
+        if self.start_transcript:
+            self.open_transcript(self.start_transcript, self.start_line)
+
+    def on_unmount(self) -> None:
+        self.project.close()
+
+    def screen_names(self) -> list[str]:
+        return list(SCREENS)
+
+    def make_screen(self, name: str):
+        module, cls = SCREENS[name].split(":")
+        return getattr(importlib.import_module(f"qualcode.tui.screens.{module}"), cls)()
+
+    def action_open_screen(self, name: str) -> None:
+        """Bring up a named screen; when it is already on the stack, go back to it."""
+        for depth, screen in enumerate(reversed(self.screen_stack)):
+            if type(screen).__name__ == SCREENS[name].split(":")[1]:
+                for _ in range(depth):
+                    self.pop_screen()
+                return
+        self.push_screen(self.make_screen(name))
+
+    def open_transcript(self, name: str, line: int | None = None, select_to: int | None = None) -> None:
+        from .screens.coding import CodingScreen
+
+        screen = CodingScreen(name, line=line, select_to=select_to)
+        screen.show_others = self.start_show_others
+        self.push_screen(screen)
+
+    def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
+        if type(self.screen).__name__ == "HelpScreen":
+            return
+        self.push_screen(HelpScreen(self.screen))
+
+
+def create_app(project_path: str | Path, coder: str, transcript: str | None = None, *, line: int | None = None,
+               line_search: Callable | None = None, show_others: bool = False) -> QualcodeApp:
+    """The one way to build the workbench (CLI, tests, benchmark)."""
+    return QualcodeApp(Path(project_path), coder, transcript, line=line, line_search=line_search,
+                       show_others=show_others)

@@ -1,0 +1,66 @@
+"""What every qualcode screen shares: the project, the coder, error handling, help and palette entries.
+
+To add a screen (Agreement, Export, …):
+
+1. Write ``qualcode/tui/screens/<name>.py`` with a ``class XScreen(QualcodeScreen)``; give it
+   ``HELP_TITLE``, ``HELP_TEXT`` and ``BINDINGS`` whose every entry has an ``id`` and a description.
+2. Register it in :data:`qualcode.tui.app.SCREENS` (name → ``"module:Class"``); the command palette
+   then offers ``screen: <name>`` and ``app.action_open_screen('<name>')`` opens it.
+3. Call core functions through :meth:`QualcodeScreen.core` (errors become notifications); run long
+   work in a ``@work(thread=True, exclusive=True)`` worker that opens its own
+   ``Project.open(self.app.project_path)`` and posts a message back.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+from textual.binding import Binding
+from textual.screen import Screen
+
+from ..errors import QualcodeError
+
+T = TypeVar("T")
+
+
+class QualcodeScreen(Screen):
+    """A full screen of the workbench."""
+
+    HELP_TITLE = "qualcode"
+    HELP_TEXT = ""
+    AREA = "app"  # the prefix of this screen's actions in the command palette ("coding: undo")
+
+    @property
+    def project(self):
+        return self.app.project
+
+    @property
+    def coder(self) -> str:
+        return self.app.coder
+
+    def core(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
+        """Call a core function; an expected error becomes a notification and ``None``."""
+        try:
+            return fn(*args, **kwargs)
+        except QualcodeError as e:
+            self.notify(str(e), severity="error", timeout=6)
+            return None
+
+    def reload(self) -> None:
+        """Read the project again (F5, or after another screen changed something)."""
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def palette_commands(self) -> Iterable[tuple[str, Callable[[], Any], str]]:
+        """(name, callback, help) for the command palette; by default every described binding."""
+        seen = set()
+        for binding in Binding.make_bindings(self.BINDINGS):
+            if not binding.description or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            if self.check_action(binding.action.split("(")[0], ()) is False:
+                continue
+            yield (f"{self.AREA}: {binding.description.lower()}",
+                   (lambda a=binding.action: self.run_action(a)),
+                   f"key {binding.key}")

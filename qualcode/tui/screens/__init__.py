@@ -1,0 +1,1 @@
+"""One module per screen; dialogs (``ModalScreen[T]``) live in :mod:`.dialogs`."""

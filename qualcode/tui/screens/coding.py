@@ -1,0 +1,421 @@
+"""The Coding screen: one transcript, the keyboard, and the codebook beside it.
+
+Every key that changes something calls one core function (``codings.toggle``,
+``history.undo``, …), which commits at once; the screen then re-reads this
+transcript's codings from the project. Other coders' codings are hidden unless
+"show other coders" is on (blind coding is the default).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Footer, Static
+
+from ... import codebook, codings, history, transcripts
+from ...errors import QualcodeError
+from ...model import Code, Coding
+from ...ranges import format_ranges, from_lines
+from ..base import QualcodeScreen
+from ..widgets.code_panel import CodebookPanel, LinePanel, marker_chars
+from ..widgets.transcript_view import Marker, TranscriptView
+from .dialogs import ChoiceScreen, CodePickerScreen, PromptScreen
+
+MAX_SLOTS = 12
+
+
+class CodingScreen(QualcodeScreen):
+    """Code one transcript."""
+
+    AREA = "coding"
+    HELP_TITLE = "Coding"
+    HELP_TEXT = (
+        "Move with the arrows or j/k; v starts a selection (or Shift+arrows, or drag with the mouse); "
+        "1-9 apply the code with that hotkey to the selection or the cursor line, and remove it when the "
+        "same lines already carry it. Everything is saved at once. Markers in the gutter carry the code's "
+        "hotkey digit (a letter for codes without one); other coders' markers are underlined."
+    )
+
+    BINDINGS = [
+        *[Binding(str(k), f"toggle_code({k})", "Code 1-9" if k == 1 else f"Code {k}", id=f"coding.code_{k}",
+                  show=k == 1, key_display="1-9" if k == 1 else None) for k in range(1, 10)],
+        Binding("p", "toggle_panel", "Side panel", show=False, id="coding.panel"),
+        Binding("colon", "goto", "Go to line", id="coding.goto", key_display=":"),
+        Binding("n", "next", "Next uncoded turn", id="coding.next"),
+        Binding("N", "previous", "Previous uncoded turn", show=False, id="coding.previous"),
+        Binding("escape", "cancel", "Cancel selection", show=False, id="coding.cancel"),
+        Binding("c", "pick_code", "Pick code", id="coding.pick"),
+        Binding("m", "memo", "Memo", id="coding.memo"),
+        Binding("x", "remove", "Remove coding", id="coding.remove"),
+        Binding("u", "undo", "Undo", id="coding.undo"),
+        Binding("ctrl+r", "redo", "Redo", id="coding.redo"),
+        Binding("slash", "search", "Search", id="coding.search", key_display="/"),
+        Binding("d", "done", "Mark done", id="coding.done"),
+        Binding("o", "toggle_others", "Show other coders", id="coding.others"),
+        Binding("f5", "refresh", "Refresh", show=False, id="coding.refresh"),
+        Binding("q", "back", "Back", id="coding.back"),
+    ]
+
+    def __init__(self, transcript: str, *, line: int | None = None, select_to: int | None = None) -> None:
+        super().__init__()
+        self.transcript_name = transcript
+        self.start_line = line
+        self.select_to = select_to
+        self.show_others = False
+        self.transcript = None
+        self.codes: list[Code] = []
+        self.codes_by_id: dict[int, Code] = {}
+        self.chars: dict[int, str] = {}
+        self.all_codings: list[Coding] = []
+        self.by_row: dict[int, list[Coding]] = {}
+        self.mine_rows: set[int] = set()
+        self.done = False
+        self.search_term = ""
+        self.last_code: Code | None = None
+        self._has_own = False
+        self._panel_key = None
+
+    # ---------------------------------------------------------------- layout
+    def compose(self) -> ComposeResult:
+        yield Static(id="coding-title", classes="title-bar")
+        with Horizontal():
+            yield TranscriptView(id="transcript")
+            with VerticalScroll(id="side"):
+                yield CodebookPanel(id="codebook-panel")
+                yield LinePanel(id="line-panel")
+        yield Footer()
+
+    @property
+    def view(self) -> TranscriptView:
+        return self.query_one(TranscriptView)
+
+    def on_mount(self) -> None:
+        self.transcript = self.core(transcripts.get, self.project, self.transcript_name)
+        if self.transcript is None:
+            self.app.pop_screen()
+            return
+        self.view.set_lines(transcripts.lines(self.project, self.transcript.id))
+        self.view.focus()
+        self.reload()
+        if self.start_line is not None:
+            self.jump(self.start_line, self.select_to)
+
+    # ------------------------------------------------------------------ data
+    def reload(self) -> None:
+        """Re-read codes and this transcript's codings (all coders) and redraw markers and panels."""
+        if self.transcript is None:
+            return
+        self.codes = codebook.all_codes(self.project)
+        self.codes_by_id = {c.id: c for c in self.codes}
+        self.chars = marker_chars(self.codes)
+        self.all_codings = codings.list_codings(self.project, transcript=self.transcript.name)
+        self.done = codings.is_done(self.project, self.transcript.id, self.coder)
+        self._rebuild_markers()
+
+    def visible_codings(self) -> Iterable[Coding]:
+        return (c for c in self.all_codings if self.show_others or c.coder == self.coder)
+
+    def _rebuild_markers(self) -> None:
+        view = self.view
+        slot_of = {c.id: i for i, c in enumerate(self.codes)}
+        packed = len(self.codes) > MAX_SLOTS
+        markers: dict[int, dict[int, Marker]] = {}
+        by_row: dict[int, list[Coding]] = {}
+        mine_rows: set[int] = set()
+        for c in self.visible_codings():
+            code = self.codes_by_id.get(c.code_id)
+            if code is None:
+                continue
+            mine = c.coder == self.coder
+            for a, b in c.ranges:
+                first, last = view.index_of(a), view.index_of(b)
+                if first is None or last is None:
+                    continue
+                for row in range(first, last + 1):
+                    by_row.setdefault(row, []).append(c)
+                    if mine:
+                        mine_rows.add(row)
+                    here = markers.setdefault(row, {})
+                    old = here.get(code.id)
+                    if old is None or (mine and not old.mine):
+                        here[code.id] = Marker(slot_of[code.id], self.chars[code.id], code.colour, mine)
+        if packed:
+            final = {row: [Marker(i, m.char, m.colour, m.mine) for i, m in
+                           enumerate(sorted(ms.values(), key=lambda m: m.slot)[:MAX_SLOTS])]
+                     for row, ms in markers.items()}
+        else:
+            final = {row: list(ms.values()) for row, ms in markers.items()}
+        self.by_row = by_row
+        self.mine_rows = mine_rows
+        view.set_markers(final, min(len(self.codes), MAX_SLOTS))
+        counts: dict[int, int] = {}
+        for c in self.all_codings:
+            if c.coder == self.coder:
+                counts[c.code_id] = counts.get(c.code_id, 0) + 1
+        self.query_one(CodebookPanel).show(self.codes, self.chars, counts)
+        self._update_title()
+        self._panel_key = None
+        self._update_line_panel()
+
+    def _update_title(self) -> None:
+        t = self.transcript
+        mode = "other coders shown" if self.show_others else "blind"
+        state = " · done ✓" if self.done else ""
+        search = f" · search “{self.search_term}” ({len(self.view.hits)} hits)" if self.search_term else ""
+        self.query_one("#coding-title", Static).update(
+            f" {t.name} · {t.line_count} lines · coder {self.coder} · {mode}{state}{search}")
+
+    def codings_under_cursor(self, *, own: bool = False) -> list[Coding]:
+        rows = self.by_row.get(self.view.cursor, [])
+        return [c for c in rows if c.coder == self.coder] if own else list(rows)
+
+    def _update_line_panel(self) -> None:
+        here = self.codings_under_cursor()
+        highlighted = self.codes_by_id.get(here[0].code_id) if here else self.last_code
+        key = (self.view.cursor, tuple(c.id for c in here), tuple(c.memo for c in here),
+               highlighted.id if highlighted else None)
+        if key != self._panel_key:
+            self._panel_key = key
+            view = self.view
+            self.query_one(LinePanel).show(view.cursor_line, here, self.codes_by_id, self.chars, self.coder,
+                                           highlighted, view.texts[view.cursor] if view.texts else "")
+        has_own = any(c.coder == self.coder for c in here)
+        if has_own != self._has_own:
+            self._has_own = has_own
+            self.refresh_bindings()
+
+    @on(TranscriptView.CursorMoved)
+    def cursor_moved(self, event: TranscriptView.CursorMoved) -> None:
+        self._update_line_panel()
+
+    # ------------------------------------------------------------ navigation
+    def jump(self, line: int, select_to: int | None = None) -> bool:
+        view = self.view
+        index = view.index_of(line)
+        if index is None:
+            self.notify(f"line {line} is outside {self.transcript.name} (lines {view.numbers[0]}-{view.numbers[-1]})"
+                        if view.numbers else "the transcript has no lines", severity="error")
+            return False
+        view.move_to(index, extend=False, centre=True)
+        if select_to is not None and (end := view.index_of(select_to)) is not None and end != index:
+            view.anchor = index
+            view.move_to(end)
+            view.move_to(index)  # keep the start of the passage in view, selection kept
+        return True
+
+    def action_goto(self) -> None:
+        def done(value: str | None) -> None:
+            if value and value.strip().isdigit():
+                self.jump(int(value))
+
+        self.app.push_screen(PromptScreen("Go to line", placeholder="line number", restrict=r"[0-9]*",
+                                          id="goto-dialog"), done)
+
+    def action_search(self) -> None:
+        def done(value: str | None) -> None:
+            if value is None:
+                return
+            self.set_search(value.strip())
+
+        self.app.push_screen(PromptScreen("Search this transcript", self.search_term, id="search-dialog"), done)
+
+    def set_search(self, term: str) -> None:
+        view = self.view
+        self.search_term = term
+        if not term:
+            view.set_hits("", [])
+            self._update_title()
+            return
+        folded = term.casefold()
+        hits = [i for i, t in enumerate(view.texts) if folded in t.casefold()]
+        view.set_hits(term, hits)
+        self._update_title()
+        if not hits:
+            self.notify(f"“{term}” does not occur in {self.transcript.name}", severity="warning")
+            return
+        after = next((i for i in hits if i >= view.cursor), hits[0])
+        view.move_to(after, extend=False, centre=True)
+        self.notify(f"{len(hits)} lines with “{term}”; n/N move between them, Esc ends the search", timeout=3)
+
+    def _turn_starts(self) -> list[int]:
+        view = self.view
+        return [i for i in range(len(view.turns))
+                if view.turns[i] and (i == 0 or view.turns[i] != view.turns[i - 1])]
+
+    def _uncoded_turn(self, forward: bool) -> int | None:
+        view = self.view
+        starts = self._turn_starts()
+        ends = starts[1:] + [len(view.turns)]
+        spans = list(zip(starts, ends))
+        if not forward:
+            spans.reverse()
+        for start, end in spans:
+            if (forward and start <= view.cursor) or (not forward and start >= view.cursor):
+                continue
+            if not any(row in self.mine_rows for row in range(start, end) if view.texts[row].strip()):
+                return start
+        return None
+
+    def _move_hit(self, forward: bool) -> None:
+        view = self.view
+        hits = view.hits
+        if forward:
+            target = next((i for i in hits if i > view.cursor), hits[0])
+        else:
+            target = next((i for i in reversed(hits) if i < view.cursor), hits[-1])
+        view.move_to(target, centre=True)
+
+    def action_next(self) -> None:
+        if self.search_term and self.view.hits:
+            self._move_hit(True)
+            return
+        row = self._uncoded_turn(True)
+        if row is None:
+            self.notify("no uncoded turn after this line", severity="information", timeout=3)
+        else:
+            self.view.move_to(row, centre=True)
+
+    def action_previous(self) -> None:
+        if self.search_term and self.view.hits:
+            self._move_hit(False)
+            return
+        row = self._uncoded_turn(False)
+        if row is None:
+            self.notify("no uncoded turn before this line", severity="information", timeout=3)
+        else:
+            self.view.move_to(row, centre=True)
+
+    def action_cancel(self) -> None:
+        if not self.view.clear_selection() and self.search_term:
+            self.set_search("")
+
+    # ---------------------------------------------------------------- coding
+    def code_for_hotkey(self, key: int) -> Code | None:
+        return next((c for c in self.codes if c.hotkey == key), None)
+
+    def toggle(self, code: Code) -> None:
+        lines = self.view.selected_lines()
+        if not lines:
+            return
+        ranges = from_lines(lines)
+        try:
+            result = codings.toggle(self.project, self.transcript.name, ranges, code.name, self.coder)
+        except QualcodeError as e:
+            self.notify(str(e), severity="error", timeout=6)
+            return
+        self.last_code = code
+        verb = "applied" if result is not None else "removed"
+        self.notify(f"{verb} {code.name} {format_ranges(ranges)}", timeout=2)
+        self.view.clear_selection()
+        self.reload()
+
+    def action_toggle_code(self, key: int) -> None:
+        code = self.code_for_hotkey(int(key))
+        if code is None:
+            self.notify(f"no code has hotkey {key}", severity="warning")
+            return
+        self.toggle(code)
+
+    def action_pick_code(self) -> None:
+        labels = {c.name: f"{self.chars[c.id]}  {c.name}" for c in self.codes}
+
+        def done(name: str | None) -> None:
+            if name and (code := next((c for c in self.codes if c.name == name), None)):
+                self.toggle(code)
+
+        self.app.push_screen(CodePickerScreen([c.name for c in self.codes], labels, id="code-picker"), done)
+
+    def _choose_own(self, verb: str, then) -> None:
+        own = self.codings_under_cursor(own=True)
+        if not own:
+            self.notify(f"none of your codings is on line {self.view.cursor_line}", severity="warning")
+            return
+        if len(own) == 1:
+            then(own[0])
+            return
+        labels = [f"{self.chars.get(c.code_id, '?')}  {c.code} {format_ranges(c.ranges)}" for c in own]
+
+        def chosen(index: int | None) -> None:
+            if index is not None:
+                then(own[index])
+
+        self.app.push_screen(ChoiceScreen(f"{verb} which coding?", labels, id="choose-coding"), chosen)
+
+    def action_memo(self) -> None:
+        def edit(coding: Coding) -> None:
+            def saved(value: str | None) -> None:
+                if value is not None and self.core(codings.set_memo, self.project, coding.id, value.strip(),
+                                                   self.coder):
+                    self.notify(f"memo saved on {coding.code} {format_ranges(coding.ranges)}", timeout=2)
+                    self.reload()
+
+            self.app.push_screen(PromptScreen(f"Memo on {coding.code} {format_ranges(coding.ranges)}",
+                                              coding.memo, id="memo-dialog"), saved)
+
+        self._choose_own("Memo on", edit)
+
+    def action_remove(self) -> None:
+        def remove(coding: Coding) -> None:
+            try:
+                codings.delete(self.project, coding.id, self.coder)
+            except QualcodeError as e:
+                self.notify(str(e), severity="error", timeout=6)
+                return
+            self.notify(f"removed {coding.code} {format_ranges(coding.ranges)}", timeout=2)
+            self.reload()
+
+        self._choose_own("Remove", remove)
+
+    def action_undo(self) -> None:
+        event = self.core(history.undo, self.project, self.coder)
+        if event:
+            self.notify(f"undone: {event['summary']}", timeout=3)
+            self.reload()
+
+    def action_redo(self) -> None:
+        event = self.core(history.redo, self.project, self.coder)
+        if event:
+            self.notify(f"redone: {event['summary']}", timeout=3)
+            self.reload()
+
+    def action_done(self) -> None:
+        changed = self.core(codings.mark_done, self.project, self.transcript.name, self.coder, not self.done)
+        if changed is None:
+            return
+        self.done = not self.done
+        self.notify(f"{self.transcript.name} marked {'done' if self.done else 'not done'} for {self.coder}",
+                    timeout=3)
+        self._update_title()
+
+    def action_toggle_others(self) -> None:
+        self.show_others = not self.show_others
+        self.notify("showing other coders' codings" if self.show_others else "blind: only your codings",
+                    timeout=2)
+        self.reload()
+
+    def action_refresh(self) -> None:
+        self.reload()
+        self.notify("reloaded", timeout=1)
+
+    def action_toggle_panel(self) -> None:
+        side = self.query_one("#side")
+        side.display = not side.display
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "toggle_code" and parameters:
+            return self.code_for_hotkey(int(parameters[0])) is not None
+        if action in ("memo", "remove"):
+            return True if self._has_own else None
+        return True
+
+    def palette_commands(self):
+        yield from super().palette_commands()
+        for code in self.codes:
+            yield (f"code: apply {code.name}", (lambda c=code: self.toggle(c)),
+                   f"apply (or remove) {code.name} on the selection or cursor line")

@@ -1,0 +1,130 @@
+"""The Quotes screen: all codings of one code across transcripts, with citations; Enter opens the lines."""
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Footer, Input, Select, Static
+
+from ... import codebook, codings, quotes, transcripts
+from ..base import QualcodeScreen
+
+ALL = "__all__"
+
+
+class QuotesScreen(QualcodeScreen):
+    """Quotes per code, filterable by transcript, speaker and coder."""
+
+    AREA = "quotes"
+    HELP_TITLE = "Quotes"
+    HELP_TEXT = ("Pick a code; the table lists every coding of it with its citation and text. Filter by "
+                 "transcript, coder and speaker. Enter opens the quoted lines in the Coding screen.")
+
+    BINDINGS = [
+        Binding("enter", "open", "Open lines", id="quotes.open"),
+        Binding("f5", "refresh", "Refresh", show=False, id="quotes.refresh"),
+        Binding("q,escape", "back", "Back", id="quotes.back"),
+    ]
+
+    def __init__(self, code: str | None = None) -> None:
+        super().__init__()
+        self.code = code
+        self.rows: list[dict] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(" Quotes", classes="title-bar", id="quotes-title")
+        with Horizontal(id="quotes-filters"):
+            yield Select([], prompt="code", id="quotes-code", allow_blank=True)
+            yield Select([], prompt="all transcripts", id="quotes-transcript")
+            yield Select([], prompt="all coders", id="quotes-coder")
+            yield Input(placeholder="speaker (e.g. R2)", id="quotes-speaker")
+        yield DataTable(id="quotes-table", cursor_type="row", zebra_stripes=True)
+        yield Static(id="quote-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column("citation", key="citation")
+        table.add_column("coder", key="coder")
+        table.add_column("speakers", key="speakers")
+        table.add_column("quote", key="quote")
+        codes = codebook.all_codes(self.project)
+        select = self.query_one("#quotes-code", Select)
+        select.set_options([(c.name, c.name) for c in codes])
+        self.query_one("#quotes-transcript", Select).set_options(
+            [(t.name, t.name) for t in transcripts.all_rows(self.project)])
+        self.query_one("#quotes-coder", Select).set_options([(c, c) for c in codings.coders(self.project)])
+        if self.code is None and codes:
+            self.code = codes[0].name
+        if self.code:
+            select.value = self.code
+        table.focus()
+
+    def reload(self) -> None:
+        if not self.is_mounted or not self.code:
+            return
+        transcript = self.query_one("#quotes-transcript", Select).value
+        coder = self.query_one("#quotes-coder", Select).value
+        speaker = self.query_one("#quotes-speaker", Input).value.strip().casefold()
+        found = self.core(codings.list_codings, self.project, code=self.code,
+                          transcript=transcript if isinstance(transcript, str) else None,
+                          coder=coder if isinstance(coder, str) else None) or []
+        rows = quotes.quote_rows(self.project, found)
+        if speaker:
+            rows = [r for r in rows if any(speaker == s.casefold() for s in r["speakers"])]
+        self.rows = rows
+        table = self.query_one(DataTable)
+        table.clear()
+        for i, r in enumerate(rows):
+            text = r["text"] if len(r["text"]) <= 200 else r["text"][:199] + "…"
+            table.add_row(r["citation"], r["coder"], ", ".join(r["speakers"]), text, key=str(i))
+        self.query_one("#quotes-title", Static).update(f" Quotes · {self.code} · {len(rows)} codings")
+        self._show_detail()
+
+    @on(Select.Changed)
+    def filter_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "quotes-code":
+            self.code = event.value if isinstance(event.value, str) else None
+        self.reload()
+
+    @on(Input.Changed, "#quotes-speaker")
+    def speaker_changed(self) -> None:
+        self.reload()
+
+    @on(DataTable.RowHighlighted)
+    def highlighted(self) -> None:
+        self._show_detail()
+
+    def current(self) -> dict | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        return self.rows[table.cursor_row]
+
+    def _show_detail(self) -> None:
+        row = self.current()
+        detail = self.query_one("#quote-detail", Static)
+        if row is None:
+            detail.update("no codings" if self.code else "choose a code")
+            return
+        memo = f"\nmemo: {row['memo']}" if row["memo"] else ""
+        detail.update(f"{row['citation']} · {row['coder']}\n{row['text']}{memo}")
+
+    @on(DataTable.RowSelected)
+    def selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open()
+
+    def action_open(self) -> None:
+        row = self.current()
+        if row is None:
+            return
+        first, last = row["ranges"][0]
+        self.app.open_transcript(row["transcript"], first, last)
+
+    def action_refresh(self) -> None:
+        self.reload()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,345 @@
+"""The transcript as one ``ScrollView``: only visible lines are rendered (``render_line`` → ``Strip``).
+
+A row is ``  57 │12   │R1  │text…``: line number, one marker slot per code
+(the code's hotkey digit, or a letter for codes without one, on the code's
+colour), the speaker at the start of each turn, and the text, cropped and
+scrolled horizontally (the gutter stays put). The cursor line and the selection
+are highlighted. The widget knows nothing about the project: the Coding screen
+gives it lines and markers and listens to its messages.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+
+@dataclass(frozen=True)
+class Marker:
+    """One code on one line: ``char`` is the hotkey digit (or a letter), ``mine`` False for other coders."""
+
+    slot: int
+    char: str
+    colour: str
+    mine: bool = True
+
+
+def contrast(colour: str) -> str:
+    """Black or white text on a ``#RRGGBB`` background."""
+    try:
+        r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    except (ValueError, IndexError):
+        return "#000000"
+    return "#000000" if (0.299 * r + 0.587 * g + 0.114 * b) > 150 else "#FFFFFF"
+
+
+class TranscriptView(ScrollView, can_focus=True):
+    """Numbered transcript lines with code markers, a cursor and a selection."""
+
+    DEFAULT_CSS = """
+    TranscriptView {
+        background: $surface;
+        scrollbar-size-vertical: 1;
+        scrollbar-size-horizontal: 1;
+        & > .transcript--gutter { color: $text-muted; }
+        & > .transcript--speaker { color: $text-primary; text-style: bold; }
+        & > .transcript--cursor { background: $accent 35%; }
+        & > .transcript--selection { background: $primary 30%; }
+        & > .transcript--hit { background: $warning 50%; text-style: bold underline; }
+    }
+    """
+
+    COMPONENT_CLASSES = {
+        "transcript--gutter",
+        "transcript--speaker",
+        "transcript--cursor",
+        "transcript--selection",
+        "transcript--hit",
+    }
+
+    BINDINGS = [
+        Binding("down,j", "cursor_down", "Down", show=False, id="coding.down"),
+        Binding("up,k", "cursor_up", "Up", show=False, id="coding.up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="coding.page_down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="coding.page_up"),
+        Binding("home", "first", "First line", show=False, id="coding.home"),
+        Binding("end", "last", "Last line", show=False, id="coding.end"),
+        Binding("shift+down", "extend_down", "Extend selection down", show=False, id="coding.extend_down"),
+        Binding("shift+up", "extend_up", "Extend selection up", show=False, id="coding.extend_up"),
+        Binding("v", "start_selection", "Select", id="coding.select"),
+        Binding("left", "scroll_text(-8)", "Scroll text left", show=False, id="coding.left"),
+        Binding("right", "scroll_text(8)", "Scroll text right", show=False, id="coding.right"),
+    ]
+
+    cursor: reactive[int] = reactive(0, always_update=False, repaint=False)
+
+    class CursorMoved(Message):
+        """The cursor moved to line index ``index`` (0-based row)."""
+
+        def __init__(self, view: "TranscriptView", index: int) -> None:
+            super().__init__()
+            self.view = view
+            self.index = index
+
+    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.numbers: list[int] = []
+        self.speakers: list[str] = []  # "" unless the line starts a turn
+        self.texts: list[str] = []
+        self.turns: list[int] = []
+        self.markers: dict[int, list[Marker]] = {}  # row index → markers
+        self.slots = 0
+        self.anchor: int | None = None
+        self.hits: list[int] = []
+        self.hit_term = ""
+        self._hit_set: set[int] = set()
+        self._number_width = 4
+        self._speaker_width = 0
+        self._text_cache: dict[int, Strip] = {}
+        self._drag_from: int | None = None
+
+    # ----------------------------------------------------------------- data in
+    def set_lines(self, lines: list[dict]) -> None:
+        """``lines`` as from :func:`qualcode.transcripts.lines` (``n, speaker, turn, text``)."""
+        self.numbers = [ln["n"] for ln in lines]
+        self.texts = [ln["text"] or "" for ln in lines]
+        self.turns = [ln["turn"] for ln in lines]
+        speakers, previous = [], None
+        for ln in lines:
+            starts = ln["speaker"] and (ln["turn"], ln["speaker"]) != previous
+            speakers.append(ln["speaker"] if starts else "")
+            previous = (ln["turn"], ln["speaker"])
+        self.speakers = speakers
+        self._number_width = max(4, len(str(self.numbers[-1])) if self.numbers else 1)
+        self._speaker_width = min(10, max((len(s) for s in speakers), default=0))
+        self._text_cache.clear()
+        self.anchor = None
+        self.set_reactive(TranscriptView.cursor, 0)
+        self._update_virtual_size()
+        self.refresh()
+
+    def set_markers(self, markers: dict[int, list[Marker]], slots: int) -> None:
+        self.markers = markers
+        self.slots = slots
+        self._update_virtual_size()
+        self.refresh()
+
+    def set_hits(self, term: str, hits: list[int]) -> None:
+        self.hit_term = term
+        self.hits = hits
+        self._hit_set = set(hits)
+        self._text_cache.clear()
+        self.refresh()
+
+    @property
+    def gutter_width(self) -> int:
+        width = self._number_width + 1 + (self.slots + 1 if self.slots else 0) + 1
+        if self._speaker_width:
+            width += self._speaker_width + 1
+        return width
+
+    def _update_virtual_size(self) -> None:
+        longest = max((len(t) for t in self.texts), default=0)
+        self.virtual_size = Size(self.gutter_width + longest + 1, len(self.texts))
+
+    # --------------------------------------------------------------- geometry
+    def index_of(self, n: int) -> int | None:
+        """Row index of line number ``n`` (lines are numbered 1… without gaps, but do not rely on it)."""
+        if not self.numbers:
+            return None
+        guess = n - self.numbers[0]
+        if 0 <= guess < len(self.numbers) and self.numbers[guess] == n:
+            return guess
+        try:
+            return self.numbers.index(n)
+        except ValueError:
+            return None
+
+    @property
+    def cursor_line(self) -> int | None:
+        return self.numbers[self.cursor] if self.numbers else None
+
+    @property
+    def selection(self) -> tuple[int, int] | None:
+        """(first, last) row indexes of the selection, or None."""
+        if self.anchor is None:
+            return None
+        return min(self.anchor, self.cursor), max(self.anchor, self.cursor)
+
+    def selected_lines(self) -> list[int]:
+        """Line numbers to code: the selection, or the cursor line."""
+        if not self.numbers:
+            return []
+        first, last = self.selection or (self.cursor, self.cursor)
+        return self.numbers[first:last + 1]
+
+    # ---------------------------------------------------------------- cursor
+    def move_to(self, index: int, *, extend: bool | None = None, centre: bool = False) -> None:
+        """Move the cursor; ``extend=True`` starts/extends a selection, False clears it, None keeps it."""
+        if not self.numbers:
+            return
+        index = max(0, min(len(self.numbers) - 1, index))
+        if extend is True and self.anchor is None:
+            self.anchor = self.cursor
+        elif extend is False:
+            self.anchor = None
+        self.cursor = index
+        self.scroll_cursor_visible(centre=centre)
+        self.refresh()
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self.post_message(self.CursorMoved(self, new))
+
+    def scroll_cursor_visible(self, *, centre: bool = False) -> None:
+        height = max(1, self.scrollable_content_region.height)
+        top = round(self.scroll_y)
+        if centre and not (top <= self.cursor < top + height):
+            self.scroll_to(y=max(0, self.cursor - height // 3), animate=False, immediate=True)
+        elif self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+
+    def action_cursor_down(self) -> None:
+        self.move_to(self.cursor + 1)
+
+    def action_cursor_up(self) -> None:
+        self.move_to(self.cursor - 1)
+
+    def action_page_down(self) -> None:
+        self.move_to(self.cursor + max(1, self.scrollable_content_region.height - 1))
+
+    def action_page_up(self) -> None:
+        self.move_to(self.cursor - max(1, self.scrollable_content_region.height - 1))
+
+    def action_first(self) -> None:
+        self.move_to(0)
+
+    def action_last(self) -> None:
+        self.move_to(len(self.numbers) - 1)
+
+    def action_extend_down(self) -> None:
+        self.move_to(self.cursor + 1, extend=True)
+
+    def action_extend_up(self) -> None:
+        self.move_to(self.cursor - 1, extend=True)
+
+    def action_start_selection(self) -> None:
+        self.anchor = self.cursor
+        self.refresh()
+
+    def clear_selection(self) -> bool:
+        if self.anchor is None:
+            return False
+        self.anchor = None
+        self.refresh()
+        return True
+
+    def action_scroll_text(self, delta: int) -> None:
+        self.scroll_to(x=max(0, self.scroll_x + delta), animate=False, immediate=True)
+
+    # ----------------------------------------------------------------- mouse
+    def _row_at(self, event: events.MouseEvent) -> int | None:
+        offset = event.get_content_offset(self)
+        if offset is None or not self.numbers:
+            return None
+        return max(0, min(len(self.numbers) - 1, round(self.scroll_y) + offset.y))
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        row = self._row_at(event)
+        if row is None or event.button != 1:
+            return
+        self.focus()
+        self._drag_from = row
+        self.capture_mouse()
+        self.move_to(row, extend=False)
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        if self._drag_from is None:
+            return
+        row = self._row_at(event)
+        if row is None:
+            return
+        if row != self._drag_from and self.anchor is None:
+            self.anchor = self._drag_from
+        if row != self.cursor:
+            self.move_to(row)
+
+    def on_mouse_up(self, event: events.MouseUp) -> None:
+        if self._drag_from is None:
+            return
+        row = self._row_at(event)
+        if row is not None and row != self._drag_from:
+            if self.anchor is None:
+                self.anchor = self._drag_from
+            self.move_to(row)
+        self._drag_from = None
+        self.release_mouse()
+
+    # ---------------------------------------------------------------- render
+    def _text_strip(self, index: int) -> Strip:
+        strip = self._text_cache.get(index)
+        if strip is None:
+            text = self.texts[index]
+            if index in self._hit_set and self.hit_term:
+                hit_style = self.get_component_rich_style("transcript--hit", partial=True)
+                segments, lower, term, pos = [], text.casefold(), self.hit_term.casefold(), 0
+                while term and (found := lower.find(term, pos)) >= 0:
+                    segments.append(Segment(text[pos:found]))
+                    segments.append(Segment(text[found:found + len(term)], hit_style))
+                    pos = found + len(term)
+                segments.append(Segment(text[pos:]))
+                strip = Strip([s for s in segments if s.text])
+            else:
+                strip = Strip([Segment(text)])
+            if len(self._text_cache) > 2000:
+                self._text_cache.clear()
+            self._text_cache[index] = strip
+        return strip
+
+    def render_line(self, y: int) -> Strip:
+        index = round(self.scroll_y) + y
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if index >= len(self.numbers) or index < 0:
+            return Strip.blank(width, base)
+        gutter_style = self.get_component_rich_style("transcript--gutter", partial=True)
+        speaker_style = self.get_component_rich_style("transcript--speaker", partial=True)
+        segments = [Segment(f"{self.numbers[index]:>{self._number_width}} ", gutter_style)]
+        if self.slots:
+            cells = [Segment(" ")] * self.slots
+            for m in self.markers.get(index, ()):
+                if m.slot < self.slots:
+                    if m.mine:
+                        style = Style(bgcolor=m.colour, color=contrast(m.colour), bold=True)
+                    else:
+                        style = Style(color=m.colour, underline=True, italic=True)
+                    cells[m.slot] = Segment(m.char, style)
+            segments.extend(cells)
+            segments.append(Segment(" "))
+        segments.append(Segment("│", gutter_style))
+        if self._speaker_width:
+            speaker = self.speakers[index][: self._speaker_width]
+            segments.append(Segment(f"{speaker:<{self._speaker_width}} ", speaker_style))
+        gutter = Strip(segments)
+        text_width = max(0, width - gutter.cell_length)
+        scroll_x = round(self.scroll_x)
+        text = self._text_strip(index).crop(scroll_x, scroll_x + text_width)
+        strip = Strip.join([gutter, text]).extend_cell_length(width)
+        selection = self.selection
+        if selection and selection[0] <= index <= selection[1]:
+            strip = strip.apply_style(self.get_component_rich_style("transcript--selection", partial=True))
+        if index == self.cursor:
+            strip = strip.apply_style(self.get_component_rich_style("transcript--cursor", partial=True))
+        return strip.apply_style(base)
+
+    def refresh_visible(self) -> None:
+        self.refresh(Region(0, 0, self.size.width, self.size.height))
