@@ -200,3 +200,6 @@ def overview(project: Project) -> list[dict]:
             }
         )
     return out
+
+
+from . import nlp_hooks  # noqa: E402,F401  (registers lemma storage on AFTER_STORE_HOOKS)

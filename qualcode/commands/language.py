@@ -1,0 +1,62 @@
+"""Language commands: search (KWIC), autocode, suggest (with --evaluate), accept/dismiss a suggestion."""
+from __future__ import annotations
+
+import click
+
+from ..cli import Session, cli, common_options
+from .output import emit_json, json_option, print_table, progress_bar
+
+pass_session = click.make_pass_decorator(Session, ensure=True)
+
+
+def _open_with_lemmas(session: Session):
+    """Open the project, storing lemmas first for any line that has none (older imports)."""
+    from .. import nlp
+
+    project = session.open()
+    with progress_bar("Lemmas") as progress:
+        nlp.ensure_lemmas(project, progress=progress)
+    return project
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--lemma", is_flag=True, help="Match every word form of the query's lemmas (gepland → plannen).")
+@click.option("--code", help="Only lines coded with this code (by any coder; with --mine, by you).")
+@click.option("--mine", is_flag=True, help="With --code: only lines you coded.")
+@click.option("--speaker", help="Only lines of this speaker (exact label, e.g. R1).")
+@click.option("--transcript", help="Only this transcript.")
+@click.option("--limit", type=click.IntRange(min=1), help="Show at most this many hits.")
+@click.option("--width", default=40, show_default=True, type=click.IntRange(min=5), help="Context width (characters).")
+@json_option
+@common_options
+@pass_session
+def search(session: Session, query: str, lemma: bool, code: str | None, mine: bool, speaker: str | None,
+           transcript: str | None, limit: int | None, width: int, as_json: bool) -> None:
+    """Search the transcripts; shows each hit in context (KWIC).
+
+    QUERY holds words and "phrases in quotes"; a line must contain all of them.
+    """
+    from .. import search as core
+
+    project = _open_with_lemmas(session)
+    result = core.search(project, query, lemma=lemma, code=code, code_coder=session.coder if mine else None,
+                         speaker=speaker, transcript=transcript, limit=limit, width=width)
+    if as_json:
+        emit_json([h.as_dict() for h in result.hits])
+        return
+    if not result.hits:
+        click.echo(f"No hits for {query!r}" + (" (lemmas)" if lemma else ""))
+        return
+    print_kwic(result.hits, width)
+    shown = f"{len(result.hits)} of {result.total}" if len(result.hits) < result.total else str(result.total)
+    click.echo(f"{shown} hits in {result.lines} lines")
+
+
+def print_kwic(hits, width: int) -> None:
+    """One hit a line: citation, speaker, right-aligned left context, the match in bold, right context."""
+    cite = max(len(h.citation) for h in hits)
+    spk = max(len(h.speaker or "") for h in hits)
+    for h in hits:
+        click.echo(f"{h.citation:<{cite}}  {h.speaker or '':<{spk}}  {h.left:>{width}}"
+                   + click.style(h.match, bold=True) + h.right)

@@ -1,0 +1,90 @@
+"""qualcode.nlp: lemmas stored at import, the v2 backfill of older project files, imports without lemmas."""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from qualcode import migrations, nlp, search, transcripts
+from qualcode.project import Project
+
+TEXT = "M: Wie heeft het gepland?\nR1: Ik. De casussen plannen we samen.\n\nR2: Goed zo.\n"
+
+
+def test_pipeline_lemmas_are_lowercase_dictionary_forms():
+    forms = list(nlp.annotate(["De casussen zijn gepland.", "Plannen  en  plan"]))
+    assert forms[0] == ("De casussen zijn gepland .", "de casus zijn plannen .")
+    assert forms[1] == ("Plannen en plan", "plannen en plan")  # whitespace tokens dropped
+
+
+def test_token_offsets_point_into_the_text():
+    text = "Zo'n  casus, eh… gepland."
+    tokens, _ = nlp.doc_form(nlp.pipeline()(text))
+    spans = nlp.token_offsets(text, tokens.split(" "))
+    assert [text[a:b] for a, b in spans] == tokens.split(" ")
+
+
+def test_import_stores_lemmas_for_every_non_blank_line(tmp_path):
+    (tmp_path / "FG1.txt").write_text(TEXT, encoding="utf-8")
+    with Project.create(tmp_path / "p.db") as p:
+        transcripts.import_files(p, [tmp_path / "FG1.txt"], "anna")
+        rows = p.query("SELECT l.n, x.tokens, x.lemmas FROM lines l LEFT JOIN line_nlp x ON x.line_id = l.id "
+                       "ORDER BY l.n")
+        assert [(r["n"], r["lemmas"]) for r in rows] == [
+            (1, "wie heeft het plannen ?"), (2, "ik . de casus plannen we samen ."), (3, None), (4, "goed zo .")]
+        # the full-text index follows the table (triggers)
+        hits = p.query("SELECT rowid FROM line_nlp_fts WHERE line_nlp_fts MATCH 'lemmas : casus'")
+        assert len(hits) == 1
+
+
+def test_import_without_lemmas_then_ensure_lemmas(tmp_path):
+    (tmp_path / "FG1.txt").write_text(TEXT, encoding="utf-8")
+    with Project.create(tmp_path / "p.db") as p:
+        parsed = transcripts.parse_files([tmp_path / "FG1.txt"])
+        transcripts.import_parsed(p, parsed, "anna", annotate=False)
+        assert p.scalar("SELECT count(*) FROM line_nlp") == 0
+        assert search.search(p, "casus", lemma=True).hits == []
+        assert nlp.ensure_lemmas(p) == 3
+        assert [h.line for h in search.search(p, "casus", lemma=True).hits] == [2]
+        assert nlp.ensure_lemmas(p) == 0
+
+
+def test_module_switch_turns_lemmas_off(tmp_path, monkeypatch):
+    monkeypatch.setattr(nlp, "ANNOTATE", False)
+    (tmp_path / "FG1.txt").write_text(TEXT, encoding="utf-8")
+    with Project.create(tmp_path / "p.db") as p:
+        transcripts.import_files(p, [tmp_path / "FG1.txt"], "anna")
+        assert p.scalar("SELECT count(*) FROM line_nlp") == 0
+
+
+def test_v2_migration_backfills_lemmas_of_an_older_project(tmp_path):
+    """A schema-1 file with lines and no lemmas gets them when opened."""
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute(f"PRAGMA application_id = {migrations.APPLICATION_ID}")
+    conn.execute("BEGIN")
+    migrations.MIGRATIONS[1](conn)
+    conn.execute("PRAGMA user_version = 1")
+    conn.execute("INSERT INTO transcripts (id, name, source, sha256, imported_at, line_count, guid) "
+                 "VALUES (1, 'FG1', 'FG1.txt', 'x', '2024-01-01T00:00:00Z', 3, 'G1')")
+    conn.executemany("INSERT INTO lines (transcript_id, n, speaker, turn, raw, text) VALUES (1, ?, ?, ?, ?, ?)",
+                     [(1, "M", 1, "M: Is dat gepland?", "Is dat gepland?"), (2, "M", 1, "", ""),
+                      (3, "R1", 2, "R1: Twee casussen.", "Twee casussen.")])
+    conn.execute("COMMIT")
+    conn.close()
+
+    with Project.open(path) as p:
+        assert p.scalar("PRAGMA user_version") == migrations.LATEST
+        rows = p.query("SELECT l.n, x.lemmas FROM line_nlp x JOIN lines l ON l.id = x.line_id ORDER BY l.n")
+        assert rows == [{"n": 1, "lemmas": "is dat plannen ?"}, {"n": 3, "lemmas": "twee casus ."}]
+        assert [h.line for h in search.search(p, "plannen", lemma=True).hits] == [1]
+        assert [h.match for h in search.search(p, "casus", lemma=True).hits] == ["casussen"]
+
+
+def test_deleting_lines_keeps_the_index_in_step(tmp_path):
+    (tmp_path / "FG1.txt").write_text(TEXT, encoding="utf-8")
+    with Project.create(tmp_path / "p.db") as p:
+        transcripts.import_files(p, [tmp_path / "FG1.txt"], "anna")
+        p.conn.execute("DELETE FROM lines WHERE n = 2")
+        assert p.scalar("SELECT count(*) FROM line_nlp") == 2
+        assert search.search(p, "casus", lemma=True).hits == []
+        p.conn.execute("INSERT INTO line_nlp_fts (line_nlp_fts) VALUES ('integrity-check')")

@@ -1,0 +1,140 @@
+"""qualcode.search on a real project file: lemma search, phrases, filters, KWIC at line edges, the CLI."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from qualcode import codings, search, transcripts
+from qualcode.errors import InputError, NotFoundError
+from qualcode.project import Project
+
+ROOT = Path(__file__).resolve().parent.parent
+CODEBOOK = ROOT / "codebooks" / "default.yaml"
+
+FG = """M: Hoe plannen jullie het eerste gesprek?
+R1: Dat hebben we vorige week gepland
+samen met het gezin. De planning blijft lastig.
+R2: Een plan maken we samen met de ouders.
+R3: Die casus bespreken we in het overleg.
+R4: Bij zware casussen bellen we eerst de ouders.
+
+M: Eerste gesprek of niet, plannen is het werk.
+"""
+
+OTHER = """M: Wie plant het overleg?
+R1: Ik plan het overleg, en de casus komt dan aan bod.
+"""
+
+
+@pytest.fixture
+def proj(tmp_path: Path):
+    from qualcode import codebook
+
+    (tmp_path / "FG1.txt").write_text(FG, encoding="utf-8")
+    (tmp_path / "FG2.txt").write_text(OTHER, encoding="utf-8")
+    path = tmp_path / "search.db"
+    with Project.create(path) as p:
+        codebook.load(p, CODEBOOK, "anna")
+        transcripts.import_files(p, [tmp_path / "FG1.txt", tmp_path / "FG2.txt"], "anna")
+    with Project.open(path) as p:
+        yield p
+
+
+def lines_of(result, transcript="FG1"):
+    return sorted({h.line for h in result.hits if h.transcript == transcript})
+
+
+def test_lemma_plannen_finds_plannen_and_gepland_not_plan_or_planning(proj):
+    r = search.search(proj, "plannen", lemma=True, transcript="FG1")
+    assert lines_of(r) == [1, 2, 8]
+    assert {h.match.lower() for h in r.hits} == {"plannen", "gepland"}
+    # the word-form search finds only the form itself
+    assert lines_of(search.search(proj, "plannen", transcript="FG1")) == [1, 8]
+    # the query may itself be any form of the lemma
+    assert lines_of(search.search(proj, "gepland", lemma=True, transcript="FG1")) == [1, 2, 8]
+
+
+def test_lemma_casus_finds_casus_and_casussen(proj):
+    r = search.search(proj, "casus", lemma=True)
+    assert [(h.transcript, h.line, h.match) for h in r.hits] == [
+        ("FG1", 5, "casus"), ("FG1", 6, "casussen"), ("FG2", 2, "casus")]
+    assert [h.line for h in search.search(proj, "casussen", transcript="FG1").hits] == [6]
+
+
+def test_phrase_query_needs_adjacent_words_in_order(proj):
+    r = search.search(proj, '"eerste gesprek"')
+    assert [(h.line, h.match) for h in r.hits] == [(1, "eerste gesprek"), (8, "Eerste gesprek")]
+    assert search.search(proj, '"gesprek eerste"').hits == []
+    # punctuation between the words does not break a phrase
+    assert [(h.line, h.match) for h in search.search(proj, '"niet plannen"').hits] == [(8, "niet, plannen")]
+
+
+def test_several_words_must_all_occur_in_the_line(proj):
+    r = search.search(proj, "casus overleg", lemma=True)
+    assert sorted({(h.transcript, h.line) for h in r.hits}) == [("FG1", 5), ("FG2", 2)]
+    assert [h.term for h in r.hits if h.transcript == "FG1"] == ["casus", "overleg"]
+    assert r.lines == 2 and r.total == 4
+
+
+def test_filters_speaker_transcript_and_code(proj):
+    assert lines_of(search.search(proj, "ouders", speaker="R4")) == [6]
+    assert {h.transcript for h in search.search(proj, "overleg", transcript="FG2").hits} == {"FG2"}
+    codings.apply(proj, "FG1", "6", "werkwijze", "bram")
+    assert lines_of(search.search(proj, "ouders", code="werkwijze")) == [6]
+    assert search.search(proj, "ouders", code="werkwijze", code_coder="anna").hits == []
+    with pytest.raises(NotFoundError):
+        search.search(proj, "ouders", transcript="FG7")
+
+
+def test_kwic_runs_on_within_a_turn_and_stops_at_turn_and_transcript_edges(proj):
+    # match at the end of a line: right context continues on the next line of the same turn
+    (h,) = search.search(proj, "gepland").hits
+    assert (h.left, h.match, h.right) == ("Dat hebben we vorige week ", "gepland", " samen met het gezin. De planning blijft")
+    # match at the start of a line: left context comes from the previous line of the same turn
+    (h,) = [h for h in search.search(proj, "samen").hits if h.line == 3]
+    assert (h.left, h.match) == ("Dat hebben we vorige week gepland ", "samen")
+    # first word of a turn: no context from the previous speaker
+    (h,) = search.search(proj, "die").hits
+    assert (h.line, h.left, h.right) == (5, "", " casus bespreken we in het overleg.")
+    # first word of the transcript
+    (h,) = search.search(proj, "hoe").hits
+    assert (h.line, h.left) == (1, "")
+    # last word of a turn: the next speaker's words are not context
+    r = search.search(proj, "ouders", transcript="FG1")
+    assert [(h.line, h.right) for h in r.hits] == [(4, "."), (6, ".")]
+    # last line of the transcript
+    (h,) = search.search(proj, "werk", transcript="FG1").hits
+    assert (h.line, h.right) == (8, ".")
+
+
+def test_kwic_is_cut_at_word_boundaries():
+    left, right = search.kwic("een twee drie vier vijf zes zeven acht negen", 24, 27, None, None, 1, width=12)
+    assert (left, right) == ("vier vijf ", " zeven acht")  # 12 characters at most, whole words
+    left, right = search.kwic("aaaaaaaaaaaaaaaaaaaa X", 21, 22, None, None, 1, width=5)
+    assert (left, right) == ("aaaaa ", "")
+
+
+def test_empty_query_is_an_input_error(proj):
+    with pytest.raises(InputError):
+        search.search(proj, ' ", ?" ')
+
+
+def test_limit_keeps_the_total(proj):
+    r = search.search(proj, "we", limit=2)
+    assert len(r.hits) == 2 and r.total > 2
+
+
+def test_cli_search_json_and_text(proj, cli):
+    path = str(proj.path)
+    res = cli("search", "plannen", "--lemma", "--transcript", "FG1", "--json", "--project", path)
+    assert res.exit_code == 0, res.output
+    rows = json.loads(res.output)
+    assert [(r["line"], r["match"], r["citation"]) for r in rows] == [
+        (1, "plannen", "(FG1; 1)"), (2, "gepland", "(FG1; 2)"), (8, "plannen", "(FG1; 8)")]
+    assert set(rows[0]) >= {"transcript", "line", "speaker", "citation", "left", "match", "right"}
+    res = cli("search", "casussen", "--project", path)
+    assert res.exit_code == 0 and "(FG1; 6)" in res.output and "1 hits in 1 lines" in res.output
+    res = cli("search", "?", "--project", path)
+    assert res.exit_code != 0 and "nothing to search for" in res.output
