@@ -104,17 +104,18 @@ def _hashes(project: Project, report: Report, name: str) -> None:
     for tid, tname, sha, count in project.conn.execute(
             "SELECT id, name, sha256, line_count FROM transcripts ORDER BY id").fetchall():
         h = hashlib.sha256()
-        n_lines = 0
+        stored = 0
         for n, raw in project.conn.execute("SELECT n, raw FROM lines WHERE transcript_id = ? ORDER BY n", (tid,)):
-            if n_lines:
+            if stored:
                 h.update(b"\n")
             h.update(raw.encode("utf-8"))
-            n_lines += 1
-            if n != n_lines:
-                report.add(name, f"transcript {tname}: line {n} where {n_lines} was expected")
-                n_lines = n
-        if n_lines != count:
-            report.add(name, f"transcript {tname}: {n_lines} lines stored, line_count says {count}")
+            stored += 1
+            if n != stored:
+                report.add(name, f"transcript {tname}: line {n} where {stored} was expected (lines missing?)")
+                stored = n
+        stored_rows = project.scalar("SELECT count(*) FROM lines WHERE transcript_id = ?", (tid,))
+        if stored_rows != count:
+            report.add(name, f"transcript {tname}: {stored_rows} lines stored, line_count says {count}")
         if h.hexdigest() != sha:
             report.add(name, f"transcript {tname}: stored text does not match its sha256 (changed or damaged)")
 
