@@ -60,3 +60,42 @@ def print_kwic(hits, width: int) -> None:
     for h in hits:
         click.echo(f"{h.citation:<{cite}}  {h.speaker or '':<{spk}}  {h.left:>{width}}"
                    + click.style(h.match, bold=True) + h.right)
+
+
+@cli.command()
+@click.argument("code")
+@click.option("--pattern", required=True, help='Words and "phrases" that must all occur, or a spaCy token '
+                                               'pattern in JSON ([{"LEMMA": "plannen"}]).')
+@click.option("--lemma", is_flag=True, help="Match every word form of the pattern's lemmas.")
+@click.option("--scope", type=click.Choice(["line", "turn"]), default="line", show_default=True,
+              help="Code the matching line, or the whole speaker turn.")
+@click.option("--transcript", help="Only this transcript.")
+@click.option("--dry-run", is_flag=True, help="Only list what would be coded.")
+@json_option
+@common_options
+@pass_session
+def autocode(session: Session, code: str, pattern: str, lemma: bool, scope: str, transcript: str | None,
+             dry_run: bool, as_json: bool) -> None:
+    """Code every line (or turn) matching a pattern, for you; one action, undone in one step.
+
+    Lines or turns you already coded with CODE are skipped.
+    """
+    from .. import autocode as core
+    from .. import quotes
+
+    project = _open_with_lemmas(session)
+    made = core.autocode(project, code, pattern, session.coder, lemma=lemma, scope=scope, transcript=transcript,
+                         dry_run=dry_run)
+    rows = quotes.quote_rows(project, made)
+    if as_json:
+        emit_json(rows)
+        return
+    if not rows:
+        click.echo("Nothing to code: no matches (or you coded them all already)")
+        return
+    verb = "Would code" if dry_run else "Coded"
+    print_table(["citation", "speakers", "quote"],
+                [(r["citation"], ", ".join(r["speakers"]), r["text"] if len(r["text"]) <= 160
+                  else r["text"][:157] + "…") for r in rows])
+    click.echo(f"{verb} {len(rows)} {scope}s as {code} ({session.coder})"
+               + ("" if dry_run else "; `qualcode undo` takes them all back"))
