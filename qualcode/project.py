@@ -364,6 +364,7 @@ def check_project_file(path: Path) -> None:
             and path.stat().st_size < pages * page_size):
         raise ProjectError(f"the project file is damaged (truncated: {path.stat().st_size} of "
                            f"{pages * page_size} bytes)" + hint, path=path)
+    had_sidecars = {suffix: Path(f"{path}{suffix}").exists() for suffix in ("-wal", "-shm")}
     try:
         conn = _connect_readonly(path)
         try:
@@ -372,9 +373,19 @@ def check_project_file(path: Path) -> None:
         finally:
             conn.close()
     except sqlite3.DatabaseError as e:
+        _remove_created(path, had_sidecars)
         raise ProjectError(f"the project file is damaged ({e})" + hint, path=path) from None
     if version > migrations.LATEST:
         raise ProjectError(f"made by a newer qualcode (schema {version}); upgrade qualcode", path=path)
+
+
+def _remove_created(path: Path, had: dict[str, bool]) -> None:
+    """Remove the empty ``-wal``/``-shm`` files our failed look at a damaged file made: leave it as it was."""
+    for suffix, existed in had.items():
+        side = Path(f"{path}{suffix}")
+        with contextlib.suppress(OSError):
+            if not existed and (suffix == "-shm" or side.stat().st_size == 0):
+                side.unlink()
 
 
 def _explain_operational(e: sqlite3.OperationalError, path: Path) -> Exception:
