@@ -260,6 +260,10 @@ def _read_codes(codes_el, parent: tuple[str, ...], refi: _Refi) -> None:
     for c in _kids(codes_el, "Code"):
         raw = c.get("name") or ""
         parts = tuple(clean_name(p, "code") for p in raw.split("::")) if "::" in raw else (clean_name(raw, "code"),)
+        for k in range(min(len(parts) - 1, len(parent)), 0, -1):  # nested *and* "Parent::Child" names
+            if parts[:k] == parent[-k:]:
+                parts = parts[k:]
+                break
         path = parent + parts
         notes = [g for g in (norm_guid(r.get("targetGUID")) for r in _kids(c, "NoteRef")) if g]
         refi.codes.append(_Code(norm_guid(c.get("guid")), path, colour_hex(c.get("color")),
