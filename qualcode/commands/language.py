@@ -99,3 +99,68 @@ def autocode(session: Session, code: str, pattern: str, lemma: bool, scope: str,
                   else r["text"][:157] + "…") for r in rows])
     click.echo(f"{verb} {len(rows)} {scope}s as {code} ({session.coder})"
                + ("" if dry_run else "; `qualcode undo` takes them all back"))
+
+
+@cli.command()
+@click.option("--transcript", help="Only suggest lines of this transcript.")
+@click.option("--code", help="Only suggest this code.")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(min=1), help="Suggestions per code.")
+@click.option("--min-probability", default=0.5, show_default=True, type=click.FloatRange(0, 1),
+              help="Leave out suggestions below this probability.")
+@click.option("--evaluate", is_flag=True, help="Cross-validate by transcript and compare with a keyword baseline.")
+@json_option
+@common_options
+@pass_session
+def suggest(session: Session, transcript: str | None, code: str | None, limit: int, min_probability: float,
+            evaluate: bool, as_json: bool) -> None:
+    """Suggest lines you may have missed, from a model of your own finished transcripts.
+
+    Dismiss a suggestion with `qualcode dismiss`; accept it with `qualcode code`.
+    """
+    from .. import suggest as core
+
+    project = _open_with_lemmas(session)
+    if evaluate:
+        report = core.evaluate(project, session.coder, code=code)
+        if as_json:
+            emit_json(report)
+            return
+        click.echo(f"Grouped {len(report['folds'])}-fold cross-validation by transcript on {session.coder}'s "
+                   f"{len(report['transcripts'])} finished transcripts ({report['lines']} lines); "
+                   f"a line counts as suggested at probability ≥ {report['threshold']}.")
+
+        def cells(entry: dict, key: str | None = None) -> list:
+            source = entry.get(key, {}) if key else entry
+            return [source.get(m, "") for m in ("precision", "recall", "f1")]
+
+        print_table(["code", "positive lines", "precision", "recall", "F1", "baseline P", "baseline R",
+                     "baseline F1", "note"],
+                    [(e["code"], e["positives"], *cells(e), *cells(e, "baseline"), e.get("note", ""))
+                     for e in report["codes"]])
+        click.echo("Baseline: a line is coded when it holds a lemma of the code's name or definition.")
+        return
+    found = core.suggest(project, session.coder, transcript=transcript, code=code, limit=limit,
+                         min_probability=min_probability)
+    if as_json:
+        emit_json({name: [s.as_dict() for s in items] for name, items in found.items()})
+        return
+    rows = [(s.code, s.citation, f"{s.probability:.2f}", ", ".join(s.words),
+             s.text if len(s.text) <= 100 else s.text[:97] + "…") for items in found.values() for s in items]
+    if not rows:
+        click.echo("No suggestions above the threshold")
+        return
+    print_table(["code", "citation", "p", "words that weighed most", "line"], rows)
+
+
+@cli.command()
+@click.argument("transcript")
+@click.argument("line", type=click.IntRange(min=1))
+@click.argument("code")
+@common_options
+@pass_session
+def dismiss(session: Session, transcript: str, line: int, code: str) -> None:
+    """Dismiss a suggestion: CODE will not be suggested for this line again (undoable)."""
+    from .. import suggest as core
+
+    core.dismiss_suggestion(session.open(), session.coder, transcript, line, code)
+    click.echo(f"Dismissed {code} for {transcript} line {line}")
