@@ -59,7 +59,7 @@ def warn_open_findings(project, codings) -> None:
 def import_refi(session: Session, files, *, as_json: bool = False) -> None:
     """``qualcode import X.qdpx|X.qdc``: every file is read and checked first, then imported."""
     from ..errors import InputError
-    from ..export.refi_import import import_file
+    from ..export.refi_import import import_file, prepare
 
     files = [Path(f) for f in files]
     others = [f for f in files if f.suffix.lower() not in (".qdpx", ".qdc")]
@@ -68,8 +68,9 @@ def import_refi(session: Session, files, *, as_json: bool = False) -> None:
     for f in files:
         if not f.is_file():
             raise InputError("no such file", path=f)
+    prepared = [prepare(f) for f in files]  # every file read and checked before a project is created
     project = session.open(create=True)
-    reports = [import_file(project, f, session.coder) for f in files]
+    reports = [import_file(project, p, session.coder) for p in prepared]
     if as_json:
         emit_json([r.as_dict() for r in reports])
         return

@@ -419,11 +419,26 @@ def _read_text_source(src, z, path: Path, refi: _Refi, report: ImportReport) -> 
 
 
 # -------------------------------------------------------------------- writing
-def import_file(project: Project, path: str | Path, coder: str) -> ImportReport:
-    """Import a .qdpx or .qdc into ``project`` in one transaction; return what happened."""
+@dataclass
+class Prepared:
+    """A REFI-QDA file read and checked, not yet written anywhere."""
+
+    path: Path
+    refi: _Refi
+    report: ImportReport
+
+
+def prepare(path: str | Path) -> Prepared:
+    """Read and check a .qdpx/.qdc (safe ZIP, defusedxml, sources decoded); touches no project."""
     path = Path(path)
     report = ImportReport(str(path), path.suffix.lower().lstrip("."))
-    refi = read_file(path, report)
+    return Prepared(path, read_file(path, report), report)
+
+
+def import_file(project: Project, path: str | Path | Prepared, coder: str) -> ImportReport:
+    """Import a .qdpx or .qdc into ``project`` in one transaction; return what happened."""
+    prepared = path if isinstance(path, Prepared) else prepare(path)
+    path, refi, report = prepared.path, prepared.refi, prepared.report
     with project.transaction("import.refi", coder, f"import {path.name}", kind="log") as tx:
         _write(tx, project, refi, report, coder)
         tx.summary += (f" (+{len(report.transcripts_added)} transcripts, +{len(report.codes_added)} codes, "
