@@ -129,13 +129,11 @@ def suggest(session: Session, transcript: str | None, code: str | None, limit: i
                    f"{len(report['transcripts'])} finished transcripts ({report['lines']} lines); "
                    f"a line counts as suggested at probability ≥ {report['threshold']}.")
 
-        def cells(entry: dict, key: str | None = None) -> list:
-            source = entry.get(key, {}) if key else entry
-            return [source.get(m, "") for m in ("precision", "recall", "f1")]
+        def prf(scores: dict) -> str:
+            return "/".join(f"{scores[m]:.2f}" for m in ("precision", "recall", "f1")) if "f1" in scores else ""
 
-        print_table(["code", "positive lines", "precision", "recall", "F1", "baseline P", "baseline R",
-                     "baseline F1", "note"],
-                    [(e["code"], e["positives"], *cells(e), *cells(e, "baseline"), e.get("note", ""))
+        print_table(["code", "positive lines", "model P/R/F1", "baseline P/R/F1", "note"],
+                    [(e["code"], e["positives"], prf(e), prf(e.get("baseline", {})), e.get("note", ""))
                      for e in report["codes"]])
         click.echo("Baseline: a line is coded when it holds a lemma of the code's name or definition.")
         return
