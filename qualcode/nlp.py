@@ -87,18 +87,22 @@ def token_offsets(text: str, tokens: Sequence[str]) -> list[tuple[int, int]]:
 # ----------------------------------------------------------------- storing
 def store_lemmas(conn: sqlite3.Connection, rows: Sequence[tuple[int, str]], *,
                  progress: Progress | None = None, what: str = "lemmas") -> int:
-    """Annotate ``(line_id, text)`` rows and write them to ``line_nlp`` (inside the caller's transaction).
+    """Annotate ``(line_id, text)`` rows and write them to ``line_nlp`` and its index (inside the caller's transaction).
 
     Blank lines get no row. Returns the number of rows written.
     """
     rows = [(i, t) for i, t in rows if t.strip()]
     total = len(rows)
+    # project files from before the insert trigger was dropped index through it
+    by_trigger = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = 'line_nlp_ai'").fetchone()
     written = 0
     for start in range(0, total, BATCH_SIZE):
         chunk = rows[start:start + BATCH_SIZE]
         forms = annotate([t for _, t in chunk])
-        conn.executemany("INSERT INTO line_nlp (line_id, tokens, lemmas) VALUES (?, ?, ?)",
-                         [(i, tok, lem) for (i, _), (tok, lem) in zip(chunk, forms)])
+        values = [(i, tok, lem) for (i, _), (tok, lem) in zip(chunk, forms)]
+        conn.executemany("INSERT INTO line_nlp (line_id, tokens, lemmas) VALUES (?, ?, ?)", values)
+        if not by_trigger:
+            conn.executemany("INSERT INTO line_nlp_fts (rowid, tokens, lemmas) VALUES (?, ?, ?)", values)
         written += len(chunk)
         if progress:
             progress(written, total, what)
