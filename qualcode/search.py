@@ -60,8 +60,9 @@ class SearchResult:
     lemma: bool
     terms: list[tuple[str, ...]]
     hits: list[Hit]
-    lines: int  # matching lines
-    total: int  # hits before any limit
+    lines: int  # matching lines (seen so far when not complete)
+    total: int  # hits (seen so far when not complete)
+    complete: bool = True  # False: the limit stopped the search early; more hits may exist
 
 
 def parse_query(query: str, *, lemma: bool) -> list[tuple[str, ...]]:
@@ -152,8 +153,15 @@ def search(project: Project, query: str, *, lemma: bool = False, code: str | Non
         sql += " AND l.speaker = ?"
         params.append(speaker)
     allowed = coded_lines(project, code, code_coder) if code is not None else None
-    found: list[tuple] = []  # (row, spans)
-    for row in project.conn.execute(sql, params):
+    found: list[tuple] = []  # (row, tokens, spans)
+    seen = 0
+    complete = True
+    # FTS5 yields rowids in ascending order: line ids follow import order (transcript, then line),
+    # so with a limit the scan can stop once enough hits are in.
+    for row in project.conn.execute(sql + " ORDER BY f.rowid", params):
+        if limit is not None and seen >= limit:
+            complete = False
+            break
         if allowed is not None and (row[1], row[3]) not in allowed:
             continue
         tokens = row[7].split(" ")
@@ -161,6 +169,7 @@ def search(project: Project, query: str, *, lemma: bool = False, code: str | Non
         spans = find_spans(keys, [is_word(t) for t in tokens], terms)
         if spans:
             found.append((row, tokens, spans))
+            seen += len(spans)
     found.sort(key=lambda f: (f[0][1], f[0][3]))
     total = sum(len(s) for _, _, s in found)
     template = project.citation_template
@@ -177,7 +186,7 @@ def search(project: Project, query: str, *, lemma: bool = False, code: str | Non
                            turn, width)
         hits.append(Hit(name, tid, n, spk, turn, format_citation(name, [(n, n)], template), left,
                         text[start:end], right, start, end, " ".join(terms[t])))
-    return SearchResult(query, lemma, terms, hits, len(found), total)
+    return SearchResult(query, lemma, terms, hits, len(found), total, complete)
 
 
 def _neighbours(project: Project, keys: set[tuple[int, int]]) -> dict[tuple[int, int], tuple[int, str]]:

@@ -121,9 +121,12 @@ def test_empty_query_is_an_input_error(proj):
         search.search(proj, ' ", ?" ')
 
 
-def test_limit_keeps_the_total(proj):
+def test_limit_stops_early_and_gives_the_first_hits(proj):
+    full = search.search(proj, "we")
+    assert full.complete and full.total == len(full.hits) > 2
     r = search.search(proj, "we", limit=2)
-    assert len(r.hits) == 2 and r.total > 2
+    assert not r.complete and r.hits == full.hits[:2]
+    assert search.search(proj, "we", limit=full.total).hits == full.hits
 
 
 def test_cli_search_json_and_text(proj, cli):

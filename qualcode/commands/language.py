@@ -49,8 +49,11 @@ def search(session: Session, query: str, lemma: bool, code: str | None, mine: bo
         click.echo(f"No hits for {query!r}" + (" (lemmas)" if lemma else ""))
         return
     print_kwic(result.hits, width)
-    shown = f"{len(result.hits)} of {result.total}" if len(result.hits) < result.total else str(result.total)
-    click.echo(f"{shown} hits in {result.lines} lines")
+    if result.complete:
+        shown = f"{len(result.hits)} of {result.total}" if len(result.hits) < result.total else str(result.total)
+        click.echo(f"{shown} hits in {result.lines} lines")
+    else:
+        click.echo(f"first {len(result.hits)} hits (stopped at --limit; there are more)")
 
 
 def print_kwic(hits, width: int) -> None:
