@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import os
 import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
@@ -123,6 +124,9 @@ _DEDUCE_KINDS = (("persoon", "name"), ("patient", "name"), ("locatie", "place"),
 
 
 def deduce_available() -> bool:
+    """Whether the optional extra is installed (``QUALCODE_NO_DEDUCE=1`` pretends it is not)."""
+    if os.environ.get("QUALCODE_NO_DEDUCE"):
+        return False
     return importlib.util.find_spec("deduce") is not None
 
 
