@@ -252,3 +252,41 @@ def _clip_right(s: str, width: int) -> str:
         i = cut.rfind(" ")
         cut = cut[:i] if i >= 0 else cut
     return cut
+
+
+@dataclass(frozen=True)
+class LineHit:
+    """One hit in the shape the TUI's search screen reads (``transcript, n, speaker, text, start, length``)."""
+
+    transcript: str
+    n: int
+    speaker: str | None
+    text: str
+    start: int
+    length: int
+    left: str
+    match: str
+    right: str
+    citation: str
+
+
+def line_search(project: Project, query: str, *, lemma: bool = True, limit: int = 2000) -> list[LineHit]:
+    """Ctrl+F in the TUI: lemma search with KWIC, first ``limit`` hits; a bad query gives no hits.
+
+    Pass it as ``create_app(..., line_search=qualcode.search.line_search)``.
+    """
+    if not (query or "").strip():
+        return []
+    try:
+        result = search(project, query, lemma=lemma, limit=limit)
+    except InputError:
+        return []
+    text_of = {}
+    out = []
+    for h in result.hits:
+        key = (h.transcript_id, h.line)
+        if key not in text_of:
+            text_of[key] = project.scalar("SELECT text FROM lines WHERE transcript_id = ? AND n = ?", key)
+        out.append(LineHit(h.transcript, h.line, h.speaker, text_of[key], h.start, h.end - h.start, h.left,
+                           h.match, h.right, h.citation))
+    return out

@@ -141,3 +141,10 @@ def test_cli_search_json_and_text(proj, cli):
     assert res.exit_code == 0 and "(FG1; 6)" in res.output and "1 hits in 1 lines" in res.output
     res = cli("search", "?", "--project", path)
     assert res.exit_code != 0 and "nothing to search for" in res.output
+
+
+def test_line_search_for_the_tui(proj):
+    hits = search.line_search(proj, "gepland")
+    assert [(h.transcript, h.n, h.text[h.start:h.start + h.length]) for h in hits if h.transcript == "FG1"] == [
+        ("FG1", 1, "plannen"), ("FG1", 2, "gepland"), ("FG1", 8, "plannen")]
+    assert search.line_search(proj, "?") == [] and search.line_search(proj, "") == []
