@@ -21,6 +21,7 @@ SCREENS: dict[str, str] = {
     "codebook": "codebook:CodebookScreen",
     "quotes": "quotes:QuotesScreen",
     "search": "search:SearchScreen",
+    "agreement": "agreement:AgreementScreen",
 }
 
 
@@ -36,6 +37,7 @@ class QualcodeApp(App):
         Binding("f2", "open_screen('transcripts')", "Transcripts", show=False, id="app.transcripts"),
         Binding("f3", "open_screen('codebook')", "Codebook", show=False, id="app.codebook"),
         Binding("f4", "open_screen('quotes')", "Quotes", show=False, id="app.quotes"),
+        Binding("f6", "open_screen('agreement')", "Agreement", show=False, id="app.agreement"),
     ]
 
     def __init__(self, project_path: Path, coder: str, transcript: str | None = None, *,

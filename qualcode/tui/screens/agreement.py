@@ -1,0 +1,376 @@
+"""The Agreement screen (supervisor mode): per-code agreement, the disagreements behind it, consensus decisions.
+
+The statistics (with their bootstrap intervals) are computed in a worker that opens its
+own project connection; the table is coloured by Krippendorff's bands for alpha and by
+Landis & Koch for the kappa-like figures. Enter on a code lists its disagreements; each
+decision (accept a coder, union, edited range, not coded) is one core call
+(:mod:`qualcode.consensus`) written as the consensus coder's coding, and ``z`` undoes
+the last decision. The original coders' codings are never touched.
+"""
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import DataTable, Footer, Static
+
+from ... import agreement_data, consensus, history
+from ...agreement import AgreementReport, CodeAgreement, Stat, alpha_band, landis_koch
+from ...errors import QualcodeError
+from ...project import Project
+from ...ranges import format_ranges
+from ..base import QualcodeScreen
+from .dialogs import ChoiceScreen, PromptScreen
+
+OVERALL = "__overall__"
+RESAMPLES = 1000
+
+BAND_STYLE = {"reliable": "green", "tentative": "yellow", "unreliable": "red"}
+LK_STYLE = {"poor": "red", "slight": "red", "fair": "dark_orange", "moderate": "yellow",
+            "substantial": "green", "almost perfect": "bold green"}
+
+
+def stat_cell(stat: Stat, style: str | None = None) -> Text:
+    """A right-aligned number, or a dim dash when undefined (the reason is in the detail line)."""
+    if not stat.defined:
+        return Text("–", style="dim", justify="right")
+    return Text(stat.format(), style=style or "", justify="right")
+
+
+def alpha_cell(stat: Stat) -> Text:
+    return stat_cell(stat, BAND_STYLE.get(alpha_band(stat.value) or ""))
+
+
+def kappa_cell(stat: Stat) -> Text:
+    return stat_cell(stat, LK_STYLE.get(landis_koch(stat.value) or ""))
+
+
+def pct(stat: Stat) -> Text:
+    if not stat.defined:
+        return Text("–", style="dim", justify="right")
+    return Text(f"{stat.value * 100:.1f}%", justify="right")
+
+
+class AgreementScreen(QualcodeScreen):
+    """Inter-coder agreement per code, disagreements side by side, and consensus decisions."""
+
+    AREA = "agreement"
+    HELP_TITLE = "Agreement (supervisor)"
+    HELP_TEXT = (
+        "The table shows, per code and overall, line-unit agreement between the coders who finished the "
+        "transcripts: n lines, Cohen's kappa (two coders) with a 95% bootstrap interval over transcripts, "
+        "Krippendorff's alpha with its interval, Gwet's AC1, PABAK, percent and positive agreement. Alpha "
+        "is green from .800, yellow from .667, red below (Krippendorff); kappa-like figures follow Landis & "
+        "Koch. A dash is undefined; the line below the table says why. Enter on a code lists its "
+        "disagreements; on a disagreement, a/b accept the first/second coder, c picks any coder, u takes "
+        "the union, e edits the range, Delete decides 'not coded'. Decisions are saved as the consensus "
+        "coder's codings; z undoes the last one. Enter on a disagreement opens its lines."
+    )
+
+    BINDINGS = [
+        Binding("a", "accept(0)", "Accept 1st", id="agreement.accept_first"),
+        Binding("b", "accept(1)", "Accept 2nd", id="agreement.accept_second"),
+        Binding("c", "accept_choose", "Accept coder…", show=False, id="agreement.accept_coder"),
+        Binding("u", "union", "Union", id="agreement.union"),
+        Binding("e", "edit", "Edit range", id="agreement.edit"),
+        Binding("delete", "clear", "Not coded", id="agreement.clear", key_display="Del"),
+        Binding("z,ctrl+z", "undo", "Undo decision", id="agreement.undo", key_display="z"),
+        Binding("o", "open_lines", "Open lines", show=False, id="agreement.open"),
+        Binding("f5", "refresh", "Recompute", show=False, id="agreement.refresh"),
+        Binding("q,escape", "back", "Back", id="agreement.back"),
+    ]
+
+    DEFAULT_CSS = """
+    AgreementScreen #agreement-table { height: 1fr; }
+    AgreementScreen #agreement-note { height: auto; max-height: 3; color: $text-muted; padding: 0 1; }
+    AgreementScreen #disagreement-table { height: 1fr; }
+    AgreementScreen #disagreement-detail { height: 10; border-top: hkey $panel-lighten-2; padding: 0 1; }
+    """
+
+    class Computed(Message):
+        def __init__(self, report: AgreementReport | None, error: str | None = None) -> None:
+            super().__init__()
+            self.report, self.error = report, error
+
+    def __init__(self, coders: list[str] | None = None) -> None:
+        super().__init__()
+        self.wanted_coders = coders
+        self.report: AgreementReport | None = None
+        self.coders: list[str] = []
+        self.code: str | None = None
+        self.items: list[agreement_data.Disagreement] = []
+        self.computing = False
+
+    # ---------------------------------------------------------------- layout
+    def compose(self) -> ComposeResult:
+        yield Static(" Agreement · computing…", classes="title-bar", id="agreement-title")
+        yield DataTable(id="agreement-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="agreement-note")
+        yield Static(" Disagreements · Enter on a code lists them", classes="title-bar", id="disagreement-title")
+        yield DataTable(id="disagreement-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="disagreement-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#agreement-table", DataTable)
+        for label, key in (("code", "code"), ("n", "n"), ("a/b/c/d", "counts"), ("% agr", "pa"),
+                           ("pos agr", "pos"), ("kappa", "kappa"), ("kappa 95% CI", "kappa_ci"),
+                           ("alpha", "alpha"), ("alpha 95% CI", "alpha_ci"), ("band", "band"),
+                           ("AC1", "ac1"), ("PABAK", "pabak")):
+            table.add_column(label, key=key)
+        dis = self.query_one("#disagreement-table", DataTable)
+        for label, key in (("#", "n"), ("citation", "citation"), ("parts", "parts"), ("consensus", "consensus")):
+            dis.add_column(label, key=key)
+        table.focus()
+        self.start_compute()
+
+    # ------------------------------------------------------------- computing
+    def start_compute(self) -> None:
+        self.computing = True
+        self.query_one("#agreement-title", Static).update(" Agreement · computing…")
+        self.compute(self.app.project_path, self.wanted_coders)
+
+    @work(thread=True, exclusive=True)
+    def compute(self, path, coders: list[str] | None) -> None:
+        try:
+            project = Project.open(path, readonly=True)
+            try:
+                _, _, report = agreement_data.compute_report(project, coders=coders, resamples=RESAMPLES)
+            finally:
+                project.close()
+        except QualcodeError as e:
+            self.post_message(self.Computed(None, str(e)))
+            return
+        self.post_message(self.Computed(report))
+
+    @on(Computed)
+    def computed(self, event: Computed) -> None:
+        self.computing = False
+        title = self.query_one("#agreement-title", Static)
+        if event.error or event.report is None:
+            title.update(" Agreement · not available")
+            self.query_one("#agreement-note", Static).update(event.error or "")
+            self.notify(event.error or "no report", severity="error", timeout=8)
+            return
+        report = self.report = event.report
+        self.coders = list(report.coders)
+        title.update(f" Agreement · coders {', '.join(self.coders)} · {len(report.transcripts)} transcripts "
+                     f"· unit: line · consensus coder: {self.project.consensus_coder}")
+        table = self.query_one("#agreement-table", DataTable)
+        table.clear()
+        for name, ca in report.codes.items():
+            table.add_row(*self._row(name, ca), key=name)
+        table.add_row(*self._row("overall", report.overall, bold=True), key=OVERALL)
+        if self.code in report.codes:
+            table.move_cursor(row=table.get_row_index(self.code))
+        self._show_note()
+        self.refresh_bindings()
+
+    def _row(self, name: str, ca: CodeAgreement, bold: bool = False) -> list:
+        counts = "/".join(str(x) for x in ca.counts) if ca.counts is not None else "–"
+        band = alpha_band(ca.alpha.value)
+        return [Text(name, style="bold" if bold else ""), Text(str(ca.n_units), justify="right"), counts,
+                pct(ca.percent_agreement), pct(ca.positive_agreement), kappa_cell(ca.kappa), ca.kappa_ci.format(),
+                alpha_cell(ca.alpha), ca.alpha_ci.format(), Text(band or "–", style=BAND_STYLE.get(band or "", "dim")),
+                kappa_cell(ca.ac1), kappa_cell(ca.pabak)]
+
+    def current_code(self) -> str | None:
+        table = self.query_one("#agreement-table", DataTable)
+        if self.report is None or not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return None if key == OVERALL else key
+
+    def _show_note(self) -> None:
+        if self.report is None:
+            return
+        table = self.query_one("#agreement-table", DataTable)
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value if table.row_count else None
+        ca = self.report.overall if key == OVERALL else self.report.codes.get(key)
+        note = self.query_one("#agreement-note", Static)
+        if ca is None:
+            note.update("")
+            return
+        parts = []
+        if len(self.coders) > 2 and ca.pairwise_kappa:
+            parts.append("pairwise kappa: " + ", ".join(f"{k} {v.format()}" for k, v in ca.pairwise_kappa.items()))
+        prevalence = ", ".join(f"{c} {v.value * 100:.1f}%" for c, v in ca.prevalence.items() if v.defined)
+        if prevalence:
+            parts.append(f"prevalence: {prevalence}")
+        parts.extend(ca.notes)
+        note.update(" · ".join(parts))
+
+    @on(DataTable.RowHighlighted, "#agreement-table")
+    def code_highlighted(self) -> None:
+        self._show_note()
+
+    @on(DataTable.RowSelected, "#agreement-table")
+    def code_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        code = self.current_code()
+        if code is None:
+            self.notify("choose a code (the overall row has no disagreements of its own)", severity="warning")
+            return
+        self.show_code(code)
+        if self.items:
+            self.query_one("#disagreement-table", DataTable).focus()
+
+    # --------------------------------------------------------- disagreements
+    def show_code(self, code: str) -> None:
+        self.code = code
+        self.load_disagreements()
+
+    def load_disagreements(self, keep: int | None = None) -> None:
+        if self.code is None:
+            return
+        found = self.core(agreement_data.disagreements, self.project, self.code, coders=self.coders or None)
+        self.items = found or []
+        table = self.query_one("#disagreement-table", DataTable)
+        table.clear()
+        for i, d in enumerate(self.items):
+            parts = "; ".join(f"{p.label} {format_ranges(p.ranges)}" for p in d.parts)
+            cons = ", ".join(format_ranges(c.ranges) for c in d.consensus) if d.consensus else "–"
+            table.add_row(str(i + 1), d.citation, parts, cons, key=str(i))
+        if keep is not None and self.items:
+            table.move_cursor(row=min(keep, len(self.items) - 1))
+        self.query_one("#disagreement-title", Static).update(
+            f" Disagreements · {self.code} · {len(self.items)}"
+            + ("" if self.items else " (the coders agree everywhere on this code)"))
+        self._show_detail()
+        self.refresh_bindings()
+
+    def current(self) -> agreement_data.Disagreement | None:
+        table = self.query_one("#disagreement-table", DataTable)
+        if not self.items or not table.row_count:
+            return None
+        return self.items[min(table.cursor_row, len(self.items) - 1)]
+
+    def _show_detail(self) -> None:
+        d = self.current()
+        detail = self.query_one("#disagreement-detail", Static)
+        if d is None:
+            detail.update("")
+            return
+        out = Text()
+        out.append(f"{d.citation} · {d.code} · speakers {', '.join(d.speakers) or '–'}\n", style="bold")
+        for k, coder in enumerate(d.coders):
+            mine = d.codings.get(coder, [])
+            ranges = ", ".join(format_ranges(c.ranges) for c in mine) or "not coded"
+            key = "ab"[k] if k < 2 else " "
+            out.append(f"[{key}] {coder}: {ranges}")
+            memos = [c.memo for c in mine if c.memo.strip()]
+            if memos:
+                out.append(f"  memo: {' | '.join(memos)}", style="italic")
+            out.append("\n")
+        for p in d.parts:
+            out.append(f"  {p.label:<14} {format_ranges(p.ranges)}\n", style="dim")
+        cons = ", ".join(format_ranges(c.ranges) for c in d.consensus)
+        out.append(f"consensus: {cons or '–'}\n", style="cyan")
+        out.append(d.text)
+        detail.update(out)
+
+    @on(DataTable.RowHighlighted, "#disagreement-table")
+    def disagreement_highlighted(self) -> None:
+        self._show_detail()
+        self.refresh_bindings()
+
+    @on(DataTable.RowSelected, "#disagreement-table")
+    def disagreement_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open_lines()
+
+    # -------------------------------------------------------------- decisions
+    def _decide(self, what: str, fn, *args, **kwargs) -> None:
+        d = self.current()
+        if d is None:
+            return
+        table = self.query_one("#disagreement-table", DataTable)
+        row = table.cursor_row
+        made = self.core(fn, self.project, d, *args, by=self.coder, **kwargs)
+        if made is None:
+            return
+        ranges = ", ".join(format_ranges(c.ranges) for c in made) or "not coded"
+        self.notify(f"{self.project.consensus_coder}: {d.code} {d.transcript} → {ranges} ({what})", timeout=3)
+        self.load_disagreements(keep=row)
+
+    def action_accept(self, index: int) -> None:
+        d = self.current()
+        if d is None or index >= len(d.coders):
+            return
+        coder = d.coders[index]
+        self._decide(f"accepted {coder}", consensus.accept, coder)
+
+    def action_accept_choose(self) -> None:
+        d = self.current()
+        if d is None:
+            return
+
+        def chosen(index: int | None) -> None:
+            if index is not None:
+                self._decide(f"accepted {d.coders[index]}", consensus.accept, d.coders[index])
+
+        self.app.push_screen(ChoiceScreen(f"Accept whose coding of {d.citation}?", list(d.coders),
+                                          id="agreement-choose"), chosen)
+
+    def action_union(self) -> None:
+        self._decide("union", consensus.union)
+
+    def action_clear(self) -> None:
+        self._decide("not coded", consensus.clear)
+
+    def action_edit(self) -> None:
+        d = self.current()
+        if d is None:
+            return
+        start = d.consensus[0].ranges if d.consensus else d.ranges
+
+        def entered(value: str | None) -> None:
+            if value and value.strip():
+                self._decide(f"set {value.strip()}", consensus.set_ranges, value.strip())
+
+        self.app.push_screen(PromptScreen(f"Consensus lines for {d.code} in {d.transcript} (e.g. 57-64 or 57-60,63)",
+                                          format_ranges(start), "57-64", id="agreement-edit"), entered)
+
+    def action_undo(self) -> None:
+        event = self.core(history.undo, self.project, self.project.consensus_coder)
+        if event is None:
+            return
+        self.notify(f"undone: {event['summary']}", timeout=3)
+        table = self.query_one("#disagreement-table", DataTable)
+        self.load_disagreements(keep=table.cursor_row)
+
+    def action_open_lines(self) -> None:
+        d = self.current()
+        if d is None:
+            return
+        first, last = d.ranges[0][0], d.ranges[-1][1]
+        self.app.open_transcript(d.transcript, first, last)
+        self.app.screen.show_others = True  # set before the Coding screen mounts: the supervisor sees all coders
+
+    def action_refresh(self) -> None:
+        self.start_compute()
+        if self.code:
+            self.load_disagreements()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def reload(self) -> None:
+        if self.is_mounted and self.code:
+            table = self.query_one("#disagreement-table", DataTable)
+            self.load_disagreements(keep=table.cursor_row)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("accept", "accept_choose", "union", "edit", "clear", "open_lines"):
+            d = self.current() if self.is_mounted else None
+            if d is None:
+                return None
+            if action == "accept" and parameters and int(parameters[0]) >= len(d.coders):
+                return None
+            if action == "accept_choose" and len(d.coders) <= 2:
+                return None
+        if action == "refresh" and self.computing:
+            return None
+        return True
