@@ -22,6 +22,7 @@ SCREENS: dict[str, str] = {
     "quotes": "quotes:QuotesScreen",
     "search": "search:SearchScreen",
     "agreement": "agreement:AgreementScreen",
+    "export": "export:ExportScreen",
 }
 
 
@@ -38,6 +39,7 @@ class QualcodeApp(App):
         Binding("f3", "open_screen('codebook')", "Codebook", show=False, id="app.codebook"),
         Binding("f4", "open_screen('quotes')", "Quotes", show=False, id="app.quotes"),
         Binding("f6", "open_screen('agreement')", "Agreement", show=False, id="app.agreement"),
+        Binding("f7", "open_screen('export')", "Export", show=False, id="app.export"),
     ]
 
     def __init__(self, project_path: Path, coder: str, transcript: str | None = None, *,

@@ -201,9 +201,8 @@ class CodingScreen(QualcodeScreen):
             return False
         view.move_to(index, extend=False, centre=True)
         if select_to is not None and (end := view.index_of(select_to)) is not None and end != index:
-            view.anchor = index
-            view.move_to(end)
-            view.move_to(index)  # keep the start of the passage in view, selection kept
+            view.anchor = end  # the passage is selected, the cursor stays on its first line
+            view.refresh()
         return True
 
     def action_goto(self) -> None:

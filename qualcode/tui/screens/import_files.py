@@ -46,6 +46,7 @@ class ImportScreen(ModalScreen[list[str] | None]):
     def __init__(self, start: Path | None = None) -> None:
         super().__init__(id="import-dialog")
         self.start = start or Path.cwd()
+        self.import_worker = None  # the running import (tests wait on it; the DirectoryTree has its own worker)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog help"):
@@ -75,7 +76,7 @@ class ImportScreen(ModalScreen[list[str] | None]):
             self.notify(f"{path}: no .txt, .md or .docx files", severity="error")
             return
         self.query_one("#import-status", Label).update(f"importing {len(files)} file(s)…")
-        self.run_import(files)
+        self.import_worker = self.run_import(files)
 
     @work(thread=True, exclusive=True)
     def run_import(self, files: list[Path]) -> None:

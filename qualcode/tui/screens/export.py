@@ -1,0 +1,370 @@
+"""The Export screen: the same exports and options as ``qualcode export …``, run in a worker with a progress bar.
+
+A form: the kind of export, the output path (default ``exports/…`` as in the CLI,
+relative to the folder qualcode was started in) and the options that belong to the
+kind. Ctrl+S (or Enter in a field) runs the export in a worker thread that opens its
+own read-only project connection and posts progress; the screen shows the written
+path, and any warnings (removed control characters, missing template styles, open
+privacy findings in quotes that go out).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.widgets import Button, Checkbox, Footer, Input, Label, ProgressBar, Select, Static
+
+from ... import codings, transcripts
+from ...errors import InputError, QualcodeError
+from ...project import Project
+from ..base import QualcodeScreen
+
+DEFAULT_FOLDER = Path("exports")
+
+
+@dataclass(frozen=True)
+class Kind:
+    key: str
+    label: str
+    default_name: str  # file name in exports/; {name} is the transcript
+    suffixes: tuple[str, ...]
+    options: tuple[str, ...]  # ids of the option rows shown for this kind
+
+
+KINDS: dict[str, Kind] = {k.key: k for k in (
+    Kind("docx", "Word report (themes, quotes, tables, chart)", "qualcode-report.docx", (".docx",),
+         ("coder", "codes", "transcripts", "layout", "lang", "template", "appendix")),
+    Kind("quotes", "Quote table (.xlsx or .csv)", "qualcode-quotes.xlsx", (".xlsx", ".csv"),
+         ("coder", "codes", "transcripts")),
+    Kind("transcript", "Numbered transcript (.docx)", "{name}.docx", (".docx",), ("transcript", "lang", "template")),
+    Kind("agreement", "Agreement report (.docx)", "qualcode-agreement.docx", (".docx",), ("coders", "transcripts")),
+    Kind("qdpx", "REFI-QDA project (.qdpx)", "qualcode-project.qdpx", (".qdpx",), ()),
+    Kind("qdc", "REFI-QDA codebook (.qdc)", "qualcode-codebook.qdc", (".qdc",), ()),
+)}
+OPTION_ROWS = ("coder", "coders", "transcript", "codes", "transcripts", "layout", "lang", "template", "appendix")
+
+
+@dataclass
+class ExportJob:
+    """Everything a worker needs (plain values, no widgets)."""
+
+    kind: str
+    out: Path
+    current_coder: str
+    coder: str | None = None
+    coders: str | None = None
+    transcript: str | None = None
+    codes: str | None = None
+    transcripts: str | None = None
+    layout: str = "both"
+    lang: str | None = None
+    template: Path | None = None
+    appendix: bool = False
+
+
+@dataclass
+class ExportOutcome:
+    path: Path
+    summary: str
+    warnings: list[str] = field(default_factory=list)
+
+
+def run_job(project: Project, job: ExportJob, progress=None) -> ExportOutcome:
+    """Call the core export for ``job`` (the same functions the CLI calls). No Textual here."""
+    from ...export import check_suffix
+
+    kind = KINDS[job.kind]
+    check_suffix(job.out, kind.suffixes)
+    if job.out.parent == DEFAULT_FOLDER:
+        DEFAULT_FOLDER.mkdir(exist_ok=True)
+    warnings: list[str] = []
+    if job.kind == "docx":
+        from ...export.docx_report import ReportOptions, export_docx
+
+        options = ReportOptions(coder=job.coder, current_coder=job.current_coder, codes=job.codes,
+                                transcripts=job.transcripts, layout=job.layout, lang=job.lang,
+                                template=job.template, appendix=job.appendix)
+        result = export_docx(project, job.out, options, progress=progress)
+        summary = f"{result.quotes} quotes of {result.coder}"
+    elif job.kind == "quotes":
+        from ...export.tables import export_quotes
+
+        result = export_quotes(project, job.out, coder=job.coder, current_coder=job.current_coder, codes=job.codes,
+                               transcripts=job.transcripts, progress=progress)
+        summary = f"{result.quotes} quotes of {result.coder}"
+    elif job.kind == "transcript":
+        from ...export.docx_transcript import export_transcript
+
+        if not job.transcript:
+            raise InputError("choose the transcript to export")
+        result = export_transcript(project, job.transcript, job.out, lang=job.lang, template=job.template,
+                                   progress=progress)
+        summary = f"transcript {job.transcript}"
+    elif job.kind == "agreement":
+        from ...agreement_data import parse_coders
+        from ...export.agreement_docx import write_report
+        from ...export import split_names
+
+        if progress:
+            progress(0, 1, "computing agreement")
+        path = write_report(project, job.out, coders=parse_coders(job.coders),
+                            transcript_names=split_names(job.transcripts))
+        if progress:
+            progress(1, 1, "done")
+        return ExportOutcome(path, "agreement report")
+    else:
+        from ...export.refi import export_qdc, export_qdpx
+
+        if progress:
+            progress(0, 1, "writing")
+        counts = (export_qdpx if job.kind == "qdpx" else export_qdc)(project, job.out)
+        if progress:
+            progress(1, 1, "done")
+        summary = ", ".join(f"{v} {k}" for k, v in counts.items() if k != "path")
+        if job.kind == "qdpx":
+            from ...privacy import export_warning
+
+            message = export_warning(project, None)
+            warnings += [message] if message else []
+        return ExportOutcome(job.out, summary, warnings)
+    if result.removed_chars:
+        n = result.removed_chars
+        warnings.append(f"removed {n} control character{'s' if n != 1 else ''} that Word/Excel cannot hold")
+    warnings += result.warnings
+    if job.kind in ("docx", "quotes"):
+        from ...export import select
+        from ...privacy import export_warning
+
+        chosen = select(project, coder=job.coder, current_coder=job.current_coder, codes=job.codes,
+                        transcripts=job.transcripts)
+        message = export_warning(project, chosen.quotes)
+        warnings += [message] if message else []
+    return ExportOutcome(result.path, summary, warnings)
+
+
+class ExportScreen(QualcodeScreen):
+    """Export to Word, Excel/CSV and REFI-QDA with the CLI's options."""
+
+    AREA = "export"
+    HELP_TITLE = "Export"
+    HELP_TEXT = (
+        "Choose what to export, check the output path (a relative path is relative to the folder qualcode was "
+        "started in; exports/ is created when missing) and the options, then press Ctrl+S or Enter in a field. "
+        "Coder empty: the consensus coder if it has codings, else you. Codes and transcripts: comma-separated "
+        "names, empty for all. The progress bar follows the export; the written path is shown when it is done."
+    )
+
+    BINDINGS = [
+        Binding("ctrl+s", "run_export", "Export", id="export.run", key_display="^s"),
+        Binding("f5", "refresh", "Refresh lists", show=False, id="export.refresh"),
+        Binding("escape", "back", "Back", id="export.back"),
+    ]
+
+    DEFAULT_CSS = """
+    ExportScreen #export-form { height: 1fr; padding: 0 1; }
+    ExportScreen .export-row { height: auto; margin-bottom: 0; }
+    ExportScreen .export-row > Label { width: 16; padding: 1 1 0 0; }
+    ExportScreen .export-row > Input, ExportScreen .export-row > Select { width: 1fr; }
+    ExportScreen #export-status { height: auto; min-height: 2; padding: 0 1; }
+    ExportScreen #export-progress { padding: 0 1; }
+    """
+
+    class Progress(Message):
+        def __init__(self, done: int, total: int, what: str) -> None:
+            super().__init__()
+            self.done, self.total, self.what = done, total, what
+
+    class Finished(Message):
+        def __init__(self, outcome: ExportOutcome | None, error: str | None = None) -> None:
+            super().__init__()
+            self.outcome, self.error = outcome, error
+
+    def __init__(self, kind: str = "docx") -> None:
+        super().__init__()
+        self.kind = kind
+        self.running = False
+        self.last: ExportOutcome | None = None
+        self._auto_path = ""
+
+    # ---------------------------------------------------------------- layout
+    def _row(self, key: str, label: str, widget) -> Horizontal:
+        return Horizontal(Label(label), widget, classes="export-row", id=f"row-{key}")
+
+    def compose(self) -> ComposeResult:
+        yield Static(" Export", classes="title-bar", id="export-title")
+        with VerticalScroll(id="export-form"):
+            yield self._row("kind", "Export", Select([(k.label, k.key) for k in KINDS.values()], value=self.kind,
+                                                     allow_blank=False, id="export-kind"))
+            yield self._row("out", "Output file", Input(id="export-out"))
+            yield self._row("coder", "Coder", Select([], prompt="default (consensus, else you)", id="export-coder"))
+            yield self._row("coders", "Coders", Input(placeholder="all who finished (e.g. anna,bram)",
+                                                      id="export-coders"))
+            yield self._row("transcript", "Transcript", Select([], prompt="choose", id="export-transcript"))
+            yield self._row("codes", "Codes", Input(placeholder="all (e.g. werkwijze,samenwerking)", id="export-codes"))
+            yield self._row("transcripts", "Transcripts", Input(placeholder="all (e.g. FG1,FG2)",
+                                                                id="export-transcripts"))
+            yield self._row("layout", "Layout", Select([("quotes and table", "both"), ("quotes", "quotes"),
+                                                        ("table", "table")], value="both", allow_blank=False,
+                                                       id="export-layout"))
+            yield self._row("lang", "Language", Select([("Nederlands", "nl"), ("English", "en")],
+                                                       prompt="project setting", id="export-lang"))
+            yield self._row("template", "Template", Input(placeholder="your .docx/.dotx with your styles (optional)",
+                                                          id="export-template"))
+            yield self._row("appendix", "", Checkbox("Appendix: every transcript with line numbers",
+                                                     id="export-appendix"))
+            yield Button("Export (Ctrl+S)", variant="primary", id="export-run")
+        yield ProgressBar(id="export-progress", show_eta=False)
+        yield Static("", id="export-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload()
+        self._kind_changed()
+        self.query_one("#export-kind", Select).focus()
+
+    def reload(self) -> None:
+        if not self.is_mounted:
+            return
+        has = {r["coder"] for r in self.project.query("SELECT DISTINCT coder FROM codings")}
+        coder = self.query_one("#export-coder", Select)
+        value = coder.value
+        coder.set_options([(c, c) for c in codings.coders(self.project) if c in has])
+        if isinstance(value, str) and value in has:
+            coder.value = value
+        names = [t.name for t in transcripts.all_rows(self.project)]
+        select = self.query_one("#export-transcript", Select)
+        value = select.value
+        select.set_options([(n, n) for n in names])
+        if isinstance(value, str) and value in names:
+            select.value = value
+        elif names and not isinstance(value, str):
+            select.value = names[0]
+
+    # ------------------------------------------------------------------ form
+    def default_path(self) -> str:
+        kind = KINDS[self.kind]
+        name = self.query_one("#export-transcript", Select).value
+        return str(DEFAULT_FOLDER / kind.default_name.format(name=name if isinstance(name, str) else "transcript"))
+
+    def _kind_changed(self) -> None:
+        kind = KINDS[self.kind]
+        for key in OPTION_ROWS:
+            self.query_one(f"#row-{key}").display = key in kind.options
+        out = self.query_one("#export-out", Input)
+        if not out.value or out.value == self._auto_path:
+            self._auto_path = out.value = self.default_path()
+        self.query_one("#export-title", Static).update(f" Export · {kind.label}")
+
+    @on(Select.Changed, "#export-kind")
+    def kind_selected(self, event: Select.Changed) -> None:
+        if isinstance(event.value, str):
+            self.kind = event.value
+            self._kind_changed()
+
+    @on(Select.Changed, "#export-transcript")
+    def transcript_selected(self) -> None:
+        if self.kind == "transcript":
+            self._kind_changed()
+
+    @on(Input.Submitted)
+    def submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_run_export()
+
+    @on(Button.Pressed, "#export-run")
+    def pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_run_export()
+
+    def job(self) -> ExportJob:
+        def text(key: str) -> str | None:
+            value = self.query_one(f"#export-{key}", Input).value.strip()
+            return value or None
+
+        def choice(key: str) -> str | None:
+            value = self.query_one(f"#export-{key}", Select).value
+            return value if isinstance(value, str) else None
+
+        out = text("out")
+        if out is None:
+            raise InputError("give the output file")
+        template = text("template")
+        return ExportJob(kind=self.kind, out=Path(out).expanduser(), current_coder=self.coder, coder=choice("coder"),
+                         coders=text("coders"), transcript=choice("transcript"), codes=text("codes"),
+                         transcripts=text("transcripts"), layout=choice("layout") or "both", lang=choice("lang"),
+                         template=Path(template).expanduser() if template else None,
+                         appendix=self.query_one("#export-appendix", Checkbox).value)
+
+    # ------------------------------------------------------------- running
+    def action_run_export(self) -> None:
+        if self.running:
+            self.notify("an export is already running", severity="warning")
+            return
+        job = self.core(self.job)
+        if job is None:
+            return
+        self.running = True
+        self.refresh_bindings()
+        self.query_one(ProgressBar).update(total=None, progress=0)
+        self.query_one("#export-status", Static).update(f"exporting to {job.out}…")
+        self.export(self.app.project_path, job)
+
+    @work(thread=True, exclusive=True)
+    def export(self, path: Path, job: ExportJob) -> None:
+        def progress(done: int, total: int, what: str) -> None:
+            self.post_message(self.Progress(done, total, what))
+
+        try:
+            project = Project.open(path, readonly=True)
+            try:
+                outcome = run_job(project, job, progress)
+            finally:
+                project.close()
+        except QualcodeError as e:
+            self.post_message(self.Finished(None, str(e)))
+            return
+        except OSError as e:
+            self.post_message(self.Finished(None, f"cannot write {job.out}: {e.strerror or e}"))
+            return
+        self.post_message(self.Finished(outcome))
+
+    @on(Progress)
+    def show_progress(self, event: Progress) -> None:
+        self.query_one(ProgressBar).update(total=max(event.total, 1), progress=event.done)
+        self.query_one("#export-status", Static).update(event.what)
+
+    @on(Finished)
+    def finished(self, event: Finished) -> None:
+        self.running = False
+        self.refresh_bindings()
+        status = self.query_one("#export-status", Static)
+        if event.error or event.outcome is None:
+            self.query_one(ProgressBar).update(total=1, progress=0)
+            status.update(f"not exported: {event.error}")
+            self.notify(event.error or "not exported", severity="error", timeout=8)
+            return
+        outcome = self.last = event.outcome
+        bar = self.query_one(ProgressBar)
+        bar.update(total=bar.total or 1, progress=bar.total or 1)
+        where = outcome.path.resolve()
+        lines = [f"wrote {where} ({outcome.summary})"] + [f"warning: {w}" for w in outcome.warnings]
+        status.update("\n".join(lines))
+        self.notify(f"wrote {where}", timeout=6)
+        for w in outcome.warnings:
+            self.notify(w, severity="warning", timeout=8)
+
+    def action_refresh(self) -> None:
+        self.reload()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "run_export" and self.running:
+            return None
+        return True

@@ -1,0 +1,218 @@
+"""Pilot tests of the other screens: Transcripts, Quotes, Codebook, cross-transcript search, import, help, palette."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from textual.widgets import DataTable, Input
+
+from qualcode import codebook, codings
+from qualcode.project import Project
+from qualcode.tui.app import create_app
+from qualcode.tui.commands import QualcodeCommands
+from qualcode.tui.screens.coding import CodingScreen
+from qualcode.tui.screens.help import HelpScreen, binding_rows
+from qualcode.tui.screens.import_files import ImportScreen
+from qualcode.tui.screens.quotes import QuotesScreen
+from qualcode.tui.screens.search import SearchScreen
+from qualcode.tui.screens.transcripts import TranscriptsScreen
+from qualcode.tui.widgets.transcript_view import TranscriptView
+from tui_helpers import CODER, FIXTURES, OTHER, SIZE
+
+
+async def test_transcripts_enter_opens_coding_and_q_goes_back(project_path):
+    app = create_app(project_path, CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, TranscriptsScreen)
+        table = app.screen.query_one(DataTable)
+        assert table.row_count == 2
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CodingScreen)
+        assert app.screen.transcript.name == "FGU"
+        await pilot.press("1", "q")
+        await pilot.pause()
+        assert isinstance(app.screen, TranscriptsScreen)
+        row = table.get_row("FGU")
+        assert row[3] == "1"  # my codings, refreshed on return
+
+
+async def test_quotes_enter_jumps_to_the_lines(project_path):
+    with Project.open(project_path) as project:
+        codings.apply(project, "FGT", "57-64", "werkwijze", CODER)
+        codings.apply(project, "FGT", "90-91", "werkwijze", OTHER)
+    app = create_app(project_path, CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f4")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, QuotesScreen)
+        assert [r["citation"] for r in screen.rows] == ["(FGT; 57-64)", "(FGT; 90-91)"]
+        screen.query_one(DataTable).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CodingScreen)
+        view = app.screen.query_one(TranscriptView)
+        assert view.cursor_line == 57
+        assert view.selected_lines() == list(range(57, 65))
+
+
+async def test_quotes_filter_by_coder_and_speaker(project_path):
+    with Project.open(project_path) as project:
+        codings.apply(project, "FGT", "57-64", "werkwijze", CODER)
+        codings.apply(project, "FGT", "90-91", "werkwijze", OTHER)
+    app = create_app(project_path, CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f4")
+        await pilot.pause()
+        screen = app.screen
+        from textual.widgets import Select
+
+        screen.query_one("#quotes-coder", Select).value = OTHER
+        await pilot.pause()
+        assert [r["coder"] for r in screen.rows] == [OTHER]
+        screen.query_one("#quotes-speaker", Input).value = "nobody"
+        await pilot.pause()
+        assert screen.rows == []
+
+
+async def test_codebook_edit_goes_through_the_core(project_path):
+    app = create_app(project_path, CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3")
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        field = app.screen.query_one("#field-definition", Input)
+        field.value = "Nieuwe definitie."
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    with Project.open(project_path) as project:
+        assert codebook.get_code(project, "werkwijze").definition == "Nieuwe definitie."
+
+
+async def test_codebook_bad_hotkey_is_a_notification(project_path):
+    app = create_app(project_path, CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3", "e")
+        await pilot.pause()
+        app.screen.query_one("#field-hotkey", Input).value = "2"  # samenwerking has 2
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert any("hotkey" in n.message for n in app._notifications)
+    with Project.open(project_path) as project:
+        assert codebook.get_code(project, "werkwijze").hotkey == 1
+
+
+async def test_ctrl_f_searches_all_transcripts_and_opens_a_hit(project_path):
+    app = create_app(project_path, CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+f")
+        await pilot.pause()
+        assert isinstance(app.screen, SearchScreen)
+        await pilot.press(*"netwerkberaad", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert [(h.transcript, h.n) for h in screen.hits] == [("FGT", 71), ("FGU", 3)]
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CodingScreen)
+        assert app.screen.transcript.name == "FGU"
+        assert app.screen.query_one(TranscriptView).cursor_line == 3
+
+
+async def test_search_function_can_be_swapped(project_path):
+    from qualcode.tui.screens.search import SearchHit
+
+    def fake(project, query):
+        return [SearchHit("FGT", 5, None, f"lemma hit for {query}")]
+
+    app = create_app(project_path, CODER, line_search=fake)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+f", *"gaan", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert [h.text for h in app.screen.hits] == ["lemma hit for gaan"]
+
+
+async def test_import_dialog_imports_in_a_worker(project_path, tmp_path):
+    new = tmp_path / "FGN.txt"
+    new.write_text("M: Nieuwe groep.\n\nR1: Ja.\n", encoding="utf-8")
+    app = create_app(project_path, CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("i")
+        await pilot.pause()
+        assert isinstance(app.screen, ImportScreen)
+        dialog = app.screen
+        dialog.query_one("#import-path", Input).value = str(new)
+        await pilot.press("enter")
+        await dialog.import_worker.wait()
+        await pilot.pause()
+        assert isinstance(app.screen, TranscriptsScreen)
+        assert app.screen.query_one(DataTable).row_count == 3
+
+
+async def test_import_error_is_a_notification(project_path):
+    app = create_app(project_path, CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("i")
+        await pilot.pause()
+        app.screen.query_one("#import-path", Input).value = str(FIXTURES / "FGT.txt")  # imported already
+        await pilot.press("enter")
+        await app.screen.import_worker.wait()
+        await pilot.pause()
+        assert isinstance(app.screen, ImportScreen)
+        assert any("exists already" in n.message for n in app._notifications)
+
+
+async def test_help_lists_the_keys_of_the_current_screen(project_path):
+    app = create_app(project_path, CODER, "FGT")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        rows = binding_rows(app.screen)
+        ids = {r[2] for r in rows}
+        assert {"coding.goto", "coding.undo", "coding.select", "coding.code_1", "app.help"} <= ids
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, CodingScreen)
+
+
+async def test_palette_offers_actions_by_name(project_path):
+    app = create_app(project_path, CODER, "FGT")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        provider = QualcodeCommands(app.screen)
+        names = {name: callback for name, callback, _ in provider.commands()}
+        assert {"code: apply werkwijze", "code: apply methodiek", "screen: quotes", "coding: undo",
+                "coding: go to line"} <= set(names)
+        names["code: apply methodiek"]()
+        await pilot.pause()
+    with Project.open(project_path) as project:
+        assert [(c.ranges, c.code) for c in codings.list_codings(project, coder=CODER)] == [(((1, 1),), "methodiek")]
+
+
+def test_every_binding_has_an_id_and_description():
+    from textual.binding import Binding
+
+    from qualcode.tui import app as app_module
+    from qualcode.tui.screens import codebook as s1, coding as s2, quotes as s3, search as s4, transcripts as s5
+    from qualcode.tui.widgets import transcript_view
+
+    owners = [app_module.QualcodeApp, s1.CodebookScreen, s2.CodingScreen, s3.QuotesScreen, s4.SearchScreen,
+              s5.TranscriptsScreen, transcript_view.TranscriptView]
+    for owner in owners:
+        for b in Binding.make_bindings(owner.BINDINGS):
+            assert b.id and b.description, (owner.__name__, b.key)
+
+
+def test_startup_imports_neither_spacy_nor_sklearn():
+    code = ("import qualcode.tui.app, qualcode.cli, sys; "
+            "assert 'spacy' not in sys.modules and 'sklearn' not in sys.modules, "
+            "[m for m in sys.modules if m.startswith(('spacy', 'sklearn'))]")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
