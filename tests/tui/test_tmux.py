@@ -1,0 +1,70 @@
+"""The real ``qualcode`` in a real terminal (tmux): `:57` Enter, `v`, seven Down, `1` codes lines 57-64."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from qualcode import codings
+from qualcode.project import Project
+from tui_helpers import CODER, build_project
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+
+QUALCODE = Path(sys.executable).with_name("qualcode")
+
+
+def tmux(*args: str) -> str:
+    return subprocess.run(["tmux", *args], capture_output=True, text=True, check=True).stdout
+
+
+def wait_for(session: str, text: str, deadline_s: float = 30.0) -> str:
+    end = time.monotonic() + deadline_s
+    screen = ""
+    while time.monotonic() < end:
+        screen = tmux("capture-pane", "-p", "-t", session)
+        if text in screen:
+            return screen
+        time.sleep(0.2)
+    raise AssertionError(f"{text!r} did not appear on the screen:\n{screen}")
+
+
+def test_code_a_range_in_a_real_terminal(tmp_path):
+    if not QUALCODE.exists():
+        pytest.skip(f"{QUALCODE} is not installed")
+    path = build_project(tmp_path / "tmux.db")
+    session = f"qualcode-test-{uuid.uuid4().hex[:8]}"
+    env = {**os.environ, "TERM": "xterm-256color"}
+    command = f"{QUALCODE} --project {path} --coder {CODER} tui FGT"
+    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40", command],
+                   check=True, env=env)
+    try:
+        wait_for(session, "FGT · 119 lines")
+        tmux("send-keys", "-t", session, ":")
+        wait_for(session, "Go to line")
+        tmux("send-keys", "-t", session, "57", "Enter")
+        wait_for(session, "Line 57")
+        tmux("send-keys", "-t", session, "v")
+        for _ in range(7):
+            tmux("send-keys", "-t", session, "Down")
+        wait_for(session, "Line 64")
+        tmux("send-keys", "-t", session, "1")
+        screen = wait_for(session, "werkwijze 57-64")
+        assert "coder tester" in screen
+        tmux("send-keys", "-t", session, "q")
+        tmux("send-keys", "-t", session, "q")
+        end = time.monotonic() + 15
+        while time.monotonic() < end and subprocess.run(["tmux", "has-session", "-t", session],
+                                                        capture_output=True).returncode == 0:
+            time.sleep(0.2)
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+    with Project.open(path) as project:
+        stored = [(c.ranges, c.code, c.coder) for c in codings.list_codings(project, coder=CODER)]
+    assert stored == [(((57, 64),), "werkwijze", CODER)]
