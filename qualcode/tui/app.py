@@ -23,6 +23,7 @@ SCREENS: dict[str, str] = {
     "search": "search:SearchScreen",
     "agreement": "agreement:AgreementScreen",
     "export": "export:ExportScreen",
+    "audit": "audit:AuditScreen",
 }
 
 
@@ -40,6 +41,7 @@ class QualcodeApp(App):
         Binding("f4", "open_screen('quotes')", "Quotes", show=False, id="app.quotes"),
         Binding("f6", "open_screen('agreement')", "Agreement", show=False, id="app.agreement"),
         Binding("f7", "open_screen('export')", "Export", show=False, id="app.export"),
+        Binding("f8", "open_screen('audit')", "Privacy audit", show=False, id="app.audit"),
     ]
 
     def __init__(self, project_path: Path, coder: str, transcript: str | None = None, *,

@@ -118,8 +118,8 @@ async def test_deduce_is_loaded_in_the_worker_with_a_progress_notice(audit_proje
 
     class FakeDeduce:
         def deidentify(self, text):
-            start = text.index("petra")
-            return type("Doc", (), {"annotations": [Annotation(start, start + 5)]})()
+            start = text.find("petra")
+            return type("Doc", (), {"annotations": [Annotation(start, start + 5)] if start >= 0 else []})()
 
     def fake_load():
         loaded.append(True)
@@ -134,3 +134,19 @@ async def test_deduce_is_loaded_in_the_worker_with_a_progress_notice(audit_proje
         assert loaded
         assert ("name", "petra") in [(f["kind"], f["text"]) for f in screen.findings]
         assert "deduce" in str(screen.query_one("#audit-status", Static).render())
+
+
+async def test_a_deduce_that_fails_to_load_is_a_notification(audit_project, monkeypatch):
+    def broken():
+        raise ImportError("No module named 'deduce'")
+
+    monkeypatch.setattr(privacy, "deduce_available", lambda: True)
+    monkeypatch.setattr(privacy, "load_deduce", broken)
+    app = create_app(audit_project, CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_and_run(app, pilot)
+        assert isinstance(app.screen, AuditScreen)
+        assert any("qualcode[privacy]" in n.message for n in app._notifications)
+        assert "did not run" in str(screen.query_one("#audit-status", Static).render())
+        assert not screen.running and screen.check_action("run_audit", ()) is True
+    assert stored(audit_project) == {}

@@ -151,13 +151,13 @@ class AgreementScreen(QualcodeScreen):
         title = self.query_one("#agreement-title", Static)
         if event.error or event.report is None:
             title.update(" Agreement · not available")
-            self.query_one("#agreement-note", Static).update(event.error or "")
+            self.query_one("#agreement-note", Static).update(Text(event.error or ""))
             self.notify(event.error or "no report", severity="error", timeout=8)
             return
         report = self.report = event.report
         self.coders = list(report.coders)
-        title.update(f" Agreement · coders {', '.join(self.coders)} · {len(report.transcripts)} transcripts "
-                     f"· unit: line · consensus coder: {self.project.consensus_coder}")
+        title.update(Text(f" Agreement · coders {', '.join(self.coders)} · {len(report.transcripts)} transcripts "
+                          f"· unit: line · consensus coder: {self.project.consensus_coder}"))
         table = self.query_one("#agreement-table", DataTable)
         table.clear()
         for name, ca in report.codes.items():
@@ -171,9 +171,9 @@ class AgreementScreen(QualcodeScreen):
     def _row(self, name: str, ca: CodeAgreement, bold: bool = False) -> list:
         counts = "/".join(str(x) for x in ca.counts) if ca.counts is not None else "–"
         band = alpha_band(ca.alpha.value)
-        return [Text(name, style="bold" if bold else ""), Text(str(ca.n_units), justify="right"), counts,
-                pct(ca.percent_agreement), pct(ca.positive_agreement), kappa_cell(ca.kappa), ca.kappa_ci.format(),
-                alpha_cell(ca.alpha), ca.alpha_ci.format(), Text(band or "–", style=BAND_STYLE.get(band or "", "dim")),
+        return [Text(name, style="bold" if bold else ""), Text(str(ca.n_units), justify="right"), Text(counts),
+                pct(ca.percent_agreement), pct(ca.positive_agreement), kappa_cell(ca.kappa), Text(ca.kappa_ci.format()),
+                alpha_cell(ca.alpha), Text(ca.alpha_ci.format()), Text(band or "–", style=BAND_STYLE.get(band or "", "dim")),
                 kappa_cell(ca.ac1), kappa_cell(ca.pabak)]
 
     def current_code(self) -> str | None:
@@ -200,7 +200,7 @@ class AgreementScreen(QualcodeScreen):
         if prevalence:
             parts.append(f"prevalence: {prevalence}")
         parts.extend(ca.notes)
-        note.update(" · ".join(parts))
+        note.update(Text(" · ".join(parts)))
 
     @on(DataTable.RowHighlighted, "#agreement-table")
     def code_highlighted(self) -> None:
@@ -232,12 +232,12 @@ class AgreementScreen(QualcodeScreen):
         for i, d in enumerate(self.items):
             parts = "; ".join(f"{p.label} {format_ranges(p.ranges)}" for p in d.parts)
             cons = ", ".join(format_ranges(c.ranges) for c in d.consensus) if d.consensus else "–"
-            table.add_row(str(i + 1), d.citation, parts, cons, key=str(i))
+            table.add_row(str(i + 1), Text(d.citation), Text(parts), Text(cons), key=str(i))
         if keep is not None and self.items:
             table.move_cursor(row=min(keep, len(self.items) - 1))
-        self.query_one("#disagreement-title", Static).update(
+        self.query_one("#disagreement-title", Static).update(Text(
             f" Disagreements · {self.code} · {len(self.items)}"
-            + ("" if self.items else " (the coders agree everywhere on this code)"))
+            + ("" if self.items else " (the coders agree everywhere on this code)")))
         self._show_detail()
         self.refresh_bindings()
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -258,7 +259,7 @@ class ExportScreen(QualcodeScreen):
         out = self.query_one("#export-out", Input)
         if not out.value or out.value == self._auto_path:
             self._auto_path = out.value = self.default_path()
-        self.query_one("#export-title", Static).update(f" Export · {kind.label}")
+        self.query_one("#export-title", Static).update(Text(f" Export · {kind.label}"))
 
     @on(Select.Changed, "#export-kind")
     def kind_selected(self, event: Select.Changed) -> None:
@@ -311,7 +312,7 @@ class ExportScreen(QualcodeScreen):
         self.running = True
         self.refresh_bindings()
         self.query_one(ProgressBar).update(total=None, progress=0)
-        self.query_one("#export-status", Static).update(f"exporting to {job.out}…")
+        self.query_one("#export-status", Static).update(Text(f"exporting to {job.out}…"))
         self.export(self.app.project_path, job)
 
     @work(thread=True, exclusive=True)
@@ -336,7 +337,7 @@ class ExportScreen(QualcodeScreen):
     @on(Progress)
     def show_progress(self, event: Progress) -> None:
         self.query_one(ProgressBar).update(total=max(event.total, 1), progress=event.done)
-        self.query_one("#export-status", Static).update(event.what)
+        self.query_one("#export-status", Static).update(Text(event.what))
 
     @on(Finished)
     def finished(self, event: Finished) -> None:
@@ -345,7 +346,7 @@ class ExportScreen(QualcodeScreen):
         status = self.query_one("#export-status", Static)
         if event.error or event.outcome is None:
             self.query_one(ProgressBar).update(total=1, progress=0)
-            status.update(f"not exported: {event.error}")
+            status.update(Text(f"not exported: {event.error}"))
             self.notify(event.error or "not exported", severity="error", timeout=8)
             return
         outcome = self.last = event.outcome
@@ -353,7 +354,7 @@ class ExportScreen(QualcodeScreen):
         bar.update(total=bar.total or 1, progress=bar.total or 1)
         where = outcome.path.resolve()
         lines = [f"wrote {where} ({outcome.summary})"] + [f"warning: {w}" for w in outcome.warnings]
-        status.update("\n".join(lines))
+        status.update(Text("\n".join(lines)))
         self.notify(f"wrote {where}", timeout=6)
         for w in outcome.warnings:
             self.notify(w, severity="warning", timeout=8)
