@@ -48,7 +48,10 @@ def test_code_a_range_in_a_real_terminal(tmp_path):
         wait_for(session, "FGT · 119 lines")
         tmux("send-keys", "-t", session, ":")
         wait_for(session, "Go to line")
-        tmux("send-keys", "-t", session, "57", "Enter")
+        time.sleep(0.5)  # the dialog is drawn just before its input takes the focus
+        tmux("send-keys", "-t", session, "57")
+        time.sleep(0.3)
+        tmux("send-keys", "-t", session, "Enter")
         wait_for(session, "Line 57")
         tmux("send-keys", "-t", session, "v")
         for _ in range(7):
