@@ -150,3 +150,37 @@ async def test_a_deduce_that_fails_to_load_is_a_notification(audit_project, monk
         assert "did not run" in str(screen.query_one("#audit-status", Static).render())
         assert not screen.running and screen.check_action("run_audit", ()) is True
     assert stored(audit_project) == {}
+
+
+async def test_my_screens_are_in_the_palette_help_lists_their_keys(audit_project):
+    from textual.binding import Binding
+
+    from qualcode.tui.commands import QualcodeCommands
+    from qualcode.tui.screens.agreement import AgreementScreen
+    from qualcode.tui.screens.export import ExportScreen
+    from qualcode.tui.screens.help import HelpScreen, binding_rows
+
+    for owner in (AgreementScreen, ExportScreen, AuditScreen):
+        for b in Binding.make_bindings(owner.BINDINGS):
+            assert b.id and b.description, (owner.__name__, b.key)
+    app = create_app(audit_project, CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        names = {name: cb for name, cb, _ in QualcodeCommands(app.screen).commands()}
+        assert {"screen: agreement", "screen: export", "screen: audit"} <= set(names)
+        names["screen: audit"]()
+        await pilot.pause()
+        assert isinstance(app.screen, AuditScreen)
+        names = {name for name, _, _ in QualcodeCommands(app.screen).commands()}
+        assert "audit: run audit" in names
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        ids = {r[2] for r in binding_rows(app.screen.for_screen)}
+        assert {"audit.run", "audit.accept", "audit.open", "app.audit", "app.export", "app.agreement"} <= ids
+        await pilot.press("escape", "f7")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportScreen)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
