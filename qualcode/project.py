@@ -20,7 +20,7 @@ import sqlite3
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -149,8 +149,13 @@ class Project:
 
     # ------------------------------------------------------------------ opening
     @classmethod
-    def create(cls, path: str | os.PathLike, *, exist_ok: bool = False) -> "Project":
-        """Create a new, empty project file atomically (temporary name, then rename)."""
+    def create(cls, path: str | os.PathLike, *, exist_ok: bool = False,
+               setup: Callable[["Project"], None] | None = None) -> "Project":
+        """Create a new project file atomically: build it under a temporary name, then rename.
+
+        ``setup(project)`` runs on the new file before the rename (e.g. loading a
+        codebook), so a crash leaves no project or a complete one, codebook included.
+        """
         path = Path(path)
         if path.exists():
             if exist_ok:
@@ -159,8 +164,12 @@ class Project:
         folder = path.parent if str(path.parent) else Path(".")
         if not folder.is_dir():
             raise ProjectError(f"folder {folder} does not exist", path=path)
+        _remove_stale_temporaries(folder, path.name)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".creating", dir=folder)
         os.close(fd)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a project file is an ordinary file
         try:
             conn = sqlite3.connect(tmp, isolation_level=None)
             try:
@@ -173,6 +182,8 @@ class Project:
                     conn.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (key, value))
                 conn.execute("INSERT INTO meta (key, value) VALUES ('created_at', ?)", (now(),))
                 conn.execute("COMMIT")
+                if setup is not None:
+                    setup(cls(Path(tmp), conn))
             finally:
                 conn.close()
             with open(tmp, "rb") as f:
@@ -398,6 +409,15 @@ def _explain_operational(e: sqlite3.OperationalError, path: Path) -> Exception:
     if "readonly" in msg or "read-only" in msg:
         return ProjectError("the project is read-only; nothing was changed", path=path)
     return ProjectError(f"database error: {msg}", path=path)
+
+
+def _remove_stale_temporaries(folder: Path, name: str, age_s: float = 3600) -> None:
+    """Remove ``.NAME.*.creating`` files left by a create that was killed over an hour ago."""
+    cutoff = time.time() - age_s
+    for stale in folder.glob(f".{name}.*.creating"):
+        with contextlib.suppress(OSError):
+            if stale.stat().st_mtime < cutoff:
+                stale.unlink()
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -7,8 +7,7 @@ reads the stored lines.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from itertools import groupby
+from collections.abc import Iterable, Iterator, Sequence
 
 from .model import Coding, Range
 from .project import Project
@@ -37,34 +36,39 @@ def transcript_lines(project: Project, transcript_id: int) -> dict[int, tuple[st
         "SELECT n, speaker, text FROM lines WHERE transcript_id = ?", (transcript_id,))}
 
 
-def quote_rows(project: Project, codings: Iterable[Coding]) -> list[dict]:
-    """Plain dicts for listings and ``--json``: one per coding, in the given order.
+def iter_quote_rows(project: Project, codings: Iterable[Coding]) -> Iterator[dict]:
+    """Plain dicts for listings and ``--json``, one per coding, in the given order.
 
-    Lines are loaded once per transcript, so a 100,000-coding listing reads each
-    transcript once.
+    Each transcript's lines are loaded when its first coding comes by and kept
+    while its codings follow each other (listings come in transcript order), so a
+    100,000-coding listing reads each transcript once and holds one at a time.
     """
     template = project.citation_template
-    out = []
+    current_id, lines = None, {}
+    for c in codings:
+        if c.transcript_id != current_id:
+            current_id, lines = c.transcript_id, transcript_lines(project, c.transcript_id)
+        text, speakers = quote_from_lines(lines, c.ranges)
+        yield {
+            "id": c.id,
+            "transcript": c.transcript,
+            "ranges": [list(r) for r in c.ranges],
+            "code": c.code,
+            "coder": c.coder,
+            "citation": format_citation(c.transcript, c.ranges, template),
+            "text": text,
+            "speakers": speakers,
+            "memo": c.memo,
+            "created_at": c.created_at,
+            "updated_at": c.updated_at,
+        }
+
+
+def quote_rows(project: Project, codings: Iterable[Coding]) -> list[dict]:
+    """:func:`iter_quote_rows` as a list, in the given order (any order: grouped per transcript)."""
     codings = list(codings)
     order = sorted(range(len(codings)), key=lambda i: codings[i].transcript_id)
-    rows: list[dict | None] = [None] * len(codings)
-    for transcript_id, idxs in groupby(order, key=lambda i: codings[i].transcript_id):
-        lines = transcript_lines(project, transcript_id)
-        for i in idxs:
-            c = codings[i]
-            text, speakers = quote_from_lines(lines, c.ranges)
-            rows[i] = {
-                "id": c.id,
-                "transcript": c.transcript,
-                "ranges": [list(r) for r in c.ranges],
-                "code": c.code,
-                "coder": c.coder,
-                "citation": format_citation(c.transcript, c.ranges, template),
-                "text": text,
-                "speakers": speakers,
-                "memo": c.memo,
-                "created_at": c.created_at,
-                "updated_at": c.updated_at,
-            }
-    out.extend(rows)  # type: ignore[arg-type]
-    return out
+    rows: list[dict] = [{}] * len(codings)
+    for i, row in zip(order, iter_quote_rows(project, (codings[i] for i in order))):
+        rows[i] = row
+    return rows

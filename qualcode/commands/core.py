@@ -25,10 +25,8 @@ def init(session: Session, codebook_file: Path | None) -> None:
     if session.project_path.exists():
         raise ProjectError("a project already exists here; nothing was changed", path=session.project_path)
     spec = codebook.load_file(codebook_file) if codebook_file else None  # validate before creating anything
-    project = Project.create(session.project_path)
-    session._open.append(project)
-    if spec is not None:
-        codebook.apply(project, spec, session.coder)
+    setup = (lambda p: codebook.apply(p, spec, session.coder)) if spec is not None else None
+    session._open.append(Project.create(session.project_path, setup=setup))
     click.echo(f"Created {session.project_path}" + (f" with codebook {codebook_file}" if spec else ""))
 
 
@@ -57,9 +55,16 @@ def import_(session: Session, files: tuple[Path, ...], name: str | None, wrap: i
     if wrap < 20:
         raise click.BadParameter("must be at least 20", param_hint="--wrap")
     parsed = transcripts.parse_files(list(files), names=[name] if name else None, wrap=wrap)
-    project = session.open(create=True)
     with progress_bar("Importing") as progress:
-        transcripts.import_parsed(project, parsed, session.coder, progress=progress)
+        if session.project_path.exists():
+            project = session.open()
+            transcripts.import_parsed(project, parsed, session.coder, progress=progress)
+        else:  # a new project and its first import appear together or not at all
+            from ..project import Project
+
+            project = Project.create(session.project_path, setup=lambda p: transcripts.import_parsed(
+                p, parsed, session.coder, progress=progress))
+            session._open.append(project)
     if as_json:
         emit_json([{"name": p.name, "source": p.source, "lines": len(p.lines), "encoding": p.encoding,
                     "numbered": p.numbered, "placeholders": p.placeholders, "warnings": p.warnings}
@@ -207,8 +212,8 @@ def codings_(session: Session, coder_filter: str | None, code_filter: str | None
     from .. import codings, quotes
 
     project = session.open(readonly=True)
-    rows = quotes.quote_rows(project, codings.list_codings(project, coder=coder_filter, code=code_filter,
-                                                           transcript=transcript_filter))
+    rows = quotes.iter_quote_rows(project, codings.list_codings(project, coder=coder_filter, code=code_filter,
+                                                                transcript=transcript_filter))
     if as_json:
         emit_json(rows)
         return

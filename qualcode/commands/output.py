@@ -10,7 +10,21 @@ import click
 
 
 def emit_json(data) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    """Print JSON. A list (or any iterator) is streamed one element per line, so a
+    100,000-quote listing is encoded by the C encoder piece by piece instead of
+    being built as one indented string in memory."""
+    out = click.get_text_stream("stdout")
+    if isinstance(data, dict) or isinstance(data, (str, int, float)) or data is None:
+        out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        return
+    out.write("[")
+    first = True
+    for item in data:
+        out.write("\n  " if first else ",\n  ")
+        out.write(json.dumps(item, ensure_ascii=False))
+        first = False
+    out.write("\n]\n" if not first else "]\n")
+    out.flush()
 
 
 def json_option(f):
