@@ -360,6 +360,33 @@ def test_template_styles_are_used(project_file, tmp_path):
     assert quotes_in(section(document, "samenwerking"))[0].endswith(SAMENWERKING_END)
 
 
+def test_dutch_word_template_with_localised_style_ids(project_file, tmp_path):
+    """Dutch Word names styles in English but gives them Dutch ids (Quote → Citaat, Heading 1 → Kop1)."""
+    from docx import Document
+    from docx.enum.style import WD_STYLE_TYPE
+
+    template = Document()
+    template.styles["Quote"].element.set(
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}styleId", "Citaat")
+    template.styles["Heading 1"].element.set(
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}styleId", "Kop1")
+    number = template.styles.add_style("Line Number", WD_STYLE_TYPE.CHARACTER)
+    number.element.name_val = "line number"  # as Word stores this built-in style
+    template.save(tmp_path / "nl.docx")
+    out = tmp_path / "nl-report.docx"
+    result = run_cli(project_file, "export", "docx", out, "--coder", "anna", "--template", tmp_path / "nl.docx",
+                     "--appendix")
+    assert result.exit_code == 0 and result.stderr == ""
+    with zipfile.ZipFile(out) as z:
+        body = z.read("word/document.xml").decode("utf-8")
+        styles = z.read("word/styles.xml").decode("utf-8")
+    assert '<w:pStyle w:val="Citaat"/>' in body and '<w:pStyle w:val="Kop1"/>' in body
+    assert '"Quote"' not in body
+    assert styles.count('w:styleId="LineNumber"') == 1  # the template's own, not a second one
+    document = open_docx(out)
+    assert quotes_in(section(document, "samenwerking"))[0].endswith(SAMENWERKING_END)
+
+
 def test_template_without_quote_style_falls_back_and_says_so(project_file, tmp_path):
     from docx import Document
 

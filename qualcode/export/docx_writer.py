@@ -149,11 +149,12 @@ class DocWriter:
             self._by_name = {}
             for style in self.document.styles:
                 if style.name is not None and style.style_id is not None:
-                    self._by_name.setdefault(style.name, (style.style_id, style.type))
+                    # Word stores some built-in names in lower case ("line number"); match case-insensitively
+                    self._by_name.setdefault(style.name.casefold(), (style.style_id, style.type))
         return self._by_name
 
     def has_style(self, name: str) -> bool:
-        return name in self._styles()
+        return name.casefold() in self._styles()
 
     def style_id(self, name: str) -> str | None:
         """The style id for a style name, cached; falls back (and warns) when the document lacks it."""
@@ -161,15 +162,15 @@ class DocWriter:
             return self._style_ids[name]
         styles = self._styles()
         chosen: str | None = None
-        if name in styles:
-            chosen = styles[name][0]
+        if name.casefold() in styles:
+            chosen = styles[name.casefold()][0]
         else:
             for alt in FALLBACKS.get(name, (None,)):
                 if alt is None:
                     self.warnings.append(f"the template has no style {name!r}; used the default formatting instead")
                     break
-                if alt in styles:
-                    chosen = styles[alt][0]
+                if alt.casefold() in styles:
+                    chosen = styles[alt.casefold()][0]
                     self.warnings.append(f"the template has no style {name!r}; used {alt!r} instead")
                     break
         self._style_ids[name] = chosen
