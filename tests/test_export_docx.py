@@ -460,6 +460,8 @@ def test_single_transcript_export(project_file, tmp_path):
 
 
 def test_default_output_folder_is_exports(project_file, tmp_path):
+    failed = run_cli(project_file, "export", "transcript", "FG7", cwd=tmp_path)
+    assert failed.exit_code == 1 and not (tmp_path / "exports").exists()  # no empty folder left behind
     result = run_cli(project_file, "export", "docx", "--coder", "anna", cwd=tmp_path)
     assert result.stdout.strip() == str(Path("exports") / "qualcode-report.docx")
     assert quotes_in(section(open_docx(tmp_path / "exports" / "qualcode-report.docx"), "samenwerking"))

@@ -88,7 +88,7 @@ def export_docx_cmd(session: Session, out: Path | None, export_coder: str | None
       qualcode export docx --coder anna --codes werkwijze,samenwerking --layout table
       qualcode export docx --template huisstijl.dotx --appendix --lang en
     """
-    from ..export import check_suffix, default_output
+    from ..export import check_suffix, output_path
     from ..export.docx_report import ReportOptions, export_docx
 
     if out is not None:
@@ -97,8 +97,8 @@ def export_docx_cmd(session: Session, out: Path | None, export_coder: str | None
     options = ReportOptions(coder=export_coder, current_coder=session.coder, codes=code_names,
                             transcripts=transcript_names, layout=layout, lang=lang, template=template,
                             appendix=appendix)
-    with progress_bar("Exporting") as progress:
-        result = export_docx(project, out or default_output("docx"), options, progress=progress)
+    with output_path(out, "docx") as path, progress_bar("Exporting") as progress:
+        result = export_docx(project, path, options, progress=progress)
     _report(result, as_json)
 
 
@@ -115,14 +115,14 @@ def export_quotes_cmd(session: Session, out: Path | None, export_coder: str | No
     Columns: transcript, ranges, citation, code, coder, speakers, text, memo. CSV is UTF-8 with a byte
     order mark, so Excel shows accented letters correctly.
     """
-    from ..export import check_suffix, default_output
+    from ..export import check_suffix, output_path
     from ..export.tables import export_quotes
 
     if out is not None:
         check_suffix(out, (".xlsx", ".csv"))
     project = session.open(readonly=True)
-    with progress_bar("Exporting") as progress:
-        result = export_quotes(project, out or default_output("quotes"), coder=export_coder,
+    with output_path(out, "quotes") as path, progress_bar("Exporting") as progress:
+        result = export_quotes(project, path, coder=export_coder,
                                current_coder=session.coder, codes=code_names, transcripts=transcript_names,
                                progress=progress)
     _report(result, as_json)
@@ -141,13 +141,13 @@ def export_quotes_cmd(session: Session, out: Path | None, export_coder: str | No
 def export_transcript_cmd(session: Session, name: str, out: Path | None, lang: str | None, template: Path | None,
                           as_json: bool) -> None:
     """Write transcript NAME with its line numbers to OUT.docx (default exports/NAME.docx)."""
-    from ..export import check_suffix, default_output
+    from ..export import check_suffix, output_path
     from ..export.docx_transcript import export_transcript
 
     if out is not None:
         check_suffix(out, (".docx",))
     project = session.open(readonly=True)
-    with progress_bar("Exporting") as progress:
-        result = export_transcript(project, name, out or default_output("transcript", name), lang=lang,
+    with output_path(out, "transcript", name) as path, progress_bar("Exporting") as progress:
+        result = export_transcript(project, name, path, lang=lang,
                                    template=template, progress=progress)
     _report(result, as_json)

@@ -15,8 +15,9 @@ This module holds what every export shares: which codings to export
 """
 from __future__ import annotations
 
+import contextlib
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -130,15 +131,33 @@ def select(project, *, coder: str | None = None, current_coder: str | None = Non
 def default_output(kind: str, name: str | None = None) -> Path:
     """Where an export goes when OUT is omitted: ``exports/qualcode-report.docx`` and friends.
 
-    The ``exports/`` folder is created (only this default folder; an explicit OUT's folder must exist).
+    Only the path; :func:`default_folder` creates the ``exports/`` folder (and only that default
+    folder is ever created: an explicit OUT's folder must exist).
     """
     filename = {
         "docx": "qualcode-report.docx",
         "quotes": "qualcode-quotes.xlsx",
         "transcript": f"{name}.docx",
     }[kind]
-    DEFAULT_FOLDER.mkdir(exist_ok=True)
     return DEFAULT_FOLDER / filename
+
+
+@contextlib.contextmanager
+def output_path(out: Path | None, kind: str, name: str | None = None) -> Iterator[Path]:
+    """``out``, or the default path with ``exports/`` created — and removed again if the export fails."""
+    if out is not None:
+        yield Path(out)
+        return
+    path = default_output(kind, name)
+    created = not path.parent.exists()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        yield path
+    except BaseException:
+        if created:
+            with contextlib.suppress(OSError):
+                path.parent.rmdir()  # only when still empty
+        raise
 
 
 def check_suffix(path: Path, allowed: Sequence[str]) -> str:
