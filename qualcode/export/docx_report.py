@@ -31,8 +31,8 @@ from . import LAYOUTS, ExportResult, Progress, Selection, select
 from .docx_writer import DocWriter, open_document
 from .labels import labels
 
-CODEBOOK_WIDTHS = (2.6, 4.2, 3.6, 3.6, 1.5, 1.5)
-QUOTE_WIDTHS = (2.8, 8.4, 2.6, 2.2)
+CODEBOOK_WIDTHS = (2.2, 3.6, 2.7, 2.7, 2.4, 2.4)  # 16 cm: fits A4 and Letter with 2.5 cm margins
+QUOTE_WIDTHS = (2.4, 8.6, 2.8, 2.2)
 
 
 @dataclass
@@ -179,7 +179,7 @@ def _frequencies(writer: DocWriter, selection: Selection, words: dict) -> None:
     names, rows = frequency_rows(selection, words["total"])
     n_cols = len(names) + 2
     first = 4.0
-    rest = max(min((16.5 - first) / max(n_cols - 1, 1), 2.5), 1.0)
+    rest = max(min((16.0 - first) / max(n_cols - 1, 1), 2.5), 1.0)
     writer.table([words["col_code"], *names, words["total"]], rows, widths_cm=[first] + [rest] * (n_cols - 1),
                  align=["left"] + ["right"] * (n_cols - 1), bold_last_row=True)
     png = frequency_chart_png([c.name for c in selection.codes], names, selection.counts(),

@@ -272,7 +272,7 @@ class DocWriter:
         parts = ["<w:tbl><w:tblPr>"]
         if sid:
             parts.append(f'<w:tblStyle w:val="{escape_attr(sid)}"/>')
-        parts.append('<w:tblW w:w="0" w:type="auto"/><w:tblLayout w:type="fixed"/>'
+        parts.append(f'<w:tblW w:w="{sum(twips)}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
                      '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" '
                      'w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>')
         parts.extend(f'<w:gridCol w:w="{t}"/>' for t in twips)
