@@ -108,3 +108,16 @@ def test_done_and_memo_commands(cli):
 def test_python_dash_m_and_help(tmp_path):
     r = run_qualcode("--help", cwd=tmp_path)
     assert r.returncode == 0 and "import" in r.stdout and "codings" in r.stdout
+
+
+def test_export_warns_about_open_privacy_findings(cli, tmp_path, monkeypatch):
+    monkeypatch.setenv("QUALCODE_NO_DEDUCE", "1")
+    (tmp_path / "FG5.txt").write_text("M: hallo\nR1: mail me op jan@example.nl\nR2: prima\n", encoding="utf-8")
+    cli("init", "--codebook", CODEBOOK)
+    cli("import", tmp_path / "FG5.txt")
+    cli("code", "FG5", "3", "nazorg")
+    r = cli("export", "docx", "clean.docx")
+    assert r.exit_code == 0 and "privacy" not in r.output
+    cli("code", "FG5", "2", "nazorg")
+    r = cli("export", "docx", "leak.docx")
+    assert r.exit_code == 0 and "1 exported quote contains" in r.output and "jan@example.nl" in r.output

@@ -61,6 +61,15 @@ def _report(result, as_json: bool) -> None:
         click.echo(str(result.path))
 
 
+def _warn_privacy(project, coder, current_coder, codes, transcripts) -> None:
+    """Warn (count and first findings) when a quote that went out holds an open privacy finding."""
+    from ..export import select
+    from .exchange import warn_open_findings
+
+    chosen = select(project, coder=coder, current_coder=current_coder, codes=codes, transcripts=transcripts)
+    warn_open_findings(project, chosen.quotes)
+
+
 @export.command("docx")
 @click.argument("out", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @_selection_options
@@ -100,6 +109,7 @@ def export_docx_cmd(session: Session, out: Path | None, export_coder: str | None
     with output_path(out, "docx") as path, progress_bar("Exporting") as progress:
         result = export_docx(project, path, options, progress=progress)
     _report(result, as_json)
+    _warn_privacy(project, export_coder, session.coder, code_names, transcript_names)
 
 
 @export.command("quotes")
@@ -126,6 +136,7 @@ def export_quotes_cmd(session: Session, out: Path | None, export_coder: str | No
                                current_coder=session.coder, codes=code_names, transcripts=transcript_names,
                                progress=progress)
     _report(result, as_json)
+    _warn_privacy(project, export_coder, session.coder, code_names, transcript_names)
 
 
 @export.command("transcript")
