@@ -21,9 +21,18 @@ _SELECT = (
 )
 
 
+def _stored_ranges(text: str) -> tuple[Range, ...]:
+    """Ranges as stored (canonical ``"110-113,123-125"``): a fast path without validation."""
+    out = []
+    for part in text.split(","):
+        a, _, b = part.partition("-")
+        out.append((int(a), int(b or a)))
+    return tuple(out)
+
+
 def _coding(row: dict) -> Coding:
     row = dict(row)
-    row["ranges"] = parse_ranges(row["ranges"])
+    row["ranges"] = _stored_ranges(row["ranges"])
     return Coding(**row)
 
 

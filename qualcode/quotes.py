@@ -16,24 +16,55 @@ from .ranges import format_citation
 PART_JOIN = " (…) "
 
 
-def quote_from_lines(lines: dict[int, tuple[str | None, str]], ranges: Sequence[Range]) -> tuple[str, list[str]]:
-    """(text, speakers) of ``ranges`` given ``{n: (speaker, text)}``."""
+def quote_from_lines(lines, ranges: Sequence[Range]) -> tuple[str, list[str]]:
+    """(text, speakers) of ``ranges``; ``lines`` is a :class:`_Lines` or a ``{n: (speaker, text)}`` dict."""
+    span = lines.span if isinstance(lines, _Lines) else (
+        lambda a, b: [(n, *lines[n]) for n in range(a, b + 1) if n in lines])
     parts, speakers = [], []
     for a, b in ranges:
-        words = []
-        for n in range(a, b + 1):
-            speaker, text = lines.get(n, (None, ""))
-            if text.strip():
-                words.append(" ".join(text.split()))
-                if speaker and speaker not in speakers:
-                    speakers.append(speaker)
-        parts.append(" ".join(words))
+        rows = [r for r in span(a, b) if r[2]]
+        parts.append(" ".join(t if "  " not in t and "\t" not in t else " ".join(t.split()) for _, _, t in rows))
+        for _, speaker, _ in rows:
+            if speaker and speaker not in speakers:
+                speakers.append(speaker)
     return PART_JOIN.join(parts), speakers
 
 
-def transcript_lines(project: Project, transcript_id: int) -> dict[int, tuple[str | None, str]]:
-    return {n: (s, t) for n, s, t in project.conn.execute(
-        "SELECT n, speaker, text FROM lines WHERE transcript_id = ?", (transcript_id,))}
+class _Lines:
+    """A transcript's lines by number: a list when the numbers run without gaps (the common case)."""
+
+    __slots__ = ("first", "rows", "by_n")
+
+    def __init__(self, rows: list[tuple[int, str | None, str]]):
+        self.first = rows[0][0] if rows else 1
+        self.by_n = None
+        if rows and rows[-1][0] - self.first != len(rows) - 1:
+            self.by_n = {n: (s, t) for n, s, t in rows}
+        self.rows = rows
+
+    def items(self):
+        """``(n, (speaker, text))`` in line order."""
+        return ((n, (s, t)) for n, s, t in self.rows)
+
+    def span(self, a: int, b: int) -> list[tuple[int, str | None, str]]:
+        """The stored lines ``a``…``b`` as ``(n, speaker, text)``."""
+        if self.by_n is None:
+            return self.rows[max(a - self.first, 0):max(b - self.first + 1, 0)]
+        return [(n, *self.by_n[n]) for n in range(a, b + 1) if n in self.by_n]
+
+    def get(self, n: int):
+        if self.by_n is not None:
+            return self.by_n.get(n)
+        i = n - self.first
+        if 0 <= i < len(self.rows):
+            row = self.rows[i]
+            return row[1], row[2]
+        return None
+
+
+def transcript_lines(project: Project, transcript_id: int) -> _Lines:
+    return _Lines(project.conn.execute(
+        "SELECT n, speaker, text FROM lines WHERE transcript_id = ? ORDER BY n", (transcript_id,)).fetchall())
 
 
 def iter_quote_rows(project: Project, codings: Iterable[Coding]) -> Iterator[dict]:

@@ -17,11 +17,12 @@ def emit_json(data) -> None:
     if isinstance(data, dict) or isinstance(data, (str, int, float)) or data is None:
         out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         return
+    encode = json.JSONEncoder(ensure_ascii=False).encode
     out.write("[")
     first = True
     for item in data:
         out.write("\n  " if first else ",\n  ")
-        out.write(json.dumps(item, ensure_ascii=False))
+        out.write(encode(item))
         first = False
     out.write("\n]\n" if not first else "]\n")
     out.flush()
