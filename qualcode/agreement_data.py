@@ -91,20 +91,26 @@ def resolve_scope(project: Project, *, coders: Sequence[str] | None = None, code
 
 def _units(project: Project, scope: Scope) -> tuple[np.ndarray, np.ndarray, dict[int, np.ndarray]]:
     """(clusters, line numbers, transcript id → array n → unit index or -1) for non-blank lines."""
-    clusters, numbers, index = [], [], {}
-    offset = 0
+    rows = np.array(project.conn.execute(
+        "SELECT transcript_id, n FROM lines WHERE trim(text, ' ' || char(9)) <> '' ORDER BY transcript_id, n"
+    ).fetchall(), dtype=np.int64).reshape(-1, 2)
+    ids = [t.id for t in scope.transcripts]
+    cluster_map = np.full(max(ids + [int(rows[:, 0].max(initial=0))]) + 1, -1, dtype=np.int64)
+    cluster_map[ids] = np.arange(len(ids))
+    clusters = cluster_map[rows[:, 0]]
+    keep = clusters >= 0
+    order = np.argsort(clusters[keep], kind="stable")  # scope order, line order within a transcript
+    rows, clusters = rows[keep][order], clusters[keep][order]
+    numbers = rows[:, 1].copy()
+    index = {}
+    bounds = np.searchsorted(clusters, np.arange(len(scope.transcripts) + 1))
     for k, t in enumerate(scope.transcripts):
-        ns = [n for n, text in project.conn.execute(
-            "SELECT n, text FROM lines WHERE transcript_id = ? ORDER BY n", (t.id,)) if text.strip()]
-        top = max(ns, default=0)
-        idx = np.full(top + 2, -1, dtype=np.int64)
-        idx[ns] = np.arange(offset, offset + len(ns))
+        lo, hi = bounds[k], bounds[k + 1]
+        ns = numbers[lo:hi]
+        idx = np.full(int(ns.max(initial=0)) + 2, -1, dtype=np.int64)
+        idx[ns] = np.arange(lo, hi)
         index[t.id] = idx
-        clusters.append(np.full(len(ns), k, dtype=np.int64))
-        numbers.append(np.asarray(ns, dtype=np.int64))
-        offset += len(ns)
-    cat = (lambda xs: np.concatenate(xs) if xs else np.zeros(0, dtype=np.int64))
-    return cat(clusters), cat(numbers), index
+    return clusters, numbers, index
 
 
 def build_units(project: Project, scope: Scope) -> LineUnits:
@@ -119,16 +125,19 @@ def build_units(project: Project, scope: Scope) -> LineUnits:
     values = {code: base.copy() for code in scope.codes}
     row_of = {c: i for i, c in enumerate(scope.coders)}
     wanted = set(scope.codes)
+    coded: dict[tuple[str, int], list[np.ndarray]] = {}
     for coding in codings.list_codings(project, coder=scope.coders):
         if coding.code not in wanted or coding.transcript_id not in index:
             continue
-        i = row_of[coding.coder]
         if coding.transcript_id not in scope.done[coding.coder]:
             continue  # unfinished: missing, whatever was coded so far
         idx = index[coding.transcript_id]
-        lines = np.fromiter((ln for a, b in coding.ranges for ln in range(a, b + 1) if ln < idx.shape[0]), dtype=np.int64)
-        units = idx[lines] if lines.size else lines
-        values[coding.code][i, units[units >= 0]] = 1
+        bucket = coded.setdefault((coding.code, row_of[coding.coder]), [])
+        for a, b in coding.ranges:
+            bucket.append(idx[a:b + 1])  # line numbers past the last stored line fall off the slice
+    for (code, i), parts in coded.items():
+        units = np.concatenate(parts)
+        values[code][i, units[units >= 0]] = 1
     return LineUnits(list(scope.coders), [t.name for t in scope.transcripts], clusters, numbers, values)
 
 
