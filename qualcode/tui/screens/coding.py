@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -166,7 +167,7 @@ class CodingScreen(QualcodeScreen):
         state = " · done ✓" if self.done else ""
         search = f" · search “{self.search_term}” ({len(self.view.hits)} hits)" if self.search_term else ""
         self.query_one("#coding-title", Static).update(
-            f" {t.name} · {t.line_count} lines · coder {self.coder} · {mode}{state}{search}")
+            Text(f" {t.name} · {t.line_count} lines · coder {self.coder} · {mode}{state}{search}"))
 
     def codings_under_cursor(self, *, own: bool = False) -> list[Coding]:
         rows = self.by_row.get(self.view.cursor, [])
@@ -405,6 +406,10 @@ class CodingScreen(QualcodeScreen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def notify(self, message: str, *, markup: bool = False, **kwargs) -> None:
+        """Notifications here quote user text (code names, memos, search terms): plain text, not markup."""
+        super().notify(message, markup=markup, **kwargs)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "toggle_code" and parameters:
