@@ -1,6 +1,7 @@
 """The Codebook screen: browse and edit codes through the same core functions as ``qualcode codebook load``."""
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -30,7 +31,7 @@ class CodeEditScreen(ModalScreen[dict | None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog help"):
-            yield Label(self.title_text, classes="dialog-title")
+            yield Label(Text(self.title_text), classes="dialog-title")
             for field in FIELDS:
                 yield Label(field)
                 yield Input(self.values.get(field, ""), id=f"field-{field}")
@@ -107,8 +108,9 @@ class CodebookScreen(QualcodeScreen):
         keep = table.cursor_row
         table.clear()
         for c in self.codes:
-            table.add_row(str(c.hotkey or ""), ("  " if c.parent_id else "") + c.name, names.get(c.parent_id, ""),
-                          f"[{c.colour}]■[/] {c.colour}", str(counts.get(c.id, 0)), key=c.name)
+            table.add_row(str(c.hotkey or ""), Text(("  " if c.parent_id else "") + c.name),
+                          Text(names.get(c.parent_id, "")), Text.assemble(("■", c.colour or ""), f" {c.colour or ''}"),
+                          str(counts.get(c.id, 0)), key=c.name)
         if self.codes:
             table.move_cursor(row=min(keep, len(self.codes) - 1))
         self.query_one("#codebook-title", Static).update(f" Codebook · {len(self.codes)} codes")
@@ -125,11 +127,14 @@ class CodebookScreen(QualcodeScreen):
         if c is None:
             detail.update("no codes; press a to add one")
             return
-        parts = [f"[b]{c.name}[/b]", c.definition]
+        text = Text(c.name, style="bold")
+        if c.definition:
+            text.append("\n" + c.definition)
         for label, value in (("include", c.include), ("exclude", c.exclude), ("example", c.example)):
             if value:
-                parts.append(f"[b]{label}:[/b] {value}")
-        detail.update("\n".join(p for p in parts if p))
+                text.append(f"\n{label}:", style="bold")
+                text.append(f" {value}")
+        detail.update(text)
 
     @on(DataTable.RowSelected)
     def selected(self, event: DataTable.RowSelected) -> None:
@@ -149,7 +154,7 @@ class CodebookScreen(QualcodeScreen):
                 return
             fields = self.core(spec_changes, changed)
             if fields is not None and self.core(codebook.edit_code, self.project, c.name, self.coder, **fields):
-                self.notify(f"saved {fields.get('name', c.name)}", timeout=2)
+                self.notify(f"saved {fields.get('name', c.name)}", timeout=2, markup=False)
             self.reload()
 
         self.app.push_screen(CodeEditScreen(values, title=f"Edit code {c.name}"), done)
@@ -161,7 +166,7 @@ class CodebookScreen(QualcodeScreen):
             fields = self.core(spec_changes, values)
             if fields is not None and self.core(codebook.add_code, self.project,
                                                 codebook.CodeSpec(**fields), self.coder):
-                self.notify(f"added {fields['name']}", timeout=2)
+                self.notify(f"added {fields['name']}", timeout=2, markup=False)
             self.reload()
 
         self.app.push_screen(CodeEditScreen({}, title="New code"), done)

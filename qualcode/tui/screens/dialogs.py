@@ -1,6 +1,7 @@
 """Small dialogs: each is a ``ModalScreen[T]`` that returns its value with ``dismiss()``."""
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -25,7 +26,7 @@ class PromptScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.title_text, classes="dialog-title")
+            yield Label(Text(self.title_text), classes="dialog-title")
             yield Input(self.value, placeholder=self.placeholder, restrict=self.restrict, id="prompt")
 
     def on_mount(self) -> None:
@@ -52,8 +53,8 @@ class ChoiceScreen(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.title_text, classes="dialog-title")
-            yield OptionList(*[Option(label, id=str(i)) for i, label in enumerate(self.labels)], id="choices")
+            yield Label(Text(self.title_text), classes="dialog-title")
+            yield OptionList(*[Option(Text(label), id=str(i)) for i, label in enumerate(self.labels)], id="choices")
 
     @on(OptionList.OptionSelected)
     def selected(self, event: OptionList.OptionSelected) -> None:
@@ -108,7 +109,7 @@ class CodePickerScreen(ModalScreen[str | None]):
         scored = sorted(((fuzzy_score(query, n), i, n) for i, n in enumerate(self.names)), key=lambda t: (-t[0], t[1]))
         options = self.query_one("#codes", OptionList)
         options.clear_options()
-        options.add_options([Option(self.labels.get(n, n), id=n) for s, _, n in scored if s > 0])
+        options.add_options([Option(Text(self.labels.get(n, n)), id=n) for s, _, n in scored if s > 0])
         if options.option_count:
             options.highlighted = 0
 

@@ -45,13 +45,13 @@ class HelpScreen(ModalScreen[None]):
         table.add_column("what it does")
         table.add_column("id", style="dim")
         for keys, description, binding_id in binding_rows(screen):
-            table.add_row(keys, description, binding_id)
+            table.add_row(Text(keys), Text(description), Text(binding_id))
         title = Text(f"Help: {getattr(screen, 'HELP_TITLE', 'qualcode')}", style="bold")
         with VerticalScroll(classes="dialog help"):
             yield Static(title)
             text = getattr(screen, "HELP_TEXT", "")
             if text:
-                yield Static(text, classes="help-text")
+                yield Static(Text(text), classes="help-text")
             yield Static(table)
             yield Static("Ctrl+P: every action by name.  Esc closes this help.", classes="help-text")
 

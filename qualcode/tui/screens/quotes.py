@@ -1,6 +1,7 @@
 """The Quotes screen: all codings of one code across transcripts, with citations; Enter opens the lines."""
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -51,10 +52,10 @@ class QuotesScreen(QualcodeScreen):
         table.add_column("quote", key="quote")
         codes = codebook.all_codes(self.project)
         select = self.query_one("#quotes-code", Select)
-        select.set_options([(c.name, c.name) for c in codes])
+        select.set_options([(Text(c.name), c.name) for c in codes])
         self.query_one("#quotes-transcript", Select).set_options(
-            [(t.name, t.name) for t in transcripts.all_rows(self.project)])
-        self.query_one("#quotes-coder", Select).set_options([(c, c) for c in codings.coders(self.project)])
+            [(Text(t.name), t.name) for t in transcripts.all_rows(self.project)])
+        self.query_one("#quotes-coder", Select).set_options([(Text(c), c) for c in codings.coders(self.project)])
         if self.code is None and codes:
             self.code = codes[0].name
         if self.code:
@@ -78,8 +79,9 @@ class QuotesScreen(QualcodeScreen):
         table.clear()
         for i, r in enumerate(rows):
             text = r["text"] if len(r["text"]) <= 200 else r["text"][:199] + "…"
-            table.add_row(r["citation"], r["coder"], ", ".join(r["speakers"]), text, key=str(i))
-        self.query_one("#quotes-title", Static).update(f" Quotes · {self.code} · {len(rows)} codings")
+            table.add_row(Text(r["citation"]), Text(r["coder"]), Text(", ".join(r["speakers"])), Text(text),
+                          key=str(i))
+        self.query_one("#quotes-title", Static).update(Text(f" Quotes · {self.code} · {len(rows)} codings"))
         self._show_detail()
 
     @on(Select.Changed)
@@ -109,7 +111,7 @@ class QuotesScreen(QualcodeScreen):
             detail.update("no codings" if self.code else "choose a code")
             return
         memo = f"\nmemo: {row['memo']}" if row["memo"] else ""
-        detail.update(f"{row['citation']} · {row['coder']}\n{row['text']}{memo}")
+        detail.update(Text(f"{row['citation']} · {row['coder']}\n{row['text']}{memo}"))
 
     @on(DataTable.RowSelected)
     def selected(self, event: DataTable.RowSelected) -> None:

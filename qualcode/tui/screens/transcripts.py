@@ -1,6 +1,7 @@
 """The Transcripts screen: every transcript with lines, speakers, this coder's codings and done-status."""
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -49,15 +50,15 @@ class TranscriptsScreen(QualcodeScreen):
             mine = r["coders"].get(self.coder, {"codings": 0, "done": False})
             others = sum(1 for c in r["coders"] if c != self.coder)
             speakers = r["speakers"]
-            table.add_row(r["name"], str(r["lines"]),
-                          f"{len(speakers)}: {', '.join(speakers[:6])}{'…' if len(speakers) > 6 else ''}",
+            table.add_row(Text(r["name"]), str(r["lines"]),
+                          Text(f"{len(speakers)}: {', '.join(speakers[:6])}{'…' if len(speakers) > 6 else ''}"),
                           str(mine["codings"]), "✓ done" if mine["done"] else "", str(others) if others else "",
                           key=r["name"])
         if rows:
             table.move_cursor(row=min(keep, len(rows) - 1))
-        self.query_one("#transcripts-title", Static).update(
+        self.query_one("#transcripts-title", Static).update(Text(
             f" {self.app.project_path.name} · coder {self.coder} · {len(rows)} transcripts"
-            + ("" if rows else " · press i to import"))
+            + ("" if rows else " · press i to import")))
 
     def selected_name(self) -> str | None:
         table = self.query_one(DataTable)
@@ -80,7 +81,7 @@ class TranscriptsScreen(QualcodeScreen):
 
         def done(names: list[str] | None) -> None:
             if names:
-                self.notify(f"imported {', '.join(names)}", timeout=4)
+                self.notify(f"imported {', '.join(names)}", timeout=4, markup=False)
                 self.reload()
 
         self.app.push_screen(ImportScreen(), done)
