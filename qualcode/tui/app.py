@@ -54,7 +54,7 @@ class QualcodeApp(App):
         self.start_show_others = show_others
         self.project = Project.open(self.project_path)
         if line_search is None:
-            from .screens.search import simple_search as line_search
+            from .screens.search import lemma_line_search as line_search  # spaCy loads in the worker
         self.line_search = line_search
 
     def on_mount(self) -> None:
