@@ -13,7 +13,7 @@ def emit_json(data) -> None:
     """Print JSON. A list (or any iterator) is streamed one element per line, so a
     100,000-quote listing is encoded by the C encoder piece by piece instead of
     being built as one indented string in memory."""
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     if isinstance(data, dict) or isinstance(data, (str, int, float)) or data is None:
         out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         return
