@@ -216,3 +216,60 @@ def test_startup_imports_neither_spacy_nor_sklearn():
             "[m for m in sys.modules if m.startswith(('spacy', 'sklearn'))]")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+async def test_bracketed_text_is_shown_not_parsed_as_markup(tmp_path):
+    """[NAAM COLLEGA] in a line, a [REGISSEUR 2] speaker and a [memo] appear as typed in Quotes and Coding."""
+    from textual.widgets import Label, Static
+
+    from qualcode import transcripts
+    from qualcode.tui.screens.dialogs import ChoiceScreen
+    from qualcode.tui.widgets.code_panel import LinePanel
+    from tui_helpers import build_project
+
+    source = tmp_path / "FGB.txt"
+    source.write_text("[REGISSEUR 2]: Ik heb het met [NAAM COLLEGA] besproken.\nR1: Ja, [bold]echt[/bold].\n",
+                      encoding="utf-8")
+    path = build_project(tmp_path / "brackets.db")
+    with Project.open(path) as project:
+        transcripts.import_files(project, [source], CODER, names=["FGB"])
+        codings.apply(project, "FGB", "1", "werkwijze", CODER, memo="zie [NAAM COLLEGA]")
+        codings.apply(project, "FGB", "1-2", "veiligheid", CODER)
+    app = create_app(path, CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f4")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, QuotesScreen)
+        table = screen.query_one(DataTable)
+        assert [str(cell) for cell in table.get_row_at(0)][:3] == ["(FGB; 1)", CODER, "[REGISSEUR 2]"]
+        drawn = "".join(segment.text for segment in table.render_line(1))  # the first row under the header
+        assert "[REGISSEUR 2]" in drawn and "met [NAAM COLLEGA] besproken" in drawn
+        detail = str(screen.query_one("#quote-detail", Static).render())
+        assert "met [NAAM COLLEGA] besproken" in detail and "memo: zie [NAAM COLLEGA]" in detail
+
+        app.open_transcript("FGB", 1)
+        await pilot.pause()
+        coding = app.screen
+        assert isinstance(coding, CodingScreen)
+        assert coding.query_one(TranscriptView).speakers[0] == "[REGISSEUR 2]"
+        panel = str(coding.query_one(LinePanel).render())
+        assert "Ik heb het met [NAAM COLLEGA] besproken." in panel
+        assert "memo: zie [NAAM COLLEGA]" in panel
+        await pilot.press("down")
+        await pilot.pause()
+        assert "Ja, [bold]echt[/bold]." in str(coding.query_one(LinePanel).render())
+        await pilot.press("up", "m")  # two own codings on line 1: the choice dialog, then the memo prompt
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Memo on werkwijze 1" in str(app.screen.query_one(Label).render())
+        assert app.screen.query_one(Input).value == "zie [NAAM COLLEGA]"
+        await pilot.press("escape")
+        await pilot.pause()
+        # the transcript line itself is drawn from segments, never markup
+        view = coding.query_one(TranscriptView)
+        line = "".join(seg.text for seg in view.render_line(view.cursor - round(view.scroll_y)))
+        assert "[REGISSEUR" in line  # the speaker column is 10 cells wide
+        assert "[NAAM COLLEGA]" in line
