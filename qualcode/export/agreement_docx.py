@@ -11,9 +11,7 @@ python-docx is imported inside the functions (the CLI imports this lazily too).
 """
 from __future__ import annotations
 
-import contextlib
 import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -175,17 +173,8 @@ def write_report(project: Project, out: str | os.PathLike, *, coders: str | Sequ
                                               transcript_names=transcript_names)
            for code in report.codes}
     doc = build_document(report, cov, dis, "Inter-coder agreement")
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=folder)
-    os.close(fd)
-    try:
+    from .atomic import atomic_path
+
+    with atomic_path(out) as tmp:
         doc.save(tmp)
-        os.replace(tmp, out)
-    except OSError as e:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise InputError(f"cannot write the report ({e.strerror})", path=out) from None
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
     return out

@@ -25,7 +25,6 @@ import contextlib
 import io
 import os
 import re
-import tempfile
 import uuid
 import zipfile
 from collections.abc import Sequence
@@ -310,27 +309,11 @@ def _as_ranges(numbers: Sequence[int]) -> list[Range]:
 # --------------------------------------------------------------------- write
 @contextlib.contextmanager
 def _atomic(out: Path):
-    out = Path(out)
-    folder = out.parent if str(out.parent) else Path(".")
-    if out.is_dir():
-        raise InputError("is a folder; give a file name", path=out)
-    if not folder.is_dir():
-        raise InputError(f"folder {folder} does not exist", path=out)
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".partial", dir=folder)
-    except OSError as e:
-        raise InputError(f"cannot write in {folder} ({e.strerror})", path=out) from None
-    try:
-        with os.fdopen(fd, "wb") as f:
-            yield f
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, out)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    """The archive written beside ``out`` and renamed into place (see :mod:`qualcode.export.atomic`)."""
+    from .atomic import atomic_open
+
+    with atomic_open(out, "wb") as f:
+        yield f
 
 
 def export_qdc(project: Project, out: str | os.PathLike) -> dict:
