@@ -157,6 +157,20 @@ def _classifier():
     return OneVsRestClassifier(LogisticRegression(class_weight="balanced", max_iter=2000))
 
 
+def _positive_proba(clf, x, n_codes: int):
+    """Per code the probability of a positive, shape (lines, codes).
+
+    With one code OneVsRestClassifier sees a single binary target and returns
+    ``[P(no), P(yes)]``; keep the positive column only.
+    """
+    import numpy as np
+
+    proba = np.asarray(clf.predict_proba(x))
+    if n_codes == 1 and proba.ndim == 2 and proba.shape[1] == 2:
+        proba = proba[:, 1:]
+    return proba
+
+
 def _matrix(corpus: Corpus, rows: list[int], code_ids: list[int]):
     import numpy as np
 
@@ -238,7 +252,7 @@ def suggest(project: Project, coder: str, *, transcript: str | None = None, code
         return {model.code_names[c]: [] for c in wanted}
     rows = list(range(len(corpus.line_ids)))
     x = model.features.transform(corpus, rows)
-    proba = np.asarray(model.classifier.predict_proba(x))
+    proba = _positive_proba(model.classifier, x, len(model.code_ids))
     names = model.features.names()
     skip = dismissed(project, coder)
     template = project.citation_template
@@ -376,7 +390,7 @@ def evaluate(project: Project, coder: str, *, code: str | None = None) -> dict:
             x_test = features.transform(corpus, test_rows)
             clf = _classifier()
             clf.fit(x_train, y[train_rows])
-            pred[test_rows] = (np.asarray(clf.predict_proba(x_test)) >= THRESHOLD).astype(int)
+            pred[test_rows] = (_positive_proba(clf, x_test, len(evaluable)) >= THRESHOLD).astype(int)
     lemma_sets = [set(s.split()) for s in corpus.lemmas]
     for entry in report["codes"]:
         k = codebook.get_code(project, entry["code"])
