@@ -96,6 +96,9 @@ class TranscriptView(ScrollView, can_focus=True):
         self.texts: list[str] = []
         self.turns: list[int] = []
         self.markers: dict[int, list[Marker]] = {}  # row index → markers
+        # hook for code suggestions (widgets/suggestions.py): row index → the suggested code's marker char,
+        # drawn dimmed in the gutter's separator column
+        self.suggested: dict[int, str] = {}
         self.slots = 0
         self.anchor: int | None = None
         self.hits: list[int] = []
@@ -324,7 +327,8 @@ class TranscriptView(ScrollView, can_focus=True):
                         style = Style(color=m.colour, underline=True, italic=True)
                     cells[m.slot] = Segment(m.char, style)
             segments.extend(cells)
-            segments.append(Segment(" "))
+            suggested = self.suggested.get(index)  # suggestion hook: a dim marker char, no background
+            segments.append(Segment(suggested, Style(dim=True, italic=True)) if suggested else Segment(" "))
         segments.append(Segment("│", gutter_style))
         if self._speaker_width:
             speaker = self.speakers[index][: self._speaker_width]
