@@ -22,13 +22,14 @@ from ...model import Code, Coding
 from ...ranges import format_ranges, from_lines
 from ..base import QualcodeScreen
 from ..widgets.code_panel import CodebookPanel, LinePanel, marker_chars
+from ..widgets.suggestions import SUGGESTION_ACTIONS, SuggestionsMixin, SuggestionsPanel
 from ..widgets.transcript_view import Marker, TranscriptView
 from .dialogs import ChoiceScreen, CodePickerScreen, PromptScreen
 
 MAX_SLOTS = 12
 
 
-class CodingScreen(QualcodeScreen):
+class CodingScreen(SuggestionsMixin, QualcodeScreen):
     """Code one transcript."""
 
     AREA = "coding"
@@ -56,6 +57,10 @@ class CodingScreen(QualcodeScreen):
         Binding("slash", "search", "Search", id="coding.search", key_display="/"),
         Binding("d", "done", "Mark done", id="coding.done"),
         Binding("o", "toggle_others", "Show other coders", id="coding.others"),
+        Binding("g", "suggest", "Suggest codes", id="coding.suggest"),
+        Binding("s", "next_suggestion", "Next suggestion", show=False, id="coding.next_suggestion"),
+        Binding("a", "accept_suggestion", "Accept suggestion", show=False, id="coding.accept_suggestion"),
+        Binding("r", "dismiss_suggestion", "Dismiss suggestion", show=False, id="coding.dismiss_suggestion"),
         Binding("f5", "refresh", "Refresh", show=False, id="coding.refresh"),
         Binding("q", "back", "Back", id="coding.back"),
     ]
@@ -87,6 +92,7 @@ class CodingScreen(QualcodeScreen):
             with VerticalScroll(id="side"):
                 yield CodebookPanel(id="codebook-panel")
                 yield LinePanel(id="line-panel")
+                yield SuggestionsPanel(id="suggestions-panel")
         yield Footer()
 
     @property
@@ -115,6 +121,7 @@ class CodingScreen(QualcodeScreen):
         self.all_codings = codings.list_codings(self.project, transcript=self.transcript.name)
         self.done = codings.is_done(self.project, self.transcript.id, self.coder)
         self._rebuild_markers()
+        self.suggestions_reloaded()
 
     def visible_codings(self) -> Iterable[Coding]:
         return (c for c in self.all_codings if self.show_others or c.coder == self.coder)
@@ -412,6 +419,8 @@ class CodingScreen(QualcodeScreen):
         super().notify(message, markup=markup, **kwargs)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in SUGGESTION_ACTIONS:
+            return self.check_suggestion(action)
         if action == "toggle_code" and parameters:
             return self.code_for_hotkey(int(parameters[0])) is not None
         if action in ("memo", "remove"):

@@ -1,0 +1,312 @@
+"""Code suggestions on the Coding screen: the side panel, the gutter marks and the keys behind them.
+
+``g`` trains a model on the coder's finished transcripts (:func:`qualcode.suggest.train`, in a
+worker thread with its own project connection; the model is kept on the app for the session and
+trained again only when the coder's finished transcripts or their codings change) and asks it for
+suggestions in the open transcript. The panel lists them per code (line, probability, the words
+that weighed most); the transcript view draws the code's marker character dimmed in the gutter's
+separator column of each suggested line (distinct from applied codes, which sit in the code slots
+on a coloured background). ``s`` jumps to the next suggested line, ``a`` accepts the suggestion on
+the cursor line (an ordinary coding), ``r`` dismisses it (remembered: never suggested again;
+both undo with ``u``). When training is impossible the panel shows why (:class:`TooLittleData`).
+
+:class:`SuggestionsMixin` holds the behaviour so the Coding screen only composes the panel, lists
+the bindings and calls two hooks (``suggestions_reloaded`` after its own reload, and
+``check_suggestion`` from ``check_action``).
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import work
+from textual.message import Message
+from textual.widgets import Static
+
+from ...errors import QualcodeError
+
+if TYPE_CHECKING:
+    from ...suggest import Suggestion
+
+SUGGESTION_ACTIONS = frozenset({"suggest", "next_suggestion", "accept_suggestion", "dismiss_suggestion"})
+
+
+class SuggestionsReady(Message):
+    def __init__(self, transcript: str, coder: str, fingerprint: tuple, model, found: dict) -> None:
+        super().__init__()
+        self.transcript = transcript
+        self.coder = coder
+        self.fingerprint = fingerprint
+        self.model = model
+        self.found = found
+
+
+class SuggestionsFailed(Message):
+    def __init__(self, message: str, too_little: bool) -> None:
+        super().__init__()
+        self.message = message
+        self.too_little = too_little
+
+
+def training_fingerprint(project, coder: str) -> tuple:
+    """What the model depends on: the coder's finished transcripts and their codings there."""
+    from ...suggest import finished_transcripts
+
+    done = tuple(finished_transcripts(project, coder))
+    if not done:
+        return (coder, done, 0, 0, "")
+    marks = ", ".join("?" * len(done))
+    n, top, changed = project.conn.execute(
+        f"SELECT count(*), max(id), max(updated_at) FROM codings WHERE coder = ? AND transcript_id IN ({marks})",
+        (coder, *done)).fetchone()
+    return (coder, done, n, top or 0, changed or "")
+
+
+def _model_cache(app) -> dict:
+    """coder → (fingerprint, model), kept on the app for the session."""
+    cache = getattr(app, "suggestion_models", None)
+    if cache is None:
+        cache = {}
+        app.suggestion_models = cache
+    return cache
+
+
+class SuggestionsPanel(Static):
+    """The suggestions for the open transcript, per code; the cursor line's suggestions highlighted."""
+
+    DEFAULT_CSS = """
+    SuggestionsPanel { margin-top: 1; height: auto; min-height: 1; }
+    SuggestionsPanel.-busy { min-height: 3; }
+    """
+
+    def show_hint(self) -> None:
+        self.set_class(False, "-busy")
+        self.loading = False
+        self.update(Text.assemble(("Suggestions", "bold"), ("  (g: suggest codes)", "dim")))
+
+    def show_busy(self, training: bool) -> None:
+        self.set_class(True, "-busy")
+        self.update(Text("training on your finished transcripts…" if training else "looking for suggestions…",
+                         style="dim"))
+        self.loading = True
+
+    def show_message(self, message: str) -> None:
+        self.set_class(False, "-busy")
+        self.loading = False
+        text = Text.assemble(("Suggestions\n", "bold"))
+        text.append(message, style="italic")
+        self.update(text)
+
+    def show(self, suggestions: list["Suggestion"], chars: dict[int, str], colours: dict[int, str],
+             cursor_line: int | None, skipped: dict[str, str] | None = None) -> None:
+        from .code_panel import marker_text
+
+        self.set_class(False, "-busy")
+        self.loading = False
+        text = Text()
+        text.append("Suggestions", style="bold")
+        text.append("  (s next, a accept, r dismiss)\n", style="dim")
+        if not suggestions:
+            text.append("nothing to suggest here\n", style="dim")
+        by_code: dict[str, list] = {}
+        for s in suggestions:
+            by_code.setdefault(s.code, []).append(s)
+        for code, items in by_code.items():
+            first = items[0]
+            text.append_text(marker_text(chars.get(first.code_id, "?"), colours.get(first.code_id, "#888888")))
+            text.append(f" {code}  ")
+            text.append(f"{len(items)}\n", style="dim")
+            for s in sorted(items, key=lambda s: s.line):
+                style = "reverse" if s.line == cursor_line else ""
+                line = Text(f"  {s.line:>5}  {round(s.probability * 100):>3}%  ", style=style)
+                line.append(", ".join(s.words), style=f"italic {style}".strip())
+                text.append_text(line)
+                text.append("\n")
+        if skipped:
+            text.append(f"no model for {len(skipped)} code{'s' if len(skipped) != 1 else ''} "
+                        "(too few coded lines)\n", style="dim")
+        self.update(text)
+
+
+class SuggestionsMixin:
+    """Suggestion keys and state for the Coding screen (put it before ``QualcodeScreen`` in the bases)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.suggestions: list[Suggestion] = []
+        self.suggestions_shown = False
+        self.suggesting = False
+        self._suggestion_skipped: dict[str, str] = {}
+        self._has_suggestion = False
+
+    # ---------------------------------------------------------------- state
+    @property
+    def suggestions_panel(self) -> SuggestionsPanel:
+        return self.query_one(SuggestionsPanel)
+
+    def suggestions_on_cursor(self) -> list["Suggestion"]:
+        line = self.view.cursor_line
+        return [s for s in self.suggestions if s.line == line]
+
+    def _show_suggestions(self) -> None:
+        """Redraw the gutter marks and the panel from ``self.suggestions``."""
+        view = self.view
+        best: dict[int, Suggestion] = {}
+        for s in self.suggestions:
+            row = view.index_of(s.line)
+            if row is not None and (row not in best or s.probability > best[row].probability):
+                best[row] = s
+        view.suggested = {row: self.chars.get(s.code_id, "?") for row, s in best.items()}
+        view.refresh()
+        if self.suggestions_shown:
+            colours = {c.id: c.colour for c in self.codes}
+            self.suggestions_panel.show(self.suggestions, self.chars, colours, view.cursor_line,
+                                        self._suggestion_skipped)
+        self._suggestion_bindings()
+
+    def _suggestion_bindings(self) -> None:
+        has = bool(self.suggestions_on_cursor())
+        if has != self._has_suggestion:
+            self._has_suggestion = has
+            self.refresh_bindings()
+
+    def suggestions_reloaded(self) -> None:
+        """Hook for the Coding screen's ``reload``: drop suggestions the coder has coded meanwhile."""
+        if not self.is_mounted:
+            return
+        if self.suggestions:
+            mine = {(c.code_id, n) for c in self.all_codings if c.coder == self.coder
+                    for a, b in c.ranges for n in range(a, b + 1)}
+            self.suggestions = [s for s in self.suggestions if (s.code_id, s.line) not in mine]
+        if self.suggestions_shown or self.suggestions:
+            self._show_suggestions()
+        elif not self.suggesting:
+            self.suggestions_panel.show_hint()
+
+    def on_transcript_view_cursor_moved(self, event) -> None:
+        if self.suggestions_shown and self.suggestions:
+            self._show_suggestions()
+        else:
+            self._suggestion_bindings()
+
+    def check_suggestion(self, action: str) -> bool | None:
+        if action == "suggest":
+            return None if self.suggesting else True
+        if action == "next_suggestion":
+            return True if self.suggestions else None
+        return True if self._has_suggestion else None
+
+    # ---------------------------------------------------------------- worker
+    def action_suggest(self) -> None:
+        if self.transcript is None or self.suggesting:
+            return
+        cached = _model_cache(self.app).get(self.coder)
+        self.suggesting = True
+        self.suggestions_panel.show_busy(training=cached is None)
+        self.refresh_bindings()
+        self._suggest_worker(self.transcript.name, self.coder, cached)
+
+    @work(thread=True, exclusive=True, group="suggestions")
+    def _suggest_worker(self, transcript: str, coder: str, cached: tuple | None) -> None:
+        from ...project import Project
+        from ... import suggest
+
+        try:
+            project = Project.open(self.app.project_path, readonly=True)
+            try:
+                fingerprint = training_fingerprint(project, coder)
+                model = cached[1] if cached is not None and cached[0] == fingerprint else None
+                if model is None:
+                    model = suggest.train(project, coder)
+                found = suggest.suggest(project, coder, transcript=transcript, model=model, limit=None)
+            finally:
+                project.close()
+        except suggest.TooLittleData as e:
+            self.post_message(SuggestionsFailed(str(e), True))
+            return
+        except QualcodeError as e:
+            self.post_message(SuggestionsFailed(str(e), False))
+            return
+        self.post_message(SuggestionsReady(transcript, coder, fingerprint, model, found))
+
+    def on_suggestions_ready(self, event: SuggestionsReady) -> None:
+        self.suggesting = False
+        _model_cache(self.app)[event.coder] = (event.fingerprint, event.model)
+        if self.transcript is None or event.transcript != self.transcript.name:
+            return
+        self.suggestions = sorted((s for items in event.found.values() for s in items),
+                                  key=lambda s: (s.line, -s.probability))
+        self._suggestion_skipped = dict(event.model.skipped)
+        self.suggestions_shown = True
+        self._show_suggestions()
+        self.refresh_bindings()
+        n = len(self.suggestions)
+        self.notify(f"{n} suggestion{'s' if n != 1 else ''} in {event.transcript}" +
+                    ("; s jumps to the next" if n else ""), timeout=3)
+
+    def on_suggestions_failed(self, event: SuggestionsFailed) -> None:
+        self.suggesting = False
+        self.suggestions = []
+        self.suggestions_shown = False
+        self._show_suggestions()
+        self.suggestions_panel.show_message(event.message)
+        self.refresh_bindings()
+        self.notify(event.message, severity="warning" if event.too_little else "error", timeout=6)
+
+    # ---------------------------------------------------------------- keys
+    def action_next_suggestion(self) -> None:
+        view = self.view
+        rows = sorted(set(view.suggested))
+        if not rows:
+            self.notify("no suggestions here (g asks for them)", severity="information", timeout=3)
+            return
+        target = next((r for r in rows if r > view.cursor), rows[0])
+        view.move_to(target, extend=False, centre=True)
+
+    def _choose_suggestion(self, verb: str, then) -> None:
+        here = self.suggestions_on_cursor()
+        if not here:
+            self.notify(f"no suggestion on line {self.view.cursor_line}", severity="warning")
+            return
+        if len(here) == 1:
+            then(here[0])
+            return
+        from ..screens.dialogs import ChoiceScreen
+
+        labels = [f"{self.chars.get(s.code_id, '?')}  {s.code}  {round(s.probability * 100)}%" for s in here]
+
+        def chosen(index: int | None) -> None:
+            if index is not None:
+                then(here[index])
+
+        self.app.push_screen(ChoiceScreen(f"{verb} which suggestion?", labels, id="choose-suggestion"), chosen)
+
+    def action_accept_suggestion(self) -> None:
+        from ... import suggest
+
+        def accept(s: "Suggestion") -> None:
+            coding = self.core(suggest.accept_suggestion, self.project, self.coder, self.transcript.name, s.line,
+                               s.code)
+            if coding is None:
+                return
+            self.suggestions = [x for x in self.suggestions if x is not s]
+            self.notify(f"applied {s.code} {s.line} (suggested)", timeout=2)
+            self.reload()
+
+        self._choose_suggestion("Accept", accept)
+
+    def action_dismiss_suggestion(self) -> None:
+        from ... import suggest
+
+        def dismiss(s: "Suggestion") -> None:
+            try:
+                suggest.dismiss_suggestion(self.project, self.coder, self.transcript.name, s.line, s.code)
+            except QualcodeError as e:
+                self.notify(str(e), severity="error", timeout=6)
+                return
+            self.suggestions = [x for x in self.suggestions if x is not s]
+            self.notify(f"dismissed {s.code} for line {s.line}; it will not be suggested again (u undoes)",
+                        timeout=3)
+            self._show_suggestions()
+
+        self._choose_suggestion("Dismiss", dismiss)
