@@ -33,6 +33,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .errors import NotFoundError, ProjectError
+from .project import fsync_dir
 
 DEFAULT_KEEP = 10
 SESSION_GAP_S = 10 * 60.0
@@ -140,7 +141,7 @@ def _copy_db(source: sqlite3.Connection, target: Path) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-    _fsync_dir(target.parent)
+    fsync_dir(target.parent)
 
 
 def make_backup(conn: sqlite3.Connection, project_path: str | os.PathLike, kind: str = "manual",
@@ -277,7 +278,7 @@ def restore(project_path: str | os.PathLike, backup: str | os.PathLike) -> dict:
                 with contextlib.suppress(OSError):
                     os.unlink(tmp)
                 raise
-            _fsync_dir(project_path.parent)
+            fsync_dir(project_path.parent)
     finally:
         src.close()
     return {"restored": str(backup), "project": str(project_path),
@@ -327,11 +328,3 @@ def _clean_partials(folder: Path, age_s: float = 3600.0) -> None:
                 if entry.stat().st_mtime < cutoff:
                     os.unlink(entry.path)
 
-
-def _fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from .errors import InputError
 from .ingest import text_sha256
-from .project import Project, check_project_file, new_guid, now
+from .project import Project, check_project_file
 from .ranges import format_ranges, parse_ranges
 
 
@@ -76,14 +76,7 @@ def merge(project: Project, other_path: str | os.PathLike, coder: str, *, dry_ru
     other_code_names = {c["name"] for c in other["codes"]}
     report["codes_only_here"] = sorted(set(local_codes) - other_code_names)
     report["codes_only_there"] = [c["name"] for c in other["codes"] if c["name"] not in local_codes]
-    used_guids = {r["guid"] for r in project.query(
-        "SELECT guid FROM transcripts UNION SELECT guid FROM codes UNION SELECT guid FROM codings "
-        "UNION SELECT guid FROM memos UNION SELECT guid FROM coders")}
-
-    def fresh(guid: str | None) -> str:
-        g = guid if guid and guid not in used_guids else new_guid()
-        used_guids.add(g)
-        return g
+    fresh = project.guid_allocator()
 
     summary = f"merge {other_path.name}"
     try:
@@ -185,7 +178,7 @@ def merge(project: Project, other_path: str | os.PathLike, coder: str, *, dry_ru
                     tx.insert("progress", {"coder": p["coder"], "transcript_id": tid, "done_at": p["done_at"]})
             for c in other["coders"]:
                 if project.scalar("SELECT 1 FROM coders WHERE name = ?", (c["name"],)) is None \
-                        and c["guid"] not in used_guids:
+                        and c["guid"] not in fresh:
                     tx.insert("coders", {"name": c["name"], "guid": fresh(c["guid"])})
             report["coders"] = sorted(coders)
             tx.summary = (f"{summary} (+{len(report['transcripts_added'])} transcripts, +{len(report['codes_added'])} "

@@ -189,7 +189,7 @@ class Project:
             with open(tmp, "rb") as f:
                 os.fsync(f.fileno())
             os.replace(tmp, path)
-            _fsync_dir(folder)
+            fsync_dir(folder)
         except BaseException:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
@@ -320,6 +320,12 @@ class Project:
                                        path=self.path) from None
                 time.sleep(0.05)
 
+    def guid_allocator(self) -> "GuidPool":
+        """GUIDs for objects brought in from another project or tool (merge, REFI-QDA import)."""
+        return GuidPool({r[0] for r in self.conn.execute(
+            "SELECT guid FROM transcripts UNION SELECT guid FROM codes UNION SELECT guid FROM codings "
+            "UNION SELECT guid FROM memos UNION SELECT guid FROM coders")})
+
     # ------------------------------------------------------------------ queries
     def query(self, sql: str, params: Any = ()) -> list[dict]:
         cur = self.conn.execute(sql, params)
@@ -349,6 +355,24 @@ def _connect_readonly(path: Path) -> sqlite3.Connection:
     # Nobody can write beside the file, so nobody can change it while we read: immutable is safe.
     return sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_S,
                            check_same_thread=False)
+
+
+class GuidPool:
+    """The GUIDs a project uses: ``pool(guid)`` keeps a foreign GUID unless it is taken, else makes one."""
+
+    def __init__(self, used: set[str]):
+        self.used = used
+
+    def __call__(self, guid: str | None = None) -> str:
+        g = guid if guid and guid not in self.used else new_guid()
+        self.used.add(g)
+        return g
+
+    def __contains__(self, guid: object) -> bool:
+        return guid in self.used
+
+    def add(self, guid: str) -> None:
+        self.used.add(guid)
 
 
 def check_project_file(path: Path) -> None:
@@ -420,7 +444,8 @@ def _remove_stale_temporaries(folder: Path, name: str, age_s: float = 3600) -> N
                 stale.unlink()
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
+    """fsync a folder so a rename into it survives a power cut (best effort)."""
     with contextlib.suppress(OSError):
         fd = os.open(folder, os.O_RDONLY)
         try:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import IO
 
 from ..errors import InputError
+from ..project import fsync_dir
 
 
 def check_target(target: str | os.PathLike) -> Path:
@@ -62,7 +63,7 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
         # mkstemp makes the file private (0600); an export should get the usual permissions.
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, target)
-        _fsync_dir(folder)
+        fsync_dir(folder)
     except OSError as e:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
@@ -83,11 +84,3 @@ def atomic_open(target: str | os.PathLike, mode: str = "wb", **kwargs) -> Iterat
             yield f
             f.flush()
 
-
-def _fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)

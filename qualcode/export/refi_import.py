@@ -27,7 +27,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..model import ParsedTranscript, Range
-from ..project import Project, new_guid, now
+from ..project import Project, now
 from ..ranges import format_citation, format_ranges, normalise, parse_ranges
 from .refi import MARKER_RE, SOURCE_MARKER_RE, SourceText, colour_hex, split_code_description
 
@@ -451,14 +451,7 @@ def _write(tx, project: Project, refi: _Refi, report: ImportReport, coder: str) 
     from ..codings import insert as insert_coding
 
     stamp = now()
-    used_guids = {r["guid"] for r in project.query(
-        "SELECT guid FROM transcripts UNION SELECT guid FROM codes UNION SELECT guid FROM codings "
-        "UNION SELECT guid FROM memos UNION SELECT guid FROM coders")}
-
-    def fresh(guid: str | None) -> str:
-        g = guid if guid and guid not in used_guids else new_guid()
-        used_guids.add(g)
-        return g
+    fresh = project.guid_allocator()
 
     # coders
     user_names: dict[str, str] = {}
@@ -468,9 +461,9 @@ def _write(tx, project: Project, refi: _Refi, report: ImportReport, coder: str) 
             user_names[guid] = row["name"]
             continue
         user_names[guid] = name
-        if project.query_one("SELECT 1 AS x FROM coders WHERE name = ?", (name,)) is None and guid not in used_guids:
+        if project.query_one("SELECT 1 AS x FROM coders WHERE name = ?", (name,)) is None and guid not in fresh:
             tx.insert("coders", {"name": name, "guid": guid})
-            used_guids.add(guid)
+            fresh.add(guid)
 
     def coder_of(guid: str | None) -> str:
         if guid is None:
