@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 Range = tuple[int, int]  # inclusive (first line, last line), 1-based
 
 
-@dataclass(frozen=True)
-class ParsedLine:
+class ParsedLine(NamedTuple):
     """One numbered line of a transcript as decided by ``qualcode.ingest``.
 
     ``raw`` is the line as a reader sees it in the numbered transcript (speaker
