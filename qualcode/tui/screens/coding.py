@@ -174,7 +174,8 @@ class CodingScreen(SuggestionsMixin, QualcodeScreen):
         state = " · done ✓" if self.done else ""
         search = f" · search “{self.search_term}” ({len(self.view.hits)} hits)" if self.search_term else ""
         self.query_one("#coding-title", Static).update(
-            Text(f" {t.name} · {t.line_count} lines · coder {self.coder} · {mode}{state}{search}"))
+            Text(f" {t.name} · {t.line_count} lines · coder {self.coder} · {mode}{state}{search}"),
+            layout=False)  # one line, fixed height: no need to re-arrange the screen
 
     def codings_under_cursor(self, *, own: bool = False) -> list[Coding]:
         rows = self.by_row.get(self.view.cursor, [])
