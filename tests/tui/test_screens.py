@@ -248,17 +248,24 @@ async def test_bracketed_text_is_shown_not_parsed_as_markup(tmp_path):
         detail = str(screen.query_one("#quote-detail", Static).render())
         assert "met [NAAM COLLEGA] besproken" in detail and "memo: zie [NAAM COLLEGA]" in detail
 
+        async def settled_panel() -> str:
+            panel = app.screen.query_one(LinePanel)
+            for _ in range(100):  # the side panel redraws a moment after the cursor moves
+                if not panel.pending:
+                    break
+                await pilot.pause(0.02)
+            return str(panel.render())
+
         app.open_transcript("FGB", 1)
         await pilot.pause()
         coding = app.screen
         assert isinstance(coding, CodingScreen)
         assert coding.query_one(TranscriptView).speakers[0] == "[REGISSEUR 2]"
-        panel = str(coding.query_one(LinePanel).render())
+        panel = await settled_panel()
         assert "Ik heb het met [NAAM COLLEGA] besproken." in panel
         assert "memo: zie [NAAM COLLEGA]" in panel
         await pilot.press("down")
-        await pilot.pause()
-        assert "Ja, [bold]echt[/bold]." in str(coding.query_one(LinePanel).render())
+        assert "Ja, [bold]echt[/bold]." in await settled_panel()
         await pilot.press("up", "m")  # two own codings on line 1: the choice dialog, then the memo prompt
         await pilot.pause()
         assert isinstance(app.screen, ChoiceScreen)

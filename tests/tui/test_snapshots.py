@@ -12,6 +12,7 @@ import pytest
 from qualcode import codings
 from qualcode.project import Project
 from qualcode.tui.app import create_app
+from qualcode.tui.widgets.code_panel import LinePanel
 from tui_helpers import CODER, SIZE, build_project
 
 
@@ -30,8 +31,16 @@ def test_transcripts_screen(snap_compare, snapshot_project):
 
 
 def test_coding_screen(snap_compare, snapshot_project):
+    async def keys_then_settle(pilot):
+        await pilot.press("colon", "2", "2", "enter", "v", "down", "down")
+        panel = pilot.app.screen.query_one(LinePanel)
+        for _ in range(100):  # the side panel redraws a moment after the last move
+            if not panel.pending:
+                break
+            await pilot.pause(0.02)
+
     app = create_app(snapshot_project, CODER, "FGT", show_others=True)
-    assert snap_compare(app, terminal_size=SIZE, press=["colon", "2", "2", "enter", "v", "down", "down"])
+    assert snap_compare(app, terminal_size=SIZE, run_before=keys_then_settle)
 
 
 def test_quotes_screen(snap_compare, snapshot_project):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual.visual import visualize
 from textual.widgets import Static
 
 from ...model import Code, Coding
@@ -24,6 +25,18 @@ def marker_text(char: str, colour: str, mine: bool = True) -> Text:
     return Text(f" {char} ", style=f"italic underline {colour}")
 
 
+def update_text(widget: Static, text: Text) -> None:
+    """Show ``text`` in ``widget``: nothing when it is unchanged, and a layout pass (which re-arranges and
+    repaints the whole screen) only when the widget's height changes."""
+    if getattr(widget, "_shown_text", None) == text:
+        return
+    widget._shown_text = text
+    width = widget.size.width
+    same_height = width > 0 and visualize(widget, text, markup=False).get_height(widget.styles, width) == \
+        widget.size.height
+    widget.update(text, layout=not same_height)
+
+
 class CodebookPanel(Static):
     """Every code with its marker and the number of this coder's codings in this transcript."""
 
@@ -41,11 +54,50 @@ class CodebookPanel(Static):
             if n:
                 text.append(f"  {n}", style="dim")
             text.append("\n")
-        self.update(text)
+        update_text(self, text)
 
 
 class LinePanel(Static):
-    """The codings on the cursor line (with memos) and the definition of the highlighted code."""
+    """The codings on the cursor line (with memos) and the definition of the highlighted code.
+
+    The cursor moves faster than a layout pass takes (key repeat), so :meth:`show` only remembers the
+    newest content and draws it ``DELAY`` seconds after the first change: a burst of moves costs one
+    redraw. :attr:`pending` is True while a redraw is waiting. The panel keeps the tallest height it
+    has needed (blank lines below shorter content), so the panels under it stay put and moving the
+    cursor does not re-arrange the screen each time.
+    """
+
+    DELAY = 0.05
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._pending: Text | None = None
+        self._timer = None
+        self._reserved = (0, 0)  # (width, lines) the panel keeps
+
+    @property
+    def pending(self) -> bool:
+        return self._pending is not None
+
+    def _flush(self) -> None:
+        self._timer = None
+        text, self._pending = self._pending, None
+        if text is not None:
+            update_text(self, text)
+
+    def _later(self, text: Text) -> None:
+        width = self.size.width
+        if width:
+            height = visualize(self, text, markup=False).get_height(self.styles, width)
+            reserved = self._reserved[1] if self._reserved[0] == width else 0
+            if height < reserved:
+                text = text + "\n" * (reserved - height)
+            self._reserved = (width, max(height, reserved))
+        if getattr(self, "_shown_text", None) == text and self._pending is None:
+            return
+        self._pending = text
+        if self._timer is None:
+            self._timer = self.set_timer(self.DELAY, self._flush)
 
     def show(self, line: int | None, codings: list[Coding], codes: dict[int, Code], chars: dict[int, str],
              coder: str, highlighted: Code | None, line_text: str = "") -> None:
@@ -78,4 +130,4 @@ class LinePanel(Static):
             if highlighted.exclude:
                 text.append("- ", style="bold red")
                 text.append(highlighted.exclude + "\n", style="dim")
-        self.update(text)
+        self._later(text)

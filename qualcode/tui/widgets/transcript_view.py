@@ -6,6 +6,13 @@ colour), the speaker at the start of each turn, and the text, cropped and
 scrolled horizontally (the gutter stays put). The cursor line and the selection
 are highlighted. The widget knows nothing about the project: the Coding screen
 gives it lines and markers and listens to its messages.
+
+Speed (a 20,000-line transcript, a key press every few milliseconds): the lines are kept in plain
+lists; each drawn row (gutter, markers, speaker, text) is cached as a ``Strip`` without the cursor and
+selection highlight, which are laid over it when the row is drawn. The cache is dropped as a whole
+when the horizontal scroll, the width or the styles change, and per row when that row's markers,
+suggestion or search hit change. Moving the cursor refreshes only the rows whose highlight changed
+(the old and new cursor rows and the rows entering or leaving the selection), unless it scrolls.
 """
 from __future__ import annotations
 
@@ -97,8 +104,8 @@ class TranscriptView(ScrollView, can_focus=True):
         self.turns: list[int] = []
         self.markers: dict[int, list[Marker]] = {}  # row index → markers
         # hook for code suggestions (widgets/suggestions.py): row index → the suggested code's marker char,
-        # drawn dimmed in the gutter's separator column
-        self.suggested: dict[int, str] = {}
+        # drawn dimmed in the gutter's separator column (a property: setting it redraws the changed rows)
+        self._suggested: dict[int, str] = {}
         self.slots = 0
         self.anchor: int | None = None
         self.hits: list[int] = []
@@ -107,40 +114,74 @@ class TranscriptView(ScrollView, can_focus=True):
         self._number_width = 4
         self._speaker_width = 0
         self._text_cache: dict[int, Strip] = {}
+        self._row_cache: dict[int, Strip] = {}  # row index → the drawn row without cursor/selection
+        self._row_cache_key: tuple = ()
+        self._styles: dict[str, Style] | None = None
+        self._longest = 0
         self._drag_from: int | None = None
 
     # ----------------------------------------------------------------- data in
-    def set_lines(self, lines: list[dict]) -> None:
-        """``lines`` as from :func:`qualcode.transcripts.lines` (``n, speaker, turn, text``)."""
+    def set_lines(self, lines: list) -> None:
+        """``lines`` as from :func:`qualcode.transcripts.lines` (``n, speaker, turn, text``; dicts or rows)."""
         self.numbers = [ln["n"] for ln in lines]
         self.texts = [ln["text"] or "" for ln in lines]
         self.turns = [ln["turn"] for ln in lines]
         speakers, previous = [], None
         for ln in lines:
-            starts = ln["speaker"] and (ln["turn"], ln["speaker"]) != previous
-            speakers.append(ln["speaker"] if starts else "")
-            previous = (ln["turn"], ln["speaker"])
+            speaker, turn = ln["speaker"], ln["turn"]
+            starts = speaker and (turn, speaker) != previous
+            speakers.append(speaker if starts else "")
+            previous = (turn, speaker)
         self.speakers = speakers
         self._number_width = max(4, len(str(self.numbers[-1])) if self.numbers else 1)
-        self._speaker_width = min(10, max((len(s) for s in speakers), default=0))
+        self._speaker_width = min(10, max(map(len, speakers), default=0))
+        self._longest = max(map(len, self.texts), default=0)
         self._text_cache.clear()
+        self._row_cache.clear()
         self.anchor = None
         self.set_reactive(TranscriptView.cursor, 0)
         self._update_virtual_size()
         self.refresh()
 
     def set_markers(self, markers: dict[int, list[Marker]], slots: int) -> None:
-        self.markers = markers
-        self.slots = slots
-        self._update_virtual_size()
-        self.refresh()
+        """New markers; only the rows whose markers changed are drawn again (all when ``slots`` changes)."""
+        old, self.markers = self.markers, markers
+        if slots != self.slots:
+            self.slots = slots
+            self._row_cache.clear()
+            self._update_virtual_size()
+            self.refresh()
+            return
+        changed = [row for row in old.keys() | markers.keys() if old.get(row) != markers.get(row)]
+        self.redraw_rows(changed)
+
+    @property
+    def suggested(self) -> dict[int, str]:
+        return self._suggested
+
+    @suggested.setter
+    def suggested(self, value: dict[int, str]) -> None:
+        old, self._suggested = self._suggested, value
+        self.redraw_rows([row for row in old.keys() | value.keys() if old.get(row) != value.get(row)])
 
     def set_hits(self, term: str, hits: list[int]) -> None:
+        changed = self._hit_set.symmetric_difference(hits) if term == self.hit_term else \
+            self._hit_set.union(hits)
         self.hit_term = term
         self.hits = hits
         self._hit_set = set(hits)
-        self._text_cache.clear()
-        self.refresh()
+        for row in changed:
+            self._text_cache.pop(row, None)
+        self.redraw_rows(changed)
+
+    def redraw_rows(self, rows) -> None:
+        """Forget the cached drawing of ``rows`` (indexes) and repaint those that are visible."""
+        top = round(self.scroll_y)
+        bottom = top + self.size.height
+        for row in rows:
+            self._row_cache.pop(row, None)
+            if top <= row < bottom:
+                self.refresh_line(row)
 
     @property
     def gutter_width(self) -> int:
@@ -150,8 +191,7 @@ class TranscriptView(ScrollView, can_focus=True):
         return width
 
     def _update_virtual_size(self) -> None:
-        longest = max((len(t) for t in self.texts), default=0)
-        self.virtual_size = Size(self.gutter_width + longest + 1, len(self.texts))
+        self.virtual_size = Size(self.gutter_width + self._longest + 1, len(self.texts))
 
     # --------------------------------------------------------------- geometry
     def index_of(self, n: int) -> int | None:
@@ -190,13 +230,31 @@ class TranscriptView(ScrollView, can_focus=True):
         if not self.numbers:
             return
         index = max(0, min(len(self.numbers) - 1, index))
+        old_cursor, old_selection, old_top = self.cursor, self.selection, self.scroll_y
         if extend is True and self.anchor is None:
             self.anchor = self.cursor
         elif extend is False:
             self.anchor = None
         self.cursor = index
         self.scroll_cursor_visible(centre=centre)
-        self.refresh()
+        if self.scroll_y == old_top:  # scrolling repaints everything anyway
+            self._refresh_highlight(old_cursor, old_selection)
+
+    def _refresh_highlight(self, old_cursor: int, old_selection: tuple[int, int] | None) -> None:
+        """Repaint the rows whose cursor or selection highlight changed (visible ones only)."""
+        top = round(self.scroll_y)
+        bottom = top + self.size.height
+        rows = {old_cursor, self.cursor}
+        new_selection = self.selection
+        if old_selection != new_selection:
+            in_old = range(old_selection[0], old_selection[1] + 1) if old_selection else range(0)
+            in_new = range(new_selection[0], new_selection[1] + 1) if new_selection else range(0)
+            for row in range(top, bottom):
+                if (row in in_old) != (row in in_new):
+                    rows.add(row)
+        for row in rows:
+            if top <= row < bottom:
+                self.refresh_line(row)
 
     def watch_cursor(self, old: int, new: int) -> None:
         self.post_message(self.CursorMoved(self, new))
@@ -236,14 +294,19 @@ class TranscriptView(ScrollView, can_focus=True):
         self.move_to(self.cursor - 1, extend=True)
 
     def action_start_selection(self) -> None:
+        old = self.selection
         self.anchor = self.cursor
-        self.refresh()
+        self._refresh_highlight(self.cursor, old)
+
+    def set_anchor(self, anchor: int | None) -> None:
+        old = self.selection
+        self.anchor = anchor
+        self._refresh_highlight(self.cursor, old)
 
     def clear_selection(self) -> bool:
         if self.anchor is None:
             return False
-        self.anchor = None
-        self.refresh()
+        self.set_anchor(None)
         return True
 
     def action_scroll_text(self, delta: int) -> None:
@@ -293,7 +356,7 @@ class TranscriptView(ScrollView, can_focus=True):
         if strip is None:
             text = self.texts[index]
             if index in self._hit_set and self.hit_term:
-                hit_style = self.get_component_rich_style("transcript--hit", partial=True)
+                hit_style = self._style("transcript--hit")
                 segments, lower, term, pos = [], text.casefold(), self.hit_term.casefold(), 0
                 while term and (found := lower.find(term, pos)) >= 0:
                     segments.append(Segment(text[pos:found]))
@@ -308,14 +371,31 @@ class TranscriptView(ScrollView, can_focus=True):
             self._text_cache[index] = strip
         return strip
 
-    def render_line(self, y: int) -> Strip:
-        index = round(self.scroll_y) + y
-        width = self.scrollable_content_region.width
-        base = self.rich_style
-        if index >= len(self.numbers) or index < 0:
-            return Strip.blank(width, base)
-        gutter_style = self.get_component_rich_style("transcript--gutter", partial=True)
-        speaker_style = self.get_component_rich_style("transcript--speaker", partial=True)
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles = None
+        self._text_cache.clear()
+        self._row_cache.clear()
+
+    def _style(self, name: str) -> Style:
+        styles = self._styles
+        if styles is None:
+            styles = self._styles = {"base": self.rich_style}
+            for component in self.COMPONENT_CLASSES:
+                styles[component] = self.get_component_rich_style(component, partial=True)
+        return styles[name]
+
+    def _row_strip(self, index: int, width: int) -> Strip:
+        """Row ``index`` drawn at ``width`` cells, without the cursor and selection highlight."""
+        scroll_x = round(self.scroll_x)
+        key = (width, scroll_x, self.slots, self._speaker_width, self._number_width)
+        if key != self._row_cache_key:
+            self._row_cache.clear()
+            self._row_cache_key = key
+        strip = self._row_cache.get(index)
+        if strip is not None:
+            return strip
+        gutter_style = self._style("transcript--gutter")
         segments = [Segment(f"{self.numbers[index]:>{self._number_width}} ", gutter_style)]
         if self.slots:
             cells = [Segment(" ")] * self.slots
@@ -327,22 +407,33 @@ class TranscriptView(ScrollView, can_focus=True):
                         style = Style(color=m.colour, underline=True, italic=True)
                     cells[m.slot] = Segment(m.char, style)
             segments.extend(cells)
-            suggested = self.suggested.get(index)  # suggestion hook: a dim marker char, no background
+            suggested = self._suggested.get(index)  # suggestion hook: a dim marker char, no background
             segments.append(Segment(suggested, Style(dim=True, italic=True)) if suggested else Segment(" "))
         segments.append(Segment("│", gutter_style))
         if self._speaker_width:
             speaker = self.speakers[index][: self._speaker_width]
-            segments.append(Segment(f"{speaker:<{self._speaker_width}} ", speaker_style))
+            segments.append(Segment(f"{speaker:<{self._speaker_width}} ", self._style("transcript--speaker")))
         gutter = Strip(segments)
         text_width = max(0, width - gutter.cell_length)
-        scroll_x = round(self.scroll_x)
         text = self._text_strip(index).crop(scroll_x, scroll_x + text_width)
         strip = Strip.join([gutter, text]).extend_cell_length(width)
+        if len(self._row_cache) > 1000:
+            self._row_cache.clear()
+        self._row_cache[index] = strip
+        return strip
+
+    def render_line(self, y: int) -> Strip:
+        index = round(self.scroll_y) + y
+        width = self.scrollable_content_region.width
+        base = self._style("base")
+        if index >= len(self.numbers) or index < 0:
+            return Strip.blank(width, base)
+        strip = self._row_strip(index, width)
         selection = self.selection
         if selection and selection[0] <= index <= selection[1]:
-            strip = strip.apply_style(self.get_component_rich_style("transcript--selection", partial=True))
+            strip = strip.apply_style(self._style("transcript--selection"))
         if index == self.cursor:
-            strip = strip.apply_style(self.get_component_rich_style("transcript--cursor", partial=True))
+            strip = strip.apply_style(self._style("transcript--cursor"))
         return strip.apply_style(base)
 
     def refresh_visible(self) -> None:
