@@ -3,6 +3,12 @@
 Prints the time to first paint of the Coding screen, median and 95th percentile per key press over
 300 cursor moves and 50 code/undo pairs, and the wall time of ``qualcode --help``. Figures only,
 no assertions. Run: ``.venv/bin/python bench/bench_tui.py``.
+
+A key press through Pilot includes Pilot's own waiting (an empty Textual app costs tens of ms per
+``pilot.press`` on a loaded machine), so each key is also split into the time spent in qualcode's own
+code: the key's handlers (the action and the message handlers it sets off) and our drawing
+(``render_line`` of the transcript, the side panels' redraws). Textual's compositing and layout is
+what is left.
 Targets: open < 0.5 s, median key press < 20 ms, ``qualcode --help`` < 0.3 s.
 """
 from __future__ import annotations
@@ -50,6 +56,53 @@ def build(folder: Path) -> Path:
     return path
 
 
+class Stopwatch:
+    """Adds up the time spent inside wrapped methods (outermost call only) per category."""
+
+    def __init__(self) -> None:
+        self.totals = {"handler": 0.0, "draw": 0.0}
+        self.depth = 0
+
+    def wrap(self, cls, name: str, category: str) -> None:
+        fn = getattr(cls, name)
+        watch = self
+
+        def timed(*args, **kwargs):
+            if watch.depth:
+                return fn(*args, **kwargs)
+            watch.depth += 1
+            t = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                watch.totals[category] += time.perf_counter() - t
+                watch.depth -= 1
+
+        setattr(cls, name, timed)
+
+    def snapshot(self) -> tuple[float, float]:
+        return self.totals["handler"], self.totals["draw"]
+
+
+def install(watch: Stopwatch) -> None:
+    from qualcode.tui.screens.coding import CodingScreen
+    from qualcode.tui.widgets.code_panel import CodebookPanel, LinePanel
+    from qualcode.tui.widgets.transcript_view import TranscriptView
+
+    for name in ("action_cursor_down", "action_cursor_up", "action_page_down", "action_page_up",
+                 "action_first", "action_last"):
+        watch.wrap(TranscriptView, name, "handler")
+    for name in ("action_toggle_code", "action_undo"):
+        watch.wrap(CodingScreen, name, "handler")
+    for cls in CodingScreen.__mro__:  # message handlers of the screen and its mixins
+        for name, fn in list(vars(cls).items()):
+            if callable(fn) and (name == "cursor_moved" or name.startswith("on_transcript_view")):
+                watch.wrap(CodingScreen, name, "handler")
+    watch.wrap(TranscriptView, "render_line", "draw")
+    watch.wrap(LinePanel, "_flush", "draw")
+    watch.wrap(CodebookPanel, "show", "draw")
+
+
 def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
@@ -59,6 +112,8 @@ async def run(path: Path) -> dict:
     from qualcode.tui.app import create_app
     from qualcode.tui.screens.coding import CodingScreen
 
+    watch = Stopwatch()
+    install(watch)
     t0 = time.perf_counter()
     app = create_app(path, CODER, "BIG")
     async with app.run_test(size=(120, 40)) as pilot:
@@ -66,22 +121,48 @@ async def run(path: Path) -> dict:
             await pilot.pause()
         await pilot.pause()
         first_paint = time.perf_counter() - t0
-        moves = []
-        keys = ["down"] * 100 + ["pagedown"] * 50 + ["up"] * 50 + ["pageup"] * 50 + ["j"] * 50
-        for key in keys:
+
+        async def press(key: str, into: dict) -> None:
+            handler, draw = watch.snapshot()
             t = time.perf_counter()
             await pilot.press(key)
-            moves.append(time.perf_counter() - t)
+            into["pilot"].append(time.perf_counter() - t)
+            now_handler, now_draw = watch.snapshot()
+            into["handler"].append(now_handler - handler)
+            into["draw"].append(now_draw - draw)
+
+        moves = {"pilot": [], "handler": [], "draw": []}
+        keys = ["down"] * 100 + ["pagedown"] * 50 + ["up"] * 50 + ["pageup"] * 50 + ["j"] * 50
+        for key in keys:
+            await press(key, moves)
         await pilot.press("end")
         await pilot.pause()
-        coding = []
+        coding = {"pilot": [], "handler": [], "draw": []}
         for i in range(50):
             await pilot.press("up")
             for key in ("1", "u"):
-                t = time.perf_counter()
-                await pilot.press(key)
-                coding.append(time.perf_counter() - t)
+                await press(key, coding)
     return {"first_paint": first_paint, "moves": moves, "coding": coding}
+
+
+async def pilot_baseline() -> list[float]:
+    """Per key press through Pilot in an app that does nothing: Pilot's and Textual's floor on this machine."""
+    from textual.app import App
+    from textual.widgets import Footer, Static
+
+    class Empty(App):
+        def compose(self):
+            yield Static("empty")
+            yield Footer()
+
+    times = []
+    async with Empty().run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        for _ in range(100):
+            t = time.perf_counter()
+            await pilot.press("down")
+            times.append(time.perf_counter() - t)
+    return times
 
 
 def main() -> None:
@@ -91,10 +172,17 @@ def main() -> None:
         print(f"built a {LINES:,}-line project in {time.perf_counter() - t:.2f} s")
         result = asyncio.run(run(path))
     ms = 1000
+    baseline = asyncio.run(pilot_baseline())
+    print(f"Pilot floor: an app that does nothing, median {statistics.median(baseline) * ms:.1f} ms per key press")
     print(f"Coding screen, time to first paint: {result['first_paint']:.3f} s (target < 0.5 s)")
-    for label, values in (("cursor move", result["moves"]), ("code/undo key", result["coding"])):
+    for label, figures in (("cursor move", result["moves"]), ("code/undo key", result["coding"])):
+        values = figures["pilot"]
         print(f"{label:>14} ({len(values)} presses): median {statistics.median(values) * ms:.1f} ms, "
-              f"p95 {pct(values, 95) * ms:.1f} ms (target median < 20 ms)")
+              f"p95 {pct(values, 95) * ms:.1f} ms through Pilot (target median < 20 ms)")
+        for part, what in (("handler", "our key handlers"), ("draw", "our drawing")):
+            values = figures[part]
+            print(f"{'':>14}   {what:<17} median {statistics.median(values) * ms:6.2f} ms, "
+                  f"p95 {pct(values, 95) * ms:6.2f} ms")
     qualcode = Path(sys.executable).with_name("qualcode")
     runs = []
     for _ in range(5):
