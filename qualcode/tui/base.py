@@ -43,7 +43,7 @@ class QualcodeScreen(Screen):
         try:
             return fn(*args, **kwargs)
         except QualcodeError as e:
-            self.notify(str(e), severity="error", timeout=6)
+            self.notify(str(e), severity="error", timeout=6, markup=False)
             return None
 
     def reload(self) -> None:

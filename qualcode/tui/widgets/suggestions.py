@@ -24,6 +24,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from ...errors import QualcodeError
+from .code_panel import update_text
 
 if TYPE_CHECKING:
     from ...suggest import Suggestion
@@ -80,9 +81,11 @@ class SuggestionsPanel(Static):
     """
 
     def show_hint(self) -> None:
-        self.set_class(False, "-busy")
-        self.loading = False
-        self.update(Text.assemble(("Suggestions", "bold"), ("  (g: suggest codes)", "dim")))
+        if self.has_class("-busy"):
+            self.set_class(False, "-busy")
+        if self.loading:
+            self.loading = False
+        update_text(self, Text.assemble(("Suggestions", "bold"), ("  (g: suggest codes)", "dim")))
 
     def show_busy(self, training: bool) -> None:
         self.set_class(True, "-busy")
