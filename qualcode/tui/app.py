@@ -58,11 +58,22 @@ class QualcodeApp(App):
         self.line_search = line_search
 
     def on_mount(self) -> None:
+        if self.start_transcript:  # straight to the transcript; the Transcripts screen is made when needed
+            self.open_transcript(self.start_transcript, self.start_line)
+        else:
+            self._push_transcripts()
+
+    def _push_transcripts(self) -> None:
         from .screens.transcripts import TranscriptsScreen
 
         self.push_screen(TranscriptsScreen())
-        if self.start_transcript:
-            self.open_transcript(self.start_transcript, self.start_line)
+
+    def pop_screen(self):
+        """Go back; the Transcripts screen is always underneath (made on first need)."""
+        result = super().pop_screen()
+        if len(self.screen_stack) == 1:  # only Textual's default screen is left
+            self._push_transcripts()
+        return result
 
     def on_unmount(self) -> None:
         self.project.close()
