@@ -104,6 +104,7 @@ def store(tx: Tx, parsed: ParsedTranscript, *, guid: str | None = None, imported
     """
     attributes = dict(parsed.attributes)
     attributes.setdefault("placeholders", parsed.placeholders)
+    attributes.setdefault("speakers", list(dict.fromkeys(ln.speaker for ln in parsed.lines if ln.speaker)))
     if parsed.warnings:
         attributes.setdefault("import_warnings", parsed.warnings)
     transcript_id = tx.insert(
@@ -179,14 +180,15 @@ def overview(project: Project) -> list[dict]:
     for r in project.query("SELECT transcript_id, coder FROM progress"):
         per_coder.setdefault(r["transcript_id"], {}).setdefault(r["coder"], {"codings": 0, "done": False})
         per_coder[r["transcript_id"]][r["coder"]]["done"] = True
-    speakers: dict[int, list[str]] = {}
-    for r in project.query(
-        "SELECT transcript_id, speaker, min(n) AS first FROM lines WHERE speaker IS NOT NULL "
-        "GROUP BY transcript_id, speaker ORDER BY transcript_id, first"
-    ):
-        speakers.setdefault(r["transcript_id"], []).append(r["speaker"])
-    for r in project.query("SELECT * FROM transcripts ORDER BY id"):
-        attributes = json.loads(r["attributes"] or "{}")
+    rows = project.query("SELECT * FROM transcripts ORDER BY id")
+    attributes_of = {r["id"]: json.loads(r["attributes"] or "{}") for r in rows}
+    speakers = {tid: a["speakers"] for tid, a in attributes_of.items() if "speakers" in a}
+    for tid in [tid for tid in attributes_of if tid not in speakers]:  # imported before speakers were stored
+        speakers[tid] = [r["speaker"] for r in project.query(
+            "SELECT speaker, min(n) AS first FROM lines WHERE transcript_id = ? AND speaker IS NOT NULL "
+            "GROUP BY speaker ORDER BY first", (tid,))]
+    for r in rows:
+        attributes = attributes_of[r["id"]]
         out.append(
             {
                 "name": r["name"],

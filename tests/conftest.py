@@ -1,28 +1,12 @@
 """Shared fixtures: real project files in tmp_path, the shipped codebook, a small transcript, a CLI runner."""
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-ROOT = Path(__file__).resolve().parent.parent
-CODEBOOK = ROOT / "codebooks" / "default.yaml"
-
-SMALL_TRANSCRIPT = """Focusgroep test — [GEMEENTE]
-M: Welkom allemaal. Hoe ziet jullie werkwijze eruit?
-R1: Nou, wij plannen eerst een huisbezoek met [NAAM COLLEGA].
-Daarna kijken we samen wat nodig is.
-
-R2: Bij ons gaat de samenwerking met de school niet altijd goed.
-[REGISSEUR 2]: Dat herken ik, uit wiens koker moest dat nou komen?
-M: En hoe zit het met de veiligheid?
-R1: Het veiligheidsplan wordt gepland in het casusoverleg.
-R2: Nazorg schiet er vaak bij in.
-"""
+from core_helpers import CODEBOOK, SMALL_TRANSCRIPT
 
 
 @pytest.fixture
@@ -70,11 +54,3 @@ def cli(tmp_path: Path, monkeypatch):
         return runner.invoke(group, [str(a) for a in args], input=input, catch_exceptions=True)
 
     return run
-
-
-def run_qualcode(*args: str, cwd: Path, env: dict | None = None, input: str | None = None) -> subprocess.CompletedProcess:
-    """Run ``python -m qualcode`` as a real subprocess (as a user would)."""
-    full_env = {k: v for k, v in os.environ.items() if k != "QUALCODE_PROJECT"}
-    full_env.update({"QUALCODE_CODER": "tester", **(env or {})})
-    return subprocess.run([sys.executable, "-m", "qualcode", *args], cwd=cwd, env=full_env, input=input,
-                          capture_output=True, text=True, timeout=120)

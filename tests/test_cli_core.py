@@ -2,7 +2,7 @@
 import json
 import sqlite3
 
-from conftest import CODEBOOK, ROOT, run_qualcode
+from core_helpers import CODEBOOK, ROOT, run_qualcode
 
 
 def test_walk_through_import_code_list(tmp_path):

@@ -3,7 +3,7 @@ import pytest
 from qualcode import codebook, codings
 from qualcode.errors import ConflictError, InputError
 
-from conftest import CODEBOOK
+from core_helpers import CODEBOOK
 
 
 def test_shipped_codebook_has_five_themes_with_hotkeys_in_order():
