@@ -58,7 +58,10 @@ def build(path: Path, n_transcripts: int, n_lines: int, n_codings: int, seed: in
                 tid = tx.insert("transcripts", {
                     "id": t, "name": f"T{t:04d}", "source": f"T{t:04d}.txt", "sha256": text_sha256(raws),
                     "imported_at": stamp, "line_count": n_lines, "encoding": "utf-8", "numbered": 0,
-                    "attributes": "{}", "guid": new_guid()})
+                    # the attributes transcripts.store() writes (placeholders, speakers in order of appearance)
+                    "attributes": json.dumps({"placeholders": [],
+                                              "speakers": list(dict.fromkeys(r[2] for r in rows))}),
+                    "guid": new_guid()})
                 tx.conn.executemany("INSERT INTO lines (transcript_id, n, speaker, turn, raw, text) "
                                     "VALUES (?, ?, ?, ?, ?, ?)", rows)
                 assert tid == t
