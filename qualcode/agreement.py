@@ -54,155 +54,29 @@ H. et al. (2008) Field Methods 20:272–282.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 from itertools import combinations
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
 from qualcode.errors import InputError
 
-MISSING = -1
-DEFAULT_SEED = 2011
-DEFAULT_RESAMPLES = 1000
-DEFAULT_THRESHOLD = 0.5
-
-NO_SHARED = "no lines that both coders finished"
-NO_PAIRABLE = "no lines finished by at least two coders"
-NOBODY = "no variation: no coder used the code"
-NEITHER = "no variation: neither coder used the code"
-EVERYWHERE = "no variation: every line carries the code for every coder"
-
-
-# --------------------------------------------------------------------------- results
-@dataclass(frozen=True)
-class Stat:
-    """A statistic that is either a number (``value``) or undefined (``reason``)."""
-
-    value: float | None
-    reason: str | None = None
-
-    @classmethod
-    def undefined(cls, reason: str) -> "Stat":
-        return cls(None, reason)
-
-    @property
-    def defined(self) -> bool:
-        return self.value is not None
-
-    def format(self, digits: int = 3, undefined: str = "–") -> str:
-        return undefined if self.value is None else f"{self.value:.{digits}f}"
-
-    def to_json(self) -> float | None:
-        return None if self.value is None else float(self.value)
-
-
-@dataclass(frozen=True)
-class Interval:
-    """A percentile bootstrap interval, or undefined with a reason."""
-
-    low: float | None
-    high: float | None
-    reason: str | None = None
-    level: float = 0.95
-    resamples: int = 0
-    used: int = 0  # resamples in which the statistic was defined
-
-    @property
-    def defined(self) -> bool:
-        return self.low is not None
-
-    def format(self, digits: int = 3, undefined: str = "–") -> str:
-        if self.low is None:
-            return undefined
-        return f"[{self.low:.{digits}f}, {self.high:.{digits}f}]"
-
-    def to_json(self) -> list[float] | None:
-        return None if self.low is None else [float(self.low), float(self.high)]
-
-
-@dataclass
-class CodeAgreement:
-    """All agreement figures for one code (or for all codes pooled)."""
-
-    code: str
-    coders: list[str]
-    n_units: int  # lines with at least two coders' values (two coders: lines both finished)
-    counts: tuple[int, int, int, int] | None  # (a, b, c, d); None unless exactly two coders
-    prevalence: dict[str, Stat]
-    percent_agreement: Stat
-    positive_agreement: Stat
-    negative_agreement: Stat
-    kappa: Stat
-    kappa_ci: Interval
-    alpha: Stat
-    alpha_ci: Interval
-    ac1: Stat
-    pabak: Stat
-    pairwise_kappa: dict[str, Stat]
-    notes: list[str] = field(default_factory=list)
-
-    def to_json(self) -> dict[str, Any]:
-        a, b, c, d = self.counts if self.counts is not None else (None,) * 4
-        return {
-            "n_units": self.n_units,
-            "a": a,
-            "b": b,
-            "c": c,
-            "d": d,
-            "prevalence": {k: v.to_json() for k, v in self.prevalence.items()},
-            "percent_agreement": self.percent_agreement.to_json(),
-            "positive_agreement": self.positive_agreement.to_json(),
-            "negative_agreement": self.negative_agreement.to_json(),
-            "kappa": self.kappa.to_json(),
-            "kappa_ci": self.kappa_ci.to_json(),
-            "alpha": self.alpha.to_json(),
-            "alpha_ci": self.alpha_ci.to_json(),
-            "ac1": self.ac1.to_json(),
-            "pabak": self.pabak.to_json(),
-            "pairwise_kappa": {k: v.to_json() for k, v in self.pairwise_kappa.items()},
-            "notes": list(self.notes),
-        }
-
-
-@dataclass
-class LineUnits:
-    """Line-unit values of several coders for several codes.
-
-    ``values[code]`` is an ``int8`` array of shape ``(len(coders), n_units)`` holding
-    1, 0 or :data:`MISSING`; all codes share the same units. ``clusters[u]`` is the
-    index into ``transcripts`` of unit ``u``; ``lines[u]`` its line number.
-    """
-
-    coders: list[str]
-    transcripts: list[str]
-    clusters: np.ndarray
-    lines: np.ndarray
-    values: dict[str, np.ndarray]
-
-    @property
-    def n_units(self) -> int:
-        return int(self.clusters.shape[0])
-
-
-@dataclass
-class AgreementReport:
-    coders: list[str]
-    transcripts: list[str]
-    codes: dict[str, CodeAgreement]
-    overall: CodeAgreement
-    resamples: int
-    seed: int | None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "unit": "line",
-            "coders": list(self.coders),
-            "transcripts": list(self.transcripts),
-            "codes": {name: ca.to_json() for name, ca in self.codes.items()},
-            "overall": self.overall.to_json(),
-        }
-
+from qualcode.agreement_results import (  # noqa: F401  (re-exported: the public names of this module)
+    MISSING,
+    DEFAULT_SEED,
+    DEFAULT_RESAMPLES,
+    DEFAULT_THRESHOLD,
+    NO_SHARED,
+    NO_PAIRABLE,
+    NOBODY,
+    NEITHER,
+    EVERYWHERE,
+    Stat,
+    Interval,
+    CodeAgreement,
+    LineUnits,
+    AgreementReport,
+)
 
 # ------------------------------------------------------------------ interpretation
 def alpha_band(value: float | None) -> str | None:
@@ -698,77 +572,7 @@ def analyse(
     return AgreementReport(coders, list(units.transcripts), codes, overall, resamples, seed)
 
 
-# ---------------------------------------------------------------- segment view
-MATCHED, PARTIAL, UNMATCHED = "matched", "partial", "unmatched"
-
-
-def jaccard(first: Iterable[int], second: Iterable[int]) -> float:
-    """|A ∩ B| / |A ∪ B| of two line sets (0.0 when both are empty)."""
-    a, b = set(first), set(second)
-    union = a | b
-    return len(a & b) / len(union) if union else 0.0
-
-
-@dataclass(frozen=True)
-class SegmentMatch:
-    """How one coding is matched by the other coder's codings of the same code and transcript.
-
-    ``status`` is ``"matched"`` (best Jaccard >= threshold), ``"partial"`` (overlap, but
-    below the threshold) or ``"unmatched"`` (no shared line). ``best`` is the other
-    coder's coding with the largest Jaccard (None when unmatched).
-    """
-
-    coding: Any
-    status: str
-    best: Any | None
-    jaccard: float
-
-
-@dataclass
-class SegmentView:
-    threshold: float
-    first: list[SegmentMatch]  # each coding of coder A judged against coder B
-    second: list[SegmentMatch]  # each coding of coder B judged against coder A
-
-    def counts(self) -> dict[str, dict[str, int]]:
-        out = {}
-        for side, matches in (("first", self.first), ("second", self.second)):
-            out[side] = {s: sum(1 for m in matches if m.status == s) for s in (MATCHED, PARTIAL, UNMATCHED)}
-        return out
-
-    def share_matched(self) -> Stat:
-        """Matched codings of both coders / all codings of both coders (MAXQDA-style)."""
-        total = len(self.first) + len(self.second)
-        if not total:
-            return Stat.undefined(NEITHER)
-        return Stat(sum(m.status == MATCHED for m in self.first + self.second) / total)
-
-
-def match_segments(first: Sequence[Any], second: Sequence[Any], threshold: float = DEFAULT_THRESHOLD) -> list[SegmentMatch]:
-    """Judge each coding in ``first`` against the codings in ``second``.
-
-    Codings are objects with ``transcript``, ``code`` and ``line_set()`` (like
-    :class:`qualcode.model.Coding`); only codings with the same transcript and code
-    are compared.
-    """
-    if not 0 < threshold <= 1:
-        raise InputError(f"the overlap threshold must be above 0 and at most 1 (got {threshold})")
-    by_key: dict[tuple, list[tuple[Any, set[int]]]] = {}
-    for other in second:
-        by_key.setdefault((other.transcript, other.code), []).append((other, other.line_set()))
-    out = []
-    for coding in first:
-        lines = coding.line_set()
-        best, best_j = None, 0.0
-        for other, other_lines in by_key.get((coding.transcript, coding.code), []):
-            j = jaccard(lines, other_lines)
-            if j > best_j:
-                best, best_j = other, j
-        status = MATCHED if best_j >= threshold else PARTIAL if best_j > 0 else UNMATCHED
-        out.append(SegmentMatch(coding, status, best, best_j))
-    return out
-
-
-def segment_view(first: Sequence[Any], second: Sequence[Any], threshold: float = DEFAULT_THRESHOLD) -> SegmentView:
-    """Segment-level agreement both ways: A's codings against B's, and B's against A's."""
-    return SegmentView(threshold, match_segments(first, second, threshold), match_segments(second, first, threshold))
+# The segment view lives in qualcode.segments; its names stay importable from here.
+from qualcode.segments import (  # noqa: E402,F401
+    MATCHED, PARTIAL, UNMATCHED, SegmentMatch, SegmentView, jaccard, match_segments, segment_view,
+)
