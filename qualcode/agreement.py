@@ -431,7 +431,7 @@ def _ratio(num: float, den: float, reason: str) -> Stat:
 
 def _summarise(
     name: str, coders: list[str], seen: np.ndarray, per: np.ndarray, pairs: dict[tuple[int, int], np.ndarray],
-    weights: np.ndarray | None, resamples: int, level: float, no_ci: str,
+    weights: np.ndarray | None, resamples: int, level: float, no_ci: str, ci_caveat: str | None = None,
 ) -> CodeAgreement:
     tot = per.sum(axis=0)
     n_units = int(round(tot[_UNITS]))
@@ -508,6 +508,8 @@ def _summarise(
     for label, ci in (("kappa_ci", kappa_ci), ("alpha_ci", alpha_ci)):
         if ci.defined and ci.used < ci.resamples:
             notes.append(f"{label}: from {ci.used} of {ci.resamples} resamples (undefined in the others)")
+        if ci.defined and ci_caveat:
+            notes.append(f"{label}: {ci_caveat}")
 
     return CodeAgreement(
         code=name, coders=list(coders), n_units=n_units, counts=counts, prevalence=prev,
@@ -515,6 +517,9 @@ def _summarise(
         kappa=kappa, kappa_ci=kappa_ci, alpha=alpha, alpha_ci=alpha_ci, ac1=ac1, pabak=pab,
         pairwise_kappa=pairwise, notes=notes,
     )
+
+
+FEW_CLUSTERS = 5  # below this many transcripts a cluster bootstrap interval is too narrow to trust
 
 
 def _no_ci_reason(n_clusters: int, resamples: int) -> str:
@@ -565,10 +570,13 @@ def analyse(
         weights = np.zeros((resamples, t))
         weights[:, active] = bootstrap_weights(active.size, resamples, seed)
     no_ci = _no_ci_reason(int(active.size), resamples)
+    caveat = (f"only {active.size} transcripts to resample; with fewer than {FEW_CLUSTERS} the interval "
+              "understates the uncertainty") if 2 <= active.size < FEW_CLUSTERS else None
 
-    codes = {name: _summarise(name, coders, seen, per, pairs, weights, resamples, level, no_ci)
+    codes = {name: _summarise(name, coders, seen, per, pairs, weights, resamples, level, no_ci, caveat)
              for name, seen, per, pairs in prepared}
-    overall = _summarise("overall", coders, seen_total, per_total, pair_total, weights, resamples, level, no_ci)
+    overall = _summarise("overall", coders, seen_total, per_total, pair_total, weights, resamples, level, no_ci,
+                         caveat)
     return AgreementReport(coders, list(units.transcripts), codes, overall, resamples, seed)
 
 

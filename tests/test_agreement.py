@@ -305,3 +305,12 @@ def test_segment_view_threshold_and_multi_range_codings():
     assert ag.segment_view(a, b, 0.6).first[0].status == "partial"
     with pytest.raises(InputError):
         ag.segment_view(a, b, 0)
+
+
+def test_few_transcripts_carry_a_caveat_on_the_interval():
+    units = _clustered(seed=1, n_t=3)
+    ca = ag.analyse(units, resamples=100, seed=1).codes["c"]
+    assert ca.kappa_ci.to_json() is not None
+    assert any(n.startswith("kappa_ci: only 3 transcripts") for n in ca.notes)
+    many = ag.analyse(_clustered(seed=1, n_t=8), resamples=100, seed=1).codes["c"]
+    assert not any("understates" in n for n in many.notes)
