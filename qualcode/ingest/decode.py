@@ -45,13 +45,15 @@ def normalise_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+_NEEDS_CLEANING_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff\u2028\u2029]")
+
+
 def needs_line_cleaning(text: str) -> bool:
     """False when ``text`` has no control characters or line separators and is NFC already.
 
     Lets the common case (clean UTF-8) skip the per-line work of :func:`normalise_line`.
     """
-    return bool(CONTROL_CHARS_RE.search(text) or LINE_SEPARATORS_RE.search(text)
-                or not unicodedata.is_normalized("NFC", text))
+    return bool(_NEEDS_CLEANING_RE.search(text) or not unicodedata.is_normalized("NFC", text))
 
 
 def normalise_line(line: str) -> tuple[str, int, int]:
