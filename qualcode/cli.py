@@ -64,23 +64,28 @@ class Session:
         self._open.clear()
 
 
+def _set_project(ctx: click.Context, _param, value):
+    if value is not None:
+        ctx.ensure_object(Session).project_path = Path(value)
+    return value
+
+
+def _set_coder(ctx: click.Context, _param, value):
+    if value is not None:
+        ctx.ensure_object(Session).coder = value
+    return value
+
+
+def project_option(f):
+    """``--project`` after the command name too, for commands whose ``--coder`` means something else."""
+    return click.option("--project", expose_value=False, callback=_set_project, metavar="PATH",
+                        help="Project file (default: global --project).")(f)
+
+
 def common_options(f):
     """``--project`` and ``--coder`` after the command name too (``qualcode code … --coder anna``)."""
-
-    def set_project(ctx: click.Context, _param, value):
-        if value is not None:
-            ctx.ensure_object(Session).project_path = Path(value)
-        return value
-
-    def set_coder(ctx: click.Context, _param, value):
-        if value is not None:
-            ctx.ensure_object(Session).coder = value
-        return value
-
-    f = click.option("--coder", expose_value=False, callback=set_coder, help="Coder name (default: global --coder).")(f)
-    f = click.option("--project", expose_value=False, callback=set_project, metavar="PATH",
-                     help="Project file (default: global --project).")(f)
-    return f
+    f = click.option("--coder", expose_value=False, callback=_set_coder, help="Coder name (default: global --coder).")(f)
+    return project_option(f)
 
 
 class UserError(click.ClickException):

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from ..cli import Session, cli, common_options
+from ..cli import Session, cli, common_options, project_option
 from .output import emit_json, json_option, print_table, progress_bar
 
 pass_session = click.make_pass_decorator(Session, ensure=True)
@@ -203,8 +203,7 @@ def done(session: Session, transcript: str, undo_: bool) -> None:
 @click.option("--code", "code_filter", help="Only this code.")
 @click.option("--transcript", "transcript_filter", help="Only this transcript.")
 @json_option
-@click.option("--project", expose_value=False, metavar="PATH", help="Project file (default: global --project).",
-              callback=lambda ctx, p, v: setattr(ctx.ensure_object(Session), "project_path", Path(v)) if v else None)
+@project_option
 @pass_session
 def codings_(session: Session, coder_filter: str | None, code_filter: str | None, transcript_filter: str | None,
              as_json: bool) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from ..cli import Session, cli
+from ..cli import Session, cli, project_option
 from .output import emit_json, json_option, progress_bar
 
 pass_session = click.make_pass_decorator(Session, ensure=True)
@@ -24,18 +24,6 @@ pass_session = click.make_pass_decorator(Session, ensure=True)
 @cli.group()
 def export() -> None:
     """Export to Word, Excel/CSV and REFI-QDA (default folder: exports/)."""
-
-
-def _project_option(f):
-    """``--project`` after the command name (``--coder`` here means whose codings to export)."""
-
-    def set_project(ctx: click.Context, _param, value):
-        if value is not None:
-            ctx.ensure_object(Session).project_path = Path(value)
-        return value
-
-    return click.option("--project", expose_value=False, callback=set_project, metavar="PATH",
-                        help="Project file (default: global --project).")(f)
 
 
 def _selection_options(f):
@@ -81,7 +69,7 @@ def _warn_privacy(project, coder, current_coder, codes, transcripts) -> None:
               help="Start from your own Word document or template (.docx/.dotx) and use its styles.")
 @click.option("--appendix", is_flag=True, help="Add every selected transcript with its line numbers.")
 @json_option
-@_project_option
+@project_option
 @pass_session
 def export_docx_cmd(session: Session, out: Path | None, export_coder: str | None, code_names: str | None,
                     transcript_names: str | None, layout: str, lang: str | None, template: Path | None,
@@ -116,7 +104,7 @@ def export_docx_cmd(session: Session, out: Path | None, export_coder: str | None
 @click.argument("out", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @_selection_options
 @json_option
-@_project_option
+@project_option
 @pass_session
 def export_quotes_cmd(session: Session, out: Path | None, export_coder: str | None, code_names: str | None,
                       transcript_names: str | None, as_json: bool) -> None:
@@ -147,7 +135,7 @@ def export_quotes_cmd(session: Session, out: Path | None, export_coder: str | No
 @click.option("--template", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.docx",
               help="Start from your own Word document or template and use its styles.")
 @json_option
-@_project_option
+@project_option
 @pass_session
 def export_transcript_cmd(session: Session, name: str, out: Path | None, lang: str | None, template: Path | None,
                           as_json: bool) -> None:

@@ -1,11 +1,10 @@
 """Safety commands: backups, restore, check, log."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import click
 
-from ..cli import Session, cli, common_options
+from ..cli import Session, cli, common_options, project_option
 from .output import emit_json, json_option, print_table
 
 pass_session = click.make_pass_decorator(Session, ensure=True)
@@ -103,8 +102,7 @@ def check(session: Session, as_json: bool) -> None:
 @click.option("--limit", type=int, help="Only the newest N events.")
 @click.option("--changes", is_flag=True, help="Include the row changes (with --json).")
 @json_option
-@click.option("--project", expose_value=False, metavar="PATH", help="Project file (default: global --project).",
-              callback=lambda ctx, p, v: setattr(ctx.ensure_object(Session), "project_path", Path(v)) if v else None)
+@project_option
 @pass_session
 def log_(session: Session, coder_filter: str | None, since: str | None, action: str | None, limit: int | None,
          changes: bool, as_json: bool) -> None:
