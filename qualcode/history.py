@@ -63,25 +63,25 @@ def apply_change(tx: Tx, change: dict) -> None:
         tx.update(table, pk, change["after"])
 
 
+def _step(project: Project, coder: str, kind: str) -> dict:
+    """Undo (``kind="undo"``) or redo ``coder``'s latest event; returns that event (without changes)."""
+    done, undone = stacks(project, coder)
+    stack = done if kind == "undo" else undone
+    if not stack:
+        raise QualcodeError(f"nothing to {kind} for coder {coder!r}")
+    event = _event(project, stack[-1])
+    changes = [invert(c) for c in reversed(event["changes"])] if kind == "undo" else event["changes"]
+    with project.transaction(event["action"], coder, f"{kind}: {event['summary']}", kind=kind, ref=event["id"]) as tx:
+        for change in changes:
+            apply_change(tx, change)
+    return {k: v for k, v in event.items() if k != "changes"}
+
+
 def undo(project: Project, coder: str) -> dict:
     """Undo ``coder``'s most recent action; returns the undone event (without changes)."""
-    done, _ = stacks(project, coder)
-    if not done:
-        raise QualcodeError(f"nothing to undo for coder {coder!r}")
-    event = _event(project, done[-1])
-    with project.transaction(event["action"], coder, f"undo: {event['summary']}", kind="undo", ref=event["id"]) as tx:
-        for change in reversed(event["changes"]):
-            apply_change(tx, invert(change))
-    return {k: v for k, v in event.items() if k != "changes"}
+    return _step(project, coder, "undo")
 
 
 def redo(project: Project, coder: str) -> dict:
     """Redo ``coder``'s most recently undone action."""
-    _, undone = stacks(project, coder)
-    if not undone:
-        raise QualcodeError(f"nothing to redo for coder {coder!r}")
-    event = _event(project, undone[-1])
-    with project.transaction(event["action"], coder, f"redo: {event['summary']}", kind="redo", ref=event["id"]) as tx:
-        for change in event["changes"]:
-            apply_change(tx, change)
-    return {k: v for k, v in event.items() if k != "changes"}
+    return _step(project, coder, "redo")
