@@ -16,21 +16,7 @@ from .ranges import format_citation
 PART_JOIN = " (…) "
 
 
-def quote_from_lines(lines, ranges: Sequence[Range]) -> tuple[str, list[str]]:
-    """(text, speakers) of ``ranges``; ``lines`` is a :class:`_Lines` or a ``{n: (speaker, text)}`` dict."""
-    span = lines.span if isinstance(lines, _Lines) else (
-        lambda a, b: [(n, *lines[n]) for n in range(a, b + 1) if n in lines])
-    parts, speakers = [], []
-    for a, b in ranges:
-        rows = [r for r in span(a, b) if r[2]]
-        parts.append(" ".join(t if "  " not in t and "\t" not in t else " ".join(t.split()) for _, _, t in rows))
-        for _, speaker, _ in rows:
-            if speaker and speaker not in speakers:
-                speakers.append(speaker)
-    return PART_JOIN.join(parts), speakers
-
-
-class _Lines:
+class TranscriptLines:
     """A transcript's lines by number: a list when the numbers run without gaps (the common case)."""
 
     __slots__ = ("first", "rows", "by_n")
@@ -52,18 +38,21 @@ class _Lines:
             return self.rows[max(a - self.first, 0):max(b - self.first + 1, 0)]
         return [(n, *self.by_n[n]) for n in range(a, b + 1) if n in self.by_n]
 
-    def get(self, n: int):
-        if self.by_n is not None:
-            return self.by_n.get(n)
-        i = n - self.first
-        if 0 <= i < len(self.rows):
-            row = self.rows[i]
-            return row[1], row[2]
-        return None
+
+def quote_from_lines(lines: TranscriptLines, ranges: Sequence[Range]) -> tuple[str, list[str]]:
+    """(text, speakers) of ``ranges``, from a transcript's lines (:func:`transcript_lines`)."""
+    parts, speakers = [], []
+    for a, b in ranges:
+        rows = [r for r in lines.span(a, b) if r[2]]
+        parts.append(" ".join(t if "  " not in t and "\t" not in t else " ".join(t.split()) for _, _, t in rows))
+        for _, speaker, _ in rows:
+            if speaker and speaker not in speakers:
+                speakers.append(speaker)
+    return PART_JOIN.join(parts), speakers
 
 
-def transcript_lines(project: Project, transcript_id: int) -> _Lines:
-    return _Lines(project.conn.execute(
+def transcript_lines(project: Project, transcript_id: int) -> TranscriptLines:
+    return TranscriptLines(project.conn.execute(
         "SELECT n, speaker, text FROM lines WHERE transcript_id = ? ORDER BY n", (transcript_id,)).fetchall())
 
 
@@ -75,7 +64,7 @@ def iter_quote_rows(project: Project, codings: Iterable[Coding]) -> Iterator[dic
     100,000-coding listing reads each transcript once and holds one at a time.
     """
     template = project.citation_template
-    current_id, lines = None, {}
+    current_id, lines = None, None
     for c in codings:
         if c.transcript_id != current_id:
             current_id, lines = c.transcript_id, transcript_lines(project, c.transcript_id)
