@@ -144,13 +144,11 @@ class Project:
         self.conn = conn
         self.readonly = readonly
         self.db = sqlite_utils.Database(conn)
-        self._settings: dict | None = None
         self.notices: list[str] = []  # one-line remarks for the user (read-only, no backup made, …)
 
     # ------------------------------------------------------------------ opening
     @classmethod
-    def create(cls, path: str | os.PathLike, *, exist_ok: bool = False,
-               setup: Callable[["Project"], None] | None = None) -> "Project":
+    def create(cls, path: str | os.PathLike, *, setup: Callable[["Project"], None] | None = None) -> "Project":
         """Create a new project file atomically: build it under a temporary name, then rename.
 
         ``setup(project)`` runs on the new file before the rename (e.g. loading a
@@ -158,8 +156,6 @@ class Project:
         """
         path = Path(path)
         if path.exists():
-            if exist_ok:
-                return cls.open(path)
             raise ProjectError("a file already exists there; open it, or choose another name", path=path)
         folder = path.parent if str(path.parent) else Path(".")
         if not folder.is_dir():
@@ -167,9 +163,7 @@ class Project:
         _remove_stale_temporaries(folder, path.name)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".creating", dir=folder)
         os.close(fd)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a project file is an ordinary file
+        ordinary_permissions(tmp)  # mkstemp makes 0600; a project file is an ordinary file
         try:
             conn = sqlite3.connect(tmp, isolation_level=None)
             try:
@@ -302,8 +296,6 @@ class Project:
             if isinstance(e, sqlite3.OperationalError):
                 raise _explain_operational(e, self.path) from None
             raise
-        finally:
-            self._settings = None
 
     def _begin(self) -> None:
         """``BEGIN IMMEDIATE`` with retries beyond the busy timeout for long writers."""
@@ -442,6 +434,13 @@ def _remove_stale_temporaries(folder: Path, name: str, age_s: float = 3600) -> N
         with contextlib.suppress(OSError):
             if stale.stat().st_mtime < cutoff:
                 stale.unlink()
+
+
+def ordinary_permissions(path: str | os.PathLike) -> None:
+    """Give a file made by ``mkstemp`` (0600) the permissions a new file gets under the user's umask."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(path, 0o666 & ~umask)
 
 
 def fsync_dir(folder: Path) -> None:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import IO
 
 from ..errors import InputError
-from ..project import fsync_dir
+from ..project import fsync_dir, ordinary_permissions
 
 
 def check_target(target: str | os.PathLike) -> Path:
@@ -39,12 +39,6 @@ def check_target(target: str | os.PathLike) -> Path:
     return target
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 @contextlib.contextmanager
 def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; on success fsync it and rename it into place."""
@@ -60,8 +54,7 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
         yield tmp
         with open(tmp, "rb+") as f:
             os.fsync(f.fileno())
-        # mkstemp makes the file private (0600); an export should get the usual permissions.
-        os.chmod(tmp, 0o666 & ~_umask())
+        ordinary_permissions(tmp)  # mkstemp makes the file private (0600)
         os.replace(tmp, target)
         fsync_dir(folder)
     except OSError as e:
