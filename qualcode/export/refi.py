@@ -21,7 +21,6 @@ The exchange standard (REFI-QDA 1.5, schemas in ``shared/refi-qda/``):
 from __future__ import annotations
 
 import bisect
-import contextlib
 import io
 import os
 import re
@@ -29,13 +28,13 @@ import uuid
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from ..errors import InputError
 from ..model import Range
 from ..project import Project
 from ..ranges import format_citation, format_ranges
+from .atomic import atomic_open
 
 NS_PROJECT = "urn:QDA-XML:project:1.0"
 NS_CODEBOOK = "urn:QDA-XML:codebook:1.0"
@@ -307,19 +306,10 @@ def _as_ranges(numbers: Sequence[int]) -> list[Range]:
 
 
 # --------------------------------------------------------------------- write
-@contextlib.contextmanager
-def _atomic(out: Path):
-    """The archive written beside ``out`` and renamed into place (see :mod:`qualcode.export.atomic`)."""
-    from .atomic import atomic_open
-
-    with atomic_open(out, "wb") as f:
-        yield f
-
-
 def export_qdc(project: Project, out: str | os.PathLike) -> dict:
     """Write the codebook as ``.qdc``; returns ``{"path", "codes"}``."""
     data = codebook_xml(project)
-    with _atomic(Path(out)) as f:
+    with atomic_open(out, "wb") as f:  # beside out, renamed into place
         f.write(data)
     return {"path": str(out), "codes": project.scalar("SELECT count(*) FROM codes")}
 
@@ -327,7 +317,7 @@ def export_qdc(project: Project, out: str | os.PathLike) -> dict:
 def export_qdpx(project: Project, out: str | os.PathLike) -> dict:
     """Write the whole project as ``.qdpx`` (``project.qde`` + ``sources/<GUID>.txt``); returns counts."""
     exported = project_xml(project)
-    with _atomic(Path(out)) as f:
+    with atomic_open(out, "wb") as f:  # beside out, renamed into place
         with zipfile.ZipFile(f, "w", compression=zipfile.ZIP_DEFLATED) as z:
             z.writestr("project.qde", exported.xml)
             for guid, text in exported.sources.items():
