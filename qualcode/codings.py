@@ -79,9 +79,15 @@ def apply(project: Project, transcript: str, ranges: str | Sequence[Range], code
     t = transcripts.get(project, transcript)
     k = codebook.get_code(project, code)
     rs = as_ranges(ranges)
-    check_ranges(project, t, rs)
     if find(project, t.id, k.id, coder, rs) is not None:
         raise ConflictError(f"{coder} already coded {t.name} {format_ranges(rs)} as {k.name}")
+    return _apply(project, t, k, rs, coder, memo)
+
+
+def _apply(project: Project, t: transcripts.TranscriptRow, k, rs: tuple[Range, ...], coder: str,
+           memo: str = "") -> Coding:
+    """Write a new coding for resolved names (the caller checked it is not there yet)."""
+    check_ranges(project, t, rs)
     with project.transaction("code", coder, f"code {t.name} {format_ranges(rs)} {k.name}") as tx:
         coding_id = insert(tx, t.id, k.id, coder, rs, memo)
     return get(project, coding_id)
@@ -119,7 +125,7 @@ def toggle(project: Project, transcript: str, ranges: str | Sequence[Range], cod
     if existing is not None:
         delete(project, existing.id, coder)
         return None
-    return apply(project, transcript, rs, code, coder)
+    return _apply(project, t, k, rs, coder)
 
 
 def set_memo(project: Project, coding_id: int, memo: str, coder: str) -> Coding:
