@@ -16,7 +16,7 @@ import numpy as np
 
 
 def synthetic(n_t: int, n_lines: int, n_codes: int, n_coders: int, seed: int = 1):
-    from qualcode.agreement import MISSING, LineUnits
+    from qualcode.agreement.stats import MISSING, LineUnits
 
     rng = np.random.default_rng(seed)
     n = n_t * n_lines
@@ -45,14 +45,14 @@ def main() -> None:
     args = p.parse_args()
 
     t0 = time.perf_counter()
-    import sklearn.metrics  # noqa: F401  (imported lazily by qualcode.agreement; timed apart)
-    from qualcode import agreement
+    import sklearn.metrics  # noqa: F401  (imported lazily by qualcode.agreement.stats; timed apart)
+    from qualcode.agreement import stats as agreement
 
     t_import = time.perf_counter() - t0
     units = synthetic(args.transcripts, args.lines, args.codes, args.coders)
     print(f"corpus: {args.transcripts} transcripts × {args.lines} lines, {args.codes} codes, {args.coders} coders "
           f"({units.n_units:,} line units per code)")
-    print(f"import scikit-learn + qualcode.agreement: {t_import:.2f} s (once per process)")
+    print(f"import scikit-learn + qualcode.agreement.stats: {t_import:.2f} s (once per process)")
 
     t0 = time.perf_counter()
     report = agreement.analyse(units, resamples=args.resamples, seed=1)

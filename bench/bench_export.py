@@ -8,8 +8,8 @@ inserts. Timed in the same run, after python-docx and matplotlib are imported
 * **baseline** — a plain python-docx loop: ``add_heading`` per theme and
   ``add_paragraph(text + citation, style="Quote")`` per quote, then ``save``;
 * **same content, qualcode** — the same headings and quote paragraphs through
-  :class:`qualcode.export.docx_writer.DocWriter`, then ``save`` (apples to apples);
-* **full report** — :func:`qualcode.export.docx_report.export_docx` with layout
+  :class:`qualcode.report.docx_writer.DocWriter`, then ``save`` (apples to apples);
+* **full report** — :func:`qualcode.report.themes.export_docx` with layout
   ``quotes`` and with the default ``both`` (every quote also in a quote table, so
   twice the content), including the queries, codebook/frequency tables and chart.
 
@@ -32,9 +32,10 @@ WORDS = ("ik", "wij", "het", "gezin", "plan", "school", "politie", "veiligheid",
 
 
 def build(path: Path, n_quotes: int, n_codes: int, n_transcripts: int = 5, n_lines: int = 4000) -> None:
-    from qualcode import codebook, transcripts
+    from qualcode.coding import codebook
+    from qualcode.corpus import transcripts
     from qualcode.model import ParsedLine, ParsedTranscript
-    from qualcode.project import Project, new_guid, now
+    from qualcode.store.project import Project, new_guid, now
 
     rng = random.Random(5)
     with Project.create(path) as project:
@@ -86,7 +87,7 @@ def naive(quotes: list[dict], code_names: list[str], out: Path) -> None:
 def same_content(quotes: list[dict], code_names: list[str], out: Path) -> None:
     from docx import Document
 
-    from qualcode.export.docx_writer import DocWriter
+    from qualcode.report.docx_writer import DocWriter
 
     writer = DocWriter(Document())
     for name in code_names:
@@ -110,10 +111,10 @@ def main() -> None:
     p.add_argument("--repeat", type=int, default=3, help="runs of each full report (median and best are printed)")
     args = p.parse_args()
 
-    from qualcode import codebook, codings
-    from qualcode.export.docx_report import ReportOptions, export_docx
-    from qualcode.project import Project
-    from qualcode.quotes import quote_rows
+    from qualcode.coding import codebook, codings
+    from qualcode.report.themes import ReportOptions, export_docx
+    from qualcode.store.project import Project
+    from qualcode.coding.quotes import quote_rows
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

@@ -64,8 +64,8 @@ def baseline(paths: list[Path], db: Path) -> int:
 
 
 def qualcode_import(paths: list[Path], db: Path, *, lemmas: bool) -> int:
-    from qualcode import transcripts
-    from qualcode.project import Project
+    from qualcode.corpus import transcripts
+    from qualcode.store.project import Project
 
     with Project.create(db) as project:
         parsed = transcripts.parse_files(paths)

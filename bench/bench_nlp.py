@@ -54,8 +54,9 @@ def main() -> None:
     ap.add_argument("--lines", type=int, default=1000)
     args = ap.parse_args()
 
-    from qualcode import nlp, search, transcripts
-    from qualcode.project import Project
+    from qualcode.corpus import lemmas as nlp, transcripts
+    from qualcode.language import search
+    from qualcode.store.project import Project
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)

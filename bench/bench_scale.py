@@ -32,9 +32,9 @@ CODERS = ("anna", "bram", "carla")
 
 
 def build(path: Path, n_transcripts: int, n_lines: int, n_codings: int, seed: int = 1) -> None:
-    from qualcode import codebook
-    from qualcode.ingest.build import text_sha256
-    from qualcode.project import Project, new_guid, now
+    from qualcode.coding import codebook
+    from qualcode.corpus.ingest.build import text_sha256
+    from qualcode.store.project import Project, new_guid, now
 
     rng = random.Random(seed)
     stamp = now()
@@ -127,7 +127,7 @@ def run_measured(args: list[str], cwd: Path, env: dict) -> dict:
 OPEN_SCRIPT = """
 import sys, time
 t = time.perf_counter()
-from qualcode.project import Project
+from qualcode.store.project import Project
 p = Project.open(sys.argv[1], readonly=sys.argv[2] == "ro")
 print(f"{time.perf_counter() - t:.3f}")
 """
@@ -187,7 +187,7 @@ def main() -> None:
             print(f"TUI first paint, coding screen on {middle}: {timed_script(TUI_SCRIPT, middle)} s")
         else:
             print("TUI first paint: n/a (qualcode.tui.app.create_app does not exist yet)")
-        from qualcode.cli import cli
+        from qualcode.cli.base import cli
 
         for name, cmd in (("codings --json", ["codings", "--json"]), ("agreement --json", ["agreement", "--json"]),
                           ("check", ["check"])):

@@ -22,9 +22,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from qualcode import codebook, transcripts
+from qualcode.coding import codebook
+from qualcode.corpus import transcripts
 from qualcode.demo import repository_root
-from qualcode.project import Project
+from qualcode.store.project import Project
 
 LINES = 20_000
 CODER = "bench"

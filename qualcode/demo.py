@@ -15,9 +15,10 @@ from pathlib import Path
 
 import qualcode
 
-from . import codebook, codings, transcripts
-from .errors import InputError
-from .project import Project
+from qualcode.coding import codebook, codings
+from qualcode.corpus import transcripts
+from qualcode.errors import InputError
+from qualcode.store.project import Project
 
 DEMO_CODERS = ("anna", "bram")
 DEMO_DONE = ("FG1", "FG2")

@@ -8,7 +8,7 @@ Range = tuple[int, int]  # inclusive (first line, last line), 1-based
 
 
 class ParsedLine(NamedTuple):
-    """One numbered line of a transcript as decided by ``qualcode.ingest``.
+    """One numbered line of a transcript as decided by ``qualcode.corpus.ingest``.
 
     ``raw`` is the line as a reader sees it in the numbered transcript (speaker
     label included, leading line number stripped); ``text`` is ``raw`` without the

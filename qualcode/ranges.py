@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from .errors import InputError
-from .model import Range
+from qualcode.errors import InputError
+from qualcode.model import Range
 
 DEFAULT_CITATION = "({transcript}; {ranges})"
 

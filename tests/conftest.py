@@ -19,8 +19,9 @@ def small_txt(tmp_path: Path) -> Path:
 @pytest.fixture
 def project_path(tmp_path: Path, small_txt: Path) -> Path:
     """A real project file with the shipped codebook and the small transcript FG9."""
-    from qualcode import codebook, transcripts
-    from qualcode.project import Project
+    from qualcode.coding import codebook
+    from qualcode.corpus import transcripts
+    from qualcode.store.project import Project
 
     path = tmp_path / "project.db"
     with Project.create(path) as project:
@@ -31,7 +32,7 @@ def project_path(tmp_path: Path, small_txt: Path) -> Path:
 
 @pytest.fixture
 def project(project_path: Path):
-    from qualcode.project import Project
+    from qualcode.store.project import Project
 
     with Project.open(project_path) as p:
         yield p

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 from sklearn.metrics import cohen_kappa_score
 
-from qualcode import agreement as ag
-from qualcode.agreement import MISSING, LineUnits, Stat
+from qualcode.agreement import segments, stats as ag
+from qualcode.agreement.stats import MISSING, LineUnits
 from qualcode.errors import InputError
 from qualcode.model import Coding
 
@@ -287,7 +287,7 @@ def test_segment_view_matched_partial_unmatched():
     a = [coding(1, "A", [(1, 10)]), coding(2, "A", [(20, 23)]), coding(3, "A", [(40, 41)]),
          coding(4, "A", [(50, 52)], code="other")]
     b = [coding(11, "B", [(2, 10)]), coding(12, "B", [(23, 30)]), coding(13, "B", [(50, 52)])]
-    view = ag.segment_view(a, b, threshold=0.5)
+    view = segments.segment_view(a, b, threshold=0.5)
     status = {m.coding.id: (m.status, m.best.id if m.best else None) for m in view.first}
     assert status == {1: ("matched", 11), 2: ("partial", 12), 3: ("unmatched", None), 4: ("unmatched", None)}
     assert view.first[0].jaccard == pytest.approx(9 / 10)
@@ -301,10 +301,10 @@ def test_segment_view_matched_partial_unmatched():
 def test_segment_view_threshold_and_multi_range_codings():
     a = [coding(1, "A", [(1, 4), (10, 13)])]
     b = [coding(2, "B", [(1, 4)])]
-    assert ag.segment_view(a, b, 0.5).first[0].status == "matched"  # 4/8
-    assert ag.segment_view(a, b, 0.6).first[0].status == "partial"
+    assert segments.segment_view(a, b, 0.5).first[0].status == "matched"  # 4/8
+    assert segments.segment_view(a, b, 0.6).first[0].status == "partial"
     with pytest.raises(InputError):
-        ag.segment_view(a, b, 0)
+        segments.segment_view(a, b, 0)
 
 
 def test_few_transcripts_carry_a_caveat_on_the_interval():

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from qualcode import codings
-from qualcode.agreement import gwet_ac1, kappa_from_counts
+from qualcode.coding import codings
+from qualcode.agreement.stats import gwet_ac1, kappa_from_counts
 from qualcode.cli import cli as cli_group
 from qualcode.cli import main
-from qualcode.project import Project
+from qualcode.store.project import Project
 from test_agreement_data import code_lines, code_table, code_vector, make_project
 
 CODE_KEYS = {"n_units", "a", "b", "c", "d", "prevalence", "percent_agreement", "positive_agreement",
@@ -146,7 +146,7 @@ def test_three_coders_end_to_end(tmp_path):
     assert set(w["pairwise_kappa"]) == {"anna|bram", "anna|carl", "bram|carl"}
     # anna vs bram: a=3 b=1 c=0 d=6, p_e = .4·.3 + .6·.7 = .54 → kappa = (.9 - .54) / .46
     assert w["pairwise_kappa"]["anna|bram"] == pytest.approx((0.9 - 0.54) / 0.46)
-    from qualcode.agreement import krippendorff_alpha_nominal
+    from qualcode.agreement.stats import krippendorff_alpha_nominal
 
     rows = [[int(c) for c in s] for s in ("1100101000", "1100100000", "0100101100")]
     assert w["alpha"] == pytest.approx(krippendorff_alpha_nominal(rows).value)
@@ -264,9 +264,9 @@ def test_import_hygiene():
     import sys
 
     code = (
-        "import sys, qualcode.cli, qualcode.commands.agreement; "
+        "import sys, qualcode.cli.base, qualcode.cli.agreement; "
         "assert 'sklearn' not in sys.modules and 'docx' not in sys.modules, 'heavy import at start-up'; "
-        "import qualcode.agreement, qualcode.agreement_data, qualcode.consensus, qualcode.export.agreement_docx; "
+        "import qualcode.agreement.stats, qualcode.agreement.units, qualcode.agreement.consensus, qualcode.report.agreement; "
         "assert not any(m == 'textual' or m.startswith('textual.') for m in sys.modules), 'textual imported'"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

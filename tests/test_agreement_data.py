@@ -4,14 +4,16 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-import numpy as np
 import pytest
 
-from qualcode import agreement_data, codebook, codings, consensus, history, transcripts
-from qualcode.agreement import MISSING
+from qualcode.agreement import units as agreement_data, consensus
+from qualcode.coding import codebook, codings
+from qualcode.store import history
+from qualcode.corpus import transcripts
+from qualcode.agreement.stats import MISSING
 from qualcode.errors import InputError, NotFoundError
 from qualcode.model import ParsedLine, ParsedTranscript
-from qualcode.project import Project
+from qualcode.store.project import Project
 from qualcode.ranges import format_ranges, from_lines
 
 CODES = ["werkwijze", "samenwerking", "veiligheid"]

@@ -6,10 +6,11 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from qualcode import codebook, codings, privacy, transcripts
+from qualcode.coding import codebook, codings
+from qualcode.corpus import privacy, transcripts
 from qualcode.cli import cli
-from qualcode.ingest import parse_text
-from qualcode.project import Project
+from qualcode.corpus.ingest import parse_text
+from qualcode.store.project import Project
 
 PLANTED = (
     "M: Welkom. Alles wordt geanonimiseerd.\n"  # 1
@@ -79,7 +80,7 @@ def test_without_deduce_the_audit_says_what_is_missing(project, monkeypatch):
 
 
 def test_accepted_findings_are_remembered_and_undoable(project):
-    from qualcode import history
+    from qualcode.store import history
 
     first = privacy.audit(project, coder="anna", detectors=[privacy.PatternDetector()])
     phone = next(f for f in first["findings"] if f["kind"] == "phone")

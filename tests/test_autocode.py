@@ -1,4 +1,4 @@
-"""qualcode.autocode on a real project file: dry run equals the real run, one undo removes a run, scopes, skips."""
+"""qualcode.language.autocode on a real project file: dry run equals the real run, one undo removes a run, scopes, skips."""
 from __future__ import annotations
 
 import json
@@ -6,9 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from qualcode import autocode, codings, history, quotes, search, transcripts
+from qualcode.language import autocode, search
+from qualcode.coding import codings, quotes
+from qualcode.store import history
+from qualcode.corpus import transcripts
 from qualcode.errors import InputError, NotFoundError
-from qualcode.project import Project
+from qualcode.store.project import Project
 
 ROOT = Path(__file__).resolve().parent.parent
 CODEBOOK = ROOT / "codebooks" / "default.yaml"
@@ -27,7 +30,7 @@ M: Eerste gesprek of niet, plannen is het werk.
 
 @pytest.fixture
 def proj(tmp_path: Path):
-    from qualcode import codebook
+    from qualcode.coding import codebook
 
     (tmp_path / "FG1.txt").write_text(FG, encoding="utf-8")
     path = tmp_path / "auto.db"

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from qualcode import backups, codings, integrity
-from qualcode.project import Project
+from qualcode.store import backups, integrity
+from qualcode.coding import codings
+from qualcode.store.project import Project
 
 
 def run(*args: str, cwd: Path, input: str | None = None, env: dict | None = None) -> subprocess.CompletedProcess:

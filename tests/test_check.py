@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from qualcode import codebook, codings, history, integrity, memos
-from qualcode.project import Project
+from qualcode.coding import codebook, codings, memos
+from qualcode.store import history, integrity
+from qualcode.store.project import Project
 
 
 def run(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:

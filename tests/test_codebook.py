@@ -1,6 +1,6 @@
 import pytest
 
-from qualcode import codebook, codings
+from qualcode.coding import codebook, codings
 from qualcode.errors import ConflictError, InputError
 
 from core_helpers import CODEBOOK

@@ -1,8 +1,10 @@
 import pytest
 
-from qualcode import codings, history, quotes, transcripts
+from qualcode.coding import codings, quotes
+from qualcode.store import history
+from qualcode.corpus import transcripts
 from qualcode.errors import ConflictError, InputError, NotFoundError
-from qualcode.project import Project
+from qualcode.store.project import Project
 
 
 def test_apply_and_quote_text_without_speaker_labels(project):

@@ -12,9 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from qualcode import codings, integrity, transcripts
+from qualcode.coding import codings
+from qualcode.store import integrity
+from qualcode.corpus import transcripts
 from qualcode.errors import ProjectError
-from qualcode.project import Project
+from qualcode.store.project import Project
 
 
 def run(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:

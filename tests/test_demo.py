@@ -5,10 +5,11 @@ import csv
 
 from click.testing import CliRunner
 
-from qualcode import codebook, codings, transcripts
+from qualcode.coding import codebook, codings
+from qualcode.corpus import transcripts
 from qualcode.cli import cli
 from qualcode.demo import build_demo, repository_root
-from qualcode.project import Project
+from qualcode.store.project import Project
 
 
 def shipped_rows():

@@ -33,8 +33,9 @@ MULTI_RANGE_CITATION = "(FG1; 110-113; 123-125)"
 
 
 def build_project(path: Path) -> Path:
-    from qualcode import codebook, codings, transcripts
-    from qualcode.project import Project
+    from qualcode.coding import codebook, codings
+    from qualcode.corpus import transcripts
+    from qualcode.store.project import Project
 
     with Project.create(path) as project:
         codebook.load(project, CODEBOOK, "tester")
@@ -201,8 +202,8 @@ def test_theme_summary_and_quote_table(report):
 
 
 def test_codebook_table_numbers(report, built):
-    from qualcode import codebook
-    from qualcode.project import Project
+    from qualcode.coding import codebook
+    from qualcode.store.project import Project
 
     document, _ = report
     (table,) = section(document, "Codeboek")["tables"]
@@ -255,8 +256,8 @@ def test_every_style_used_exists_in_the_document(report):
 
 
 def test_appendix_line_numbers_match_stored_lines(report, built):
-    from qualcode import transcripts
-    from qualcode.project import Project
+    from qualcode.corpus import transcripts
+    from qualcode.store.project import Project
 
     document, _ = report
     with Project.open(built, readonly=True) as project:
@@ -318,8 +319,8 @@ def test_code_and_transcript_filters(project_file, tmp_path):
 
 
 def test_consensus_coder_is_the_default_when_it_has_codings(project_file, tmp_path):
-    from qualcode import codings
-    from qualcode.project import Project
+    from qualcode.coding import codings
+    from qualcode.store.project import Project
 
     first = tmp_path / "before.docx"
     run_cli(project_file, "export", "docx", first, coder="bram")  # no consensus yet: the current coder (bram)
@@ -420,8 +421,8 @@ def test_dotx_template_is_accepted(project_file, tmp_path):
 
 
 def test_control_characters_are_removed_and_reported(project_file, tmp_path):
-    from qualcode import memos
-    from qualcode.project import Project
+    from qualcode.coding import memos
+    from qualcode.store.project import Project
 
     with Project.open(project_file) as project:
         memos.set(project, "code", "samenwerking", "Samen\x07werking\x0b loopt stroef.", "anna")
@@ -443,8 +444,8 @@ def test_control_characters_are_removed_and_reported(project_file, tmp_path):
 
 
 def test_single_transcript_export(project_file, tmp_path):
-    from qualcode import transcripts
-    from qualcode.project import Project
+    from qualcode.corpus import transcripts
+    from qualcode.store.project import Project
 
     out = tmp_path / "FG2.docx"
     result = run_cli(project_file, "export", "transcript", "FG2", out)
@@ -502,7 +503,7 @@ def test_missing_or_unwritable_folder(project_file, tmp_path):
 
 
 def test_failed_save_never_replaces_a_good_file(project_file, tmp_path, monkeypatch):
-    from qualcode.export import docx_writer
+    from qualcode.report import docx_writer
 
     out = tmp_path / "r.docx"
     out.write_bytes(b"GOOD OLD REPORT")
@@ -527,8 +528,8 @@ def test_end_to_end_subprocess(project_file, tmp_path):
 
 
 def test_progress_callback_reaches_the_end(built, tmp_path):
-    from qualcode.export.docx_report import ReportOptions, export_docx
-    from qualcode.project import Project
+    from qualcode.report.themes import ReportOptions, export_docx
+    from qualcode.store.project import Project
 
     calls = []
     with Project.open(built, readonly=True) as project:
@@ -543,7 +544,7 @@ def test_progress_callback_reaches_the_end(built, tmp_path):
 
 
 def test_cli_start_up_does_not_import_heavy_libraries():
-    code = ("import sys, qualcode.cli, qualcode.export, qualcode.export.docx_report, qualcode.export.tables; "
+    code = ("import sys, qualcode.cli.base, qualcode.report.selection, qualcode.report.themes, qualcode.report.tables; "
             "heavy = [m for m in ('docx', 'openpyxl', 'matplotlib', 'textual') if m in sys.modules]; "
             "print(heavy)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)

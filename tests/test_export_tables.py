@@ -64,8 +64,8 @@ def test_csv_has_bom_and_same_rows(project_file, tmp_path):
 
 
 def test_filters_and_memo(project_file, tmp_path):
-    from qualcode import codings
-    from qualcode.project import Project
+    from qualcode.coding import codings
+    from qualcode.store.project import Project
 
     with Project.open(project_file) as project:
         coding = codings.list_codings(project, coder="bram", code="nazorg")[0]
@@ -78,8 +78,8 @@ def test_filters_and_memo(project_file, tmp_path):
 
 
 def test_control_characters_and_formula_like_text(project_file, tmp_path):
-    from qualcode import codings
-    from qualcode.project import Project
+    from qualcode.coding import codings
+    from qualcode.store.project import Project
 
     with Project.open(project_file) as project:
         coding = codings.list_codings(project, coder="anna", code="samenwerking")[0]
@@ -108,7 +108,7 @@ def test_default_path_and_bad_suffix(project_file, tmp_path):
 
 # ------------------------------------------------------------ atomic writes
 def test_atomic_open_replaces_only_on_success(tmp_path):
-    from qualcode.export.atomic import atomic_open
+    from qualcode.store.files import atomic_open
 
     target = tmp_path / "out.csv"
     target.write_text("old")
@@ -129,7 +129,7 @@ def test_atomic_open_replaces_only_on_success(tmp_path):
 
 def test_atomic_refuses_bad_targets(tmp_path):
     from qualcode.errors import InputError
-    from qualcode.export.atomic import atomic_path
+    from qualcode.store.files import atomic_path
 
     with pytest.raises(InputError, match="does not exist"):
         with atomic_path(tmp_path / "missing" / "x.docx"):

@@ -1,7 +1,7 @@
 """The core never imports Textual; start-up does not import spaCy or scikit-learn.
 
 The core is every module outside the two faces: ``qualcode/tui/`` (the TUI) and
-``qualcode/cli.py`` + ``qualcode/commands/`` (the CLI, which may open the TUI lazily).
+``qualcode/cli/`` (the CLI, which may open the TUI lazily).
 """
 import ast
 import subprocess
@@ -13,7 +13,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "qualcode"
 
 def is_core(path: Path) -> bool:
     parts = path.relative_to(PACKAGE).parts
-    return parts[0] not in ("tui", "commands", "cli.py", "__main__.py")
+    return parts[0] not in ("tui", "cli", "__main__.py")
 
 
 CORE_FILES = sorted(p for p in PACKAGE.rglob("*.py") if is_core(p))
@@ -21,7 +21,7 @@ CORE_MODULES = [".".join(p.relative_to(PACKAGE.parent).with_suffix("").parts) fo
 
 
 def test_core_modules_exist():
-    assert "qualcode.project" in CORE_MODULES and "qualcode.codings" in CORE_MODULES
+    assert "qualcode.store.project" in CORE_MODULES and "qualcode.coding.codings" in CORE_MODULES
 
 
 def test_no_core_module_imports_textual_statically():
@@ -54,7 +54,7 @@ def test_importing_every_core_module_loads_no_textual():
 
 def test_cli_start_up_loads_no_heavy_libraries():
     code = (
-        "import sys, qualcode.cli\n"
+        "import sys, qualcode.cli.base\n"
         "heavy = [m for m in ('spacy', 'sklearn', 'textual', 'docx', 'matplotlib', 'openpyxl') if m in sys.modules]\n"
         "assert not heavy, heavy\n"
     )

@@ -1,4 +1,4 @@
-"""qualcode.ingest: real files in tmp_path → numbered lines, speakers, placeholders, errors."""
+"""qualcode.corpus.ingest: real files in tmp_path → numbered lines, speakers, placeholders, errors."""
 from __future__ import annotations
 
 import hashlib
@@ -11,16 +11,7 @@ import zipfile
 import pytest
 
 from qualcode.errors import InputError
-from qualcode.ingest import (
-    PLACEHOLDER_RE,
-    SUPPORTED_SUFFIXES,
-    clean_control_chars,
-    find_placeholders,
-    parse_text,
-    read_transcript,
-    split_speaker,
-    text_sha256,
-)
+from qualcode.corpus.ingest import PLACEHOLDER_RE, SUPPORTED_SUFFIXES, clean_control_chars, find_placeholders, parse_text, read_transcript, split_speaker, text_sha256
 
 DUTCH = "M: Wat vindt u van één ding?\nR1: Dat is ’n goed idee, kost € 5.\nR2: Ik ben het eens, ë.\n"
 
@@ -411,7 +402,7 @@ def test_empty_docx(tmp_path):
 
 
 def test_core_does_not_import_textual_or_docx_at_start():
-    code = "import sys, qualcode.ingest; print('textual' in sys.modules, 'docx' in sys.modules)"
+    code = "import sys, qualcode.corpus.ingest; print('textual' in sys.modules, 'docx' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
 

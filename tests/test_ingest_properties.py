@@ -4,12 +4,11 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from qualcode.errors import InputError
-from qualcode.ingest import parse_text, read_transcript
+from qualcode.corpus.ingest import parse_text, read_transcript
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 

@@ -6,12 +6,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from qualcode import codebook, codings, history, memos, transcripts
+from qualcode.coding import codebook, codings, memos
+from qualcode.store import history
+from qualcode.corpus import transcripts
 from qualcode.cli import cli
 from qualcode.errors import InputError
-from qualcode.ingest import parse_text
-from qualcode.merge import merge
-from qualcode.project import Project
+from qualcode.corpus.ingest import parse_text
+from qualcode.exchange.merge import merge
+from qualcode.store.project import Project
 
 SHARED = "M: Gedeelde tekst.\nR1: Over één wijkteam.\nR2: En de school.\nR3: Tot slot.\n"
 MINE = "M: Alleen van anna, versie A.\nR1: Zo.\n"

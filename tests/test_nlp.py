@@ -1,11 +1,12 @@
-"""qualcode.nlp: lemmas stored at import, the v2 backfill of older project files, imports without lemmas."""
+"""qualcode.corpus.lemmas: lemmas stored at import, the v2 backfill of older project files, imports without lemmas."""
 from __future__ import annotations
 
 import sqlite3
-from pathlib import Path
 
-from qualcode import migrations, nlp, search, transcripts
-from qualcode.project import Project
+from qualcode.store import schema as migrations
+from qualcode.corpus import lemmas as nlp, transcripts
+from qualcode.language import search
+from qualcode.store.project import Project
 
 TEXT = "M: Wie heeft het gepland?\nR1: Ik. De casussen plannen we samen.\n\nR2: Goed zo.\n"
 

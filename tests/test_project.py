@@ -2,9 +2,9 @@ import sqlite3
 
 import pytest
 
-from qualcode import migrations
+from qualcode.store import schema as migrations
 from qualcode.errors import ProjectError
-from qualcode.project import Project
+from qualcode.store.project import Project
 
 
 def test_create_sets_schema_wal_and_foreign_keys(tmp_path):

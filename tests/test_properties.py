@@ -77,9 +77,9 @@ quote_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=300)
 def test_any_quote_text_gives_a_docx_that_opens_again(text, transcript):
     from docx import Document
 
-    from qualcode.export.atomic import atomic_path
-    from qualcode.export.docx_writer import DocWriter, open_document
-    from qualcode.ingest.decode import clean_control_chars
+    from qualcode.store.files import atomic_path
+    from qualcode.report.docx_writer import DocWriter, open_document
+    from qualcode.corpus.ingest.decode import clean_control_chars
 
     citation = format_citation(transcript, [(57, 64)])
     writer = DocWriter(open_document())

@@ -1,7 +1,7 @@
 import pytest
 
 from qualcode.errors import InputError
-from qualcode.ranges import (format_citation, format_ranges, from_lines, normalise, parse_citation, parse_ranges)
+from qualcode.ranges import format_citation, format_ranges, from_lines, normalise, parse_citation, parse_ranges
 
 
 @pytest.mark.parametrize("spec, expected", [

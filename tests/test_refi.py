@@ -10,12 +10,13 @@ import pytest
 import xmlschema
 from click.testing import CliRunner
 
-from qualcode import codebook, codings, memos, transcripts
+from qualcode.coding import codebook, codings, memos
+from qualcode.corpus import transcripts
 from qualcode.cli import cli
-from qualcode.export import refi
-from qualcode.export.refi_import import import_file
-from qualcode.ingest import parse_text
-from qualcode.project import Project
+from qualcode.exchange import refi_write as refi
+from qualcode.exchange.refi_load import import_file
+from qualcode.corpus.ingest import parse_text
+from qualcode.store.project import Project
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "shared" / "refi-qda"
 if not SCHEMAS.is_dir():

@@ -4,13 +4,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from qualcode import codebook, codings, history, integrity, transcripts
-from qualcode.project import Project
+from qualcode.coding import codebook, codings
+from qualcode.store import history, integrity
+from qualcode.corpus import transcripts
+from qualcode.store.project import Project
 
 ROOT = Path(__file__).resolve().parent.parent
 CODEBOOK = ROOT / "codebooks" / "default.yaml"
@@ -20,8 +21,8 @@ pytestmark = pytest.mark.slow
 WORKER = """
 import sys, time
 from pathlib import Path
-from qualcode import codings
-from qualcode.project import Project
+from qualcode.coding import codings
+from qualcode.store.project import Project
 
 path, coder, go = sys.argv[1], sys.argv[2], Path(sys.argv[3])
 p = Project.open(path)
@@ -125,7 +126,7 @@ def test_a_long_writer_does_not_make_another_fail(fg1_project: Path, tmp_path: P
     holder = tmp_path / "holder.py"
     holder.write_text(
         "import sys, time\n"
-        "from qualcode.project import Project\n"
+        "from qualcode.store.project import Project\n"
         "p = Project.open(sys.argv[1])\n"
         "with p.transaction('memo', 'lead', 'long write') as tx:\n"
         "    tx.insert('memos', {'scope': 'project', 'code_id': None, 'transcript_id': None, 'coder': 'lead',\n"

@@ -21,8 +21,10 @@ from pathlib import Path
 
 import pytest
 
-from qualcode import codebook, codings, integrity, transcripts
-from qualcode.project import Project
+from qualcode.coding import codebook, codings
+from qualcode.store import integrity
+from qualcode.corpus import transcripts
+from qualcode.store.project import Project
 
 ROOT = Path(__file__).resolve().parent.parent
 CODEBOOK = ROOT / "codebooks" / "default.yaml"
@@ -143,8 +145,8 @@ def test_kill_inside_the_import_transaction(base, tmp_path):
     script.write_text(
         "import sys\n"
         "from pathlib import Path\n"
-        "from qualcode import transcripts\n"
-        "from qualcode.project import Project\n"
+        "from qualcode.corpus import transcripts\n"
+        "from qualcode.store.project import Project\n"
         "p = Project.open(sys.argv[1])\n"
         "def progress(done, total, what):\n"
         "    print(what.split()[0], done, flush=True)\n"
@@ -172,9 +174,10 @@ def test_kill_inside_the_import_transaction(base, tmp_path):
 
 CODING_SCRIPT = """
 import random, sys
-from qualcode import codings, history
+from qualcode.coding import codings
+from qualcode.store import history
 from qualcode.errors import ConflictError
-from qualcode.project import Project
+from qualcode.store.project import Project
 
 path, seed, total = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 rng = random.Random(seed)

@@ -1,4 +1,4 @@
-"""qualcode.search on a real project file: lemma search, phrases, filters, KWIC at line edges, the CLI."""
+"""qualcode.language.search on a real project file: lemma search, phrases, filters, KWIC at line edges, the CLI."""
 from __future__ import annotations
 
 import json
@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from qualcode import codings, search, transcripts
+from qualcode.coding import codings
+from qualcode.language import search
+from qualcode.corpus import transcripts
 from qualcode.errors import InputError, NotFoundError
-from qualcode.project import Project
+from qualcode.store.project import Project
 
 ROOT = Path(__file__).resolve().parent.parent
 CODEBOOK = ROOT / "codebooks" / "default.yaml"
@@ -30,7 +32,7 @@ R1: Ik plan het overleg, en de casus komt dan aan bod.
 
 @pytest.fixture
 def proj(tmp_path: Path):
-    from qualcode import codebook
+    from qualcode.coding import codebook
 
     (tmp_path / "FG1.txt").write_text(FG, encoding="utf-8")
     (tmp_path / "FG2.txt").write_text(OTHER, encoding="utf-8")

@@ -1,4 +1,4 @@
-"""qualcode.suggest on a real project file: a planted line ranks first, grouped folds, too little data, dismiss/accept."""
+"""qualcode.language.suggest on a real project file: a planted line ranks first, grouped folds, too little data, dismiss/accept."""
 from __future__ import annotations
 
 import json
@@ -7,8 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from qualcode import codings, history, suggest, transcripts
-from qualcode.project import Project
+from qualcode.coding import codings
+from qualcode.store import history
+from qualcode.language import suggest
+from qualcode.corpus import transcripts
+from qualcode.store.project import Project
 
 ROOT = Path(__file__).resolve().parent.parent
 CODEBOOK = ROOT / "codebooks" / "default.yaml"
@@ -39,7 +42,7 @@ def transcript_text(seed: int) -> tuple[str, list[int], list[int]]:
 
 @pytest.fixture
 def proj(tmp_path: Path):
-    from qualcode import codebook
+    from qualcode.coding import codebook
 
     path = tmp_path / "suggest.db"
     with Project.create(path) as p:

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from qualcode import safezip
+from qualcode import archives as safezip
 from qualcode.cli import cli
 from qualcode.errors import InputError
-from qualcode.export.refi_import import import_file
-from qualcode.project import Project
+from qualcode.exchange.refi_load import import_file
+from qualcode.store.project import Project
 
 QDE = ("<?xml version='1.0'?><Project xmlns='urn:QDA-XML:project:1.0' name='x'><Sources>"
        "<TextSource guid='0F6A2C31-7B1D-4E55-9C0A-3D2B1E4F5A61' name='S' "

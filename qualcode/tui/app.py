@@ -12,8 +12,8 @@ from pathlib import Path
 from textual.app import App
 from textual.binding import Binding
 
-from ..project import Project
-from .commands import QualcodeCommands
+from qualcode.store.project import Project
+from qualcode.tui.commands import QualcodeCommands
 
 # name → "module:Class" (relative to qualcode.tui.screens); the palette offers "screen: <name>".
 SCREENS: dict[str, str] = {
@@ -54,7 +54,7 @@ class QualcodeApp(App):
         self.start_show_others = show_others
         self.project = Project.open(self.project_path)
         if line_search is None:
-            from .screens.search import lemma_line_search as line_search  # spaCy loads in the worker
+            from qualcode.tui.screens.search import lemma_line_search as line_search  # spaCy loads in the worker
         self.line_search = line_search
 
     def on_mount(self) -> None:
@@ -64,7 +64,7 @@ class QualcodeApp(App):
             self._push_transcripts()
 
     def _push_transcripts(self) -> None:
-        from .screens.transcripts import TranscriptsScreen
+        from qualcode.tui.screens.transcripts import TranscriptsScreen
 
         self.push_screen(TranscriptsScreen())
 
@@ -95,14 +95,14 @@ class QualcodeApp(App):
         self.push_screen(self.make_screen(name))
 
     def open_transcript(self, name: str, line: int | None = None, select_to: int | None = None) -> None:
-        from .screens.coding import CodingScreen
+        from qualcode.tui.screens.coding import CodingScreen
 
         screen = CodingScreen(name, line=line, select_to=select_to)
         screen.show_others = self.start_show_others
         self.push_screen(screen)
 
     def action_help(self) -> None:
-        from .screens.help import HelpScreen
+        from qualcode.tui.screens.help import HelpScreen
 
         if type(self.screen).__name__ == "HelpScreen":
             return

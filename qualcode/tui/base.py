@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 from textual.binding import Binding
 from textual.screen import Screen
 
-from ..errors import QualcodeError
+from qualcode.errors import QualcodeError
 
 T = TypeVar("T")
 

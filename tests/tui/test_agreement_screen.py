@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from textual.widgets import DataTable
 
-from qualcode import codings
-from qualcode.project import Project
+from qualcode.coding import codings
+from qualcode.store.project import Project
 from qualcode.tui.app import create_app
 from qualcode.tui.screens.agreement import OVERALL, AgreementScreen
 from qualcode.tui.screens.coding import CodingScreen

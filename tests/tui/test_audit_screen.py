@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 from textual.widgets import DataTable, Static
 
-from qualcode import privacy, transcripts
-from qualcode.ingest import parse_text
-from qualcode.project import Project
+from qualcode.corpus import privacy, transcripts
+from qualcode.corpus.ingest import parse_text
+from qualcode.store.project import Project
 from qualcode.tui.app import create_app
 from qualcode.tui.screens.audit import AuditScreen
 from qualcode.tui.screens.coding import CodingScreen

@@ -1,8 +1,8 @@
 """Pilot tests: press the Coding screen's keys, then read the project file again and check what is stored."""
 from __future__ import annotations
 
-from qualcode import codings
-from qualcode.project import Project
+from qualcode.coding import codings
+from qualcode.store.project import Project
 from qualcode.tui.app import create_app
 from qualcode.tui.screens.coding import CodingScreen
 from qualcode.tui.screens.dialogs import ChoiceScreen
@@ -196,7 +196,7 @@ async def test_d_marks_done_for_this_coder(project_path):
         await pilot.press("d")
         await pilot.pause()
         with Project.open(project_path) as project:
-            from qualcode import transcripts
+            from qualcode.corpus import transcripts
 
             t = transcripts.get(project, "FGT")
             assert codings.is_done(project, t.id, CODER)

@@ -6,8 +6,8 @@ import csv
 from docx import Document
 from textual.widgets import Checkbox, Input, ProgressBar, Select, Static
 
-from qualcode import codings
-from qualcode.project import Project
+from qualcode.coding import codings
+from qualcode.store.project import Project
 from qualcode.tui.app import create_app
 from qualcode.tui.screens.export import ExportScreen
 from tui_helpers import CODER, OTHER, SIZE

@@ -6,8 +6,8 @@ import sys
 
 from textual.widgets import DataTable, Input
 
-from qualcode import codebook, codings
-from qualcode.project import Project
+from qualcode.coding import codebook, codings
+from qualcode.store.project import Project
 from qualcode.tui.app import create_app
 from qualcode.tui.commands import QualcodeCommands
 from qualcode.tui.screens.coding import CodingScreen
@@ -211,7 +211,7 @@ def test_every_binding_has_an_id_and_description():
 
 
 def test_startup_imports_neither_spacy_nor_sklearn():
-    code = ("import qualcode.tui.app, qualcode.cli, sys; "
+    code = ("import qualcode.tui.app, qualcode.cli.base, sys; "
             "assert 'spacy' not in sys.modules and 'sklearn' not in sys.modules, "
             "[m for m in sys.modules if m.startswith(('spacy', 'sklearn'))]")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
@@ -222,7 +222,7 @@ async def test_bracketed_text_is_shown_not_parsed_as_markup(tmp_path):
     """[NAAM COLLEGA] in a line, a [REGISSEUR 2] speaker and a [memo] appear as typed in Quotes and Coding."""
     from textual.widgets import Label, Static
 
-    from qualcode import transcripts
+    from qualcode.corpus import transcripts
     from qualcode.tui.screens.dialogs import ChoiceScreen
     from qualcode.tui.widgets.code_panel import LinePanel
     from tui_helpers import build_project

@@ -7,8 +7,9 @@ import pytest
 from rich.text import Text
 from textual.widgets import DataTable
 
-from qualcode import codebook, codings, transcripts
-from qualcode.project import Project
+from qualcode.coding import codebook, codings
+from qualcode.corpus import transcripts
+from qualcode.store.project import Project
 from qualcode.tui.app import create_app
 from qualcode.tui.screens.coding import CodingScreen
 from qualcode.tui.screens.dialogs import CodePickerScreen

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from qualcode import codings
-from qualcode.project import Project
+from qualcode.coding import codings
+from qualcode.store.project import Project
 from qualcode.tui.app import create_app
 from qualcode.tui.widgets.code_panel import LinePanel
 from tui_helpers import CODER, SIZE, build_project

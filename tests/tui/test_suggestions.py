@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from qualcode import codebook, codings, transcripts
-from qualcode.project import Project
+from qualcode.coding import codebook, codings
+from qualcode.corpus import transcripts
+from qualcode.store.project import Project
 from qualcode.tui.app import create_app
 from qualcode.tui.widgets.suggestions import SuggestionsPanel
 from qualcode.tui.widgets.transcript_view import TranscriptView
@@ -134,7 +135,7 @@ async def test_too_little_data_is_shown_instead_of_suggestions(tmp_path):
 
 def test_core_with_a_single_trainable_code_ranks_positives_not_negatives(suggest_project):
     """Regression: with one code OneVsRestClassifier returns [P(no), P(yes)]; suggest/evaluate must use P(yes)."""
-    from qualcode import suggest
+    from qualcode.language import suggest
 
     with Project.open(suggest_project) as p:
         found = suggest.suggest(p, CODER, transcript="FG3")

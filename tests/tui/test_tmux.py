@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from qualcode import codings
-from qualcode.project import Project
+from qualcode.coding import codings
+from qualcode.store.project import Project
 from tui_helpers import CODER, build_project
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")

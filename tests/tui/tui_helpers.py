@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qualcode import codebook, codings, transcripts
-from qualcode.project import Project
+from qualcode.coding import codebook, codings
+from qualcode.corpus import transcripts
+from qualcode.store.project import Project
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CODER = "tester"

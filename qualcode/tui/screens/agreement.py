@@ -4,7 +4,7 @@ The statistics (with their bootstrap intervals) are computed in a worker that op
 own project connection; the table is coloured by Krippendorff's bands for alpha and by
 Landis & Koch for the kappa-like figures. Enter on a code lists its disagreements; each
 decision (accept a coder, union, edited range, not coded) is one core call
-(:mod:`qualcode.consensus`) written as the consensus coder's coding, and ``z`` undoes
+(:mod:`qualcode.agreement.consensus`) written as the consensus coder's coding, and ``z`` undoes
 the last decision. The original coders' codings are never touched.
 """
 from __future__ import annotations
@@ -16,13 +16,14 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Static
 
-from ... import agreement_data, consensus, history
-from ...agreement import AgreementReport, CodeAgreement, Stat, alpha_band, landis_koch
-from ...errors import QualcodeError
-from ...project import Project
-from ...ranges import format_ranges
-from ..base import QualcodeScreen
-from .dialogs import ChoiceScreen, PromptScreen
+from qualcode.agreement import units as agreement_data, consensus
+from qualcode.store import history
+from qualcode.agreement.stats import AgreementReport, CodeAgreement, Stat, alpha_band, landis_koch
+from qualcode.errors import QualcodeError
+from qualcode.store.project import Project
+from qualcode.ranges import format_ranges
+from qualcode.tui.base import QualcodeScreen
+from qualcode.tui.screens.dialogs import ChoiceScreen, PromptScreen
 
 OVERALL = "__overall__"
 RESAMPLES = 1000

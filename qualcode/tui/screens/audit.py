@@ -3,7 +3,7 @@
 The audit runs in a worker with its own project connection: first it loads deduce (the
 optional extra; its first start builds lookup tables for over a minute, so the progress
 bar pulses meanwhile), then it scans the transcripts and stores the findings
-(:func:`qualcode.privacy.audit`). Without deduce a notice says that name and place
+(:func:`qualcode.corpus.privacy.audit`). Without deduce a notice says that name and place
 detection needs ``qualcode[privacy]``; our own patterns still run.
 """
 from __future__ import annotations
@@ -15,10 +15,10 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable, Footer, ProgressBar, Static
 
-from ... import privacy
-from ...errors import QualcodeError
-from ...project import Project
-from ..base import QualcodeScreen
+from qualcode.corpus import privacy
+from qualcode.errors import QualcodeError
+from qualcode.store.project import Project
+from qualcode.tui.base import QualcodeScreen
 
 STATUS_STYLE = {"open": "bold red", "accepted": "dim green"}
 

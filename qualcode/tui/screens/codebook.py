@@ -9,9 +9,9 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Footer, Input, Label, Static
 
-from ... import codebook
-from ...model import Code
-from ..base import QualcodeScreen
+from qualcode.coding import codebook
+from qualcode.model import Code
+from qualcode.tui.base import QualcodeScreen
 
 FIELDS = ("name", "hotkey", "colour", "parent", "definition", "include", "exclude", "example")
 
@@ -51,12 +51,12 @@ class CodeEditScreen(ModalScreen[dict | None]):
 
 
 def spec_changes(values: dict[str, str]) -> dict:
-    """Dialog text → :class:`qualcode.codebook.CodeSpec` fields (empty hotkey/colour/parent → None)."""
+    """Dialog text → :class:`qualcode.coding.codebook.CodeSpec` fields (empty hotkey/colour/parent → None)."""
     out: dict = {}
     for field, value in values.items():
         if field == "hotkey":
             if value and (not value.isdigit() or not 1 <= int(value) <= 9):
-                from ...errors import InputError
+                from qualcode.errors import InputError
 
                 raise InputError(f"hotkey must be a digit 1-9, not {value!r}")
             out["hotkey"] = int(value) if value else None

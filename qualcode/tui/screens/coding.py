@@ -16,15 +16,17 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Static
 
-from ... import codebook, codings, history, transcripts
-from ...errors import QualcodeError
-from ...model import Code, Coding
-from ...ranges import format_ranges, from_lines
-from ..base import QualcodeScreen
-from ..widgets.code_panel import CodebookPanel, LinePanel, marker_chars
-from ..widgets.suggestions import SUGGESTION_ACTIONS, SuggestionsMixin, SuggestionsPanel
-from ..widgets.transcript_view import Marker, TranscriptView
-from .dialogs import ChoiceScreen, CodePickerScreen, PromptScreen
+from qualcode.coding import codebook, codings
+from qualcode.store import history
+from qualcode.corpus import transcripts
+from qualcode.errors import QualcodeError
+from qualcode.model import Code, Coding
+from qualcode.ranges import format_ranges, from_lines
+from qualcode.tui.base import QualcodeScreen
+from qualcode.tui.widgets.code_panel import CodebookPanel, LinePanel, marker_chars
+from qualcode.tui.widgets.suggestions import SUGGESTION_ACTIONS, SuggestionsMixin, SuggestionsPanel
+from qualcode.tui.widgets.transcript_view import Marker, TranscriptView
+from qualcode.tui.screens.dialogs import ChoiceScreen, CodePickerScreen, PromptScreen
 
 MAX_SLOTS = 12
 

@@ -20,10 +20,11 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Checkbox, Footer, Input, Label, ProgressBar, Select, Static
 
-from ... import codings, transcripts
-from ...errors import InputError, QualcodeError
-from ...project import Project
-from ..base import QualcodeScreen
+from qualcode.coding import codings
+from qualcode.corpus import transcripts
+from qualcode.errors import InputError, QualcodeError
+from qualcode.store.project import Project
+from qualcode.tui.base import QualcodeScreen
 
 DEFAULT_FOLDER = Path("exports")
 
@@ -77,7 +78,7 @@ class ExportOutcome:
 
 def run_job(project: Project, job: ExportJob, progress=None) -> ExportOutcome:
     """Call the core export for ``job`` (the same functions the CLI calls). No Textual here."""
-    from ...export import check_suffix
+    from qualcode.report.selection import check_suffix
 
     kind = KINDS[job.kind]
     check_suffix(job.out, kind.suffixes)
@@ -85,7 +86,7 @@ def run_job(project: Project, job: ExportJob, progress=None) -> ExportOutcome:
         DEFAULT_FOLDER.mkdir(exist_ok=True)
     warnings: list[str] = []
     if job.kind == "docx":
-        from ...export.docx_report import ReportOptions, export_docx
+        from qualcode.report.themes import ReportOptions, export_docx
 
         options = ReportOptions(coder=job.coder, current_coder=job.current_coder, codes=job.codes,
                                 transcripts=job.transcripts, layout=job.layout, lang=job.lang,
@@ -93,13 +94,13 @@ def run_job(project: Project, job: ExportJob, progress=None) -> ExportOutcome:
         result = export_docx(project, job.out, options, progress=progress)
         summary = f"{result.quotes} quotes of {result.coder}"
     elif job.kind == "quotes":
-        from ...export.tables import export_quotes
+        from qualcode.report.tables import export_quotes
 
         result = export_quotes(project, job.out, coder=job.coder, current_coder=job.current_coder, codes=job.codes,
                                transcripts=job.transcripts, progress=progress)
         summary = f"{result.quotes} quotes of {result.coder}"
     elif job.kind == "transcript":
-        from ...export.docx_transcript import export_transcript
+        from qualcode.report.transcript import export_transcript
 
         if not job.transcript:
             raise InputError("choose the transcript to export")
@@ -107,9 +108,9 @@ def run_job(project: Project, job: ExportJob, progress=None) -> ExportOutcome:
                                    progress=progress)
         summary = f"transcript {job.transcript}"
     elif job.kind == "agreement":
-        from ...agreement_data import parse_coders
-        from ...export.agreement_docx import write_report
-        from ...export import split_names
+        from qualcode.agreement.units import parse_coders
+        from qualcode.report.agreement import write_report
+        from qualcode.report.selection import split_names
 
         if progress:
             progress(0, 1, "computing agreement")
@@ -119,7 +120,7 @@ def run_job(project: Project, job: ExportJob, progress=None) -> ExportOutcome:
             progress(1, 1, "done")
         return ExportOutcome(path, "agreement report")
     else:
-        from ...export.refi import export_qdc, export_qdpx
+        from qualcode.exchange.refi_write import export_qdc, export_qdpx
 
         if progress:
             progress(0, 1, "writing")
@@ -128,7 +129,7 @@ def run_job(project: Project, job: ExportJob, progress=None) -> ExportOutcome:
             progress(1, 1, "done")
         summary = ", ".join(f"{v} {k}" for k, v in counts.items() if k != "path")
         if job.kind == "qdpx":
-            from ...privacy import export_warning
+            from qualcode.corpus.privacy import export_warning
 
             message = export_warning(project, None)
             warnings += [message] if message else []
@@ -138,8 +139,8 @@ def run_job(project: Project, job: ExportJob, progress=None) -> ExportOutcome:
         warnings.append(f"removed {n} control character{'s' if n != 1 else ''} that Word/Excel cannot hold")
     warnings += result.warnings
     if job.kind in ("docx", "quotes"):
-        from ...export import select
-        from ...privacy import export_warning
+        from qualcode.report.selection import select
+        from qualcode.corpus.privacy import export_warning
 
         chosen = select(project, coder=job.coder, current_coder=job.current_coder, codes=job.codes,
                         transcripts=job.transcripts)

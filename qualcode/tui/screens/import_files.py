@@ -15,9 +15,9 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import DirectoryTree, Input, Label, ProgressBar
 
-from ... import transcripts
-from ...errors import QualcodeError
-from ...project import Project
+from qualcode.corpus import transcripts
+from qualcode.errors import QualcodeError
+from qualcode.store.project import Project
 
 SUFFIXES = (".txt", ".md", ".docx")
 

@@ -8,8 +8,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Input, Select, Static
 
-from ... import codebook, codings, quotes, transcripts
-from ..base import QualcodeScreen
+from qualcode.coding import codebook, codings, quotes
+from qualcode.corpus import transcripts
+from qualcode.tui.base import QualcodeScreen
 
 ALL = "__all__"
 

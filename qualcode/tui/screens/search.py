@@ -2,7 +2,7 @@
 
 The search itself is a plain function ``(project, query[, lemma=…]) -> list[hit]`` held by the app
 as ``app.line_search`` (``create_app(..., line_search=...)``). The default,
-:func:`lemma_line_search`, is :func:`qualcode.search.line_search` imported inside the worker, so
+:func:`lemma_line_search`, is :func:`qualcode.language.search.line_search` imported inside the worker, so
 start-up never imports spaCy (the first search loads it and takes a few seconds: the results table
 shows a loading indicator meanwhile). A hit needs ``transcript, n, speaker, text, start, length``;
 ``left, match, right, citation`` are used when it has them (the KWIC columns), otherwise they are
@@ -25,12 +25,13 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Input, Static
 
-from ... import codebook, codings, transcripts
-from ...errors import QualcodeError
-from ...model import Code
-from ...project import Project
-from ..base import QualcodeScreen
-from .dialogs import CodePickerScreen
+from qualcode.coding import codebook, codings
+from qualcode.corpus import transcripts
+from qualcode.errors import QualcodeError
+from qualcode.model import Code
+from qualcode.store.project import Project
+from qualcode.tui.base import QualcodeScreen
+from qualcode.tui.screens.dialogs import CodePickerScreen
 
 MAX_HITS = 2000
 CONTEXT = 40
@@ -63,8 +64,8 @@ def simple_search(project: Project, query: str) -> list[SearchHit]:
 
 
 def lemma_line_search(project: Project, query: str, *, lemma: bool = True):
-    """The app's default: :func:`qualcode.search.line_search`, imported here (in the worker thread)."""
-    from ...search import line_search
+    """The app's default: :func:`qualcode.language.search.line_search`, imported here (in the worker thread)."""
+    from qualcode.language.search import line_search
 
     return line_search(project, query, lemma=lemma, limit=MAX_HITS)
 

@@ -7,8 +7,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Static
 
-from ... import transcripts
-from ..base import QualcodeScreen
+from qualcode.corpus import transcripts
+from qualcode.tui.base import QualcodeScreen
 
 
 class TranscriptsScreen(QualcodeScreen):
@@ -77,7 +77,7 @@ class TranscriptsScreen(QualcodeScreen):
             self.app.open_transcript(name)
 
     def action_import(self) -> None:
-        from .import_files import ImportScreen
+        from qualcode.tui.screens.import_files import ImportScreen
 
         def done(names: list[str] | None) -> None:
             if names:

@@ -5,9 +5,9 @@ from rich.text import Text
 from textual.visual import visualize
 from textual.widgets import Static
 
-from ...model import Code, Coding
-from ...ranges import format_ranges
-from .transcript_view import contrast
+from qualcode.model import Code, Coding
+from qualcode.ranges import format_ranges
+from qualcode.tui.widgets.transcript_view import contrast
 
 
 def marker_chars(codes: list[Code]) -> dict[int, str]:

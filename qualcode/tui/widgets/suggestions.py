@@ -1,6 +1,6 @@
 """Code suggestions on the Coding screen: the side panel, the gutter marks and the keys behind them.
 
-``g`` trains a model on the coder's finished transcripts (:func:`qualcode.suggest.train`, in a
+``g`` trains a model on the coder's finished transcripts (:func:`qualcode.language.suggest.train`, in a
 worker thread with its own project connection; the model is kept on the app for the session and
 trained again only when the coder's finished transcripts or their codings change) and asks it for
 suggestions in the open transcript. The panel lists them per code (line, probability, the words
@@ -23,11 +23,11 @@ from textual import work
 from textual.message import Message
 from textual.widgets import Static
 
-from ...errors import QualcodeError
-from .code_panel import update_text
+from qualcode.errors import QualcodeError
+from qualcode.tui.widgets.code_panel import update_text
 
 if TYPE_CHECKING:
-    from ...suggest import Suggestion
+    from qualcode.language.suggest import Suggestion
 
 SUGGESTION_ACTIONS = frozenset({"suggest", "next_suggestion", "accept_suggestion", "dismiss_suggestion"})
 
@@ -51,7 +51,7 @@ class SuggestionsFailed(Message):
 
 def training_fingerprint(project, coder: str) -> tuple:
     """What the model depends on: the coder's finished transcripts and their codings there."""
-    from ...suggest import finished_transcripts
+    from qualcode.language.suggest import finished_transcripts
 
     done = tuple(finished_transcripts(project, coder))
     if not done:
@@ -102,7 +102,7 @@ class SuggestionsPanel(Static):
 
     def show(self, suggestions: list["Suggestion"], chars: dict[int, str], colours: dict[int, str],
              cursor_line: int | None, skipped: dict[str, str] | None = None) -> None:
-        from .code_panel import marker_text
+        from qualcode.tui.widgets.code_panel import marker_text
 
         self.set_class(False, "-busy")
         self.loading = False
@@ -211,8 +211,8 @@ class SuggestionsMixin:
 
     @work(thread=True, exclusive=True, group="suggestions")
     def _suggest_worker(self, transcript: str, coder: str, cached: tuple | None) -> None:
-        from ...project import Project
-        from ... import suggest
+        from qualcode.store.project import Project
+        from qualcode.language import suggest
 
         try:
             project = Project.open(self.app.project_path, readonly=True)
@@ -274,7 +274,7 @@ class SuggestionsMixin:
         if len(here) == 1:
             then(here[0])
             return
-        from ..screens.dialogs import ChoiceScreen
+        from qualcode.tui.screens.dialogs import ChoiceScreen
 
         labels = [f"{self.chars.get(s.code_id, '?')}  {s.code}  {round(s.probability * 100)}%" for s in here]
 
@@ -285,7 +285,7 @@ class SuggestionsMixin:
         self.app.push_screen(ChoiceScreen(f"{verb} which suggestion?", labels, id="choose-suggestion"), chosen)
 
     def action_accept_suggestion(self) -> None:
-        from ... import suggest
+        from qualcode.language import suggest
 
         def accept(s: "Suggestion") -> None:
             coding = self.core(suggest.accept_suggestion, self.project, self.coder, self.transcript.name, s.line,
@@ -299,7 +299,7 @@ class SuggestionsMixin:
         self._choose_suggestion("Accept", accept)
 
     def action_dismiss_suggestion(self) -> None:
-        from ... import suggest
+        from qualcode.language import suggest
 
         def dismiss(s: "Suggestion") -> None:
             try:

@@ -122,7 +122,7 @@ class TranscriptView(ScrollView, can_focus=True):
 
     # ----------------------------------------------------------------- data in
     def set_lines(self, lines: list) -> None:
-        """``lines`` as from :func:`qualcode.transcripts.lines` (``n, speaker, turn, text``; dicts or rows)."""
+        """``lines`` as from :func:`qualcode.corpus.transcripts.lines` (``n, speaker, turn, text``; dicts or rows)."""
         self.numbers = [ln["n"] for ln in lines]
         self.texts = [ln["text"] or "" for ln in lines]
         self.turns = [ln["turn"] for ln in lines]

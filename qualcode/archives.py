@@ -1,0 +1,180 @@
+"""Reading archives and XML that come from elsewhere, safely.
+
+A ``.qdpx`` (or ``.docx``) is a ZIP file written by another program, and its XML
+is parsed from untrusted bytes. Everything here refuses before anything is
+written:
+
+* :func:`open_zip` checks every member name and size first: absolute paths
+  (``/x``, ``\\x``, ``C:x``), ``..`` components, symbolic links (Unix mode bits in
+  ``external_attr``), too many members, members or totals that unpack too large
+  or with an implausible compression ratio (zip bombs). Members are read into
+  memory with a hard limit; nothing is ever extracted to disk.
+* :func:`parse_xml` parses with :mod:`defusedxml`: entity declarations (the
+  "billion laughs" XML bomb), external entities and external DTDs are refused
+  with an :class:`~qualcode.errors.InputError` naming the file and the member.
+
+Both are reusable by any reader (the .docx reader can call :func:`check_members`
+and :func:`parse_xml`).
+"""
+from __future__ import annotations
+
+import io
+import re
+import stat
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from qualcode.errors import InputError
+
+MAX_MEMBERS = 10_000
+MAX_MEMBER_BYTES = 256 * 1024 * 1024
+MAX_TOTAL_BYTES = 1024 * 1024 * 1024
+MAX_RATIO = 200  # uncompressed / compressed; text compresses ~10x, bombs ~1000x
+RATIO_FLOOR = 1024 * 1024  # small members may have any ratio
+
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+def unsafe_member_reason(info: zipfile.ZipInfo) -> str | None:
+    """Why a ZIP member must not be read (or None when it is fine)."""
+    name = info.filename
+    if "\x00" in name:
+        return "a NUL character in its name"
+    if name.startswith(("/", "\\")) or _DRIVE.match(name):
+        return "an absolute path"
+    parts = re.split(r"[/\\]", name)
+    if ".." in parts:
+        return "a '..' component (it would be written outside the folder)"
+    mode = info.external_attr >> 16
+    if mode and stat.S_ISLNK(mode):
+        return "a symbolic link"
+    return None
+
+
+def check_members(archive: zipfile.ZipFile, *, path: str | Path, what: str = "archive",
+                  max_members: int = MAX_MEMBERS, max_member_bytes: int = MAX_MEMBER_BYTES,
+                  max_total_bytes: int = MAX_TOTAL_BYTES) -> list[zipfile.ZipInfo]:
+    """Check every member of an open archive; raise :class:`InputError` on the first problem."""
+    members = archive.infolist()
+    if len(members) > max_members:
+        raise InputError(f"refusing {what} with {len(members)} members (limit {max_members})", path=path)
+    total = 0
+    for info in members:
+        reason = unsafe_member_reason(info)
+        if reason:
+            raise InputError(f"refusing {what}: member {info.filename!r} has {reason}; nothing was written",
+                             path=path)
+        if info.file_size > max_member_bytes:
+            raise InputError(f"refusing {what}: member {info.filename!r} unpacks to {_mb(info.file_size)} "
+                             f"(limit {_mb(max_member_bytes)})", path=path)
+        if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise InputError(f"refusing {what}: member {info.filename!r} is compressed "
+                             f"{info.file_size // max(info.compress_size, 1)}:1 (a zip bomb?)", path=path)
+        total += info.file_size
+    if total > max_total_bytes:
+        raise InputError(f"refusing {what} that unpacks to {_mb(total)} (limit {_mb(max_total_bytes)})", path=path)
+    return members
+
+
+def _mb(n: int) -> str:
+    return f"{n / (1024 * 1024):.0f} MB" if n >= 1024 * 1024 else f"{n} bytes"
+
+
+@dataclass
+class SafeZip:
+    """A checked archive held in memory; read members by name (case-insensitive lookup available)."""
+
+    path: str
+    archive: zipfile.ZipFile
+    members: list[zipfile.ZipInfo]
+    what: str = "archive"
+
+    def names(self) -> list[str]:
+        return [m.filename for m in self.members if not m.is_dir()]
+
+    def find(self, name: str, *, ignore_case: bool = True) -> str | None:
+        """The member called ``name`` (``\\`` and ``/`` alike; case-insensitive by default)."""
+        want = name.replace("\\", "/").lstrip("/")
+        for m in self.members:
+            have = m.filename.replace("\\", "/")
+            if have == want or (ignore_case and have.lower() == want.lower()):
+                return m.filename
+        return None
+
+    def read(self, name: str) -> bytes:
+        """A member's bytes, never more than its declared size (a lying header is refused)."""
+        info = self.archive.getinfo(name)
+        try:
+            with self.archive.open(info) as f:
+                data = f.read(info.file_size + 1)
+        except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, EOFError, OSError) as e:
+            raise InputError(f"damaged {self.what}: cannot read {name!r} ({e})", path=self.path) from None
+        if len(data) > info.file_size:
+            raise InputError(f"refusing {self.what}: member {name!r} is larger than it claims", path=self.path)
+        return data
+
+    def close(self) -> None:
+        self.archive.close()
+
+    def __enter__(self) -> "SafeZip":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def open_zip(path: str | Path, *, what: str = "archive", data: bytes | None = None, **limits) -> SafeZip:
+    """Open and check a ZIP file (from ``path`` or from ``data``); raise :class:`InputError` if unsafe."""
+    try:
+        if data is None:
+            data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise InputError("no such file", path=path) from None
+    except IsADirectoryError:
+        raise InputError(f"is a folder, not a {what}", path=path) from None
+    except OSError as e:
+        raise InputError(f"cannot read the file ({e.strerror or e})", path=path) from None
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError):
+        raise InputError(f"not a valid {what} (not a ZIP archive, or damaged)", path=path) from None
+    try:
+        members = check_members(archive, path=path, what=what, **limits)
+    except BaseException:
+        archive.close()
+        raise
+    return SafeZip(str(path), archive, members, what)
+
+
+# --------------------------------------------------------------------------- XML
+def parse_xml(data: bytes, *, path: str | Path, member: str | None = None):
+    """Parse untrusted XML with defusedxml; return the root ``Element``.
+
+    Refuses entity declarations (XML bombs), external entities and external DTD
+    references with a one-line :class:`InputError`; malformed XML names the line.
+    """
+    from xml.etree.ElementTree import ParseError
+
+    import defusedxml
+    import defusedxml.ElementTree as DET
+
+    where = f"{path} ({member})" if member else path
+    try:
+        return DET.fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
+    except defusedxml.EntitiesForbidden:
+        raise InputError("refusing XML that declares entities (an XML bomb or an external entity); "
+                         "nothing was written", path=where) from None
+    except defusedxml.ExternalReferenceForbidden:
+        raise InputError("refusing XML that refers to an external resource; nothing was written",
+                         path=where) from None
+    except defusedxml.DTDForbidden:
+        raise InputError("refusing XML with a document type declaration; nothing was written",
+                         path=where) from None
+    except defusedxml.DefusedXmlException as e:
+        raise InputError(f"refusing unsafe XML ({type(e).__name__}); nothing was written", path=where) from None
+    except ParseError as e:
+        line = e.position[0] if getattr(e, "position", None) else None
+        raise InputError(f"not well-formed XML ({e.msg if hasattr(e, 'msg') else e})", path=where,
+                         line=line) from None

@@ -1,0 +1,121 @@
+"""The command line: a thin click layer over the core (parse, call one core function, print).
+
+Global options ``--project`` (env ``QUALCODE_PROJECT``) and ``--coder`` (env
+``QUALCODE_CODER``) are accepted before the command and on every command.
+Expected errors print one line (``error: …``) and exit non-zero; no traceback.
+Bare ``qualcode`` opens the workbench.
+
+The group, the session and the shared options live here; the command modules
+beside it define their commands and :mod:`qualcode.cli` adds them to the group.
+"""
+from __future__ import annotations
+
+import getpass
+import os
+import sqlite3
+from pathlib import Path
+
+import click
+
+from qualcode.errors import QualcodeError
+
+def default_coder() -> str:
+    try:
+        return getpass.getuser() or "coder"
+    except Exception:  # no user name in this environment (containers)
+        return os.environ.get("USER") or "coder"
+
+
+class Session:
+    """What every command needs: where the project is and who is coding."""
+
+    def __init__(self, project: Path | str = "qualcode.db", coder: str | None = None):
+        self.project_path = Path(os.environ.get("QUALCODE_PROJECT", project))
+        self.coder = coder or os.environ.get("QUALCODE_CODER") or default_coder()
+        self._open: list = []
+
+    def open(self, *, create: bool = False, readonly: bool = False):
+        """Open the project (``create=True``: make it when missing). Closed when the command ends."""
+        from qualcode.store.project import Project
+
+        if create and not self.project_path.exists():
+            project = Project.create(self.project_path)
+        else:
+            project = Project.open(self.project_path, readonly=readonly)
+        self._open.append(project)
+        return project
+
+    def close(self) -> None:
+        for p in self._open:
+            p.close()
+        self._open.clear()
+
+
+def _set_project(ctx: click.Context, _param, value):
+    if value is not None:
+        ctx.ensure_object(Session).project_path = Path(value)
+    return value
+
+
+def _set_coder(ctx: click.Context, _param, value):
+    if value is not None:
+        ctx.ensure_object(Session).coder = value
+    return value
+
+
+def project_option(f):
+    """``--project`` after the command name too, for commands whose ``--coder`` means something else."""
+    return click.option("--project", expose_value=False, callback=_set_project, metavar="PATH",
+                        help="Project file (default: global --project).")(f)
+
+
+def common_options(f):
+    """``--project`` and ``--coder`` after the command name too (``qualcode code … --coder anna``)."""
+    f = click.option("--coder", expose_value=False, callback=_set_coder, help="Coder name (default: global --coder).")(f)
+    return project_option(f)
+
+
+class UserError(click.ClickException):
+    """A :class:`QualcodeError` on its way to the terminal: ``error: …`` on one line."""
+
+    def __init__(self, error: QualcodeError):
+        super().__init__(str(error))
+        self.exit_code = error.exit_code
+
+    def show(self, file=None) -> None:
+        click.echo(f"error: {self.format_message()}", err=True, file=file)
+
+
+class QualcodeGroup(click.Group):
+    """Turns expected errors from any subcommand into :class:`UserError` (also under CliRunner)."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except QualcodeError as e:
+            raise UserError(e) from None
+        except sqlite3.DatabaseError as e:
+            raise UserError(QualcodeError(f"database error: {e}")) from None
+
+
+@click.group(cls=QualcodeGroup, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--project", envvar="QUALCODE_PROJECT", default="qualcode.db", show_default=True, metavar="PATH",
+              help="Project file (env QUALCODE_PROJECT).")
+@click.option("--coder", envvar="QUALCODE_CODER", default=None,
+              help="Your coder name (env QUALCODE_CODER; default: your user name).")
+@click.version_option(package_name="qualcode")
+@click.pass_context
+def cli(ctx: click.Context, project: str, coder: str | None) -> None:
+    """qualcode — a keyboard-first workbench for qualitative coding of transcripts.
+
+    Run without a command to open the workbench on the current project.
+    """
+    session = ctx.ensure_object(Session)
+    session.project_path = Path(project)
+    session.coder = coder or default_coder()
+    ctx.call_on_close(session.close)
+    if ctx.invoked_subcommand is None:
+        from qualcode.cli.tui import open_workbench
+
+        open_workbench(session, None)

@@ -1,0 +1,160 @@
+"""``qualcode export …``: every export is a subcommand of this group.
+
+Other command modules add their own subcommands with
+``from .export import export`` and ``@export.command("name")``.
+
+This module adds ``docx`` (the themes report), ``quotes`` (xlsx/csv) and
+``transcript`` (one numbered transcript). A relative OUT is relative to the
+current folder; without OUT the file goes to ``exports/`` (created when missing).
+Warnings (removed control characters, missing template styles) go to stderr;
+the output path goes to stdout.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from qualcode.cli.base import Session, cli, project_option
+from qualcode.cli.output import emit_json, json_option, progress_bar
+
+pass_session = click.make_pass_decorator(Session, ensure=True)
+
+
+@cli.group()
+def export() -> None:
+    """Export to Word, Excel/CSV and REFI-QDA (default folder: exports/)."""
+
+
+def _selection_options(f):
+    f = click.option("--transcripts", "transcript_names", metavar="FG1,FG2",
+                     help="Only these transcripts (comma-separated; default: all).")(f)
+    f = click.option("--codes", "code_names", metavar="A,B", help="Only these codes (comma-separated; default: all).")(f)
+    f = click.option("--coder", "export_coder", metavar="NAME",
+                     help="Whose codings to export (default: the consensus coder if it has codings, "
+                          "else you, the current coder).")(f)
+    return f
+
+
+def _report(result, as_json: bool) -> None:
+    if result.removed_chars:
+        n = result.removed_chars
+        click.echo(f"warning: removed {n} control character{'s' if n != 1 else ''} that Word/Excel cannot hold",
+                   err=True)
+    for w in result.warnings:
+        click.echo(f"warning: {w}", err=True)
+    if as_json:
+        emit_json(result.as_dict())
+    else:
+        click.echo(str(result.path))
+
+
+def _warn_privacy(project, coder, current_coder, codes, transcripts) -> None:
+    """Warn (count and first findings) when a quote that went out holds an open privacy finding."""
+    from qualcode.report.selection import select
+
+    chosen = select(project, coder=coder, current_coder=current_coder, codes=codes, transcripts=transcripts)
+    warn_open_findings(project, chosen.quotes)
+
+
+@export.command("docx")
+@click.argument("out", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@_selection_options
+@click.option("--layout", type=click.Choice(["quotes", "table", "both"]), default="both", show_default=True,
+              help="Quotes as Quote paragraphs, as a quote table, or both.")
+@click.option("--lang", type=click.Choice(["nl", "en"]), default=None,
+              help="Language of the labels (default: the project's language setting).")
+@click.option("--template", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.docx",
+              help="Start from your own Word document or template (.docx/.dotx) and use its styles.")
+@click.option("--appendix", is_flag=True, help="Add every selected transcript with its line numbers.")
+@json_option
+@project_option
+@pass_session
+def export_docx_cmd(session: Session, out: Path | None, export_coder: str | None, code_names: str | None,
+                    transcript_names: str | None, layout: str, lang: str | None, template: Path | None,
+                    appendix: bool, as_json: bool) -> None:
+    """Write the themes report to OUT.docx (default exports/qualcode-report.docx).
+
+    Title and method, the codebook table, a frequency table and chart, one section per theme with its
+    summary and quotes cited as (FG2; 57-64), and optionally the numbered transcripts.
+
+    \b
+    Examples:
+      qualcode export docx rapport.docx
+      qualcode export docx --coder anna --codes werkwijze,samenwerking --layout table
+      qualcode export docx --template huisstijl.dotx --appendix --lang en
+    """
+    from qualcode.report.selection import check_suffix, output_path
+    from qualcode.report.themes import ReportOptions, export_docx
+
+    if out is not None:
+        check_suffix(out, (".docx",))
+    project = session.open(readonly=True)
+    options = ReportOptions(coder=export_coder, current_coder=session.coder, codes=code_names,
+                            transcripts=transcript_names, layout=layout, lang=lang, template=template,
+                            appendix=appendix)
+    with output_path(out, "docx") as path, progress_bar("Exporting") as progress:
+        result = export_docx(project, path, options, progress=progress)
+    _report(result, as_json)
+    _warn_privacy(project, export_coder, session.coder, code_names, transcript_names)
+
+
+@export.command("quotes")
+@click.argument("out", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@_selection_options
+@json_option
+@project_option
+@pass_session
+def export_quotes_cmd(session: Session, out: Path | None, export_coder: str | None, code_names: str | None,
+                      transcript_names: str | None, as_json: bool) -> None:
+    """Write one row per quote to OUT.xlsx or OUT.csv (default exports/qualcode-quotes.xlsx).
+
+    Columns: transcript, ranges, citation, code, coder, speakers, text, memo. CSV is UTF-8 with a byte
+    order mark, so Excel shows accented letters correctly.
+    """
+    from qualcode.report.selection import check_suffix, output_path
+    from qualcode.report.tables import export_quotes
+
+    if out is not None:
+        check_suffix(out, (".xlsx", ".csv"))
+    project = session.open(readonly=True)
+    with output_path(out, "quotes") as path, progress_bar("Exporting") as progress:
+        result = export_quotes(project, path, coder=export_coder,
+                               current_coder=session.coder, codes=code_names, transcripts=transcript_names,
+                               progress=progress)
+    _report(result, as_json)
+    _warn_privacy(project, export_coder, session.coder, code_names, transcript_names)
+
+
+@export.command("transcript")
+@click.argument("name")
+@click.argument("out", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--lang", type=click.Choice(["nl", "en"]), default=None,
+              help="Language of the labels (default: the project's language setting).")
+@click.option("--template", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.docx",
+              help="Start from your own Word document or template and use its styles.")
+@json_option
+@project_option
+@pass_session
+def export_transcript_cmd(session: Session, name: str, out: Path | None, lang: str | None, template: Path | None,
+                          as_json: bool) -> None:
+    """Write transcript NAME with its line numbers to OUT.docx (default exports/NAME.docx)."""
+    from qualcode.report.selection import check_suffix, output_path
+    from qualcode.report.transcript import export_transcript
+
+    if out is not None:
+        check_suffix(out, (".docx",))
+    project = session.open(readonly=True)
+    with output_path(out, "transcript", name) as path, progress_bar("Exporting") as progress:
+        result = export_transcript(project, name, path, lang=lang,
+                                   template=template, progress=progress)
+    _report(result, as_json)
+
+
+def warn_open_findings(project, codings) -> None:
+    """Print the privacy warning for what goes out (``codings=None``: every coding). For all exporters."""
+    from qualcode.corpus.privacy import export_warning
+
+    message = export_warning(project, codings)
+    if message:
+        click.echo(message, err=True)

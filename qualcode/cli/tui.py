@@ -1,0 +1,65 @@
+"""``qualcode tui [TRANSCRIPT]``, ``qualcode demo`` and bare ``qualcode``: open the workbench.
+
+Textual is imported only when the workbench really opens, so ``qualcode --help`` stays fast.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from qualcode.cli.base import Session, cli, common_options
+
+pass_session = click.make_pass_decorator(Session, ensure=True)
+
+
+def open_workbench(session: Session, transcript: str | None, *, line: int | None = None) -> None:
+    """Check the project (errors print one line), then run the Textual app on it."""
+    project = session.open()  # raises ProjectError with a hint when there is no project
+    if transcript is not None:
+        from qualcode.corpus import transcripts
+
+        transcripts.get(project, transcript)  # unknown name → one-line error before the screen opens
+    session.close()
+    from qualcode.tui.app import create_app
+
+    create_app(session.project_path, session.coder, transcript, line=line).run()
+
+
+@cli.command("tui")
+@click.argument("transcript", required=False)
+@click.option("--line", type=int, help="Start at this line (with TRANSCRIPT).")
+@common_options
+@pass_session
+def tui(session: Session, transcript: str | None, line: int | None) -> None:
+    """Open the workbench; with TRANSCRIPT, straight in the Coding screen."""
+    open_workbench(session, transcript, line=line)
+
+
+@cli.command("demo")
+@click.option("--path", "folder", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for qualcode-demo.db (default: the current folder).")
+@click.option("--no-open", is_flag=True, help="Only build the demo project and print a summary.")
+@common_options
+@pass_session
+def demo(session: Session, folder: Path | None, no_open: bool) -> None:
+    """Build a fresh demo project (shipped codebook, transcripts and codings) and open it."""
+    from qualcode.demo import build_demo, summary
+    from qualcode.errors import ProjectError
+
+    folder = folder or Path(".")
+    if not folder.is_dir():
+        raise ProjectError("folder does not exist", path=folder)
+    path = folder / "qualcode-demo.db"
+    project = build_demo(path)
+    try:
+        lines = summary(project)
+    finally:
+        project.close()
+    if no_open:
+        for line in lines:
+            click.echo(line)
+        click.echo(f"Open it with: qualcode --project {path} --coder anna")
+        return
+    session.project_path = path
+    open_workbench(session, None)

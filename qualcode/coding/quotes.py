@@ -1,0 +1,94 @@
+"""A coding → its quote: the lines' text without speaker labels, parts joined with ``(…)``.
+
+``text`` joins the non-blank lines of a range with single spaces; the parts of a
+multi-range quote are joined with `` (…) ``. ``speakers`` lists the speakers of
+the quoted lines in order of appearance. Nothing here re-parses transcripts: it
+reads the stored lines.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+
+from qualcode.model import Coding, Range
+from qualcode.store.project import Project
+from qualcode.ranges import format_citation
+
+PART_JOIN = " (…) "
+
+
+class TranscriptLines:
+    """A transcript's lines by number: a list when the numbers run without gaps (the common case)."""
+
+    __slots__ = ("first", "rows", "by_n")
+
+    def __init__(self, rows: list[tuple[int, str | None, str]]):
+        self.first = rows[0][0] if rows else 1
+        self.by_n = None
+        if rows and rows[-1][0] - self.first != len(rows) - 1:
+            self.by_n = {n: (s, t) for n, s, t in rows}
+        self.rows = rows
+
+    def items(self):
+        """``(n, (speaker, text))`` in line order."""
+        return ((n, (s, t)) for n, s, t in self.rows)
+
+    def span(self, a: int, b: int) -> list[tuple[int, str | None, str]]:
+        """The stored lines ``a``…``b`` as ``(n, speaker, text)``."""
+        if self.by_n is None:
+            return self.rows[max(a - self.first, 0):max(b - self.first + 1, 0)]
+        return [(n, *self.by_n[n]) for n in range(a, b + 1) if n in self.by_n]
+
+
+def quote_from_lines(lines: TranscriptLines, ranges: Sequence[Range]) -> tuple[str, list[str]]:
+    """(text, speakers) of ``ranges``, from a transcript's lines (:func:`transcript_lines`)."""
+    parts, speakers = [], []
+    for a, b in ranges:
+        rows = [r for r in lines.span(a, b) if r[2]]
+        parts.append(" ".join(t if "  " not in t and "\t" not in t else " ".join(t.split()) for _, _, t in rows))
+        for _, speaker, _ in rows:
+            if speaker and speaker not in speakers:
+                speakers.append(speaker)
+    return PART_JOIN.join(parts), speakers
+
+
+def transcript_lines(project: Project, transcript_id: int) -> TranscriptLines:
+    return TranscriptLines(project.conn.execute(
+        "SELECT n, speaker, text FROM lines WHERE transcript_id = ? ORDER BY n", (transcript_id,)).fetchall())
+
+
+def iter_quote_rows(project: Project, codings: Iterable[Coding]) -> Iterator[dict]:
+    """Plain dicts for listings and ``--json``, one per coding, in the given order.
+
+    Each transcript's lines are loaded when its first coding comes by and kept
+    while its codings follow each other (listings come in transcript order), so a
+    100,000-coding listing reads each transcript once and holds one at a time.
+    """
+    template = project.citation_template
+    current_id, lines = None, None
+    for c in codings:
+        if c.transcript_id != current_id:
+            current_id, lines = c.transcript_id, transcript_lines(project, c.transcript_id)
+        text, speakers = quote_from_lines(lines, c.ranges)
+        yield {
+            "id": c.id,
+            "transcript": c.transcript,
+            "ranges": [list(r) for r in c.ranges],
+            "code": c.code,
+            "coder": c.coder,
+            "citation": format_citation(c.transcript, c.ranges, template),
+            "text": text,
+            "speakers": speakers,
+            "memo": c.memo,
+            "created_at": c.created_at,
+            "updated_at": c.updated_at,
+        }
+
+
+def quote_rows(project: Project, codings: Iterable[Coding]) -> list[dict]:
+    """:func:`iter_quote_rows` as a list, in the given order (any order: grouped per transcript)."""
+    codings = list(codings)
+    order = sorted(range(len(codings)), key=lambda i: codings[i].transcript_id)
+    rows: list[dict] = [{}] * len(codings)
+    for i, row in zip(order, iter_quote_rows(project, (codings[i] for i in order))):
+        rows[i] = row
+    return rows

@@ -1,1 +1,0 @@
-"""Click commands, one module per area; each module registers its commands on ``qualcode.cli.cli``."""

@@ -1,0 +1,44 @@
+"""Numbered lines → :class:`ParsedTranscript` (speakers, placeholders, checksum)."""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+
+from qualcode.corpus.ingest.speakers import assign_speakers, find_placeholders
+from qualcode.model import ParsedLine, ParsedTranscript
+
+
+def text_sha256(raws: Iterable[str]) -> str:
+    """Hex SHA-256 of ``"\\n".join(raws)`` in UTF-8: the checksum of a transcript's text."""
+    return hashlib.sha256("\n".join(raws).encode("utf-8")).hexdigest()
+
+
+def build_transcript(
+    numbered_lines: list[tuple[int, str]],
+    *,
+    name: str,
+    source: str,
+    encoding: str,
+    numbered: bool = False,
+    warnings: list[str] | None = None,
+) -> ParsedTranscript:
+    """Turn ``(line number, clean NFC line)`` pairs into a transcript.
+
+    ``raw`` is the line without trailing whitespace; speakers, turns and
+    placeholders are read from the raw lines.
+    """
+    raws = [line.rstrip() for _, line in numbered_lines]
+    make = ParsedLine._make  # positional construction: the cheapest for a named tuple
+    lines = [make((n, raw, text, speaker, turn))
+             for (n, _), raw, (speaker, turn, text) in zip(numbered_lines, raws, assign_speakers(raws))]
+    placeholders = find_placeholders("\n".join(raws))  # placeholders never span lines
+    return ParsedTranscript(
+        name=name,
+        source=source,
+        lines=lines,
+        sha256=text_sha256(raws),
+        encoding=encoding,
+        numbered=numbered,
+        placeholders=placeholders,
+        warnings=list(warnings or []),
+    )

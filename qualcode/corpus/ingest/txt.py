@@ -1,0 +1,70 @@
+"""Plain-text transcripts (.txt, .md): one physical line is one numbered line."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from qualcode.errors import InputError
+from qualcode.corpus.ingest.build import build_transcript
+from qualcode.corpus.ingest.decode import decode_bytes, line_warnings, needs_line_cleaning, normalise_line, normalise_newlines
+from qualcode.corpus.ingest.numbering import detect_numbering
+from qualcode.model import ParsedTranscript
+
+
+def physical_lines(text: str) -> list[str]:
+    """Split on LF; a final newline does not make an extra empty line."""
+    lines = text.split("\n")
+    if len(lines) > 1 and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def parse_text(
+    text: str,
+    *,
+    name: str,
+    source: str,
+    encoding: str = "utf-8",
+    path: str | Path | None = None,
+    detect_numbers: bool = True,
+) -> ParsedTranscript:
+    """Already-decoded transcript text → :class:`ParsedTranscript`.
+
+    Line endings are normalised, control characters removed (and reported),
+    each line NFC-normalised, then line numbers decided: line N is the Nth
+    physical line, unless every non-blank line carries its own increasing number
+    (then those numbers are used and blank lines dropped). Errors name ``path``
+    (default: ``source``).
+    """
+    where = source if path is None else path
+    lines = physical_lines(normalise_newlines(text))
+    notes: list[tuple[int, int, int]] = []  # (index, control chars removed, separators replaced)
+    if needs_line_cleaning("\n".join(lines)):
+        for index, line in enumerate(lines):
+            line, removed, separators = normalise_line(line)
+            lines[index] = line
+            if removed or separators:
+                notes.append((index, removed, separators))
+    if not any(line.strip() for line in lines):
+        raise InputError("the file is empty (only whitespace)" if text.strip() else "the file is empty", path=where)
+
+    numbered = detect_numbering(lines) if detect_numbers else None
+    if numbered is None:
+        entries = [(index + 1, line) for index, line in enumerate(lines)]
+        number_of = {index: index + 1 for index in range(len(lines))}
+    else:
+        entries = [(number, rest) for _, number, rest in numbered]
+        number_of = {index: number for index, number, _ in numbered}
+
+    warnings: list[str] = []
+    for index, removed, separators in notes:
+        where_in_file = f"line {number_of[index]}" if index in number_of else f"file line {index + 1} (blank, dropped)"
+        warnings.extend(line_warnings(where_in_file, removed, separators))
+    return build_transcript(
+        entries, name=name, source=source, encoding=encoding, numbered=numbered is not None, warnings=warnings
+    )
+
+
+def read_txt(path: str | Path, data: bytes, *, name: str) -> ParsedTranscript:
+    """Decode a .txt/.md file's bytes and parse them."""
+    text, encoding = decode_bytes(data, path=path)
+    return parse_text(text, name=name, source=Path(path).name, encoding=encoding, path=path)

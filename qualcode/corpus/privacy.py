@@ -1,0 +1,376 @@
+"""Privacy audit: what anonymisation missed in the transcripts, and in quotes that go out.
+
+Two kinds of detectors scan each transcript's text (``"\\n".join(raw)``, so speaker
+labels are scanned too; a name used as a label is a leak):
+
+* :class:`PatternDetector` (always): e-mail addresses, URLs, Dutch phone numbers,
+  BSN numbers that pass the 11-check, postcodes, dates and ages;
+* :class:`DeduceDetector` (with the optional extra ``qualcode[privacy]``): the
+  Dutch de-identification library ``deduce`` for person names, places,
+  institutions (and its own dates, ages, numbers). Its first start builds lookup
+  tables for over a minute; call :func:`load_deduce` in a worker.
+
+Bracketed placeholders (``[NAAM COLLEGA]``) are already anonymised: they are
+blanked before any detector sees the text, so nothing inside them is reported.
+
+Findings are stored in ``audit_findings`` (schema v3). A researcher can accept a
+finding as a false positive (:func:`accept`); that is remembered across runs.
+Exporters call :func:`open_findings_in` / :func:`export_warning` to warn when a
+quote that goes out still contains an open finding.
+"""
+from __future__ import annotations
+
+import importlib.util
+import logging
+import os
+import re
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from qualcode.corpus.ingest import PLACEHOLDER_RE
+from qualcode.store.project import Project, now
+from qualcode.ranges import format_citation
+
+Progress = Callable[[int, int, str], None]
+
+NEEDS_EXTRA = ("name, place and institution detection needs the optional extra: pip install 'qualcode[privacy]' "
+               "(deduce); only the patterns for e-mail, phone, BSN, postcode, URL, date and age ran")
+
+# ------------------------------------------------------------------ patterns
+_MONTHS = (r"jan(?:uari)?|feb(?:ruari)?|maart|mrt|apr(?:il)?|mei|juni?|juli?|aug(?:ustus)?|"
+           r"sep(?:t(?:ember)?)?|okt(?:ober)?|nov(?:ember)?|dec(?:ember)?")
+EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}")
+URL_RE = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>\"'\]]+|\b[a-z0-9][\w-]*(?:\.[\w-]+)*\.(?:nl|com|org|net|eu|be|"
+                    r"info|nu)\b(?:/[^\s<>\"'\]]*)?")
+PHONE_RE = re.compile(r"(?<![\w+])(?:\+31|0031|0)[\d\s\-.()]{8,16}\d")
+BSN_RE = re.compile(r"(?<!\d)(?<!\d[.,])(?:\d{4}\.\d{2}\.\d{3}|\d{3}[ .]?\d{3}[ .]?\d{3})(?!\d|[.,]\d)")
+POSTCODE_RE = re.compile(r"\b[1-9]\d{3} ?(?!SA\b|SD\b|SS\b)[A-Z]{2}\b")
+DATE_RE = re.compile(rf"(?i)\b(?:\d{{1,2}}[-/.]\d{{1,2}}[-/.](?:\d{{4}}|\d{{2}})|\d{{1,2}}\s+(?:{_MONTHS})\.?"
+                     rf"(?:\s+\d{{4}})?)\b")
+AGE_RE = re.compile(r"(?i)\b\d{1,3}(?:\s*jaar\s+oud|-?jarige?)\b|\bleeftijd\s+van\s+\d{1,3}\b")
+
+
+def bsn_valid(digits: str) -> bool:
+    """The 11-check of a Dutch citizen service number (9 digits)."""
+    if len(digits) != 9 or not digits.isdigit() or set(digits) == {"0"}:
+        return False
+    total = sum(int(d) * w for d, w in zip(digits[:8], range(9, 1, -1))) - int(digits[8])
+    return total % 11 == 0
+
+
+def phone_valid(candidate: str) -> bool:
+    """A Dutch phone number: after +31/0031/0 (and an optional (0)) exactly nine digits, not starting with 0."""
+    digits = re.sub(r"\D", "", candidate)
+    if candidate.startswith("+31"):
+        rest = digits[2:]
+    elif digits.startswith("0031"):
+        rest = digits[4:]
+    else:
+        rest = digits[1:]
+    if rest.startswith("0"):
+        rest = rest[1:]  # +31 (0)6 …
+    return len(rest) == 9 and rest[0] != "0"
+
+
+def pattern_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, kind) of our own patterns in ``text``; overlapping weaker matches are dropped."""
+    found: list[tuple[int, int, str]] = []
+
+    def add(start: int, end: int, kind: str) -> None:
+        if any(s < end and start < e for s, e, _ in found):
+            return
+        found.append((start, end, kind))
+
+    for m in EMAIL_RE.finditer(text):
+        add(m.start(), m.end(), "email")
+    for m in URL_RE.finditer(text):
+        value = m.group().rstrip(".,;:!?)")
+        add(m.start(), m.start() + len(value), "url")
+    for m in BSN_RE.finditer(text):
+        if bsn_valid(re.sub(r"\D", "", m.group())):
+            add(m.start(), m.end(), "bsn")
+    for m in PHONE_RE.finditer(text):
+        value = m.group().rstrip(" -.(")
+        if phone_valid(value):
+            add(m.start(), m.start() + len(value), "phone")
+    for m in POSTCODE_RE.finditer(text):
+        add(m.start(), m.end(), "postcode")
+    for m in DATE_RE.finditer(text):
+        add(m.start(), m.end(), "date")
+    for m in AGE_RE.finditer(text):
+        add(m.start(), m.end(), "age")
+    return sorted(found)
+
+
+def blank_placeholders(text: str) -> str:
+    """``[NAAM COLLEGA]`` → spaces of the same length: offsets stay, detectors see nothing there."""
+    return PLACEHOLDER_RE.sub(lambda m: " " * len(m.group()), text)
+
+
+# ---------------------------------------------------------------- detectors
+class PatternDetector:
+    name = "patterns"
+
+    def find(self, text: str) -> list[tuple[int, int, str]]:
+        return pattern_spans(text)
+
+
+_DEDUCE = None
+_DEDUCE_LOCK = threading.Lock()
+_DEDUCE_KINDS = (("persoon", "name"), ("patient", "name"), ("locatie", "place"), ("instelling", "institution"),
+                 ("ziekenhuis", "institution"), ("datum", "date"), ("leeftijd", "age"), ("telefoon", "phone"),
+                 ("email", "email"), ("url", "url"), ("bsn", "bsn"), ("postcode", "postcode"))
+
+
+def deduce_available() -> bool:
+    """Whether the optional extra is installed (``QUALCODE_NO_DEDUCE=1`` pretends it is not)."""
+    if os.environ.get("QUALCODE_NO_DEDUCE"):
+        return False
+    return importlib.util.find_spec("deduce") is not None
+
+
+def load_deduce():
+    """The shared ``Deduce`` instance (slow the first time: run in a worker). Raises ImportError without it."""
+    global _DEDUCE
+    with _DEDUCE_LOCK:
+        if _DEDUCE is None:
+            root = logging.getLogger()
+            handlers, level = list(root.handlers), root.level
+            try:
+                from deduce import Deduce  # its import calls logging.basicConfig(stream=sys.stdout, DEBUG)
+
+                _DEDUCE = Deduce()
+            finally:
+                for h in list(root.handlers):
+                    if h not in handlers:
+                        root.removeHandler(h)
+                root.setLevel(level)
+        return _DEDUCE
+
+
+def deduce_kind(tag: str) -> str:
+    tag = tag.lower()
+    for key, kind in _DEDUCE_KINDS:
+        if key in tag:
+            return kind
+    return "identifier"
+
+
+class DeduceDetector:
+    name = "deduce"
+
+    def find(self, text: str) -> list[tuple[int, int, str]]:
+        doc = load_deduce().deidentify(text)
+        return sorted((a.start_char, a.end_char, deduce_kind(a.tag)) for a in doc.annotations)
+
+
+def default_detectors() -> list:
+    return [PatternDetector()] + ([DeduceDetector()] if deduce_available() else [])
+
+
+# ------------------------------------------------------------------ scanning
+@dataclass(frozen=True)
+class Finding:
+    line: int
+    start: int  # code-point offsets in the line's raw text
+    end: int
+    kind: str
+    text: str
+    detector: str
+
+
+def scan_lines(lines: Sequence[tuple[int, str]], detectors: Iterable) -> list[Finding]:
+    """Findings in ``[(n, raw), …]``: one pass per detector over the whole text, mapped back to lines."""
+    raws = [raw for _, raw in lines]
+    text = blank_placeholders("\n".join(raws))
+    starts, pos = [], 0
+    for raw in raws:
+        starts.append(pos)
+        pos += len(raw) + 1
+    import bisect
+
+    out: dict[tuple[int, int, int], Finding] = {}
+    for detector in detectors:
+        for start, end, kind in detector.find(text):
+            i = bisect.bisect_right(starts, start) - 1
+            if i < 0:
+                continue
+            n, raw = lines[i]
+            s, e = start - starts[i], min(end - starts[i], len(raw))
+            value = raw[s:e].strip()
+            if not value or any(m.start() < e and s < m.end() for m in PLACEHOLDER_RE.finditer(raw)):
+                continue
+            key = (n, s, e)
+            if key not in out:
+                out[key] = Finding(n, s, e, kind, value, detector.name)
+    return sorted(out.values(), key=lambda f: (f.line, f.start))
+
+
+def _transcripts(project: Project, names: Sequence[str] | None):
+    from qualcode.corpus import transcripts
+
+    if names:
+        return [transcripts.get(project, n) for n in names]
+    return transcripts.all_rows(project)
+
+
+def audit(project: Project, names: Sequence[str] | None = None, *, coder: str, detectors: Sequence | None = None,
+          progress: Progress | None = None) -> dict:
+    """Scan transcripts (all when ``names`` is empty) and store the findings.
+
+    Returns ``{"transcripts", "detectors", "findings", "notes"}``; ``findings`` are
+    :func:`list_findings` rows of the scanned transcripts (open and accepted).
+    Findings stay remembered; an accepted one stays accepted.
+    """
+    from qualcode.corpus import transcripts
+
+    rows = _transcripts(project, names)
+    notes = []
+    if detectors is None:
+        detectors = default_detectors()
+        if not any(d.name == "deduce" for d in detectors):
+            notes.append(f"note: {NEEDS_EXTRA}")
+    scanned: dict[int, list[Finding]] = {}
+    for i, t in enumerate(rows):
+        lines = [(r["n"], r["raw"]) for r in transcripts.lines(project, t.id)]
+        scanned[t.id] = scan_lines(lines, detectors)
+        if progress:
+            progress(i + 1, len(rows), t.name)
+    stamp = now()
+    ran = [d.name for d in detectors]
+    with project.transaction("audit", coder, f"audit {', '.join(t.name for t in rows)}", kind="log"):
+        conn = project.conn
+        for t in rows:
+            keep = {(f.line, f.start, f.kind, f.text) for f in scanned[t.id]}
+            for fid, line, start, kind, text, detector in conn.execute(
+                    "SELECT id, line, start, kind, text, detector FROM audit_findings "
+                    "WHERE transcript_id = ? AND status = 'open'", (t.id,)).fetchall():
+                if detector in ran and (line, start, kind, text) not in keep:
+                    conn.execute("DELETE FROM audit_findings WHERE id = ?", (fid,))
+            conn.executemany(
+                "INSERT OR IGNORE INTO audit_findings (transcript_id, line, start, end, kind, text, detector, "
+                "status, found_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?)",
+                [(t.id, f.line, f.start, f.end, f.kind, f.text, f.detector, stamp) for f in scanned[t.id]])
+            conn.executemany(
+                "INSERT OR REPLACE INTO audit_runs (transcript_id, detector, at, coder) VALUES (?, ?, ?, ?)",
+                [(t.id, d, stamp, coder) for d in ran])
+    return {"transcripts": [t.name for t in rows], "detectors": ran,
+            "findings": list_findings(project, [t.name for t in rows]), "notes": notes}
+
+
+def list_findings(project: Project, names: Sequence[str] | None = None, *, status: str | None = None) -> list[dict]:
+    """Stored findings as plain dicts: ``id, transcript, line, citation, kind, text, status, detector, start, end``."""
+    where, params = [], []
+    if names:
+        ids = [t.id for t in _transcripts(project, names)]
+        where.append(f"f.transcript_id IN ({', '.join('?' for _ in ids)})")
+        params += ids
+    if status:
+        where.append("f.status = ?")
+        params.append(status)
+    rows = project.query(
+        "SELECT f.id, t.name AS transcript, f.line, f.kind, f.text, f.status, f.detector, f.start, f.end, "
+        "f.decided_by, f.decided_at FROM audit_findings f JOIN transcripts t ON t.id = f.transcript_id"
+        + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY t.id, f.line, f.start", params)
+    template = project.citation_template
+    return [{"id": r["id"], "transcript": r["transcript"], "line": r["line"],
+             "citation": format_citation(r["transcript"], [(r["line"], r["line"])], template),
+             "kind": r["kind"], "text": r["text"], "status": r["status"], "detector": r["detector"],
+             "start": r["start"], "end": r["end"], "decided_by": r["decided_by"]} for r in rows]
+
+
+def _decide(project: Project, ids: Sequence[int], coder: str, status: str, same_text: bool) -> list[dict]:
+    from qualcode.errors import NotFoundError
+
+    rows = []
+    for fid in ids:
+        row = project.query_one("SELECT id, text FROM audit_findings WHERE id = ?", (fid,))
+        if row is None:
+            raise NotFoundError(f"no audit finding with id {fid} (see `qualcode audit --json`)")
+        rows.append(row)
+    targets = {r["id"] for r in rows}
+    if same_text:
+        for r in rows:
+            targets |= {x["id"] for x in project.query("SELECT id FROM audit_findings WHERE text = ?", (r["text"],))}
+    verb = "accept" if status == "accepted" else "reopen"
+    with project.transaction(f"audit.{verb}", coder, f"{verb} {len(targets)} audit findings") as tx:
+        for fid in sorted(targets):
+            tx.update("audit_findings", {"id": fid}, {"status": status, "decided_by": coder,
+                                                      "decided_at": now()})
+    by_id = {f["id"]: f for f in list_findings(project)}
+    return [by_id[i] for i in sorted(targets)]
+
+
+def accept(project: Project, ids: Sequence[int], coder: str, *, same_text: bool = False) -> list[dict]:
+    """Mark findings as accepted (false positives); remembered, undoable. Returns the changed findings."""
+    return _decide(project, ids, coder, "accepted", same_text)
+
+
+def reopen(project: Project, ids: Sequence[int], coder: str, *, same_text: bool = False) -> list[dict]:
+    return _decide(project, ids, coder, "open", same_text)
+
+
+# ------------------------------------------------------------------ exports
+def open_findings_in(project: Project, quotes_or_codings: Iterable | None = None) -> list[dict]:
+    """Open findings inside the lines of quotes that go out.
+
+    Accepts :class:`~qualcode.model.Coding` objects or quote dicts with
+    ``transcript`` and ``ranges`` (``None``: every coding). Uses the stored
+    findings, plus our own patterns on the quoted lines of transcripts never
+    audited (accepted findings stay silent). Each result is a finding dict with
+    ``quote`` (the quote's citation) added.
+    """
+    from qualcode.coding import codings as codings_mod
+
+    items = codings_mod.list_codings(project) if quotes_or_codings is None else list(quotes_or_codings)
+    if not items:
+        return []
+    tids = {r["name"]: r["id"] for r in project.query("SELECT id, name FROM transcripts")}
+    audited = {r["transcript_id"] for r in project.query("SELECT DISTINCT transcript_id FROM audit_runs")}
+    stored: dict[int, list[dict]] = {}
+    for f in list_findings(project):
+        stored.setdefault(tids[f["transcript"]], []).append(f)
+    template = project.citation_template
+    out, seen = [], set()
+    detector = PatternDetector()
+    for item in items:
+        name = item["transcript"] if isinstance(item, dict) else item.transcript
+        ranges = [tuple(r) for r in (item["ranges"] if isinstance(item, dict) else item.ranges)]
+        tid = tids.get(name)
+        if tid is None:
+            continue
+        quote = format_citation(name, ranges, template)
+        covered = [f for f in stored.get(tid, []) if any(a <= f["line"] <= b for a, b in ranges)]
+        hits = [f for f in covered if f["status"] == "open"]
+        if tid not in audited:
+            accepted = {(f["line"], f["start"], f["kind"]) for f in covered if f["status"] == "accepted"}
+            lines = [(r["n"], r["raw"]) for r in project.query(
+                "SELECT n, raw FROM lines WHERE transcript_id = ? ORDER BY n", (tid,))
+                if any(a <= r["n"] <= b for a, b in ranges)]
+            for f in scan_lines(lines, [detector]):
+                if (f.line, f.start, f.kind) not in accepted and (tid, f.line, f.start, f.kind) not in \
+                        {(tid, h["line"], h["start"], h["kind"]) for h in hits}:
+                    hits.append({"id": None, "transcript": name, "line": f.line,
+                                 "citation": format_citation(name, [(f.line, f.line)], template), "kind": f.kind,
+                                 "text": f.text, "status": "open", "detector": f.detector, "start": f.start,
+                                 "end": f.end, "decided_by": None})
+        for h in hits:
+            key = (quote, h["line"], h["start"], h["kind"])
+            if key not in seen:
+                seen.add(key)
+                out.append({**h, "quote": quote})
+    return out
+
+
+def export_warning(project: Project, quotes_or_codings: Iterable | None = None, *, show: int = 3) -> str | None:
+    """A one-paragraph warning for exporters (``None`` when nothing open goes out)."""
+    hits = open_findings_in(project, quotes_or_codings)
+    if not hits:
+        return None
+    quotes = {h["quote"] for h in hits}
+    first = "; ".join(f"{h['citation']} {h['kind']} {h['text']!r}" for h in hits[:show])
+    what = "1 exported quote contains" if len(quotes) == 1 else f"{len(quotes)} exported quotes contain"
+    return (f"warning: {what} "
+            f"{len(hits)} open privacy finding{'s' if len(hits) != 1 else ''}: {first}"
+            f"{' …' if len(hits) > show else ''} (see `qualcode audit`; `qualcode audit accept ID` for false positives)")

@@ -1,0 +1,292 @@
+"""Search across transcripts: word forms or lemmas, phrases, key words in context (KWIC).
+
+A query holds one or more *terms*: single words, or phrases in double quotes
+(``"eerste gesprek"``). A line matches when it contains every term (AND); each
+occurrence of each term in a matching line is one hit. Matching compares whole
+tokens, case-insensitively: with ``lemma=True`` the lemmas of the query's words
+against the stored lemmas (``gepland`` finds ``plannen``, ``plant`` and
+``gepland``), otherwise the lower-cased word forms. Punctuation is ignored on
+both sides, so a phrase also matches across a comma.
+
+The query is lemmatised with the same pipeline as the corpus; the corpus itself
+is never processed again: the FTS5 index narrows the lines, then the stored
+tokens decide the exact spans.
+
+``--code`` restricts to lines coded with that code by *any* coder, unless a
+coder is given (``code_coder``; the CLI's ``--mine``).
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+
+from qualcode.errors import InputError
+from qualcode.store.project import Project
+from qualcode.ranges import format_citation
+
+KWIC_WIDTH = 40
+_TERM = re.compile(r'"([^"]*)"?|(\S+)')
+
+
+def is_word(token: str) -> bool:
+    return any(c.isalnum() for c in token)
+
+
+@dataclass(frozen=True)
+class Hit:
+    transcript: str
+    transcript_id: int
+    line: int
+    speaker: str | None
+    turn: int
+    citation: str
+    left: str
+    match: str
+    right: str
+    start: int  # character offsets of the match in the line's text
+    end: int
+    term: str
+
+    def as_dict(self) -> dict:
+        d = asdict(self)
+        d.pop("transcript_id")
+        return d
+
+
+@dataclass
+class SearchResult:
+    query: str
+    lemma: bool
+    terms: list[tuple[str, ...]]
+    hits: list[Hit]
+    lines: int  # matching lines (seen so far when not complete)
+    total: int  # hits (seen so far when not complete)
+    complete: bool = True  # False: the limit stopped the search early; more hits may exist
+
+
+def parse_query(query: str, *, lemma: bool) -> list[tuple[str, ...]]:
+    """Terms of a query as tuples of lower-cased keys (lemmas or word forms), punctuation dropped."""
+    from qualcode.corpus import lemmas as nlp
+
+    terms: list[tuple[str, ...]] = []
+    for m in _TERM.finditer(query or ""):
+        text = m.group(1) if m.group(1) is not None else m.group(2)
+        if not text.strip():
+            continue
+        tokens, lemmas = nlp.tokenize_query(text)
+        keys = tuple(k for t, k in zip(tokens, lemmas if lemma else tokens) if is_word(t))
+        if keys and keys not in terms:
+            terms.append(keys)
+    if not terms:
+        raise InputError(f"nothing to search for in {query!r} (give a word or a \"phrase in quotes\")")
+    return terms
+
+
+def fts_expression(terms: Sequence[tuple[str, ...]], *, lemma: bool) -> str:
+    """An FTS5 MATCH expression requiring every term in the tokens or lemmas column."""
+    column = "lemmas" if lemma else "tokens"
+    parts = []
+    for term in terms:
+        phrase = " ".join(term).replace('"', '""')
+        parts.append(f'{column} : "{phrase}"')
+    return " AND ".join(parts)
+
+
+def find_spans(keys: Sequence[str], words: Sequence[bool], terms: Sequence[tuple[str, ...]]
+               ) -> list[tuple[int, int, int]] | None:
+    """Occurrences ``(first token, last token, term index)`` of every term, or None when a term is missing.
+
+    ``keys`` are the unit's lower-cased tokens or lemmas, ``words`` whether each is
+    a word (punctuation is skipped, so phrases match across it).
+    """
+    idx = [i for i, w in enumerate(words) if w]
+    seq = [keys[i] for i in idx]
+    spans = []
+    for t, term in enumerate(terms):
+        n = len(term)
+        found = False
+        first = term[0]
+        for j, key in enumerate(seq):
+            if key == first and tuple(seq[j:j + n]) == term:
+                spans.append((idx[j], idx[j + n - 1], t))
+                found = True
+        if not found:
+            return None
+    spans.sort()
+    return spans
+
+
+def coded_lines(project: Project, code: str, coder: str | None = None) -> set[tuple[int, int]]:
+    """``(transcript_id, line)`` pairs covered by a code (any coder, or one)."""
+    from qualcode.coding import codebook
+    from qualcode.ranges import parse_ranges
+
+    code_id = codebook.get_code(project, code).id
+    sql = "SELECT transcript_id, ranges FROM codings WHERE code_id = ?"
+    params: list = [code_id]
+    if coder is not None:
+        sql += " AND coder = ?"
+        params.append(coder)
+    out = set()
+    for tid, ranges in project.conn.execute(sql, params):
+        for a, b in parse_ranges(ranges):
+            out.update((tid, n) for n in range(a, b + 1))
+    return out
+
+
+def search(project: Project, query: str, *, lemma: bool = False, code: str | None = None,
+           code_coder: str | None = None, speaker: str | None = None, transcript: str | None = None,
+           limit: int | None = None, width: int = KWIC_WIDTH) -> SearchResult:
+    """Find every occurrence of the query's terms in lines that hold all of them; hits in transcript order."""
+    from qualcode.corpus import lemmas as nlp, transcripts
+
+    terms = parse_query(query, lemma=lemma)
+    sql = ("SELECT l.id, l.transcript_id, t.name, l.n, l.speaker, l.turn, l.text, x.tokens, x.lemmas "
+           "FROM line_nlp_fts f JOIN line_nlp x ON x.line_id = f.rowid JOIN lines l ON l.id = x.line_id "
+           "JOIN transcripts t ON t.id = l.transcript_id WHERE line_nlp_fts MATCH ?")
+    params: list = [fts_expression(terms, lemma=lemma)]
+    if transcript is not None:
+        sql += " AND l.transcript_id = ?"
+        params.append(transcripts.get(project, transcript).id)
+    if speaker is not None:
+        sql += " AND l.speaker = ?"
+        params.append(speaker)
+    allowed = coded_lines(project, code, code_coder) if code is not None else None
+    found: list[tuple] = []  # (row, tokens, spans)
+    seen = 0
+    complete = True
+    # FTS5 yields rowids in ascending order: line ids follow import order (transcript, then line),
+    # so with a limit the scan can stop once enough hits are in.
+    for row in project.conn.execute(sql + " ORDER BY f.rowid", params):
+        if limit is not None and seen >= limit:
+            complete = False
+            break
+        if allowed is not None and (row[1], row[3]) not in allowed:
+            continue
+        tokens = row[7].split(" ")
+        keys = row[8].split(" ") if lemma else [t.lower() for t in tokens]
+        spans = find_spans(keys, [is_word(t) for t in tokens], terms)
+        if spans:
+            found.append((row, tokens, spans))
+            seen += len(spans)
+    found.sort(key=lambda f: (f[0][1], f[0][3]))
+    total = sum(len(s) for _, _, s in found)
+    template = project.citation_template
+    hits: list[Hit] = []
+    wanted = [(row, tokens, span) for row, tokens, spans in found for span in spans]
+    if limit is not None:
+        wanted = wanted[:limit]
+    neighbours = _neighbours(project, {(row[1], row[3]) for row, _, _ in wanted})
+    for row, tokens, (a, b, t) in wanted:
+        _, tid, name, n, spk, turn, text = row[:7]
+        offsets = nlp.token_offsets(text, tokens)
+        start, end = offsets[a][0], offsets[b][1]
+        left, right = kwic(text, start, end, neighbours.get((tid, n - 1)), neighbours.get((tid, n + 1)),
+                           turn, width)
+        hits.append(Hit(name, tid, n, spk, turn, format_citation(name, [(n, n)], template), left,
+                        text[start:end], right, start, end, " ".join(terms[t])))
+    return SearchResult(query, lemma, terms, hits, len(found), total, complete)
+
+
+def _neighbours(project: Project, keys: set[tuple[int, int]]) -> dict[tuple[int, int], tuple[int, str]]:
+    """``(transcript_id, n) → (turn, text)`` of the lines just before and after each key."""
+    want: dict[int, set[int]] = {}
+    for tid, n in keys:
+        want.setdefault(tid, set()).update((n - 1, n + 1))
+    out = {}
+    for tid, ns in want.items():
+        ns = sorted(ns)
+        for start in range(0, len(ns), 500):
+            chunk = ns[start:start + 500]
+            q = f"SELECT n, turn, text FROM lines WHERE transcript_id = ? AND n IN ({', '.join('?' * len(chunk))})"
+            for n, turn, text in project.conn.execute(q, [tid, *chunk]):
+                out[(tid, n)] = (turn, text)
+    return out
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def kwic(text: str, start: int, end: int, before: tuple[int, str] | None, after: tuple[int, str] | None,
+         turn: int, width: int = KWIC_WIDTH) -> tuple[str, str]:
+    """Left and right context of ``text[start:end]``, at most ``width`` characters each.
+
+    Context runs on into the previous or next line when that line belongs to the
+    same speaker turn (a wrapped sentence); it never crosses into another
+    speaker's turn or past the transcript's first or last line. Contexts are cut
+    at word boundaries and their whitespace is squashed; a context that is not
+    empty keeps one space next to the match when the text had one.
+    """
+    left, right = text[:start], text[end:]
+    if len(left.strip()) < width and _same_turn(before, turn):
+        left = before[1] + "\n" + left
+    if len(right.strip()) < width and _same_turn(after, turn):
+        right = right + "\n" + after[1]
+    left_space = bool(left) and left[-1].isspace()
+    right_space = bool(right) and right[0].isspace()
+    left, right = _clip_left(_squash(left), width), _clip_right(_squash(right), width)
+    return (left + " " if left_space and left else left), (" " + right if right_space and right else right)
+
+
+def _same_turn(line: tuple[int, str] | None, turn: int) -> bool:
+    return line is not None and turn > 0 and line[0] == turn and bool(line[1].strip())
+
+
+def _clip_left(s: str, width: int) -> str:
+    if len(s) <= width:
+        return s
+    cut = s[-width:]
+    if s[-width - 1] != " ":
+        i = cut.find(" ")
+        cut = cut[i + 1:] if i >= 0 else cut
+    return cut
+
+
+def _clip_right(s: str, width: int) -> str:
+    if len(s) <= width:
+        return s
+    cut = s[:width]
+    if s[width] != " ":
+        i = cut.rfind(" ")
+        cut = cut[:i] if i >= 0 else cut
+    return cut
+
+
+@dataclass(frozen=True)
+class LineHit:
+    """One hit in the shape the TUI's search screen reads (``transcript, n, speaker, text, start, length``)."""
+
+    transcript: str
+    n: int
+    speaker: str | None
+    text: str
+    start: int
+    length: int
+    left: str
+    match: str
+    right: str
+    citation: str
+
+
+def line_search(project: Project, query: str, *, lemma: bool = True, limit: int = 2000) -> list[LineHit]:
+    """Ctrl+F in the TUI: lemma search with KWIC, first ``limit`` hits; a bad query gives no hits.
+
+    Pass it as ``create_app(..., line_search=qualcode.language.search.line_search)``.
+    """
+    if not (query or "").strip():
+        return []
+    try:
+        result = search(project, query, lemma=lemma, limit=limit)
+    except InputError:
+        return []
+    text_of = {}
+    out = []
+    for h in result.hits:
+        key = (h.transcript_id, h.line)
+        if key not in text_of:
+            text_of[key] = project.scalar("SELECT text FROM lines WHERE transcript_id = ? AND n = ?", key)
+        out.append(LineHit(h.transcript, h.line, h.speaker, text_of[key], h.start, h.end - h.start, h.left,
+                           h.match, h.right, h.citation))
+    return out

@@ -1,0 +1,167 @@
+"""Exports: Word reports, Excel/CSV quote tables, REFI-QDA.
+
+Modules (heavy libraries — python-docx, openpyxl, matplotlib — are imported
+inside functions, so importing this package is cheap):
+
+* :mod:`.docx_report` — :func:`~.docx_report.export_docx`, the themes report
+  (``qualcode export docx``); the function a TUI Export screen calls.
+* :mod:`.docx_transcript` — numbered transcripts (appendix, ``qualcode export transcript``).
+* :mod:`.tables` — :func:`~.tables.export_quotes` (``qualcode export quotes``, xlsx/csv).
+* :mod:`.docx_writer` — fast XML-level paragraph/table writing with cached styles.
+* :mod:`.chart`, :mod:`.labels`, :mod:`.atomic` — the frequency chart, nl/en labels, atomic file writes.
+
+This module holds what every export shares: which codings to export
+(:func:`select`), the default coder, default output paths and the result type.
+"""
+from __future__ import annotations
+
+import contextlib
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from qualcode.errors import InputError, NotFoundError
+
+Progress = Callable[[int, int, str], None]  # (done, total, what), as in qualcode.corpus.transcripts
+
+DEFAULT_FOLDER = Path("exports")
+LAYOUTS = ("quotes", "table", "both")
+
+
+@dataclass
+class ExportResult:
+    """What an export did: where it wrote, what it held, what it had to clean or work around."""
+
+    path: Path
+    coder: str | None = None
+    quotes: int = 0
+    removed_chars: int = 0  # control characters removed because Word/Excel cannot hold them
+    warnings: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"path": str(self.path), "coder": self.coder, "quotes": self.quotes,
+                "removed_control_characters": self.removed_chars, "warnings": list(self.warnings)}
+
+
+@dataclass
+class Selection:
+    """The codings one export shows: one coder, some codes, some transcripts."""
+
+    coder: str
+    codes: list  # qualcode.model.Code, the selected codes in codebook order
+    all_codes: list  # every code (for parents of selected subcodes and the method paragraph)
+    transcripts: list  # qualcode.corpus.transcripts.TranscriptRow, in project order
+    quotes: list[dict]  # qualcode.coding.quotes.quote_rows: transcript order, then line order
+    warnings: list[str] = field(default_factory=list)
+
+    def quotes_of(self, code_name: str) -> list[dict]:
+        return [q for q in self.quotes if q["code"] == code_name]
+
+    def counts(self) -> Counter:
+        """(code, transcript) → number of codings."""
+        return Counter((q["code"], q["transcript"]) for q in self.quotes)
+
+
+def split_names(value: str | Sequence[str] | None) -> list[str] | None:
+    """``"a,b, c"`` → ``["a", "b", "c"]``; None or empty → None (meaning: all)."""
+    if value is None:
+        return None
+    items = value.split(",") if isinstance(value, str) else [v for part in value for v in str(part).split(",")]
+    names = [v.strip() for v in items if v.strip()]
+    return names or None
+
+
+def resolve_coder(project, coder: str | None, current_coder: str | None) -> tuple[str, list[str]]:
+    """The coder whose codings an export shows, and warnings.
+
+    An explicit ``coder`` must have codings. Otherwise: the project's consensus
+    coder if it has codings, else ``current_coder``.
+    """
+    from qualcode.coding import codings
+
+    known = codings.coders(project)
+    has = {r["coder"] for r in project.query("SELECT DISTINCT coder FROM codings")}
+    if coder:
+        if coder not in has:
+            hint = f" (coders with codings: {', '.join(sorted(has))})" if has else " (the project has no codings yet)"
+            raise NotFoundError(f"coder {coder!r} has no codings{hint}")
+        return coder, []
+    consensus = project.consensus_coder
+    if consensus in has:
+        return consensus, []
+    chosen = current_coder or consensus
+    warnings = []
+    if chosen not in has:
+        others = ", ".join(c for c in known if c in has)
+        warnings.append(f"{chosen} has no codings, so the themes have no quotes"
+                        + (f"; choose a coder with --coder ({others})" if others else ""))
+    return chosen, warnings
+
+
+def select(project, *, coder: str | None = None, current_coder: str | None = None,
+           codes: str | Sequence[str] | None = None, transcripts: str | Sequence[str] | None = None) -> Selection:
+    """Resolve names (unknown ones raise :class:`NotFoundError` with a suggestion) and load the quotes."""
+    from qualcode.coding import codebook, codings
+    from qualcode.corpus import transcripts as transcripts_mod
+    from qualcode.coding.quotes import quote_rows
+
+    code_names = split_names(codes)
+    transcript_names = split_names(transcripts)
+    all_codes = codebook.all_codes(project)
+    if code_names is None:
+        chosen_codes = list(all_codes)
+    else:
+        wanted = {codebook.get_code(project, n).name for n in code_names}
+        chosen_codes = [c for c in all_codes if c.name in wanted]
+    if transcript_names is None:
+        chosen_transcripts = transcripts_mod.all_rows(project)
+    else:
+        wanted_t = {transcripts_mod.get(project, n).id for n in transcript_names}
+        chosen_transcripts = [t for t in transcripts_mod.all_rows(project) if t.id in wanted_t]
+    who, warnings = resolve_coder(project, coder, current_coder)
+    code_ids = {c.id for c in chosen_codes}
+    transcript_ids = {t.id for t in chosen_transcripts}
+    selected = [c for c in codings.list_codings(project, coder=who)
+                if c.code_id in code_ids and c.transcript_id in transcript_ids]
+    return Selection(coder=who, codes=chosen_codes, all_codes=all_codes, transcripts=chosen_transcripts,
+                     quotes=quote_rows(project, selected), warnings=warnings)
+
+
+def default_output(kind: str, name: str | None = None) -> Path:
+    """Where an export goes when OUT is omitted: ``exports/qualcode-report.docx`` and friends.
+
+    Only the path; :func:`default_folder` creates the ``exports/`` folder (and only that default
+    folder is ever created: an explicit OUT's folder must exist).
+    """
+    filename = {
+        "docx": "qualcode-report.docx",
+        "quotes": "qualcode-quotes.xlsx",
+        "transcript": f"{name}.docx",
+    }[kind]
+    return DEFAULT_FOLDER / filename
+
+
+@contextlib.contextmanager
+def output_path(out: Path | None, kind: str, name: str | None = None) -> Iterator[Path]:
+    """``out``, or the default path with ``exports/`` created — and removed again if the export fails."""
+    if out is not None:
+        yield Path(out)
+        return
+    path = default_output(kind, name)
+    created = not path.parent.exists()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        yield path
+    except BaseException:
+        if created:
+            with contextlib.suppress(OSError):
+                path.parent.rmdir()  # only when still empty
+        raise
+
+
+def check_suffix(path: Path, allowed: Sequence[str]) -> str:
+    suffix = path.suffix.lower()
+    if suffix not in allowed:
+        raise InputError(f"unsupported file type {suffix or '(none)'}; use {' or '.join(allowed)}", path=path)
+    return suffix

@@ -1,0 +1,103 @@
+"""Numbered transcripts in Word: the report's appendix and ``qualcode export transcript``.
+
+Decision: line numbers are **text**, not Word's automatic line numbering. Each
+stored line becomes one paragraph: the number, a tab, then the line exactly as
+stored (``raw``, speaker label included). The paragraph style ``Transcript Line``
+puts the number in a fixed left column (a tab stop with a hanging indent), so a
+long line wraps under its text and never gets a second number. Word's own line
+numbering (``w:lnNumType``) counts *printed* lines — wrapped lines included, and
+it restarts or skips depending on page setup — so it would not match the
+citations. The number's run has the character style ``Line Number`` (Word's
+built-in name for exactly this), so a template can restyle the numbers.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from qualcode.report.selection import ExportResult, Progress
+from qualcode.report.docx_writer import DocWriter, escape_attr, open_document
+from qualcode.report.labels import labels
+
+LINE_STYLE = "Transcript Line"
+NUMBER_STYLE = "Line Number"
+NUMBER_COLUMN_CM = 1.25
+
+
+def ensure_styles(writer: DocWriter) -> None:
+    """Add ``Transcript Line`` (paragraph) and ``Line Number`` (character) when the document lacks them."""
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.shared import Cm, Pt, RGBColor
+
+    styles = writer.document.styles
+    added = False
+    if not writer.has_style(LINE_STYLE):
+        style = styles.add_style(LINE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = styles["Normal"]
+        fmt = style.paragraph_format
+        fmt.left_indent = Cm(NUMBER_COLUMN_CM)
+        fmt.first_line_indent = Cm(-NUMBER_COLUMN_CM)
+        fmt.tab_stops.add_tab_stop(Cm(NUMBER_COLUMN_CM))
+        fmt.space_before = Pt(0)
+        fmt.space_after = Pt(0)
+        fmt.line_spacing = 1.0
+        added = True
+    if not writer.has_style(NUMBER_STYLE):
+        style = styles.add_style(NUMBER_STYLE, WD_STYLE_TYPE.CHARACTER)
+        style.font.color.rgb = RGBColor(0x59, 0x59, 0x59)
+        style.font.size = Pt(8)
+        added = True
+    if added:
+        writer.invalidate_styles()
+
+
+def write_lines(writer: DocWriter, lines: list[dict]) -> None:
+    """One ``Transcript Line`` paragraph per stored line: number, tab, the line as stored."""
+    ensure_styles(writer)
+    ppr = writer.ppr(LINE_STYLE)
+    number_id = writer.style_id(NUMBER_STYLE)
+    number_rpr = f'<w:rPr><w:rStyle w:val="{escape_attr(number_id)}"/></w:rPr>' if number_id else ""
+    for line in lines:
+        number = f'<w:r>{number_rpr}<w:t>{line["n"]}</w:t><w:tab/></w:r>'
+        writer.raw(f"<w:p>{ppr}{number}{writer.run(line['raw'])}</w:p>")
+
+
+def write_transcript(writer: DocWriter, project, transcript, lang: str, *, heading_level: int = 1,
+                     page_break_before: bool = False, appendix: bool = True) -> int:
+    """A heading, one intro sentence and the numbered lines of ``transcript`` (a TranscriptRow)."""
+    from qualcode.corpus import transcripts
+
+    words = labels(lang)
+    lines = transcripts.lines(project, transcript.id)
+    heading = words["appendix_heading" if appendix else "transcript_title"].format(name=transcript.name)
+    if appendix:
+        writer.heading(heading, heading_level, page_break_before=page_break_before)
+    else:
+        writer.title(heading)
+    writer.paragraph(words["appendix_intro"].format(name=transcript.name, n_lines=len(lines)))
+    write_lines(writer, lines)
+    return len(lines)
+
+
+def export_transcript(project, name: str, out: str | Path, *, lang: str | None = None,
+                      template: str | Path | None = None, progress: Progress | None = None) -> ExportResult:
+    """``qualcode export transcript NAME OUT.docx``: one numbered transcript on its own."""
+    from qualcode.corpus import transcripts
+    from qualcode.store.files import atomic_path, check_target
+
+    out = check_target(out)
+    lang = lang or project.setting("language") or "nl"
+    labels(lang)  # refuse unknown languages before any work
+    transcript = transcripts.get(project, name)
+    if progress:
+        progress(0, 2, f"writing {transcript.name}")
+    document = open_document(template)
+    writer = DocWriter(document)
+    document.core_properties.title = labels(lang)["transcript_title"].format(name=transcript.name)
+    write_transcript(writer, project, transcript, lang, appendix=False)
+    if progress:
+        progress(1, 2, "saving")
+    with atomic_path(out) as tmp:
+        writer.save(tmp)
+    if progress:
+        progress(2, 2, "done")
+    return ExportResult(path=out, removed_chars=writer.removed, warnings=writer.warnings)

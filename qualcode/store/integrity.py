@@ -1,0 +1,205 @@
+"""``qualcode check``: is the project file sound, and does it still mean what the log says?
+
+Checks, in order (each adds problems to one report; nothing is ever written):
+
+1. ``PRAGMA integrity_check`` and ``PRAGMA foreign_key_check``;
+2. every coding's ranges are well-formed, in their canonical spelling, agree with
+   ``first_line``/``last_line``, and lie inside its transcript's lines;
+3. every transcript's stored lines (``raw``, in line order) hash to its
+   ``sha256`` and number exactly ``line_count``, 1…n without gaps;
+4. the event log replays to the current state: every event's row changes,
+   applied in id order to an empty copy of the schema, give exactly the rows of
+   ``codes``, ``codings``, ``memos``, ``progress`` and ``transcripts``. A change
+   that does not fit (an insert of an existing row, an update or delete whose
+   ``before`` differs) is reported with its event id.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from dataclasses import dataclass, field
+
+from qualcode.errors import InputError
+from qualcode.store.project import Project
+from qualcode.ranges import format_ranges, parse_ranges
+
+REPLAYED_TABLES = ("transcripts", "codes", "codings", "memos", "progress")
+MAX_PER_CHECK = 20  # problems listed per check; the rest are counted
+
+
+@dataclass
+class Report:
+    path: str
+    checks: dict[str, list[str]] = field(default_factory=dict)
+    counted: dict[str, int] = field(default_factory=dict)
+    stats: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not any(self.checks.values())
+
+    def add(self, check: str, problem: str) -> None:
+        problems = self.checks.setdefault(check, [])
+        self.counted[check] = self.counted.get(check, 0) + 1
+        if len(problems) < MAX_PER_CHECK:
+            problems.append(problem)
+
+    def as_dict(self) -> dict:
+        return {"project": self.path, "ok": self.ok, "stats": self.stats,
+                "checks": {name: {"ok": not problems, "problems": problems, "count": self.counted.get(name, 0)}
+                           for name, problems in self.checks.items()}}
+
+
+def check(project: Project) -> Report:
+    """Run every check on an open project (read-only is enough)."""
+    report = Report(str(project.path))
+    for name, fn in (("integrity", _sqlite_integrity), ("foreign_keys", _foreign_keys), ("ranges", _ranges),
+                     ("text_hashes", _hashes), ("event_replay", _replay)):
+        report.checks.setdefault(name, [])
+        try:
+            fn(project, report, name)
+        except sqlite3.DatabaseError as e:
+            report.add(name, f"could not run: {e}")
+    for table in ("transcripts", "lines", "codes", "codings", "memos", "events"):
+        try:
+            report.stats[table] = project.scalar(f"SELECT count(*) FROM [{table}]")
+        except sqlite3.DatabaseError:
+            pass
+    return report
+
+
+def _sqlite_integrity(project: Project, report: Report, name: str) -> None:
+    for (row,) in project.conn.execute("PRAGMA integrity_check"):
+        if row != "ok":
+            report.add(name, row)
+
+
+def _foreign_keys(project: Project, report: Report, name: str) -> None:
+    for table, rowid, parent, _fk in project.conn.execute("PRAGMA foreign_key_check"):
+        report.add(name, f"{table} row {rowid} points to a missing {parent} row")
+
+
+def _ranges(project: Project, report: Report, name: str) -> None:
+    bounds = {tid: (lo, hi) for tid, lo, hi in
+              project.conn.execute("SELECT transcript_id, min(n), max(n) FROM lines GROUP BY transcript_id")}
+    for cid, tid, spec, first, last in project.conn.execute(
+            "SELECT id, transcript_id, ranges, first_line, last_line FROM codings ORDER BY id"):
+        try:
+            rs = parse_ranges(spec)
+        except InputError as e:
+            report.add(name, f"coding {cid}: {e}")
+            continue
+        if format_ranges(rs) != spec:
+            report.add(name, f"coding {cid}: ranges {spec!r} not in canonical form ({format_ranges(rs)})")
+        if (first, last) != (rs[0][0], rs[-1][1]):
+            report.add(name, f"coding {cid}: first/last line {first}-{last} do not match ranges {spec}")
+        lo, hi = bounds.get(tid, (None, None))
+        if lo is None or rs[0][0] < lo or rs[-1][1] > hi:
+            where = "it has no lines" if lo is None else f"it has lines {lo}-{hi}"
+            report.add(name, f"coding {cid}: lines {spec} outside transcript {tid} ({where})")
+
+
+def _hashes(project: Project, report: Report, name: str) -> None:
+    for tid, tname, sha, count in project.conn.execute(
+            "SELECT id, name, sha256, line_count FROM transcripts ORDER BY id").fetchall():
+        h = hashlib.sha256()
+        stored = 0
+        for n, raw in project.conn.execute("SELECT n, raw FROM lines WHERE transcript_id = ? ORDER BY n", (tid,)):
+            if stored:
+                h.update(b"\n")
+            h.update(raw.encode("utf-8"))
+            stored += 1
+            if n != stored:
+                report.add(name, f"transcript {tname}: line {n} where {stored} was expected (lines missing?)")
+                stored = n
+        stored_rows = project.scalar("SELECT count(*) FROM lines WHERE transcript_id = ?", (tid,))
+        if stored_rows != count:
+            report.add(name, f"transcript {tname}: {stored_rows} lines stored, line_count says {count}")
+        if h.hexdigest() != sha:
+            report.add(name, f"transcript {tname}: stored text does not match its sha256 (changed or damaged)")
+
+
+# ------------------------------------------------------------------- replay
+def _replay(project: Project, report: Report, name: str) -> None:
+    mem = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        for table in REPLAYED_TABLES:
+            sql = project.scalar("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,))
+            mem.execute(sql)
+        mem.execute("PRAGMA foreign_keys = ON")  # cascades happen in the replay as they did for real
+        mem.execute("BEGIN")
+        replayed = 0
+        for event_id, changes in project.conn.execute("SELECT id, changes FROM events ORDER BY id"):
+            try:
+                decoded = json.loads(changes)
+            except ValueError:
+                report.add(name, f"event {event_id}: changes are not valid JSON")
+                continue
+            for change in decoded:
+                if change.get("table") not in REPLAYED_TABLES:
+                    continue
+                problem = _apply(mem, change)
+                if problem:
+                    report.add(name, f"event {event_id}: {problem}")
+                replayed += 1
+        report.stats["replayed_changes"] = replayed
+        for table in REPLAYED_TABLES:
+            _compare(project, mem, table, report, name)
+        mem.execute("ROLLBACK")
+    finally:
+        mem.close()
+
+
+def _where(pk: dict) -> tuple[str, list]:
+    return " AND ".join(f"[{k}] IS ?" for k in pk), list(pk.values())
+
+
+def _apply(mem: sqlite3.Connection, change: dict) -> str | None:
+    table, pk, op = change["table"], change["pk"], change["op"]
+    where, params = _where(pk)
+    cur = mem.execute(f"SELECT * FROM [{table}] WHERE {where}", params)
+    row = cur.fetchone()
+    current = dict(zip((d[0] for d in cur.description), row)) if row else None
+    label = f"{op} {table} {json.dumps(pk)}"
+    try:
+        if op == "insert":
+            if current is not None:
+                return f"{label}: the row exists already"
+            after = change["after"]
+            cols = list(after)
+            mem.execute(f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in cols)}) "
+                        f"VALUES ({', '.join('?' for _ in cols)})", [after[c] for c in cols])
+        elif current is None:
+            return f"{label}: the row does not exist"
+        elif any(current.get(k) != v for k, v in (change.get("before") or {}).items()):
+            return f"{label}: the row is not as the change expects"
+        elif op == "delete":
+            mem.execute(f"DELETE FROM [{table}] WHERE {where}", params)
+        else:
+            after = change["after"]
+            mem.execute(f"UPDATE [{table}] SET {', '.join(f'[{c}] = ?' for c in after)} WHERE {where}",
+                        list(after.values()) + params)
+    except sqlite3.Error as e:
+        return f"{label}: {e}"
+    return None
+
+
+def _compare(project: Project, mem: sqlite3.Connection, table: str, report: Report, name: str) -> None:
+    cols = [r[1] for r in mem.execute(f"PRAGMA table_info([{table}])")]
+    pk = [r[1] for r in sorted(mem.execute(f"PRAGMA table_info([{table}])"), key=lambda r: r[5]) if r[5]] or ["rowid"]
+    select = f"SELECT {', '.join(f'[{c}]' for c in cols)} FROM [{table}] ORDER BY {', '.join(pk)}"
+    key = [cols.index(k) for k in pk if k in cols]
+
+    def rows(conn):
+        return {tuple(r[i] for i in key): r for r in conn.execute(select)}
+
+    actual, replayed = rows(project.conn), rows(mem)
+    for k in sorted(actual.keys() - replayed.keys()):
+        report.add(name, f"{table} {dict(zip(pk, k))}: in the project but no event made it")
+    for k in sorted(replayed.keys() - actual.keys()):
+        report.add(name, f"{table} {dict(zip(pk, k))}: the events make it but it is not in the project")
+    for k in sorted(actual.keys() & replayed.keys()):
+        if actual[k] != replayed[k]:
+            diff = [c for c, a, b in zip(cols, actual[k], replayed[k]) if a != b]
+            report.add(name, f"{table} {dict(zip(pk, k))}: {', '.join(diff)} differ from the event log")

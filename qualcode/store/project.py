@@ -1,0 +1,374 @@
+"""The project file: one SQLite database per project, opened through sqlite-utils.
+
+* :meth:`Project.create` builds a new file under a temporary name and renames it
+  into place, so a crash leaves no project or a complete one.
+* :meth:`Project.open` refuses files that are not qualcode projects (never
+  touching them), migrates older schemas, and turns on WAL, ``synchronous=FULL``,
+  foreign keys and a busy timeout.
+* :meth:`Project.transaction` wraps one user action in one ``BEGIN IMMEDIATE``
+  transaction and appends one event (who, when, what, the row changes before and
+  after) to the append-only event log. :mod:`qualcode.store.history` undoes and redoes
+  those events.
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import sqlite3
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from qualcode.errors import ConflictError, ProjectError
+from qualcode.store import schema as migrations
+from qualcode.store.files import fsync_dir, ordinary_permissions
+from qualcode.store.sqlite_file import BUSY_TIMEOUT_S, check_project_file, connect_readonly
+
+DEFAULT_PROJECT = "qualcode.db"
+log = logging.getLogger("qualcode")
+
+DEFAULT_SETTINGS = {
+    "citation_template": "({transcript}; {ranges})",
+    "consensus_coder": "consensus",
+    "language": "nl",
+}
+
+
+def now() -> str:
+    """UTC time stamp with milliseconds, sortable as text."""
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def new_guid() -> str:
+    return str(uuid.uuid4()).upper()
+
+
+def _row(cursor: sqlite3.Cursor) -> dict | None:
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    return {d[0]: v for d, v in zip(cursor.description, row)}
+
+
+def _where(pk: dict) -> tuple[str, list]:
+    return " AND ".join(f"[{k}] = ?" for k in pk), list(pk.values())
+
+
+@dataclass
+class Tx:
+    """The changes of one user action, recorded as they are made.
+
+    Every change is ``{"op", "table", "pk", "before", "after"}`` so that
+    :mod:`qualcode.store.history` can invert it (undo) or apply it again (redo).
+    Bulk rows that need no undo (the lines of an imported transcript) are
+    written with ``tx.db`` directly and are covered by the transcript's hash.
+    """
+
+    project: "Project"
+    action: str
+    coder: str
+    summary: str = ""
+    kind: str = "do"
+    ref: int | None = None
+    changes: list[dict] = field(default_factory=list)
+    event_id: int | None = None
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        return self.project.db
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self.project.conn
+
+    def fetch(self, table: str, pk: dict) -> dict | None:
+        where, params = _where(pk)
+        return _row(self.conn.execute(f"SELECT * FROM [{table}] WHERE {where}", params))
+
+    def insert(self, table: str, row: dict, pk: str = "id") -> int:
+        cols = list(row)
+        cur = self.conn.execute(
+            f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in cols)}) VALUES ({', '.join('?' for _ in cols)})",
+            [row[c] for c in cols],
+        )
+        key = row.get(pk, cur.lastrowid)
+        after = self.fetch(table, {pk: key})
+        self.changes.append({"op": "insert", "table": table, "pk": {pk: key}, "before": None, "after": after})
+        return key
+
+    def update(self, table: str, pk: dict, values: dict) -> dict:
+        before = self.fetch(table, pk)
+        if before is None:
+            raise ConflictError(f"{table} row {pk} no longer exists (changed by someone else?)")
+        where, params = _where(pk)
+        sets = ", ".join(f"[{c}] = ?" for c in values)
+        self.conn.execute(f"UPDATE [{table}] SET {sets} WHERE {where}", list(values.values()) + params)
+        after = self.fetch(table, pk)
+        changed = {k for k in values if before.get(k) != after.get(k)}
+        if changed:
+            self.changes.append(
+                {
+                    "op": "update",
+                    "table": table,
+                    "pk": pk,
+                    "before": {k: before[k] for k in changed},
+                    "after": {k: after[k] for k in changed},
+                }
+            )
+        return after
+
+    def delete(self, table: str, pk: dict) -> dict:
+        before = self.fetch(table, pk)
+        if before is None:
+            raise ConflictError(f"{table} row {pk} no longer exists (changed by someone else?)")
+        where, params = _where(pk)
+        self.conn.execute(f"DELETE FROM [{table}] WHERE {where}", params)
+        self.changes.append({"op": "delete", "table": table, "pk": pk, "before": before, "after": None})
+        return before
+
+
+class Project:
+    """An open project file. Use one instance per thread (SQLite's same-thread rule)."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, *, readonly: bool = False):
+        self.path = Path(path)
+        self.conn = conn
+        self.readonly = readonly
+        self.db = sqlite_utils.Database(conn)
+        self.notices: list[str] = []  # one-line remarks for the user (read-only, no backup made, …)
+
+    # ------------------------------------------------------------------ opening
+    @classmethod
+    def create(cls, path: str | os.PathLike, *, setup: Callable[["Project"], None] | None = None) -> "Project":
+        """Create a new project file atomically: build it under a temporary name, then rename.
+
+        ``setup(project)`` runs on the new file before the rename (e.g. loading a
+        codebook), so a crash leaves no project or a complete one, codebook included.
+        """
+        path = Path(path)
+        if path.exists():
+            raise ProjectError("a file already exists there; open it, or choose another name", path=path)
+        folder = path.parent if str(path.parent) else Path(".")
+        if not folder.is_dir():
+            raise ProjectError(f"folder {folder} does not exist", path=path)
+        _remove_stale_temporaries(folder, path.name)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".creating", dir=folder)
+        os.close(fd)
+        ordinary_permissions(tmp)  # mkstemp makes 0600; a project file is an ordinary file
+        try:
+            conn = sqlite3.connect(tmp, isolation_level=None)
+            try:
+                conn.execute(f"PRAGMA application_id = {migrations.APPLICATION_ID}")
+                conn.execute("PRAGMA journal_mode = DELETE")
+                conn.execute("PRAGMA foreign_keys = ON")
+                migrations.migrate(conn)
+                conn.execute("BEGIN IMMEDIATE")
+                for key, value in DEFAULT_SETTINGS.items():
+                    conn.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (key, value))
+                conn.execute("INSERT INTO meta (key, value) VALUES ('created_at', ?)", (now(),))
+                conn.execute("COMMIT")
+                if setup is not None:
+                    setup(cls(Path(tmp), conn))
+            finally:
+                conn.close()
+            with open(tmp, "rb") as f:
+                os.fsync(f.fileno())
+            os.replace(tmp, path)
+            fsync_dir(folder)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+        return cls.open(path)
+
+    @classmethod
+    def open(cls, path: str | os.PathLike, *, readonly: bool = False) -> "Project":
+        """Open an existing project; refuse anything that is not one, without touching it."""
+        path = Path(path)
+        if not path.exists():
+            raise ProjectError(
+                "no project here; create one with `qualcode init` (or `qualcode import FILE…`), "
+                "or pass --project PATH",
+                path=path,
+            )
+        check_project_file(path)
+        wanted_write = not readonly
+        if not readonly and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
+            readonly = True  # WAL needs to create files beside the project
+        if readonly:
+            conn = connect_readonly(path)
+        else:
+            conn = sqlite3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_S,
+                                   check_same_thread=False)
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+            conn.execute("PRAGMA foreign_keys = ON")
+            if not readonly:
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA synchronous = FULL")
+                migrations.migrate(conn)
+            elif migrations.current_version(conn) < migrations.LATEST:
+                raise ProjectError(
+                    "the project needs a schema upgrade but is read-only; open it once with write access", path=path
+                )
+        except sqlite3.DatabaseError as e:
+            conn.close()
+            raise ProjectError(f"cannot open the project ({e}); `qualcode restore` can bring back a backup",
+                               path=path) from None
+        project = cls(path, conn, readonly=readonly)
+        if wanted_write and readonly:
+            project.notices.append(f"{path}: the file or its folder is read-only; opened for reading only, "
+                                   "changes will be refused")
+        if not readonly:
+            from qualcode.store import backups
+
+            backups.on_open(project)
+        for notice in project.notices:
+            log.warning("notice: %s", notice)
+        return project
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self.conn.close()
+
+    def __enter__(self) -> "Project":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # ----------------------------------------------------------------- settings
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        row = _row(self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)))
+        if row is None:
+            return DEFAULT_SETTINGS.get(key, default)
+        return row["value"]
+
+    def set_setting(self, tx: Tx, key: str, value: str) -> None:
+        if tx.fetch("meta", {"key": key}) is None:
+            tx.insert("meta", {"key": key, "value": value}, pk="key")
+        else:
+            tx.update("meta", {"key": key}, {"value": value})
+
+    @property
+    def citation_template(self) -> str:
+        return self.setting("citation_template")
+
+    @property
+    def consensus_coder(self) -> str:
+        return self.setting("consensus_coder")
+
+    # ------------------------------------------------------------- transactions
+    @contextlib.contextmanager
+    def transaction(self, action: str, coder: str, summary: str = "", *, kind: str = "do",
+                    ref: int | None = None) -> Iterator[Tx]:
+        """One user action: one ``BEGIN IMMEDIATE`` transaction and one event.
+
+        ``kind`` is ``"do"`` (undoable), ``"log"`` (recorded, not undoable: imports,
+        codebook loads), or ``"undo"``/``"redo"`` (used by :mod:`qualcode.store.history`).
+        Nothing is written when the block raises.
+        """
+        if self.readonly:
+            raise ProjectError("the project is open read-only; nothing was changed", path=self.path)
+        self._begin()
+        tx = Tx(self, action, coder, summary, kind, ref)
+        try:
+            yield tx
+            cur = self.conn.execute(
+                "INSERT INTO events (at, coder, action, kind, ref, summary, changes) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (now(), coder, action, tx.kind, tx.ref, tx.summary,
+                 json.dumps(tx.changes, ensure_ascii=False, separators=(",", ":"))),
+            )
+            tx.event_id = cur.lastrowid
+            self.conn.execute("COMMIT")
+        except BaseException as e:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            if isinstance(e, sqlite3.OperationalError):
+                raise _explain_operational(e, self.path) from None
+            raise
+
+    def _begin(self) -> None:
+        """``BEGIN IMMEDIATE`` with retries beyond the busy timeout for long writers."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_S * 2
+        while True:
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as e:
+                if "locked" not in str(e) and "busy" not in str(e):
+                    raise _explain_operational(e, self.path) from None
+                if time.monotonic() > deadline:
+                    raise ProjectError("the project is busy (another qualcode is writing); try again",
+                                       path=self.path) from None
+                time.sleep(0.05)
+
+    def guid_allocator(self) -> "GuidPool":
+        """GUIDs for objects brought in from another project or tool (merge, REFI-QDA import)."""
+        return GuidPool({r[0] for r in self.conn.execute(
+            "SELECT guid FROM transcripts UNION SELECT guid FROM codes UNION SELECT guid FROM codings "
+            "UNION SELECT guid FROM memos UNION SELECT guid FROM coders")})
+
+    # ------------------------------------------------------------------ queries
+    def query(self, sql: str, params: Any = ()) -> list[dict]:
+        cur = self.conn.execute(sql, params)
+        cols = [d[0] for d in cur.description]
+        return [dict(zip(cols, r)) for r in cur.fetchall()]
+
+    def query_one(self, sql: str, params: Any = ()) -> dict | None:
+        return _row(self.conn.execute(sql, params))
+
+    def scalar(self, sql: str, params: Any = ()) -> Any:
+        row = self.conn.execute(sql, params).fetchone()
+        return None if row is None else row[0]
+
+
+
+
+
+class GuidPool:
+    """The GUIDs a project uses: ``pool(guid)`` keeps a foreign GUID unless it is taken, else makes one."""
+
+    def __init__(self, used: set[str]):
+        self.used = used
+
+    def __call__(self, guid: str | None = None) -> str:
+        g = guid if guid and guid not in self.used else new_guid()
+        self.used.add(g)
+        return g
+
+    def __contains__(self, guid: object) -> bool:
+        return guid in self.used
+
+    def add(self, guid: str) -> None:
+        self.used.add(guid)
+
+
+def _explain_operational(e: sqlite3.OperationalError, path: Path) -> Exception:
+    msg = str(e)
+    if "locked" in msg or "busy" in msg:
+        return ProjectError("the project is busy (another qualcode is writing); nothing was changed, try again",
+                            path=path)
+    if "full" in msg:
+        return ProjectError("the disk is full; the action was rolled back and the project is intact", path=path)
+    if "readonly" in msg or "read-only" in msg:
+        return ProjectError("the project is read-only; nothing was changed", path=path)
+    return ProjectError(f"database error: {msg}", path=path)
+
+
+def _remove_stale_temporaries(folder: Path, name: str, age_s: float = 3600) -> None:
+    """Remove ``.NAME.*.creating`` files left by a create that was killed over an hour ago."""
+    cutoff = time.time() - age_s
+    for stale in folder.glob(f".{name}.*.creating"):
+        with contextlib.suppress(OSError):
+            if stale.stat().st_mtime < cutoff:
+                stale.unlink()
