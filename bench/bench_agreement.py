@@ -7,6 +7,7 @@ project file is not timed here.
 
     .venv/bin/python bench/bench_agreement.py [--transcripts 200] [--lines 1000]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,7 +33,9 @@ def synthetic(n_t: int, n_lines: int, n_codes: int, n_coders: int, seed: int = 1
         v[n_coders - 1, unfinished] = MISSING
         values[f"code{k + 1}"] = v
     coders = [f"coder{c + 1}" for c in range(n_coders)]
-    return LineUnits(coders, [f"T{t:03d}" for t in range(n_t)], clusters, np.tile(np.arange(1, n_lines + 1), n_t), values)
+    return LineUnits(
+        coders, [f"T{t:03d}" for t in range(n_t)], clusters, np.tile(np.arange(1, n_lines + 1), n_t), values
+    )
 
 
 def main() -> None:
@@ -46,12 +49,15 @@ def main() -> None:
 
     t0 = time.perf_counter()
     import sklearn.metrics  # noqa: F401  (imported lazily by qualcode.agreement.stats; timed apart)
+
     from qualcode.agreement import stats as agreement
 
     t_import = time.perf_counter() - t0
     units = synthetic(args.transcripts, args.lines, args.codes, args.coders)
-    print(f"corpus: {args.transcripts} transcripts × {args.lines} lines, {args.codes} codes, {args.coders} coders "
-          f"({units.n_units:,} line units per code)")
+    print(
+        f"corpus: {args.transcripts} transcripts × {args.lines} lines, {args.codes} codes, {args.coders} coders "
+        f"({units.n_units:,} line units per code)"
+    )
     print(f"import scikit-learn + qualcode.agreement.stats: {t_import:.2f} s (once per process)")
 
     t0 = time.perf_counter()
@@ -59,17 +65,22 @@ def main() -> None:
     t_all = time.perf_counter() - t0
     print(f"all statistics, {args.coders} coders, {args.resamples} resamples: {t_all:.2f} s (target < 2 s)")
     o = report.overall
-    print(f"  overall alpha {o.alpha.format()} CI {o.alpha_ci.format()}  AC1 {o.ac1.format()}  "
-          f"pairwise kappa {', '.join(f'{k} {v.format()}' for k, v in o.pairwise_kappa.items())}")
+    print(
+        f"  overall alpha {o.alpha.format()} CI {o.alpha_ci.format()}  AC1 {o.ac1.format()}  "
+        f"pairwise kappa {', '.join(f'{k} {v.format()}' for k, v in o.pairwise_kappa.items())}"
+    )
 
-    two = agreement.LineUnits(units.coders[:2], units.transcripts, units.clusters, units.lines,
-                              {k: v[:2] for k, v in units.values.items()})
+    two = agreement.LineUnits(
+        units.coders[:2], units.transcripts, units.clusters, units.lines, {k: v[:2] for k, v in units.values.items()}
+    )
     t0 = time.perf_counter()
     report2 = agreement.analyse(two, resamples=args.resamples, seed=1)
     t_two = time.perf_counter() - t0
     print(f"all statistics, 2 coders (kappa + CI too), {args.resamples} resamples: {t_two:.2f} s")
     o = report2.overall
-    print(f"  overall kappa {o.kappa.format()} CI {o.kappa_ci.format()}  alpha {o.alpha.format()} CI {o.alpha_ci.format()}")
+    print(
+        f"  overall kappa {o.kappa.format()} CI {o.kappa_ci.format()}  alpha {o.alpha.format()} CI {o.alpha_ci.format()}"
+    )
 
     t0 = time.perf_counter()
     agreement.analyse(units, resamples=0)

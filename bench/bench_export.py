@@ -17,6 +17,7 @@ Target: under 1.5 s and at least 5× faster than the baseline.
 
     .venv/bin/python bench/bench_export.py [--quotes 10000] [--codes 5] [--repeat 3]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,9 +27,38 @@ import tempfile
 import time
 from pathlib import Path
 
-WORDS = ("ik", "wij", "het", "gezin", "plan", "school", "politie", "veiligheid", "overleg", "eigenlijk", "nou",
-         "dan", "moeder", "vader", "huisbezoek", "casus", "wijkteam", "afspraak", "zorg", "niet", "wel", "ja",
-         "brief", "koker", "eerlijk", "gezegd", "caseload", "regie", "nazorg", "crisis")
+WORDS = (
+    "ik",
+    "wij",
+    "het",
+    "gezin",
+    "plan",
+    "school",
+    "politie",
+    "veiligheid",
+    "overleg",
+    "eigenlijk",
+    "nou",
+    "dan",
+    "moeder",
+    "vader",
+    "huisbezoek",
+    "casus",
+    "wijkteam",
+    "afspraak",
+    "zorg",
+    "niet",
+    "wel",
+    "ja",
+    "brief",
+    "koker",
+    "eerlijk",
+    "gezegd",
+    "caseload",
+    "regie",
+    "nazorg",
+    "crisis",
+)
 
 
 def build(path: Path, n_quotes: int, n_codes: int, n_transcripts: int = 5, n_lines: int = 4000) -> None:
@@ -42,7 +72,9 @@ def build(path: Path, n_quotes: int, n_codes: int, n_transcripts: int = 5, n_lin
         yaml_text = "language: nl\ncodes:\n" + "".join(
             f"  - name: thema{k + 1}\n    definition: Definitie van thema {k + 1}.\n"
             f"    include: Wanneer gebruiken {k + 1}.\n    exclude: Wanneer niet {k + 1}.\n"
-            f"    memo: Samenvatting van thema {k + 1}.\n" for k in range(n_codes))
+            f"    memo: Samenvatting van thema {k + 1}.\n"
+            for k in range(n_codes)
+        )
         codebook.apply(project, codebook.parse(yaml_text, "bench.yaml"), "bench")
         parsed = []
         for t in range(n_transcripts):
@@ -52,8 +84,11 @@ def build(path: Path, n_quotes: int, n_codes: int, n_transcripts: int = 5, n_lin
                 text = " ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 16))).capitalize() + "."
                 lines.append(ParsedLine(n=n, raw=f"{speaker}: {text}", text=text, speaker=speaker, turn=n))
             digest = hashlib.sha256("\n".join(ln.raw for ln in lines).encode()).hexdigest()
-            parsed.append(ParsedTranscript(name=f"FG{t + 1}", source=f"FG{t + 1}.txt", lines=lines, sha256=digest,
-                                           encoding="utf-8"))
+            parsed.append(
+                ParsedTranscript(
+                    name=f"FG{t + 1}", source=f"FG{t + 1}.txt", lines=lines, sha256=digest, encoding="utf-8"
+                )
+            )
         transcripts.import_parsed(project, parsed, "bench")
         codes = codebook.all_codes(project)
         ids = [t.id for t in transcripts.all_rows(project)]
@@ -63,12 +98,15 @@ def build(path: Path, n_quotes: int, n_codes: int, n_transcripts: int = 5, n_lin
             start = rng.randint(1, n_lines - 12)
             ranges = f"{start}-{start + 2}" + (f",{start + 6}-{start + 8}" if i % 10 == 0 else "")
             last = start + (8 if i % 10 == 0 else 2)
-            rows.append((ids[i % len(ids)], codes[i % len(codes)].id, "anna", ranges, start, last, "", stamp, stamp,
-                         new_guid()))
+            rows.append(
+                (ids[i % len(ids)], codes[i % len(codes)].id, "anna", ranges, start, last, "", stamp, stamp, new_guid())
+            )
         with project.transaction("bench", "bench", "bulk codings", kind="log") as tx:
             tx.conn.executemany(
                 "INSERT OR IGNORE INTO codings (transcript_id, code_id, coder, ranges, first_line, last_line, memo, "
-                "created_at, updated_at, guid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                "created_at, updated_at, guid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
         project.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
@@ -112,9 +150,9 @@ def main() -> None:
     args = p.parse_args()
 
     from qualcode.coding import codebook, codings
+    from qualcode.coding.quotes import quote_rows
     from qualcode.report.themes import ReportOptions, export_docx
     from qualcode.store.project import Project
-    from qualcode.coding.quotes import quote_rows
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -126,6 +164,7 @@ def main() -> None:
         import docx  # noqa: F401
         import matplotlib.backends.backend_agg  # noqa: F401
         import matplotlib.figure  # noqa: F401
+
         print(f"import python-docx + matplotlib (paid once per process): {time.perf_counter() - t0:.2f} s")
 
         with Project.open(folder / "bench.db", readonly=True) as project:
@@ -140,13 +179,22 @@ def main() -> None:
             print(f"same content with DocWriter (+ save): {mine:.2f} s  -> {base / mine:.1f}x faster")
 
             for layout in ("quotes", "both"):
-                times = sorted(timed(export_docx, project, folder / f"report-{layout}.docx",
-                                     ReportOptions(coder="anna", layout=layout)) for _ in range(args.repeat))
+                times = sorted(
+                    timed(
+                        export_docx,
+                        project,
+                        folder / f"report-{layout}.docx",
+                        ReportOptions(coder="anna", layout=layout),
+                    )
+                    for _ in range(args.repeat)
+                )
                 median = times[len(times) // 2]
                 size = (folder / f"report-{layout}.docx").stat().st_size
-                print(f"full report, layout={layout:<6} (queries, tables, chart, atomic save), {args.repeat} runs: "
-                      f"median {median:.2f} s, best {times[0]:.2f} s  -> {base / median:.1f}x faster than the "
-                      f"baseline; {size / 1e6:.1f} MB")
+                print(
+                    f"full report, layout={layout:<6} (queries, tables, chart, atomic save), {args.repeat} runs: "
+                    f"median {median:.2f} s, best {times[0]:.2f} s  -> {base / median:.1f}x faster than the "
+                    f"baseline; {size / 1e6:.1f} MB"
+                )
         print("target: under 1.5 s and at least 5x faster than the baseline")
 
 

@@ -7,6 +7,7 @@ inserting the same rows with plain ``sqlite3.executemany`` in one transaction.
 
     .venv/bin/python bench/bench_import.py [--transcripts 200] [--lines 1000]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -19,8 +20,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-WORDS = ("ja nou eh het gezin de school plannen gepland casus casussen overleg veiligheid nazorg wijkteam "
-         "samenwerking regisseur jeugdbescherming huisbezoek afspraak moeder vader kind").split()
+WORDS = (
+    "ja nou eh het gezin de school plannen gepland casus casussen overleg veiligheid nazorg wijkteam "
+    "samenwerking regisseur jeugdbescherming huisbezoek afspraak moeder vader kind"
+).split()
 SPEAKERS = ["M", "R1", "R2", "R3", "R4", "[REGISSEUR 2]"]
 
 
@@ -49,15 +52,19 @@ def baseline(paths: list[Path], db: Path) -> int:
     """Plain sqlite3: read, decode, split lines, executemany in one transaction."""
     conn = sqlite3.connect(db)
     conn.execute("CREATE TABLE transcripts (id INTEGER PRIMARY KEY, name TEXT, line_count INTEGER)")
-    conn.execute("CREATE TABLE lines (id INTEGER PRIMARY KEY, transcript_id INTEGER, n INTEGER, speaker TEXT, "
-                  "turn INTEGER, raw TEXT, text TEXT)")
+    conn.execute(
+        "CREATE TABLE lines (id INTEGER PRIMARY KEY, transcript_id INTEGER, n INTEGER, speaker TEXT, "
+        "turn INTEGER, raw TEXT, text TEXT)"
+    )
     total = 0
     with conn:
         for i, path in enumerate(paths, start=1):
             lines = path.read_bytes().decode("utf-8").split("\n")[:-1]
             conn.execute("INSERT INTO transcripts VALUES (?, ?, ?)", (i, path.stem, len(lines)))
-            conn.executemany("INSERT INTO lines (transcript_id, n, speaker, turn, raw, text) VALUES (?, ?, ?, ?, ?, ?)",
-                             [(i, n, None, 0, line, line) for n, line in enumerate(lines, start=1)])
+            conn.executemany(
+                "INSERT INTO lines (transcript_id, n, speaker, turn, raw, text) VALUES (?, ?, ?, ?, ?, ?)",
+                [(i, n, None, 0, line, line) for n, line in enumerate(lines, start=1)],
+            )
             total += len(lines)
     conn.close()
     return total
@@ -91,14 +98,18 @@ def main() -> None:
         assert n_core == n_base, (n_core, n_base)
         print(f"corpus: {args.transcripts} transcripts × {args.lines} lines = {n_base:,} lines")
         print(f"baseline (sqlite3.executemany): {t_base:6.2f} s  {n_base / t_base:12,.0f} lines/s")
-        print(f"qualcode import (no lemmas):    {t_core:6.2f} s  {n_core / t_core:12,.0f} lines/s  "
-              f"ratio {t_core / t_base:.2f}× baseline (aim < 3)")
+        print(
+            f"qualcode import (no lemmas):    {t_core:6.2f} s  {n_core / t_core:12,.0f} lines/s  "
+            f"ratio {t_core / t_base:.2f}× baseline (aim < 3)"
+        )
         if not args.skip_lemmas:
             t0 = time.perf_counter()
             n_lem = qualcode_import(paths, folder / "lemmas.db", lemmas=True)
             t_lem = time.perf_counter() - t0
-            print(f"qualcode import (with lemmas):  {t_lem:6.2f} s  {n_lem / t_lem:12,.0f} lines/s  "
-                  f"ratio {t_lem / t_base:.2f}× baseline (lemmas cost: see bench_nlp.py for the ratio to spaCy)")
+            print(
+                f"qualcode import (with lemmas):  {t_lem:6.2f} s  {n_lem / t_lem:12,.0f} lines/s  "
+                f"ratio {t_lem / t_base:.2f}× baseline (lemmas cost: see bench_nlp.py for the ratio to spaCy)"
+            )
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ new transcripts (real Dutch vocabulary and line lengths).
 
     .venv/bin/python bench/bench_nlp.py [--transcripts 200] [--lines 1000]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,9 +25,28 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-QUERIES = ["plannen", "casus", "gezin", "veiligheid", "school", "overleg", "samenwerking", "huisbezoek",
-           "nazorg", "politie", "moeder", "kind", "afspraak", "zorgregisseur", "melding", "\"eerste gesprek\"",
-           "jeugdbescherming", "huisarts", "gesprek", "wijkteam"]
+QUERIES = [
+    "plannen",
+    "casus",
+    "gezin",
+    "veiligheid",
+    "school",
+    "overleg",
+    "samenwerking",
+    "huisbezoek",
+    "nazorg",
+    "politie",
+    "moeder",
+    "kind",
+    "afspraak",
+    "zorgregisseur",
+    "melding",
+    '"eerste gesprek"',
+    "jeugdbescherming",
+    "huisarts",
+    "gesprek",
+    "wijkteam",
+]
 
 
 def source_lines() -> list[str]:
@@ -54,7 +74,8 @@ def main() -> None:
     ap.add_argument("--lines", type=int, default=1000)
     args = ap.parse_args()
 
-    from qualcode.corpus import lemmas as nlp, transcripts
+    from qualcode.corpus import lemmas as nlp
+    from qualcode.corpus import transcripts
     from qualcode.language import search
     from qualcode.store.project import Project
 
@@ -86,8 +107,10 @@ def main() -> None:
             t = time.perf_counter()
             transcripts.import_parsed(project, parsed, "bench")
             lemma_s = time.perf_counter() - t
-            print(f"import with lemmas: {lemma_s:.2f} s, {n_lines / lemma_s:,.0f} lines/s; "
-                  f"ratio to spaCy alone: {lemma_s / spacy_s:.2f}")
+            print(
+                f"import with lemmas: {lemma_s:.2f} s, {n_lines / lemma_s:,.0f} lines/s; "
+                f"ratio to spaCy alone: {lemma_s / spacy_s:.2f}"
+            )
 
             for q in QUERIES[:2]:  # warm the page cache
                 search.search(project, q, lemma=True)
@@ -99,9 +122,11 @@ def main() -> None:
                     times.append(time.perf_counter() - t)
                     hits.append(r.total)
                 label = "all hits" if limit is None else f"first {limit} hits"
-                print(f"search --lemma ({label}): median {statistics.median(times) * 1000:.1f} ms, "
-                      f"max {max(times) * 1000:.1f} ms over {len(QUERIES)} queries "
-                      f"(hits per query: median {statistics.median(hits):,.0f}, max {max(hits):,})")
+                print(
+                    f"search --lemma ({label}): median {statistics.median(times) * 1000:.1f} ms, "
+                    f"max {max(times) * 1000:.1f} ms over {len(QUERIES)} queries "
+                    f"(hits per query: median {statistics.median(hits):,.0f}, max {max(hits):,})"
+                )
         size = (tmp / "lemmas.db").stat().st_size
         plain = (tmp / "plain.db").stat().st_size
         print(f"project file: {size / 1e6:.1f} MB with lemmas and index, {plain / 1e6:.1f} MB without")

@@ -10,6 +10,7 @@ writing — which includes the backup on open), the TUI to first paint,
 ``qualcode codings --json``, ``qualcode agreement --json`` and ``qualcode check``.
 Targets: open < 1 s, each command < 3 s, peak memory < 500 MB.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,8 +27,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-WORDS = ("wij plannen een huisbezoek samen met de school het wijkteam ouders jongere zorg regie veiligheid "
-         "nazorg casusoverleg gemeente afspraken dan nou ja eigenlijk gewoon ook wel niet echt heel").split()
+WORDS = (
+    "wij plannen een huisbezoek samen met de school het wijkteam ouders jongere zorg regie veiligheid "
+    "nazorg casusoverleg gemeente afspraken dan nou ja eigenlijk gewoon ook wel niet echt heel"
+).split()
 CODERS = ("anna", "bram", "carla")
 
 
@@ -55,15 +58,27 @@ def build(path: Path, n_transcripts: int, n_lines: int, n_codings: int, seed: in
                         raw = body
                     raws.append(raw)
                     rows.append((t, n, speaker, 0, raw, body))
-                tid = tx.insert("transcripts", {
-                    "id": t, "name": f"T{t:04d}", "source": f"T{t:04d}.txt", "sha256": text_sha256(raws),
-                    "imported_at": stamp, "line_count": n_lines, "encoding": "utf-8", "numbered": 0,
-                    # the attributes transcripts.store() writes (placeholders, speakers in order of appearance)
-                    "attributes": json.dumps({"placeholders": [],
-                                              "speakers": list(dict.fromkeys(r[2] for r in rows))}),
-                    "guid": new_guid()})
-                tx.conn.executemany("INSERT INTO lines (transcript_id, n, speaker, turn, raw, text) "
-                                    "VALUES (?, ?, ?, ?, ?, ?)", rows)
+                tid = tx.insert(
+                    "transcripts",
+                    {
+                        "id": t,
+                        "name": f"T{t:04d}",
+                        "source": f"T{t:04d}.txt",
+                        "sha256": text_sha256(raws),
+                        "imported_at": stamp,
+                        "line_count": n_lines,
+                        "encoding": "utf-8",
+                        "numbered": 0,
+                        # the attributes transcripts.store() writes (placeholders, speakers in order of appearance)
+                        "attributes": json.dumps(
+                            {"placeholders": [], "speakers": list(dict.fromkeys(r[2] for r in rows))}
+                        ),
+                        "guid": new_guid(),
+                    },
+                )
+                tx.conn.executemany(
+                    "INSERT INTO lines (transcript_id, n, speaker, turn, raw, text) VALUES (?, ?, ?, ?, ?, ?)", rows
+                )
                 assert tid == t
         # one event per coding, as codings.apply writes them
         p.conn.execute("BEGIN IMMEDIATE")
@@ -80,29 +95,56 @@ def build(path: Path, n_transcripts: int, n_lines: int, n_codings: int, seed: in
                 continue
             seen.add((t, code, coder, a, b))
             ranges = str(a) if a == b else f"{a}-{b}"
-            row = {"id": next_id, "transcript_id": t, "code_id": code, "coder": coder, "ranges": ranges,
-                   "first_line": a, "last_line": b, "memo": "", "created_at": stamp, "updated_at": stamp,
-                   "guid": new_guid()}
+            row = {
+                "id": next_id,
+                "transcript_id": t,
+                "code_id": code,
+                "coder": coder,
+                "ranges": ranges,
+                "first_line": a,
+                "last_line": b,
+                "memo": "",
+                "created_at": stamp,
+                "updated_at": stamp,
+                "guid": new_guid(),
+            }
             coding_rows.append(tuple(row.values()))
             change = [{"op": "insert", "table": "codings", "pk": {"id": next_id}, "before": None, "after": row}]
-            event_rows.append((stamp, coder, "code", "do", None, f"code T{t:04d} {ranges}",
-                               json.dumps(change, ensure_ascii=False, separators=(",", ":"))))
+            event_rows.append(
+                (
+                    stamp,
+                    coder,
+                    "code",
+                    "do",
+                    None,
+                    f"code T{t:04d} {ranges}",
+                    json.dumps(change, ensure_ascii=False, separators=(",", ":")),
+                )
+            )
             next_id += 1
-        p.conn.executemany("INSERT INTO codings (id, transcript_id, code_id, coder, ranges, first_line, last_line, "
-                           "memo, created_at, updated_at, guid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", coding_rows)
-        p.conn.executemany("INSERT INTO events (at, coder, action, kind, ref, summary, changes) "
-                           "VALUES (?, ?, ?, ?, ?, ?, ?)", event_rows)
+        p.conn.executemany(
+            "INSERT INTO codings (id, transcript_id, code_id, coder, ranges, first_line, last_line, "
+            "memo, created_at, updated_at, guid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            coding_rows,
+        )
+        p.conn.executemany(
+            "INSERT INTO events (at, coder, action, kind, ref, summary, changes) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            event_rows,
+        )
         # everybody finished every transcript, so agreement covers all of it
         pid = 1
         for coder in CODERS:
             for t in range(1, n_transcripts + 1):
                 row = {"id": pid, "coder": coder, "transcript_id": t, "done_at": stamp}
-                p.conn.execute("INSERT INTO progress (id, coder, transcript_id, done_at) VALUES (?, ?, ?, ?)",
-                               tuple(row.values()))
+                p.conn.execute(
+                    "INSERT INTO progress (id, coder, transcript_id, done_at) VALUES (?, ?, ?, ?)", tuple(row.values())
+                )
                 change = [{"op": "insert", "table": "progress", "pk": {"id": pid}, "before": None, "after": row}]
-                p.conn.execute("INSERT INTO events (at, coder, action, kind, ref, summary, changes) "
-                               "VALUES (?, ?, 'done', 'do', NULL, ?, ?)",
-                               (stamp, coder, f"mark T{t:04d} done", json.dumps(change, separators=(",", ":"))))
+                p.conn.execute(
+                    "INSERT INTO events (at, coder, action, kind, ref, summary, changes) "
+                    "VALUES (?, ?, 'done', 'do', NULL, ?, ?)",
+                    (stamp, coder, f"mark T{t:04d} done", json.dumps(change, separators=(",", ":"))),
+                )
                 pid += 1
         p.conn.execute("COMMIT")
         p.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -162,15 +204,21 @@ def main() -> None:
         if not path.exists():
             t = time.perf_counter()
             build(path, args.transcripts, args.lines, args.codings)
-            print(f"built {args.transcripts} transcripts x {args.lines} lines, {args.codings} codings by "
-                  f"{len(CODERS)} coders in {time.perf_counter() - t:.1f} s")
+            print(
+                f"built {args.transcripts} transcripts x {args.lines} lines, {args.codings} codings by "
+                f"{len(CODERS)} coders in {time.perf_counter() - t:.1f} s"
+            )
         print(f"project file size: {path.stat().st_size / 1e6:.1f} MB")
 
         def timed_script(script: str, *extra: str) -> str:
-            r = subprocess.run([sys.executable, "-c", script, str(path), *extra], env=env, capture_output=True,
-                               text=True)
-            return r.stdout.strip().splitlines()[-1] if r.returncode == 0 and r.stdout.strip() else \
-                f"failed: {r.stderr.strip().splitlines()[-1] if r.stderr.strip() else r.returncode}"
+            r = subprocess.run(
+                [sys.executable, "-c", script, str(path), *extra], env=env, capture_output=True, text=True
+            )
+            return (
+                r.stdout.strip().splitlines()[-1]
+                if r.returncode == 0 and r.stdout.strip()
+                else f"failed: {r.stderr.strip().splitlines()[-1] if r.stderr.strip() else r.returncode}"
+            )
 
         print(f"open read-only: {timed_script(OPEN_SCRIPT, 'ro')} s")
         shutil.rmtree(folder / "backups", ignore_errors=True)
@@ -178,6 +226,7 @@ def main() -> None:
         print(f"open for writing again (no backup needed): {timed_script(OPEN_SCRIPT, 'rw')} s")
         try:
             import qualcode.tui.app as tui_app  # noqa: F401
+
             has_tui = hasattr(tui_app, "create_app")
         except Exception:
             has_tui = False
@@ -189,8 +238,11 @@ def main() -> None:
             print("TUI first paint: n/a (qualcode.tui.app.create_app does not exist yet)")
         from qualcode.cli.base import cli
 
-        for name, cmd in (("codings --json", ["codings", "--json"]), ("agreement --json", ["agreement", "--json"]),
-                          ("check", ["check"])):
+        for name, cmd in (
+            ("codings --json", ["codings", "--json"]),
+            ("agreement --json", ["agreement", "--json"]),
+            ("check", ["check"]),
+        ):
             if cmd[0] not in cli.commands:
                 print(f"qualcode {name}: n/a (command does not exist yet)")
                 continue

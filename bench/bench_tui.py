@@ -11,6 +11,7 @@ code: the key's handlers (the action and the message handlers it sets off) and o
 what is left.
 Targets: open < 0.5 s, median key press < 20 ms, ``qualcode --help`` < 0.3 s.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -33,8 +34,10 @@ CODER = "bench"
 
 def make_transcript(path: Path) -> None:
     rnd = random.Random(1)
-    words = ("wij werken met gezinnen en de school belt dan vaak de huisarts over het plan maar niemand weet "
-             "wie de regie heeft na een crisis het veiligheidsplan ligt in een la en het casusoverleg").split()
+    words = (
+        "wij werken met gezinnen en de school belt dan vaak de huisarts over het plan maar niemand weet "
+        "wie de regie heeft na een crisis het veiligheidsplan ligt in een la en het casusoverleg"
+    ).split()
     out, speaker = [], 0
     while len(out) < LINES:
         speaker = (speaker + 1) % 6
@@ -90,8 +93,14 @@ def install(watch: Stopwatch) -> None:
     from qualcode.tui.widgets.code_panel import CodebookPanel, LinePanel
     from qualcode.tui.widgets.transcript_view import TranscriptView
 
-    for name in ("action_cursor_down", "action_cursor_up", "action_page_down", "action_page_up",
-                 "action_first", "action_last"):
+    for name in (
+        "action_cursor_down",
+        "action_cursor_up",
+        "action_page_down",
+        "action_page_up",
+        "action_first",
+        "action_last",
+    ):
         watch.wrap(TranscriptView, name, "handler")
     for name in ("action_toggle_code", "action_undo"):
         watch.wrap(CodingScreen, name, "handler")
@@ -176,18 +185,26 @@ def main() -> None:
         result = asyncio.run(run(path))
     ms = 1000
     empty_paint, *baseline = asyncio.run(pilot_baseline())
-    print(f"Pilot floor: an app that does nothing, median {statistics.median(baseline) * ms:.1f} ms per key press, "
-          f"first paint {empty_paint:.3f} s")
-    print(f"Coding screen, time to first paint: {result['first_paint']:.3f} s (target < 0.5 s; "
-          f"{result['first_paint'] - empty_paint:.3f} s more than the empty app)")
+    print(
+        f"Pilot floor: an app that does nothing, median {statistics.median(baseline) * ms:.1f} ms per key press, "
+        f"first paint {empty_paint:.3f} s"
+    )
+    print(
+        f"Coding screen, time to first paint: {result['first_paint']:.3f} s (target < 0.5 s; "
+        f"{result['first_paint'] - empty_paint:.3f} s more than the empty app)"
+    )
     for label, figures in (("cursor move", result["moves"]), ("code/undo key", result["coding"])):
         values = figures["pilot"]
-        print(f"{label:>14} ({len(values)} presses): median {statistics.median(values) * ms:.1f} ms, "
-              f"p95 {pct(values, 95) * ms:.1f} ms through Pilot (target median < 20 ms)")
+        print(
+            f"{label:>14} ({len(values)} presses): median {statistics.median(values) * ms:.1f} ms, "
+            f"p95 {pct(values, 95) * ms:.1f} ms through Pilot (target median < 20 ms)"
+        )
         for part, what in (("handler", "our key handlers"), ("draw", "our drawing")):
             values = figures[part]
-            print(f"{'':>14}   {what:<17} median {statistics.median(values) * ms:6.2f} ms, "
-                  f"p95 {pct(values, 95) * ms:6.2f} ms")
+            print(
+                f"{'':>14}   {what:<17} median {statistics.median(values) * ms:6.2f} ms, "
+                f"p95 {pct(values, 95) * ms:6.2f} ms"
+            )
     qualcode = Path(sys.executable).with_name("qualcode")
     runs = []
     for _ in range(5):

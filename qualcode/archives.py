@@ -16,6 +16,7 @@ written:
 Both are reusable by any reader (the .docx reader can call :func:`check_members`
 and :func:`parse_xml`).
 """
+
 from __future__ import annotations
 
 import io
@@ -53,9 +54,15 @@ def unsafe_member_reason(info: zipfile.ZipInfo) -> str | None:
     return None
 
 
-def check_members(archive: zipfile.ZipFile, *, path: str | Path, what: str = "archive",
-                  max_members: int = MAX_MEMBERS, max_member_bytes: int = MAX_MEMBER_BYTES,
-                  max_total_bytes: int = MAX_TOTAL_BYTES) -> list[zipfile.ZipInfo]:
+def check_members(
+    archive: zipfile.ZipFile,
+    *,
+    path: str | Path,
+    what: str = "archive",
+    max_members: int = MAX_MEMBERS,
+    max_member_bytes: int = MAX_MEMBER_BYTES,
+    max_total_bytes: int = MAX_TOTAL_BYTES,
+) -> list[zipfile.ZipInfo]:
     """Check every member of an open archive; raise :class:`InputError` on the first problem."""
     members = archive.infolist()
     if len(members) > max_members:
@@ -64,14 +71,19 @@ def check_members(archive: zipfile.ZipFile, *, path: str | Path, what: str = "ar
     for info in members:
         reason = unsafe_member_reason(info)
         if reason:
-            raise InputError(f"refusing {what}: member {info.filename!r} has {reason}; nothing was written",
-                             path=path)
+            raise InputError(f"refusing {what}: member {info.filename!r} has {reason}; nothing was written", path=path)
         if info.file_size > max_member_bytes:
-            raise InputError(f"refusing {what}: member {info.filename!r} unpacks to {_mb(info.file_size)} "
-                             f"(limit {_mb(max_member_bytes)})", path=path)
+            raise InputError(
+                f"refusing {what}: member {info.filename!r} unpacks to {_mb(info.file_size)} "
+                f"(limit {_mb(max_member_bytes)})",
+                path=path,
+            )
         if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise InputError(f"refusing {what}: member {info.filename!r} is compressed "
-                             f"{info.file_size // max(info.compress_size, 1)}:1 (a zip bomb?)", path=path)
+            raise InputError(
+                f"refusing {what}: member {info.filename!r} is compressed "
+                f"{info.file_size // max(info.compress_size, 1)}:1 (a zip bomb?)",
+                path=path,
+            )
         total += info.file_size
     if total > max_total_bytes:
         raise InputError(f"refusing {what} that unpacks to {_mb(total)} (limit {_mb(max_total_bytes)})", path=path)
@@ -118,7 +130,7 @@ class SafeZip:
     def close(self) -> None:
         self.archive.close()
 
-    def __enter__(self) -> "SafeZip":
+    def __enter__(self) -> SafeZip:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -164,17 +176,15 @@ def parse_xml(data: bytes, *, path: str | Path, member: str | None = None):
     try:
         return DET.fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
     except defusedxml.EntitiesForbidden:
-        raise InputError("refusing XML that declares entities (an XML bomb or an external entity); "
-                         "nothing was written", path=where) from None
+        raise InputError(
+            "refusing XML that declares entities (an XML bomb or an external entity); nothing was written", path=where
+        ) from None
     except defusedxml.ExternalReferenceForbidden:
-        raise InputError("refusing XML that refers to an external resource; nothing was written",
-                         path=where) from None
+        raise InputError("refusing XML that refers to an external resource; nothing was written", path=where) from None
     except defusedxml.DTDForbidden:
-        raise InputError("refusing XML with a document type declaration; nothing was written",
-                         path=where) from None
+        raise InputError("refusing XML with a document type declaration; nothing was written", path=where) from None
     except defusedxml.DefusedXmlException as e:
         raise InputError(f"refusing unsafe XML ({type(e).__name__}); nothing was written", path=where) from None
     except ParseError as e:
         line = e.position[0] if getattr(e, "position", None) else None
-        raise InputError(f"not well-formed XML ({e.msg if hasattr(e, 'msg') else e})", path=where,
-                         line=line) from None
+        raise InputError(f"not well-formed XML ({e.msg if hasattr(e, 'msg') else e})", path=where, line=line) from None

@@ -4,6 +4,7 @@
 temporary name beside the target and renamed into place only when complete, so
 an existing demo project is replaced whole or not at all.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -14,7 +15,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import qualcode
-
 from qualcode.coding import codebook, codings
 from qualcode.corpus import transcripts
 from qualcode.errors import InputError
@@ -69,8 +69,9 @@ def build_demo(path: str | os.PathLike, *, progress: Callable[[int, int, str], N
             names = {p.name for p in parsed}
             for i, row in enumerate(rows, start=3):
                 if row["transcript"] in names:
-                    codings.apply(project, row["transcript"], row["ranges"], row["code"], row["coder"],
-                                  memo=row.get("memo") or "")
+                    codings.apply(
+                        project, row["transcript"], row["ranges"], row["code"], row["coder"], memo=row.get("memo") or ""
+                    )
                 if progress:
                     progress(i, total, "codings")
             for coder in DEMO_CODERS:
@@ -96,6 +97,8 @@ def summary(project: Project) -> list[str]:
     out = [f"Demo project {project.path}"]
     out.append(f"  codes: {len(codebook.all_codes(project))}")
     for row in transcripts.overview(project):
-        coders = ", ".join(f"{c} {v['codings']}{' done' if v['done'] else ''}" for c, v in sorted(row["coders"].items()))
+        coders = ", ".join(
+            f"{c} {v['codings']}{' done' if v['done'] else ''}" for c, v in sorted(row["coders"].items())
+        )
         out.append(f"  {row['name']}: {row['lines']} lines" + (f"; {coders}" if coders else ""))
     return out

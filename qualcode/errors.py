@@ -4,6 +4,7 @@ Every expected failure (bad input, unknown names, a missing project) raises a
 subclass of :class:`QualcodeError`; the CLI prints ``str(error)`` on one line and
 exits non-zero, the TUI shows it as a notification. Anything else is a bug.
 """
+
 from __future__ import annotations
 
 

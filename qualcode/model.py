@@ -1,4 +1,5 @@
 """Plain data objects shared by the core, the CLI and the TUI (no I/O here)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

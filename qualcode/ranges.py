@@ -4,6 +4,7 @@ A range is an inclusive pair of 1-based line numbers. A coding holds one or more
 ranges, kept sorted and with overlapping or touching ranges merged, so the same
 set of lines always has the same spelling.
 """
+
 from __future__ import annotations
 
 import re
@@ -41,7 +42,9 @@ def parse_ranges(spec: str) -> tuple[Range, ...]:
     for part in parts:
         m = _PART.match(part)
         if not m:
-            raise InputError(f"malformed line range {part.strip()!r} in {spec!r} (write e.g. 57-64, 521 or 110-113,123-125)")
+            raise InputError(
+                f"malformed line range {part.strip()!r} in {spec!r} (write e.g. 57-64, 521 or 110-113,123-125)"
+            )
         a = int(m.group(1))
         b = int(m.group(2)) if m.group(2) is not None else a
         if a < 1:

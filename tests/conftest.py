@@ -1,11 +1,11 @@
 """Shared fixtures: real project files in tmp_path, the shipped codebook, a small transcript, a CLI runner."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from core_helpers import CODEBOOK, SMALL_TRANSCRIPT
 
 

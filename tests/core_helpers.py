@@ -1,4 +1,5 @@
 """Shared test constants and helpers (imported by name: ``from core_helpers import …``)."""
+
 from __future__ import annotations
 
 import os
@@ -22,9 +23,18 @@ R2: Nazorg schiet er vaak bij in.
 """
 
 
-def run_qualcode(*args: str, cwd: Path, env: dict | None = None, input: str | None = None) -> subprocess.CompletedProcess:
+def run_qualcode(
+    *args: str, cwd: Path, env: dict | None = None, input: str | None = None
+) -> subprocess.CompletedProcess:
     """Run ``python -m qualcode`` as a real subprocess (as a user would)."""
     full_env = {k: v for k, v in os.environ.items() if k != "QUALCODE_PROJECT"}
     full_env.update({"QUALCODE_CODER": "tester", **(env or {})})
-    return subprocess.run([sys.executable, "-m", "qualcode", *args], cwd=cwd, env=full_env, input=input,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "qualcode", *args],
+        cwd=cwd,
+        env=full_env,
+        input=input,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )

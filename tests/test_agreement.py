@@ -1,11 +1,13 @@
 """Agreement statistics against published worked examples, plus the undefined cases."""
+
 from __future__ import annotations
 
 import numpy as np
 import pytest
 from sklearn.metrics import cohen_kappa_score
 
-from qualcode.agreement import segments, stats as ag
+from qualcode.agreement import segments
+from qualcode.agreement import stats as ag
 from qualcode.agreement.stats import MISSING, LineUnits
 from qualcode.errors import InputError
 from qualcode.model import Coding
@@ -185,8 +187,13 @@ def test_three_coders_pairwise_and_alpha():
 
 
 def test_pair_keys_are_alphabetical():
-    units = LineUnits(["zoe", "anna"], ["T"], np.zeros(4, int), np.arange(4),
-                      {"c": np.array([[1, 0, 1, 0], [1, 0, 0, 0]], dtype=np.int8)})
+    units = LineUnits(
+        ["zoe", "anna"],
+        ["T"],
+        np.zeros(4, int),
+        np.arange(4),
+        {"c": np.array([[1, 0, 1, 0], [1, 0, 0, 0]], dtype=np.int8)},
+    )
     assert list(ag.analyse(units, resamples=0).codes["c"].pairwise_kappa) == ["anna|zoe"]
 
 
@@ -210,8 +217,13 @@ def test_two_coder_multi_formulas_reduce_to_the_2x2_ones():
 def test_overall_pools_the_units_of_all_codes():
     x1, y1 = table(20, 5, 10, 15)
     x2, y2 = table(10, 0, 3, 37)
-    units = LineUnits(["A", "B"], ["T"], np.zeros(50, int), np.arange(50),
-                      {"one": np.array([x1, y1], dtype=np.int8), "two": np.array([x2, y2], dtype=np.int8)})
+    units = LineUnits(
+        ["A", "B"],
+        ["T"],
+        np.zeros(50, int),
+        np.arange(50),
+        {"one": np.array([x1, y1], dtype=np.int8), "two": np.array([x2, y2], dtype=np.int8)},
+    )
     overall = ag.analyse(units, resamples=0).overall
     assert overall.counts == (30, 5, 13, 52)
     assert overall.kappa.value == pytest.approx(ag.kappa_from_counts(30, 5, 13, 52).value)
@@ -264,16 +276,24 @@ def test_standalone_bootstrap_helpers_match_analyse():
     x, y = units.values["c"]
     ca = ag.analyse(units, resamples=200, seed=3).codes["c"]
     assert ag.bootstrap_kappa_ci(x, y, units.clusters, resamples=200, seed=3).to_json() == ca.kappa_ci.to_json()
-    assert ag.bootstrap_alpha_ci(units.values["c"], units.clusters, resamples=200, seed=3).to_json() == ca.alpha_ci.to_json()
+    assert (
+        ag.bootstrap_alpha_ci(units.values["c"], units.clusters, resamples=200, seed=3).to_json()
+        == ca.alpha_ci.to_json()
+    )
 
 
 # ---------------------------------------------------------------------- bands
-@pytest.mark.parametrize("value,band", [(0.85, "reliable"), (0.8, "reliable"), (0.7, "tentative"), (0.5, "unreliable"), (None, None)])
+@pytest.mark.parametrize(
+    "value,band", [(0.85, "reliable"), (0.8, "reliable"), (0.7, "tentative"), (0.5, "unreliable"), (None, None)]
+)
 def test_alpha_band(value, band):
     assert ag.alpha_band(value) == band
 
 
-@pytest.mark.parametrize("value,label", [(-0.1, "poor"), (0.1, "slight"), (0.3, "fair"), (0.5, "moderate"), (0.7, "substantial"), (0.9, "almost perfect")])
+@pytest.mark.parametrize(
+    "value,label",
+    [(-0.1, "poor"), (0.1, "slight"), (0.3, "fair"), (0.5, "moderate"), (0.7, "substantial"), (0.9, "almost perfect")],
+)
 def test_landis_koch(value, label):
     assert ag.landis_koch(value) == label
 
@@ -284,8 +304,12 @@ def coding(cid: int, coder: str, ranges, code: str = "werkwijze", transcript: st
 
 
 def test_segment_view_matched_partial_unmatched():
-    a = [coding(1, "A", [(1, 10)]), coding(2, "A", [(20, 23)]), coding(3, "A", [(40, 41)]),
-         coding(4, "A", [(50, 52)], code="other")]
+    a = [
+        coding(1, "A", [(1, 10)]),
+        coding(2, "A", [(20, 23)]),
+        coding(3, "A", [(40, 41)]),
+        coding(4, "A", [(50, 52)], code="other"),
+    ]
     b = [coding(11, "B", [(2, 10)]), coding(12, "B", [(23, 30)]), coding(13, "B", [(50, 52)])]
     view = segments.segment_view(a, b, threshold=0.5)
     status = {m.coding.id: (m.status, m.best.id if m.best else None) for m in view.first}

@@ -1,4 +1,5 @@
 """End to end: published tables as real codings in a project file, read back through the CLI."""
+
 from __future__ import annotations
 
 import json
@@ -6,22 +7,39 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from test_agreement_data import code_lines, code_table, code_vector, make_project
 
-from qualcode.coding import codings
 from qualcode.agreement.stats import gwet_ac1, kappa_from_counts
 from qualcode.cli import cli as cli_group
 from qualcode.cli import main
+from qualcode.coding import codings
 from qualcode.store.project import Project
-from test_agreement_data import code_lines, code_table, code_vector, make_project
 
-CODE_KEYS = {"n_units", "a", "b", "c", "d", "prevalence", "percent_agreement", "positive_agreement",
-             "negative_agreement", "kappa", "kappa_ci", "alpha", "alpha_ci", "ac1", "pabak", "pairwise_kappa",
-             "notes"}
+CODE_KEYS = {
+    "n_units",
+    "a",
+    "b",
+    "c",
+    "d",
+    "prevalence",
+    "percent_agreement",
+    "positive_agreement",
+    "negative_agreement",
+    "kappa",
+    "kappa_ci",
+    "alpha",
+    "alpha_ci",
+    "ac1",
+    "pabak",
+    "pairwise_kappa",
+    "notes",
+}
 
 
 def run(path: Path, *args, coder: str = "sara"):
-    result = CliRunner().invoke(cli_group, ["--project", str(path), "--coder", coder, *map(str, args)],
-                                catch_exceptions=False)
+    result = CliRunner().invoke(
+        cli_group, ["--project", str(path), "--coder", coder, *map(str, args)], catch_exceptions=False
+    )
     return result
 
 
@@ -48,12 +66,17 @@ def finish(p: Project, *names: str, coders=("anna", "bram")) -> None:
 def published(tmp_path) -> Path:
     """Krippendorff's binary example (K10), kappa .400 (T50) and the prevalence paradox over four transcripts."""
     path = tmp_path / "published.db"
-    p = make_project(path, {"K10": 10, "T50": 50, "P1": 25, "P2": 25, "P3": 25, "P4": 25},
-                     codes=["kripp", "tabel", "paradox", "ongebruikt"])
+    p = make_project(
+        path,
+        {"K10": 10, "T50": 50, "P1": 25, "P2": 25, "P3": 25, "P4": 25},
+        codes=["kripp", "tabel", "paradox", "ongebruikt"],
+    )
     code_vector(p, "K10", "0100000010", "kripp", "anna")
     code_vector(p, "K10", "1110010000", "kripp", "bram")
     code_table(p, "T50", 20, 5, 10, 15, "tabel")
-    for name, (a, b, c, d) in zip(["P1", "P2", "P3", "P4"], [(20, 3, 2, 0), (20, 3, 1, 1), (20, 2, 1, 2), (20, 2, 1, 2)]):
+    for name, (a, b, c, d) in zip(
+        ["P1", "P2", "P3", "P4"], [(20, 3, 2, 0), (20, 3, 1, 1), (20, 2, 1, 2), (20, 2, 1, 2)]
+    ):
         code_table(p, name, a, b, c, d, "paradox")
     finish(p, "K10", "T50", "P1", "P2", "P3", "P4")
     p.close()
@@ -81,8 +104,23 @@ def test_kappa_0_400_end_to_end(published):
 
 
 def test_prevalence_paradox_end_to_end_with_bootstrap(published):
-    args = ["agreement", "--code", "paradox", "--transcript", "P1", "--transcript", "P2", "--transcript", "P3",
-            "--transcript", "P4", "--seed", "7", "--resamples", "500"]
+    args = [
+        "agreement",
+        "--code",
+        "paradox",
+        "--transcript",
+        "P1",
+        "--transcript",
+        "P2",
+        "--transcript",
+        "P3",
+        "--transcript",
+        "P4",
+        "--seed",
+        "7",
+        "--resamples",
+        "500",
+    ]
     data = run_json(published, *args)
     p = data["codes"]["paradox"]
     assert (p["a"], p["b"], p["c"], p["d"]) == (80, 10, 5, 5)
@@ -184,7 +222,10 @@ def test_disagreements_and_consensus_cli(tmp_path, capsys):
     items = run_json(path, "disagreements", "werkwijze")
     assert [d["id"] for d in items] == ["FG1:2-5"]
     assert [(pt["label"], pt["ranges"]) for pt in items[0]["parts"]] == [
-        ("anna only", [[2, 2]]), ("both", [[3, 4]]), ("bram only", [[5, 5]])]
+        ("anna only", [[2, 2]]),
+        ("both", [[3, 4]]),
+        ("bram only", [[5, 5]]),
+    ]
     assert items[0]["codings"]["anna"][0]["memo"] == "huisbezoek" and items[0]["citation"] == "(FG1; 2-5)"
     text = run(path, "disagreements", "werkwijze").output
     assert "FG1:2-5" in text and "anna only" in text and "huisbezoek" in text

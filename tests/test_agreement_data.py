@@ -1,4 +1,5 @@
 """Line-unit matrices, disagreements and consensus on real project files."""
+
 from __future__ import annotations
 
 import hashlib
@@ -6,15 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from qualcode.agreement import units as agreement_data, consensus
-from qualcode.coding import codebook, codings
-from qualcode.store import history
-from qualcode.corpus import transcripts
+from qualcode.agreement import consensus
+from qualcode.agreement import units as agreement_data
 from qualcode.agreement.stats import MISSING
+from qualcode.coding import codebook, codings
+from qualcode.corpus import transcripts
 from qualcode.errors import InputError, NotFoundError
 from qualcode.model import ParsedLine, ParsedTranscript
-from qualcode.store.project import Project
 from qualcode.ranges import format_ranges, from_lines
+from qualcode.store import history
+from qualcode.store.project import Project
 
 CODES = ["werkwijze", "samenwerking", "veiligheid"]
 
@@ -29,8 +31,13 @@ def parsed(name: str, texts: list[str]) -> ParsedTranscript:
     return ParsedTranscript(name, f"{name}.txt", lines, hashlib.sha256(body.encode()).hexdigest(), "utf-8")
 
 
-def make_project(path: Path, sizes: dict[str, int], codes=CODES, blanks: dict[str, set[int]] | None = None,
-                 consensus_coder: str | None = None) -> Project:
+def make_project(
+    path: Path,
+    sizes: dict[str, int],
+    codes=CODES,
+    blanks: dict[str, set[int]] | None = None,
+    consensus_coder: str | None = None,
+) -> Project:
     """A real project file: transcripts with ``sizes[name]`` lines (``blanks`` empty), and ``codes``."""
     blanks = blanks or {}
     project = Project.create(path)
@@ -38,10 +45,20 @@ def make_project(path: Path, sizes: dict[str, int], codes=CODES, blanks: dict[st
     if consensus_coder:
         yaml = f"consensus_coder: {consensus_coder}\n" + yaml
     codebook.apply(project, codebook.parse(yaml), "lead")
-    transcripts.import_parsed(project, [
-        parsed(name, ["" if n in blanks.get(name, set()) else f"{name} regel {n} over het wijkteam"
-                      for n in range(1, size + 1)])
-        for name, size in sizes.items()], "lead")
+    transcripts.import_parsed(
+        project,
+        [
+            parsed(
+                name,
+                [
+                    "" if n in blanks.get(name, set()) else f"{name} regel {n} over het wijkteam"
+                    for n in range(1, size + 1)
+                ],
+            )
+            for name, size in sizes.items()
+        ],
+        "lead",
+    )
     return project
 
 
@@ -56,8 +73,17 @@ def code_vector(project: Project, transcript: str, bits: str, code: str, coder: 
     code_lines(project, transcript, [n for n, b in enumerate(bits, 1) if b == "1"], code, coder)
 
 
-def code_table(project: Project, transcript: str, a: int, b: int, c: int, d: int, code: str,
-               first: str = "anna", second: str = "bram") -> None:
+def code_table(
+    project: Project,
+    transcript: str,
+    a: int,
+    b: int,
+    c: int,
+    d: int,
+    code: str,
+    first: str = "anna",
+    second: str = "bram",
+) -> None:
     """Lay a 2×2 table out on lines: a both, then b first only, c second only, d neither."""
     code_lines(project, transcript, range(1, a + b + 1), code, first)
     code_lines(project, transcript, list(range(1, a + 1)) + list(range(a + b + 1, a + b + c + 1)), code, second)
@@ -158,7 +184,10 @@ def test_disagreements_blocks_and_parts(disagreeing):
     assert [d.id for d in items] == ["FG1:2-6", "FG2:1-5"]
     first = items[0]
     assert [(format_ranges(p.ranges), p.label) for p in first.parts] == [
-        ("2", "anna only"), ("3-4", "both"), ("5-6", "bram only")]
+        ("2", "anna only"),
+        ("3-4", "both"),
+        ("5-6", "bram only"),
+    ]
     assert [c.memo for c in first.codings["anna"]] == ["huisbezoek"]
     assert first.citation == "(FG1; 2-6)"
     assert "FG1 regel 2" in first.text and first.speakers

@@ -1,4 +1,5 @@
 """Privacy audit: planted leaks are found, placeholders are not, accepted findings are remembered."""
+
 from __future__ import annotations
 
 import json
@@ -6,9 +7,9 @@ import json
 import pytest
 from click.testing import CliRunner
 
+from qualcode.cli import cli
 from qualcode.coding import codebook, codings
 from qualcode.corpus import privacy, transcripts
-from qualcode.cli import cli
 from qualcode.corpus.ingest import parse_text
 from qualcode.store.project import Project
 
@@ -32,8 +33,9 @@ class FakeNames:
     def find(self, text):
         import re
 
-        return [(m.start(1), m.end(1), "name") for m in re.finditer(r"belde ((?:[A-Z]\w+ ?)+(?:de )?[A-Z]\w+)", text)] + \
-               [(m.start(), m.end(), "name") for m in re.finditer(r"NAAM", text)]
+        return [
+            (m.start(1), m.end(1), "name") for m in re.finditer(r"belde ((?:[A-Z]\w+ ?)+(?:de )?[A-Z]\w+)", text)
+        ] + [(m.start(), m.end(), "name") for m in re.finditer(r"NAAM", text)]
 
 
 @pytest.fixture

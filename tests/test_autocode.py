@@ -1,4 +1,5 @@
 """qualcode.language.autocode on a real project file: dry run equals the real run, one undo removes a run, scopes, skips."""
+
 from __future__ import annotations
 
 import json
@@ -6,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from qualcode.language import autocode, search
 from qualcode.coding import codings, quotes
-from qualcode.store import history
 from qualcode.corpus import transcripts
 from qualcode.errors import InputError, NotFoundError
+from qualcode.language import autocode, search
+from qualcode.store import history
 from qualcode.store.project import Project
 
 ROOT = Path(__file__).resolve().parent.parent

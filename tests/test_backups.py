@@ -1,4 +1,5 @@
 """Backups: made on open-for-writing with the online backup API, rotated, listed, restored."""
+
 from __future__ import annotations
 
 import hashlib
@@ -11,16 +12,23 @@ from pathlib import Path
 
 import pytest
 
-from qualcode.store import backups, integrity
 from qualcode.coding import codings
+from qualcode.store import backups, integrity
 from qualcode.store.project import Project
 
 
 def run(*args: str, cwd: Path, input: str | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
     full = {k: v for k, v in os.environ.items() if not k.startswith("QUALCODE_")}
     full.update({"QUALCODE_CODER": "anna", **(env or {})})
-    return subprocess.run([sys.executable, "-m", "qualcode", *args], cwd=cwd, env=full, input=input,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "qualcode", *args],
+        cwd=cwd,
+        env=full,
+        input=input,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def count_codings(path: Path) -> int:
@@ -129,9 +137,16 @@ def test_rotation_prefers_one_per_day(tmp_path: Path):
     backups.rotate(project, 6)
     left = sorted(b.name for b in backups.list_backups(project))
     # daily of the last 3 days, then the newest others up to 6
-    assert left == sorted(["p-20240503T090000000Z-1-daily.db", "p-20240504T090000000Z-1-daily.db",
-                           "p-20240505T090000000Z-1-daily.db", "p-20240505T150000000Z-1-session.db",
-                           "p-20240505T120000000Z-1-session.db", "p-20240504T150000000Z-1-session.db"])
+    assert left == sorted(
+        [
+            "p-20240503T090000000Z-1-daily.db",
+            "p-20240504T090000000Z-1-daily.db",
+            "p-20240505T090000000Z-1-daily.db",
+            "p-20240505T150000000Z-1-session.db",
+            "p-20240505T120000000Z-1-session.db",
+            "p-20240504T150000000Z-1-session.db",
+        ]
+    )
     assert (folder / "other-20240501T090000000Z-1-daily.db").exists()
 
 
@@ -146,8 +161,16 @@ def test_a_failing_backup_never_blocks_opening(project_path: Path):
 def test_cli_lists_and_restores_after_confirmation(project_path: Path):
     cwd = project_path.parent
     for n in range(2, 5):
-        r = run("code", "FG9", str(n), "werkwijze", "--project", project_path.name, cwd=cwd,
-                env={"QUALCODE_BACKUP_GAP_S": "0"})
+        r = run(
+            "code",
+            "FG9",
+            str(n),
+            "werkwijze",
+            "--project",
+            project_path.name,
+            cwd=cwd,
+            env={"QUALCODE_BACKUP_GAP_S": "0"},
+        )
         assert r.returncode == 0, r.stderr
     r = run("backups", "--json", "--project", project_path.name, cwd=cwd)
     listed = json.loads(r.stdout)

@@ -1,4 +1,5 @@
 """`qualcode check` finds real damage, passes real work, and never writes; `qualcode log` shows the trail."""
+
 from __future__ import annotations
 
 import hashlib
@@ -19,8 +20,9 @@ from qualcode.store.project import Project
 def run(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
     full = {k: v for k, v in os.environ.items() if not k.startswith("QUALCODE_")}
     full.update({"QUALCODE_CODER": "anna", **(env or {})})
-    return subprocess.run([sys.executable, "-m", "qualcode", *args], cwd=cwd, env=full, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "qualcode", *args], cwd=cwd, env=full, capture_output=True, text=True, timeout=120
+    )
 
 
 def sha(path: Path) -> str:
@@ -83,20 +85,35 @@ def test_codebook_reload_with_forced_removal_replays(worked: Path, tmp_path: Pat
     assert problems(worked) == {}
 
 
-@pytest.mark.parametrize("damage, check, words", [
-    (["UPDATE lines SET raw = raw || '!' WHERE n = 3"], "text_hashes", "does not match its sha256"),
-    (["DELETE FROM lines WHERE n = 4"], "text_hashes", "line_count says"),
-    (["UPDATE codings SET ranges = '2-99', last_line = 99 WHERE coder = 'bram'"], "ranges", "outside"),
-    (["UPDATE codings SET first_line = 1 WHERE coder = 'bram'"], "ranges", "do not match"),
-    (["INSERT INTO codings (transcript_id, code_id, coder, ranges, first_line, last_line, created_at, updated_at, "
-      "guid) VALUES (1, 1, 'mallory', '3', 3, 3, 'x', 'x', 'G')"], "event_replay", "no event made it"),
-    (["DELETE FROM codings WHERE coder = 'bram'"], "event_replay", "not in the project"),
-    (["UPDATE codes SET definition = 'stiekem' WHERE name = 'werkwijze'"], "event_replay", "definition differ"),
-    (["DELETE FROM progress"], "event_replay", "progress"),
-    (["UPDATE memos SET text = 'anders' WHERE scope = 'project'"], "event_replay", "text differ"),
-    (["INSERT INTO codings (transcript_id, code_id, coder, ranges, first_line, last_line, created_at, updated_at, "
-      "guid) VALUES (77, 1, 'mallory', '3', 3, 3, 'x', 'x', 'G')"], "foreign_keys", "missing transcripts"),
-])
+@pytest.mark.parametrize(
+    "damage, check, words",
+    [
+        (["UPDATE lines SET raw = raw || '!' WHERE n = 3"], "text_hashes", "does not match its sha256"),
+        (["DELETE FROM lines WHERE n = 4"], "text_hashes", "line_count says"),
+        (["UPDATE codings SET ranges = '2-99', last_line = 99 WHERE coder = 'bram'"], "ranges", "outside"),
+        (["UPDATE codings SET first_line = 1 WHERE coder = 'bram'"], "ranges", "do not match"),
+        (
+            [
+                "INSERT INTO codings (transcript_id, code_id, coder, ranges, first_line, last_line, created_at, updated_at, "
+                "guid) VALUES (1, 1, 'mallory', '3', 3, 3, 'x', 'x', 'G')"
+            ],
+            "event_replay",
+            "no event made it",
+        ),
+        (["DELETE FROM codings WHERE coder = 'bram'"], "event_replay", "not in the project"),
+        (["UPDATE codes SET definition = 'stiekem' WHERE name = 'werkwijze'"], "event_replay", "definition differ"),
+        (["DELETE FROM progress"], "event_replay", "progress"),
+        (["UPDATE memos SET text = 'anders' WHERE scope = 'project'"], "event_replay", "text differ"),
+        (
+            [
+                "INSERT INTO codings (transcript_id, code_id, coder, ranges, first_line, last_line, created_at, updated_at, "
+                "guid) VALUES (77, 1, 'mallory', '3', 3, 3, 'x', 'x', 'G')"
+            ],
+            "foreign_keys",
+            "missing transcripts",
+        ),
+    ],
+)
 def test_damage_is_found_and_named(worked: Path, damage, check, words):
     tamper(worked, *damage)
     found = problems(worked)
@@ -137,7 +154,7 @@ def test_page_level_damage_is_reported_not_crashed(worked: Path):
     conn.close()
     data = bytearray(worked.read_bytes())
     start = (root - 1) * page_size
-    data[start + 8: start + page_size] = os.urandom(page_size - 8)  # keep the page header, scramble the cells
+    data[start + 8 : start + page_size] = os.urandom(page_size - 8)  # keep the page header, scramble the cells
     worked.write_bytes(bytes(data))
     r = run("check", "--project", worked.name, cwd=worked.parent)
     assert r.returncode == 1

@@ -1,4 +1,5 @@
 """The core walk-through as a user runs it: real subprocesses, real files, one-line errors."""
+
 import json
 import sqlite3
 
@@ -9,7 +10,9 @@ def test_walk_through_import_code_list(tmp_path):
     r = run_qualcode("init", "--codebook", str(CODEBOOK), cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "qualcode.db").exists()
-    r = run_qualcode("import", str(ROOT / "transcripts" / "FG1.txt"), str(ROOT / "transcripts" / "FG2.txt"), cwd=tmp_path)
+    r = run_qualcode(
+        "import", str(ROOT / "transcripts" / "FG1.txt"), str(ROOT / "transcripts" / "FG2.txt"), cwd=tmp_path
+    )
     assert r.returncode == 0, r.stderr
     assert "Imported FG1" in r.stdout and "Imported FG2" in r.stdout
     assert run_qualcode("code", "FG2", "57-64", "samenwerking", "--coder", "anna", cwd=tmp_path).returncode == 0

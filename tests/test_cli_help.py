@@ -1,4 +1,5 @@
 """Every command and option has help text (the habit from sqlite-utils' test_docs.py)."""
+
 import click
 import pytest
 
@@ -17,10 +18,37 @@ COMMANDS = list(all_commands(cli))
 
 def test_the_commands_the_issues_name_exist():
     names = {" ".join(path) for path, _ in COMMANDS}
-    for required in ["init", "import", "transcripts", "codebook load", "codebook show", "code", "uncode", "done",
-                     "codings", "undo", "redo", "tui", "demo", "agreement", "export docx", "export quotes",
-                     "export transcript", "export agreement", "export qdc", "export qdpx", "search", "autocode",
-                     "suggest", "merge", "audit", "backups", "restore", "check", "log"]:
+    for required in [
+        "init",
+        "import",
+        "transcripts",
+        "codebook load",
+        "codebook show",
+        "code",
+        "uncode",
+        "done",
+        "codings",
+        "undo",
+        "redo",
+        "tui",
+        "demo",
+        "agreement",
+        "export docx",
+        "export quotes",
+        "export transcript",
+        "export agreement",
+        "export qdc",
+        "export qdpx",
+        "search",
+        "autocode",
+        "suggest",
+        "merge",
+        "audit",
+        "backups",
+        "restore",
+        "check",
+        "log",
+    ]:
         assert required in names
 
 

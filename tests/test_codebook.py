@@ -1,9 +1,8 @@
 import pytest
+from core_helpers import CODEBOOK
 
 from qualcode.coding import codebook, codings
 from qualcode.errors import ConflictError, InputError
-
-from core_helpers import CODEBOOK
 
 
 def test_shipped_codebook_has_five_themes_with_hotkeys_in_order():
@@ -31,15 +30,18 @@ def write(tmp_path, text):
     return path
 
 
-@pytest.mark.parametrize("text, line, message", [
-    ("codes:\n  - name: a\n    colr: '#FFFFFF'\n", 3, "unknown field 'colr'"),
-    ("codes:\n  - name: a\n    hotkey: 1\n  - name: b\n    hotkey: 1\n", 4, "duplicate hotkey 1"),
-    ("codes:\n  - name: a\n  - name: a\n", 3, "duplicate code name 'a'"),
-    ("codes:\n  - name: a\n  - definition: zonder naam\n", 3, "without a name"),
-    ("codes:\n  - name: a\n    colour: red\n", 3, "#RRGGBB"),
-    ("codes:\n  - name: a\n    hotkey: 12\n", 3, "digit 1-9"),
-    ("codes:\n  - name: a\n   bad: [\n", None, "invalid YAML"),
-])
+@pytest.mark.parametrize(
+    "text, line, message",
+    [
+        ("codes:\n  - name: a\n    colr: '#FFFFFF'\n", 3, "unknown field 'colr'"),
+        ("codes:\n  - name: a\n    hotkey: 1\n  - name: b\n    hotkey: 1\n", 4, "duplicate hotkey 1"),
+        ("codes:\n  - name: a\n  - name: a\n", 3, "duplicate code name 'a'"),
+        ("codes:\n  - name: a\n  - definition: zonder naam\n", 3, "without a name"),
+        ("codes:\n  - name: a\n    colour: red\n", 3, "#RRGGBB"),
+        ("codes:\n  - name: a\n    hotkey: 12\n", 3, "digit 1-9"),
+        ("codes:\n  - name: a\n   bad: [\n", None, "invalid YAML"),
+    ],
+)
 def test_validation_errors_name_file_and_line(tmp_path, text, line, message):
     path = write(tmp_path, text)
     with pytest.raises(InputError) as e:

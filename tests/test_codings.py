@@ -1,9 +1,9 @@
 import pytest
 
 from qualcode.coding import codings, quotes
-from qualcode.store import history
 from qualcode.corpus import transcripts
 from qualcode.errors import ConflictError, InputError, NotFoundError
+from qualcode.store import history
 from qualcode.store.project import Project
 
 
@@ -12,7 +12,9 @@ def test_apply_and_quote_text_without_speaker_labels(project):
     assert c.ranges == ((3, 4),) and c.code == "werkwijze" and c.coder == "anna" and c.memo == "eerste"
     row = quotes.quote_rows(project, [c])[0]
     assert row["citation"] == "(FG9; 3-4)"
-    assert row["text"] == "Nou, wij plannen eerst een huisbezoek met [NAAM COLLEGA]. Daarna kijken we samen wat nodig is."
+    assert (
+        row["text"] == "Nou, wij plannen eerst een huisbezoek met [NAAM COLLEGA]. Daarna kijken we samen wat nodig is."
+    )
     assert row["speakers"] == ["R1"]
 
 
@@ -21,14 +23,19 @@ def test_multi_range_quote_joined_with_ellipsis(project):
     row = quotes.quote_rows(project, [c])[0]
     assert row["citation"] == "(FG9; 3; 7)"
     assert row["ranges"] == [[3, 3], [7, 7]]
-    assert row["text"] == ("Nou, wij plannen eerst een huisbezoek met [NAAM COLLEGA]. (…) "
-                           "Dat herken ik, uit wiens koker moest dat nou komen?")
+    assert row["text"] == (
+        "Nou, wij plannen eerst een huisbezoek met [NAAM COLLEGA]. (…) "
+        "Dat herken ik, uit wiens koker moest dat nou komen?"
+    )
     assert row["speakers"] == ["R1", "[REGISSEUR 2]"]
 
 
 def test_blank_lines_are_not_part_of_the_text(project):
     row = quotes.quote_rows(project, [codings.apply(project, "FG9", "4-6", "werkwijze", "anna")])[0]
-    assert row["text"] == "Daarna kijken we samen wat nodig is. Bij ons gaat de samenwerking met de school niet altijd goed."
+    assert (
+        row["text"]
+        == "Daarna kijken we samen wat nodig is. Bij ons gaat de samenwerking met de school niet altijd goed."
+    )
 
 
 def test_errors_change_nothing(project):

@@ -1,4 +1,5 @@
 """Damaged and foreign files, read-only projects, a full disk: clear errors, nothing modified, nothing lost."""
+
 from __future__ import annotations
 
 import hashlib
@@ -13,17 +14,18 @@ from pathlib import Path
 import pytest
 
 from qualcode.coding import codings
-from qualcode.store import integrity
 from qualcode.corpus import transcripts
 from qualcode.errors import ProjectError
+from qualcode.store import integrity
 from qualcode.store.project import Project
 
 
 def run(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
     full = {k: v for k, v in os.environ.items() if not k.startswith("QUALCODE_")}
     full.update({"QUALCODE_CODER": "anna", **(env or {})})
-    return subprocess.run([sys.executable, "-m", "qualcode", *args], cwd=cwd, env=full, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "qualcode", *args], cwd=cwd, env=full, capture_output=True, text=True, timeout=120
+    )
 
 
 def sha(path: Path) -> str:
@@ -62,9 +64,14 @@ def _other_sqlite(good: bytes) -> bytes:
         return (Path(d) / "other.db").read_bytes()
 
 
-DAMAGES = {"truncated to half": _truncated_half, "truncated to 1000 bytes": _truncated_small,
-           "random bytes": _random, "header then random bytes": _random_after_header, "empty file": _empty,
-           "another program's SQLite database": _other_sqlite}
+DAMAGES = {
+    "truncated to half": _truncated_half,
+    "truncated to 1000 bytes": _truncated_small,
+    "random bytes": _random,
+    "header then random bytes": _random_after_header,
+    "empty file": _empty,
+    "another program's SQLite database": _other_sqlite,
+}
 
 COMMANDS = [
     ("codings",),
@@ -166,8 +173,10 @@ def _big_transcript(tmp_path: Path, lines: int = 3000) -> Path:
     path = tmp_path / "GROOT.txt"
     rng = random.Random(3)
     words = "wij plannen een huisbezoek samen met de school het wijkteam ouders jongere zorg regie".split()
-    path.write_text("\n".join(f"R{i % 4 + 1}: " + " ".join(rng.choice(words) for _ in range(14))
-                              for i in range(lines)) + "\n", encoding="utf-8")
+    path.write_text(
+        "\n".join(f"R{i % 4 + 1}: " + " ".join(rng.choice(words) for _ in range(14)) for i in range(lines)) + "\n",
+        encoding="utf-8",
+    )
     return path
 
 

@@ -1,13 +1,14 @@
 """The demo project: built from the shipped codebook, transcripts and codings; replaced whole."""
+
 from __future__ import annotations
 
 import csv
 
 from click.testing import CliRunner
 
+from qualcode.cli import cli
 from qualcode.coding import codebook, codings
 from qualcode.corpus import transcripts
-from qualcode.cli import cli
 from qualcode.demo import build_demo, repository_root
 from qualcode.store.project import Project
 
@@ -24,7 +25,8 @@ def test_build_demo_has_codebook_transcripts_and_both_coders(tmp_path):
         shipped = sorted(p.stem for p in (repository_root() / "transcripts").glob("*.txt"))
         assert sorted(names) == shipped
         assert {"werkwijze", "samenwerking", "veiligheid", "nazorg", "verbeterpunten"} <= {
-            c.name for c in codebook.all_codes(project)}
+            c.name for c in codebook.all_codes(project)
+        }
         rows = shipped_rows()
         for coder in ("anna", "bram"):
             stored = {(c.transcript, c.code, c.ranges) for c in codings.list_codings(project, coder=coder)}

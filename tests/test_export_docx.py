@@ -1,4 +1,5 @@
 """The Word exports, read back with python-docx: structure, quotes and citations, tables, chart, styles, appendix."""
+
 from __future__ import annotations
 
 import os
@@ -66,16 +67,26 @@ def run_cli(project_file: Path, *args: str, coder: str = "anna", cwd: Path | Non
     old = os.getcwd()
     os.chdir(cwd or project_file.parent)
     try:
-        return runner.invoke(cli, ["--project", str(project_file), "--coder", coder, *map(str, args)],
-                             catch_exceptions=False, env={"QUALCODE_PROJECT": None, "QUALCODE_CODER": None})
+        return runner.invoke(
+            cli,
+            ["--project", str(project_file), "--coder", coder, *map(str, args)],
+            catch_exceptions=False,
+            env={"QUALCODE_PROJECT": None, "QUALCODE_CODER": None},
+        )
     finally:
         os.chdir(old)
 
 
 def run_subprocess(project_file: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "QUALCODE_CODER": "anna", "QUALCODE_PROJECT": str(project_file)}
-    return subprocess.run([sys.executable, "-m", "qualcode", *map(str, args)], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "qualcode", *map(str, args)],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def open_docx(path: Path):
@@ -146,8 +157,12 @@ def test_title_method_and_heading_outline(report):
     headings = [(p.style.name, p.text) for p in paragraphs if p.style.name.startswith("Heading")]
     themes = [h for h in headings if not h[1].startswith(("Werkwijze", "Codeboek", "Frequenties", "Bijlage"))]
     assert themes == [
-        ("Heading 1", "werkwijze"), ("Heading 2", "methodiek"), ("Heading 2", "casusoverleg"),
-        ("Heading 1", "samenwerking"), ("Heading 1", "veiligheid"), ("Heading 1", "nazorg"),
+        ("Heading 1", "werkwijze"),
+        ("Heading 2", "methodiek"),
+        ("Heading 2", "casusoverleg"),
+        ("Heading 1", "samenwerking"),
+        ("Heading 1", "veiligheid"),
+        ("Heading 1", "nazorg"),
         ("Heading 1", "verbeterpunten"),
     ]
     order = [h[1] for h in headings]
@@ -170,7 +185,10 @@ def test_quotes_with_exact_citations_under_the_right_heading(report):
     werkwijze = quotes_in(section(document, "werkwijze"))
     # transcript order, then line order; multi-range quote joined with (…) and cited with both ranges
     assert [re.search(r"\(FG\d; [\d; -]+\)$", q).group(0) for q in werkwijze] == [
-        "(FG1; 27-29)", MULTI_RANGE_CITATION, "(FG2; 20-22)"]
+        "(FG1; 27-29)",
+        MULTI_RANGE_CITATION,
+        "(FG2; 20-22)",
+    ]
     multi = werkwijze[1]
     assert "drie zinnen, en dat klopt vaak gewoon niet. (…) Ja, want dat huisbezoek is voor mij" in multi
     assert multi.endswith("wat ze van ons kunnen verwachten. " + MULTI_RANGE_CITATION)
@@ -208,11 +226,17 @@ def test_codebook_table_numbers(report, built):
     document, _ = report
     (table,) = section(document, "Codeboek")["tables"]
     rows = table_rows(table)
-    assert rows[0] == ["Code", "Definitie", "Wanneer gebruiken", "Wanneer niet gebruiken", "Coderingen",
-                       "Transcripten"]
+    assert rows[0] == ["Code", "Definitie", "Wanneer gebruiken", "Wanneer niet gebruiken", "Coderingen", "Transcripten"]
     by_code = {r[0]: r for r in rows[1:]}
-    assert list(by_code) == ["werkwijze", "methodiek", "casusoverleg", "samenwerking", "veiligheid", "nazorg",
-                             "verbeterpunten"]
+    assert list(by_code) == [
+        "werkwijze",
+        "methodiek",
+        "casusoverleg",
+        "samenwerking",
+        "veiligheid",
+        "nazorg",
+        "verbeterpunten",
+    ]
     assert by_code["werkwijze"][4:] == ["3", "2"]
     assert by_code["methodiek"][4:] == ["1", "1"]
     assert by_code["samenwerking"][4:] == ["1", "1"]
@@ -270,8 +294,9 @@ def test_appendix_line_numbers_match_stored_lines(report, built):
             number, _, text = paragraph.text.partition("\t")
             assert (int(number), text) == (line["n"], line["raw"])
     # a reviewer can check a citation: FG2 57-64 in the appendix is exactly the quoted passage
-    fg2 = [p.text for p in section(document, "Bijlage: transcript FG2")["paragraphs"]
-           if p.style.name == "Transcript Line"]
+    fg2 = [
+        p.text for p in section(document, "Bijlage: transcript FG2")["paragraphs"] if p.style.name == "Transcript Line"
+    ]
     assert fg2[63] == "64\tuit wiens koker moest dat nou komen?"
     assert fg2[56].startswith("57\tR3: Nou, ik zal een voorbeeld geven.")
 
@@ -305,8 +330,18 @@ def test_layouts(project_file, tmp_path):
 
 def test_code_and_transcript_filters(project_file, tmp_path):
     out = tmp_path / "f.docx"
-    run_cli(project_file, "export", "docx", out, "--coder", "anna", "--codes", "methodiek,samenwerking",
-            "--transcripts", "FG2")
+    run_cli(
+        project_file,
+        "export",
+        "docx",
+        out,
+        "--coder",
+        "anna",
+        "--codes",
+        "methodiek,samenwerking",
+        "--transcripts",
+        "FG2",
+    )
     document = open_docx(out)
     headings = [(p.style.name, p.text) for p in document.paragraphs if p.style.name in ("Heading 1", "Heading 2")]
     assert headings[3:] == [("Heading 1", "werkwijze"), ("Heading 2", "methodiek"), ("Heading 1", "samenwerking")]
@@ -314,7 +349,11 @@ def test_code_and_transcript_filters(project_file, tmp_path):
     assert section(document, "werkwijze")["tables"] == []
     assert quotes_in(section(document, "methodiek"))[0].endswith("(FG2; 20-22)")
     assert table_rows(section(document, "Frequenties")["tables"][0]) == [
-        ["Code", "FG2", "Totaal"], ["methodiek", "1", "1"], ["samenwerking", "1", "1"], ["Totaal", "2", "2"]]
+        ["Code", "FG2", "Totaal"],
+        ["methodiek", "1", "1"],
+        ["samenwerking", "1", "1"],
+        ["Totaal", "2", "2"],
+    ]
     assert not any("(FG1;" in p.text for p in document.paragraphs)
 
 
@@ -368,15 +407,18 @@ def test_dutch_word_template_with_localised_style_ids(project_file, tmp_path):
 
     template = Document()
     template.styles["Quote"].element.set(
-        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}styleId", "Citaat")
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}styleId", "Citaat"
+    )
     template.styles["Heading 1"].element.set(
-        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}styleId", "Kop1")
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}styleId", "Kop1"
+    )
     number = template.styles.add_style("Line Number", WD_STYLE_TYPE.CHARACTER)
     number.element.name_val = "line number"  # as Word stores this built-in style
     template.save(tmp_path / "nl.docx")
     out = tmp_path / "nl-report.docx"
-    result = run_cli(project_file, "export", "docx", out, "--coder", "anna", "--template", tmp_path / "nl.docx",
-                     "--appendix")
+    result = run_cli(
+        project_file, "export", "docx", out, "--coder", "anna", "--template", tmp_path / "nl.docx", "--appendix"
+    )
     assert result.exit_code == 0 and result.stderr == ""
     with zipfile.ZipFile(out) as z:
         body = z.read("word/document.xml").decode("utf-8")
@@ -416,7 +458,10 @@ def test_dotx_template_is_accepted(project_file, tmp_path):
                 data = data.replace(b"document.main+xml", b"template.main+xml")
             w.writestr(item, data)
     out = tmp_path / "from-dotx.docx"
-    assert run_cli(project_file, "export", "docx", out, "--coder", "anna", "--template", tmp_path / "t.dotx").exit_code == 0
+    assert (
+        run_cli(project_file, "export", "docx", out, "--coder", "anna", "--template", tmp_path / "t.dotx").exit_code
+        == 0
+    )
     assert quotes_in(section(open_docx(out), "samenwerking"))[0].endswith(SAMENWERKING_END)
 
 
@@ -427,8 +472,10 @@ def test_control_characters_are_removed_and_reported(project_file, tmp_path):
     with Project.open(project_file) as project:
         memos.set(project, "code", "samenwerking", "Samen\x07werking\x0b loopt stroef.", "anna")
         # a line stored by an older version, before import cleaned control characters
-        project.conn.execute("UPDATE lines SET raw = raw || '\x01', text = text || '\x01' "
-                             "WHERE n = 64 AND transcript_id = (SELECT id FROM transcripts WHERE name = 'FG2')")
+        project.conn.execute(
+            "UPDATE lines SET raw = raw || '\x01', text = text || '\x01' "
+            "WHERE n = 64 AND transcript_id = (SELECT id FROM transcripts WHERE name = 'FG2')"
+        )
     out = tmp_path / "clean.docx"
     result = run_cli(project_file, "export", "docx", out, "--coder", "anna", "--appendix")
     assert result.exit_code == 0
@@ -438,8 +485,9 @@ def test_control_characters_are_removed_and_reported(project_file, tmp_path):
     sec = section(document, "samenwerking")
     assert sec["paragraphs"][0].text == "Samenwerking loopt stroef."
     assert quotes_in(sec)[0].endswith(SAMENWERKING_END)
-    fg2 = [p.text for p in section(document, "Bijlage: transcript FG2")["paragraphs"]
-           if p.style.name == "Transcript Line"]
+    fg2 = [
+        p.text for p in section(document, "Bijlage: transcript FG2")["paragraphs"] if p.style.name == "Transcript Line"
+    ]
     assert fg2[63] == "64\tuit wiens koker moest dat nou komen?"
 
 
@@ -469,13 +517,16 @@ def test_default_output_folder_is_exports(project_file, tmp_path):
 
 
 # ------------------------------------------------------------- bad input
-@pytest.mark.parametrize("args, message", [
-    (["--codes", "samenwerkng"], "unknown code 'samenwerkng' (did you mean samenwerking?)"),
-    (["--transcripts", "FG7"], "unknown transcript 'FG7'"),
-    (["--coder", "carla"], "coder 'carla' has no codings (coders with codings: anna, bram)"),
-    (["--template", "missing.docx"], "missing.docx: no such template file"),
-    (["--template", "project.db"], "not a Word document or template"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--codes", "samenwerkng"], "unknown code 'samenwerkng' (did you mean samenwerking?)"),
+        (["--transcripts", "FG7"], "unknown transcript 'FG7'"),
+        (["--coder", "carla"], "coder 'carla' has no codings (coders with codings: anna, bram)"),
+        (["--template", "missing.docx"], "missing.docx: no such template file"),
+        (["--template", "project.db"], "not a Word document or template"),
+    ],
+)
 def test_bad_input_is_one_line_and_keeps_the_old_file(project_file, tmp_path, args, message):
     out = tmp_path / "keep.docx"
     out.write_bytes(b"GOOD OLD REPORT")
@@ -533,8 +584,12 @@ def test_progress_callback_reaches_the_end(built, tmp_path):
 
     calls = []
     with Project.open(built, readonly=True) as project:
-        result = export_docx(project, tmp_path / "p.docx", ReportOptions(coder="anna", appendix=True),
-                             progress=lambda done, total, what: calls.append((done, total, what)))
+        result = export_docx(
+            project,
+            tmp_path / "p.docx",
+            ReportOptions(coder="anna", appendix=True),
+            progress=lambda done, total, what: calls.append((done, total, what)),
+        )
     assert result.quotes == 6 and result.coder == "anna"
     totals = {t for _, t, _ in calls}
     assert len(totals) == 1
@@ -544,8 +599,10 @@ def test_progress_callback_reaches_the_end(built, tmp_path):
 
 
 def test_cli_start_up_does_not_import_heavy_libraries():
-    code = ("import sys, qualcode.cli.base, qualcode.report.selection, qualcode.report.themes, qualcode.report.tables; "
-            "heavy = [m for m in ('docx', 'openpyxl', 'matplotlib', 'textual') if m in sys.modules]; "
-            "print(heavy)")
+    code = (
+        "import sys, qualcode.cli.base, qualcode.report.selection, qualcode.report.themes, qualcode.report.tables; "
+        "heavy = [m for m in ('docx', 'openpyxl', 'matplotlib', 'textual') if m in sys.modules]; "
+        "print(heavy)"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.stdout.strip() == "[]", result.stderr

@@ -3,6 +3,7 @@
 Install on Debian/Ubuntu with ``apt-get install -y --no-install-recommends libreoffice-writer``
 (about 55 packages, 290 MB; 22 s on the development machine).
 """
+
 from __future__ import annotations
 
 import re
@@ -11,21 +12,34 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from test_export_docx import build_project, run_cli
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
-pytestmark = pytest.mark.skipif(SOFFICE is None,
-                                reason="LibreOffice not installed (apt-get install libreoffice-writer)")
+pytestmark = pytest.mark.skipif(
+    SOFFICE is None, reason="LibreOffice not installed (apt-get install libreoffice-writer)"
+)
 
 
 def convert_to_pdf(docx: Path, outdir: Path) -> subprocess.CompletedProcess:
     # A private profile folder: parallel or leftover soffice processes cannot block this one.
     profile = (outdir / "lo-profile").as_uri()
-    return subprocess.run([SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--norestore",
-                           "--convert-to", "pdf", "--outdir", str(outdir), str(docx)],
-                          capture_output=True, text=True, timeout=180)
+    return subprocess.run(
+        [
+            SOFFICE,
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(outdir),
+            str(docx),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
 
 
 def test_report_with_appendix_converts_to_pdf(tmp_path):

@@ -1,4 +1,5 @@
 """Quote tables (xlsx via openpyxl, csv with BOM) read back, and the atomic writer every export uses."""
+
 from __future__ import annotations
 
 import csv
@@ -7,7 +8,6 @@ import stat
 from pathlib import Path
 
 import pytest
-
 from test_export_docx import build_project, run_cli, run_subprocess  # the same known project and CLI helpers
 
 COLUMNS = ["transcript", "ranges", "citation", "code", "coder", "speakers", "text", "memo"]
@@ -39,8 +39,13 @@ def test_xlsx_one_row_per_quote(project_file, tmp_path):
     assert rows[0] == COLUMNS
     body = [dict(zip(COLUMNS, r)) for r in rows[1:]]
     assert [(r["transcript"], r["ranges"], r["code"]) for r in body] == [
-        ("FG1", "27-29", "werkwijze"), ("FG1", "36-37", "veiligheid"), ("FG1", "110-113,123-125", "werkwijze"),
-        ("FG2", "20-22", "werkwijze"), ("FG2", "20-22", "methodiek"), ("FG2", "57-64", "samenwerking")]
+        ("FG1", "27-29", "werkwijze"),
+        ("FG1", "36-37", "veiligheid"),
+        ("FG1", "110-113,123-125", "werkwijze"),
+        ("FG2", "20-22", "werkwijze"),
+        ("FG2", "20-22", "methodiek"),
+        ("FG2", "57-64", "samenwerking"),
+    ]
     multi = body[2]
     assert multi["citation"] == "(FG1; 110-113; 123-125)"
     assert multi["speakers"] == "R2" and multi["coder"] == "anna"

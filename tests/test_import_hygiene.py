@@ -3,6 +3,7 @@
 The core is every module outside the two faces: ``qualcode/tui/`` (the TUI) and
 ``qualcode/cli/`` (the CLI, which may open the TUI lazily).
 """
+
 import ast
 import subprocess
 import sys
@@ -33,10 +34,15 @@ def test_no_core_module_imports_textual_statically():
                 names = [a.name for a in node.names]
             elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
                 names = [node.module]
-            elif isinstance(node, ast.ImportFrom) and node.level > 0 and node.module and "tui" in node.module.split("."):
+            elif (
+                isinstance(node, ast.ImportFrom) and node.level > 0 and node.module and "tui" in node.module.split(".")
+            ):
                 names = ["textual (via qualcode.tui)"]
-            offenders += [f"{path.relative_to(PACKAGE.parent)}: {n}" for n in names
-                          if n.split(".")[0] == "textual" or n.startswith("textual")]
+            offenders += [
+                f"{path.relative_to(PACKAGE.parent)}: {n}"
+                for n in names
+                if n.split(".")[0] == "textual" or n.startswith("textual")
+            ]
     assert offenders == []
 
 

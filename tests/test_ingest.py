@@ -1,4 +1,5 @@
 """qualcode.corpus.ingest: real files in tmp_path → numbered lines, speakers, placeholders, errors."""
+
 from __future__ import annotations
 
 import hashlib
@@ -10,8 +11,17 @@ import zipfile
 
 import pytest
 
+from qualcode.corpus.ingest import (
+    PLACEHOLDER_RE,
+    SUPPORTED_SUFFIXES,
+    clean_control_chars,
+    find_placeholders,
+    parse_text,
+    read_transcript,
+    split_speaker,
+    text_sha256,
+)
 from qualcode.errors import InputError
-from qualcode.corpus.ingest import PLACEHOLDER_RE, SUPPORTED_SUFFIXES, clean_control_chars, find_placeholders, parse_text, read_transcript, split_speaker, text_sha256
 
 DUTCH = "M: Wat vindt u van één ding?\nR1: Dat is ’n goed idee, kost € 5.\nR2: Ik ben het eens, ë.\n"
 
@@ -417,7 +427,9 @@ def test_invalid_utf8_after_bom_names_offset_and_line(tmp_path):
 
 
 def test_truncated_utf16(tmp_path):
-    assert_input_error(write(tmp_path, "a.txt", b"\xff\xfe" + "M: hallo".encode("utf-16-le") + b"\x00"), "not valid UTF-16")
+    assert_input_error(
+        write(tmp_path, "a.txt", b"\xff\xfe" + "M: hallo".encode("utf-16-le") + b"\x00"), "not valid UTF-16"
+    )
 
 
 def test_markdown_is_read_like_text(tmp_path):

@@ -1,4 +1,5 @@
 """Property tests: any UTF-8 text → lines 1..N that are clean, NFC and hash to sha256."""
+
 from __future__ import annotations
 
 import hashlib
@@ -7,8 +8,8 @@ import unicodedata
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qualcode.errors import InputError
 from qualcode.corpus.ingest import parse_text, read_transcript
+from qualcode.errors import InputError
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 

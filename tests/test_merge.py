@@ -1,4 +1,5 @@
 """Team merge: transcripts by SHA-256, codes by name, codings keep their coder, one undoable step."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,13 +7,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from qualcode.coding import codebook, codings, memos
-from qualcode.store import history
-from qualcode.corpus import transcripts
 from qualcode.cli import cli
-from qualcode.errors import InputError
+from qualcode.coding import codebook, codings, memos
+from qualcode.corpus import transcripts
 from qualcode.corpus.ingest import parse_text
+from qualcode.errors import InputError
 from qualcode.exchange.merge import merge
+from qualcode.store import history
 from qualcode.store.project import Project
 
 SHARED = "M: Gedeelde tekst.\nR1: Over één wijkteam.\nR2: En de school.\nR3: Tot slot.\n"
@@ -51,11 +52,14 @@ def two_projects(tmp_path):
 
 
 def state(p: Project) -> tuple:
-    return (sorted((t.name, t.sha256) for t in transcripts.all_rows(p)),
-            sorted((c.transcript, c.code, c.coder, c.ranges, c.memo) for c in codings.list_codings(p)),
-            sorted(c.name for c in codebook.all_codes(p)),
-            p.scalar("SELECT count(*) FROM lines"), p.scalar("SELECT count(*) FROM memos"),
-            p.scalar("SELECT count(*) FROM progress"))
+    return (
+        sorted((t.name, t.sha256) for t in transcripts.all_rows(p)),
+        sorted((c.transcript, c.code, c.coder, c.ranges, c.memo) for c in codings.list_codings(p)),
+        sorted(c.name for c in codebook.all_codes(p)),
+        p.scalar("SELECT count(*) FROM lines"),
+        p.scalar("SELECT count(*) FROM memos"),
+        p.scalar("SELECT count(*) FROM progress"),
+    )
 
 
 def test_merge_one_shared_and_one_differing_transcript(two_projects):

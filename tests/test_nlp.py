@@ -1,11 +1,13 @@
 """qualcode.corpus.lemmas: lemmas stored at import, the v2 backfill of older project files, imports without lemmas."""
+
 from __future__ import annotations
 
 import sqlite3
 
-from qualcode.store import schema as migrations
-from qualcode.corpus import lemmas as nlp, transcripts
+from qualcode.corpus import lemmas as nlp
+from qualcode.corpus import transcripts
 from qualcode.language import search
+from qualcode.store import schema as migrations
 from qualcode.store.project import Project
 
 TEXT = "M: Wie heeft het gepland?\nR1: Ik. De casussen plannen we samen.\n\nR2: Goed zo.\n"
@@ -28,10 +30,15 @@ def test_import_stores_lemmas_for_every_non_blank_line(tmp_path):
     (tmp_path / "FG1.txt").write_text(TEXT, encoding="utf-8")
     with Project.create(tmp_path / "p.db") as p:
         transcripts.import_files(p, [tmp_path / "FG1.txt"], "anna")
-        rows = p.query("SELECT l.n, x.tokens, x.lemmas FROM lines l LEFT JOIN line_nlp x ON x.line_id = l.id "
-                       "ORDER BY l.n")
+        rows = p.query(
+            "SELECT l.n, x.tokens, x.lemmas FROM lines l LEFT JOIN line_nlp x ON x.line_id = l.id ORDER BY l.n"
+        )
         assert [(r["n"], r["lemmas"]) for r in rows] == [
-            (1, "wie heeft het plannen ?"), (2, "ik . de casus plannen we samen ."), (3, None), (4, "goed zo .")]
+            (1, "wie heeft het plannen ?"),
+            (2, "ik . de casus plannen we samen ."),
+            (3, None),
+            (4, "goed zo ."),
+        ]
         # the full-text index follows the table (triggers)
         hits = p.query("SELECT rowid FROM line_nlp_fts WHERE line_nlp_fts MATCH 'lemmas : casus'")
         assert len(hits) == 1
@@ -65,11 +72,18 @@ def test_v2_migration_backfills_lemmas_of_an_older_project(tmp_path):
     conn.execute("BEGIN")
     migrations.MIGRATIONS[1](conn)
     conn.execute("PRAGMA user_version = 1")
-    conn.execute("INSERT INTO transcripts (id, name, source, sha256, imported_at, line_count, guid) "
-                 "VALUES (1, 'FG1', 'FG1.txt', 'x', '2024-01-01T00:00:00Z', 3, 'G1')")
-    conn.executemany("INSERT INTO lines (transcript_id, n, speaker, turn, raw, text) VALUES (1, ?, ?, ?, ?, ?)",
-                     [(1, "M", 1, "M: Is dat gepland?", "Is dat gepland?"), (2, "M", 1, "", ""),
-                      (3, "R1", 2, "R1: Twee casussen.", "Twee casussen.")])
+    conn.execute(
+        "INSERT INTO transcripts (id, name, source, sha256, imported_at, line_count, guid) "
+        "VALUES (1, 'FG1', 'FG1.txt', 'x', '2024-01-01T00:00:00Z', 3, 'G1')"
+    )
+    conn.executemany(
+        "INSERT INTO lines (transcript_id, n, speaker, turn, raw, text) VALUES (1, ?, ?, ?, ?, ?)",
+        [
+            (1, "M", 1, "M: Is dat gepland?", "Is dat gepland?"),
+            (2, "M", 1, "", ""),
+            (3, "R1", 2, "R1: Twee casussen.", "Twee casussen."),
+        ],
+    )
     conn.execute("COMMIT")
     conn.close()
 

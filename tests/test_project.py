@@ -2,8 +2,8 @@ import sqlite3
 
 import pytest
 
-from qualcode.store import schema as migrations
 from qualcode.errors import ProjectError
+from qualcode.store import schema as migrations
 from qualcode.store.project import Project
 
 
@@ -66,5 +66,17 @@ def test_event_log_is_append_only(project):
 def test_foreign_keys_enforced(project):
     with pytest.raises(sqlite3.IntegrityError):
         with project.transaction("bad", "tester") as tx:
-            tx.insert("codings", {"transcript_id": 999, "code_id": 999, "coder": "x", "ranges": "1", "first_line": 1,
-                                  "last_line": 1, "created_at": "", "updated_at": "", "guid": "G"})
+            tx.insert(
+                "codings",
+                {
+                    "transcript_id": 999,
+                    "code_id": 999,
+                    "coder": "x",
+                    "ranges": "1",
+                    "first_line": 1,
+                    "last_line": 1,
+                    "created_at": "",
+                    "updated_at": "",
+                    "guid": "G",
+                },
+            )

@@ -2,6 +2,7 @@
 
 (Transcript import properties live in tests/test_ingest_properties.py.)
 """
+
 from __future__ import annotations
 
 import tempfile
@@ -53,8 +54,9 @@ def test_any_text_parses_or_gives_an_input_error(text):
     assert parsed == normalise(parsed) and parsed
 
 
-names = st.text(st.characters(blacklist_characters=";()\n\r", blacklist_categories=("Cs",)), min_size=1,
-                max_size=30).filter(lambda s: s == s.strip() and s != "")
+names = st.text(
+    st.characters(blacklist_characters=";()\n\r", blacklist_categories=("Cs",)), min_size=1, max_size=30
+).filter(lambda s: s == s.strip() and s != "")
 
 
 @given(names, range_lists)
@@ -77,9 +79,9 @@ quote_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=300)
 def test_any_quote_text_gives_a_docx_that_opens_again(text, transcript):
     from docx import Document
 
-    from qualcode.store.files import atomic_path
-    from qualcode.report.docx_writer import DocWriter, open_document
     from qualcode.corpus.ingest.decode import clean_control_chars
+    from qualcode.report.docx_writer import DocWriter, open_document
+    from qualcode.store.files import atomic_path
 
     citation = format_citation(transcript, [(57, 64)])
     writer = DocWriter(open_document())

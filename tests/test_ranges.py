@@ -4,16 +4,19 @@ from qualcode.errors import InputError
 from qualcode.ranges import format_citation, format_ranges, from_lines, normalise, parse_citation, parse_ranges
 
 
-@pytest.mark.parametrize("spec, expected", [
-    ("57-64", ((57, 64),)),
-    ("521", ((521, 521),)),
-    ("110-113,123-125", ((110, 113), (123, 125))),
-    ("123-125, 110-113", ((110, 113), (123, 125))),
-    ("1-3,4-6", ((1, 6),)),
-    ("5-9,7-12", ((5, 12),)),
-    ("110-113;123-125", ((110, 113), (123, 125))),
-    ("57–64", ((57, 64),)),
-])
+@pytest.mark.parametrize(
+    "spec, expected",
+    [
+        ("57-64", ((57, 64),)),
+        ("521", ((521, 521),)),
+        ("110-113,123-125", ((110, 113), (123, 125))),
+        ("123-125, 110-113", ((110, 113), (123, 125))),
+        ("1-3,4-6", ((1, 6),)),
+        ("5-9,7-12", ((5, 12),)),
+        ("110-113;123-125", ((110, 113), (123, 125))),
+        ("57–64", ((57, 64),)),
+    ],
+)
 def test_parse_ranges(spec, expected):
     assert parse_ranges(spec) == expected
 

@@ -1,5 +1,6 @@
 """REFI-QDA exchange: exports validate against the XSDs, offsets are code points, GUIDs are stable,
 a project survives export → import, and files written by other tools import liberally."""
+
 from __future__ import annotations
 
 import io
@@ -10,12 +11,12 @@ import pytest
 import xmlschema
 from click.testing import CliRunner
 
+from qualcode.cli import cli
 from qualcode.coding import codebook, codings, memos
 from qualcode.corpus import transcripts
-from qualcode.cli import cli
+from qualcode.corpus.ingest import parse_text
 from qualcode.exchange import refi_write as refi
 from qualcode.exchange.refi_load import import_file
-from qualcode.corpus.ingest import parse_text
 from qualcode.store.project import Project
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "shared" / "refi-qda"
@@ -67,8 +68,11 @@ def codebook_xsd():
 def make_project(path: Path) -> Project:
     """Two coders, a multi-range quote, memos of every kind, and non-ASCII text (één, ’, 😀)."""
     p = Project.create(path)
-    transcripts.import_parsed(p, [parse_text(FG_TEXT, name="FG1", source="FG1.txt"),
-                                  parse_text(FG2_TEXT, name="FG2", source="FG2.txt")], "anna")
+    transcripts.import_parsed(
+        p,
+        [parse_text(FG_TEXT, name="FG1", source="FG1.txt"), parse_text(FG2_TEXT, name="FG2", source="FG2.txt")],
+        "anna",
+    )
     cb = path.parent / "codebook.yaml"
     cb.write_text(CODEBOOK, encoding="utf-8")
     codebook.load(p, cb, "anna")
@@ -87,15 +91,22 @@ def snapshot(p: Project) -> dict:
     parents = {c.id: c.name for c in codebook.all_codes(p)}
     return {
         "transcripts": sorted((t.name, t.sha256, t.line_count, t.guid) for t in transcripts.all_rows(p)),
-        "lines": sorted((t.name, ln["n"], ln["raw"], ln["speaker"]) for t in transcripts.all_rows(p)
-                        for ln in transcripts.lines(p, t.id)),
-        "codes": sorted((c.name, parents.get(c.parent_id), c.colour, c.definition, c.include, c.exclude, c.example,
-                         c.guid) for c in codebook.all_codes(p)),
-        "codings": sorted((c.transcript, c.code, c.coder, c.ranges, c.memo, c.guid, c.created_at)
-                          for c in codings.list_codings(p)),
+        "lines": sorted(
+            (t.name, ln["n"], ln["raw"], ln["speaker"])
+            for t in transcripts.all_rows(p)
+            for ln in transcripts.lines(p, t.id)
+        ),
+        "codes": sorted(
+            (c.name, parents.get(c.parent_id), c.colour, c.definition, c.include, c.exclude, c.example, c.guid)
+            for c in codebook.all_codes(p)
+        ),
+        "codings": sorted(
+            (c.transcript, c.code, c.coder, c.ranges, c.memo, c.guid, c.created_at) for c in codings.list_codings(p)
+        ),
         "coders": codings.coders(p),
-        "memos": sorted((m["scope"], parents.get(m["code_id"]), m["text"], m["coder"])
-                        for m in p.query("SELECT * FROM memos")),
+        "memos": sorted(
+            (m["scope"], parents.get(m["code_id"]), m["text"], m["coder"]) for m in p.query("SELECT * FROM memos")
+        ),
     }
 
 
@@ -231,7 +242,10 @@ def test_qdc_import_matches_codes_by_guid_then_name(tmp_path):
     assert sorted(report.codes_added) == ["methodiek", "werkwijze"]
     werk = codebook.get_code(q, "werkwijze")
     assert (werk.definition, werk.include, werk.example) == (
-        "Hoe professionals werken.", "Huisbezoeken en intake.", "Ik ga eerst op huisbezoek.")
+        "Hoe professionals werken.",
+        "Huisbezoeken en intake.",
+        "Ik ga eerst op huisbezoek.",
+    )
     assert codebook.get_code(q, "methodiek").parent_id == werk.id
     again = import_file(q, tmp_path / "cb.qdc", "anna")  # now every code matches by GUID
     assert sorted(again.codes_matched) == ["methodiek", "samenwerking", "werkwijze"] and not again.codes_added
@@ -264,8 +278,13 @@ def test_import_hand_written_atlas_style_qdpx(tmp_path):
     assert any("(Focusgroep 3; 2) starts mid-line" == m for m in report.mid_line)
     assert "(Focusgroep 3; 6) ends mid-line" in report.mid_line
     assert len(report.mismatches) == 1 and "Ik vind het heel anders" in report.mismatches[0]
-    assert dict(report.skipped) == {"PDF source": 1, "PDF selection": 1, "picture source": 1,
-                                    "picture selection": 1, "sets": 1}
+    assert dict(report.skipped) == {
+        "PDF source": 1,
+        "PDF selection": 1,
+        "picture source": 1,
+        "picture selection": 1,
+        "sets": 1,
+    }
     werk, huis = codebook.get_code(p, "Werkwijze"), codebook.get_code(p, "Huisbezoek")
     assert huis.parent_id == werk.id and huis.colour == "#FF00AA"
     assert codebook.get_code(p, "School").parent_id == codebook.get_code(p, "Samenwerking").id
@@ -278,8 +297,14 @@ def test_import_hand_written_atlas_style_qdpx(tmp_path):
     assert b'guid="A1B2C3D4-0001-4000-8000-000000000001" name="Sanne"' in qde_of(tmp_path / "back.qdpx")
 
 
-def _qdpx(tmp_path: Path, text_bytes: bytes, selections: str, name: str = "x.qdpx", qde: str = "project.qde",
-          folder: str = "sources") -> Path:
+def _qdpx(
+    tmp_path: Path,
+    text_bytes: bytes,
+    selections: str,
+    name: str = "x.qdpx",
+    qde: str = "project.qde",
+    folder: str = "sources",
+) -> Path:
     g = "0F6A2C31-7B1D-4E55-9C0A-3D2B1E4F5A61"
     xml = f"""<?xml version="1.0" encoding="utf-8"?>
 <Project xmlns="urn:QDA-XML:project:1.0" name="t">
@@ -295,18 +320,21 @@ def _qdpx(tmp_path: Path, text_bytes: bytes, selections: str, name: str = "x.qdp
 
 
 def _sel(start: int, end: int, name: str) -> str:
-    return (f'<PlainTextSelection guid="5E1E0000-0001-4000-8000-00000000000{start % 10}" name="{name}" '
-            f'startPosition="{start}" endPosition="{end}" creatingUser="A1B2C3D4-0001-4000-8000-000000000001">'
-            f'<Coding guid="C0D10000-0001-4000-8000-00000000000{start % 10}">'
-            f'<CodeRef targetGUID="C0DE0000-0001-4000-8000-000000000001"/></Coding></PlainTextSelection>')
+    return (
+        f'<PlainTextSelection guid="5E1E0000-0001-4000-8000-00000000000{start % 10}" name="{name}" '
+        f'startPosition="{start}" endPosition="{end}" creatingUser="A1B2C3D4-0001-4000-8000-000000000001">'
+        f'<Coding guid="C0D10000-0001-4000-8000-00000000000{start % 10}">'
+        f'<CodeRef targetGUID="C0DE0000-0001-4000-8000-000000000001"/></Coding></PlainTextSelection>'
+    )
 
 
 def test_crlf_counted_as_one_character_is_recognised_from_the_selection_text(tmp_path):
     text = "Regel een.\r\nRegel twee.\r\nRegel drie.\r\n"
     lf = text.replace("\r\n", "\n")
     start = lf.index("Regel drie")  # a tool that counted CRLF as one character
-    qdpx = _qdpx(tmp_path, text.encode("utf-8"), _sel(start, start + 10, "Regel drie"), qde="Mijn project.qde",
-                 folder="Sources")
+    qdpx = _qdpx(
+        tmp_path, text.encode("utf-8"), _sel(start, start + 10, "Regel drie"), qde="Mijn project.qde", folder="Sources"
+    )
     p = Project.create(tmp_path / "p.db")
     report = import_file(p, qdpx, "anna")
     assert [c.ranges for c in codings.list_codings(p)] == [((3, 3),)]

@@ -1,4 +1,5 @@
 """Two processes coding the same transcript at once: no lost write, no "database is locked", undo stays per coder."""
+
 from __future__ import annotations
 
 import os
@@ -9,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from qualcode.coding import codebook, codings
-from qualcode.store import history, integrity
 from qualcode.corpus import transcripts
+from qualcode.store import history, integrity
 from qualcode.store.project import Project
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,8 +57,9 @@ def fg1_project(tmp_path: Path) -> Path:
 
 
 def start_together(commands: list[list[str]], go: Path) -> list[subprocess.Popen]:
-    procs = [subprocess.Popen(c, env=env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for c in commands]
+    procs = [
+        subprocess.Popen(c, env=env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for c in commands
+    ]
     for p in procs:
         assert p.stdout.readline().strip() == "ready"
     go.touch()
@@ -68,8 +70,9 @@ def test_two_processes_1000_codings_each_on_the_same_transcript(fg1_project: Pat
     script = tmp_path / "worker.py"
     script.write_text(WORKER)
     go = tmp_path / "go"
-    procs = start_together([[sys.executable, str(script), str(fg1_project), coder, str(go)]
-                            for coder in ("anna", "bram")], go)
+    procs = start_together(
+        [[sys.executable, str(script), str(fg1_project), coder, str(go)] for coder in ("anna", "bram")], go
+    )
     results = [p.communicate(timeout=600) for p in procs]
     for p, (out, err) in zip(procs, results):
         assert p.returncode == 0, err
@@ -104,10 +107,20 @@ def test_two_processes_1000_codings_each_on_the_same_transcript(fg1_project: Pat
 
 def test_two_cli_loops_at_once_never_show_locked(fg1_project: Path, tmp_path: Path):
     """The real CLI, two coders, 15 commands each (code and undo) at the same time."""
-    loop = ("for n in $(seq 1 12); do {py} -m qualcode code FG1 $n werkwijze --coder {coder} --project {db} "
-            "|| exit 1; done; for n in 1 2 3; do {py} -m qualcode undo --coder {coder} --project {db} || exit 1; done")
-    procs = [subprocess.Popen(["bash", "-c", loop.format(py=sys.executable, coder=c, db=fg1_project)], env=env(),
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for c in ("anna", "bram")]
+    loop = (
+        "for n in $(seq 1 12); do {py} -m qualcode code FG1 $n werkwijze --coder {coder} --project {db} "
+        "|| exit 1; done; for n in 1 2 3; do {py} -m qualcode undo --coder {coder} --project {db} || exit 1; done"
+    )
+    procs = [
+        subprocess.Popen(
+            ["bash", "-c", loop.format(py=sys.executable, coder=c, db=fg1_project)],
+            env=env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for c in ("anna", "bram")
+    ]
     for p in procs:
         out, err = p.communicate(timeout=600)
         assert p.returncode == 0, err
@@ -132,15 +145,20 @@ def test_a_long_writer_does_not_make_another_fail(fg1_project: Path, tmp_path: P
         "    tx.insert('memos', {'scope': 'project', 'code_id': None, 'transcript_id': None, 'coder': 'lead',\n"
         "                        'text': 'x', 'updated_at': 'now', 'guid': 'G1'})\n"
         "    print('locked', flush=True)\n"
-        "    time.sleep(2)\n")
-    proc = subprocess.Popen([sys.executable, str(holder), str(fg1_project)], env=env(), stdout=subprocess.PIPE,
-                            text=True)
+        "    time.sleep(2)\n"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, str(holder), str(fg1_project)], env=env(), stdout=subprocess.PIPE, text=True
+    )
     assert proc.stdout.readline().strip() == "locked"
     with Project.open(fg1_project) as p:
         c = codings.apply(p, "FG1", "5", "werkwijze", "anna")  # waits for the lock instead of failing
         assert c.coder == "anna"
     assert proc.wait(timeout=60) == 0
     with Project.open(fg1_project, readonly=True) as p:
-        assert p.scalar("SELECT count(*) FROM memos WHERE scope = 'project'") == 1 and p.scalar("SELECT count(*) FROM codings") == 1
+        assert (
+            p.scalar("SELECT count(*) FROM memos WHERE scope = 'project'") == 1
+            and p.scalar("SELECT count(*) FROM codings") == 1
+        )
         first, second = [r[0] for r in p.conn.execute("SELECT action FROM events WHERE id > 2 ORDER BY id")]
         assert (first, second) == ("memo", "code")

@@ -8,6 +8,7 @@ Kill points come from two sources, so the tests are not only lucky timing:
   mid-action. Each test counts the outcomes and asserts that the interesting
   ones (a kill in the middle) really happened.
 """
+
 from __future__ import annotations
 
 import os
@@ -22,8 +23,8 @@ from pathlib import Path
 import pytest
 
 from qualcode.coding import codebook, codings
-from qualcode.store import integrity
 from qualcode.corpus import transcripts
+from qualcode.store import integrity
 from qualcode.store.project import Project
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,8 +50,9 @@ def verify(path: Path, cwd: Path) -> Project:
     p = Project.open(path)
     report = integrity.check(p)
     assert report.ok, report.as_dict()
-    r = subprocess.run(qualcode("check", "--project", str(path)), cwd=cwd, env=env(), capture_output=True, text=True,
-                       timeout=120)
+    r = subprocess.run(
+        qualcode("check", "--project", str(path)), cwd=cwd, env=env(), capture_output=True, text=True, timeout=120
+    )
     assert r.returncode == 0, r.stdout + r.stderr
     return p
 
@@ -88,12 +90,16 @@ def base(tmp_path_factory) -> dict:
                 codings.apply(p, "FG1", f"{n}-{n + rng.randint(0, 5)}", rng.choice(codes), coder)
     files = root / "files"
     files.mkdir()
-    words = ("wij plannen een huisbezoek samen met de school het wijkteam ouders jongere zorg regie "
-             "veiligheid nazorg casusoverleg gemeente").split()
+    words = (
+        "wij plannen een huisbezoek samen met de school het wijkteam ouders jongere zorg regie "
+        "veiligheid nazorg casusoverleg gemeente"
+    ).split()
     for i in range(N_FILES):
         rng = random.Random(100 + i)
-        text = "\n".join(f"R{rng.randint(1, 5)}: " + " ".join(rng.choice(words) for _ in range(rng.randint(4, 20)))
-                         for _ in range(100))
+        text = "\n".join(
+            f"R{rng.randint(1, 5)}: " + " ".join(rng.choice(words) for _ in range(rng.randint(4, 20)))
+            for _ in range(100)
+        )
         (files / f"NEW{i:02d}.txt").write_text(f"Focusgroep {i}\n{text}\n", encoding="utf-8")
     return {"root": root, "template": path, "files": sorted(files.iterdir())}
 
@@ -124,8 +130,9 @@ def test_kill_during_cli_import_of_50_files(base, tmp_path):
     files = [str(f) for f in base["files"]]
     path = fresh(base, tmp_path, "calibrate")
     started = time.monotonic()
-    r = subprocess.run(qualcode("import", *files, "--project", str(path)), env=env(), capture_output=True,
-                       text=True, timeout=300)
+    r = subprocess.run(
+        qualcode("import", *files, "--project", str(path)), env=env(), capture_output=True, text=True, timeout=300
+    )
     duration = time.monotonic() - started
     assert r.returncode == 0, r.stderr
     assert check_import_outcome(path, tmp_path) == "all"
@@ -133,8 +140,12 @@ def test_kill_during_cli_import_of_50_files(base, tmp_path):
     for seed in range(4):
         rng = random.Random(seed)
         path = fresh(base, tmp_path, f"seed{seed}")
-        proc = subprocess.Popen(qualcode("import", *files, "--project", str(path)), env=env(),
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            qualcode("import", *files, "--project", str(path)),
+            env=env(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         killed = kill_at(proc, rng.uniform(0.3, 1.0) * duration)
         outcomes.append((killed, check_import_outcome(path, tmp_path)))
     assert any(killed for killed, _ in outcomes), outcomes
@@ -151,14 +162,19 @@ def test_kill_inside_the_import_transaction(base, tmp_path):
         "def progress(done, total, what):\n"
         "    print(what.split()[0], done, flush=True)\n"
         "transcripts.import_files(p, [Path(f) for f in sys.argv[2:]], 'anna', progress=progress)\n"
-        "print('committed', flush=True)\n")
+        "print('committed', flush=True)\n"
+    )
     outcomes = []
     for seed in range(5):
         rng = random.Random(seed)
         path = fresh(base, tmp_path, f"seed{seed}")
         k = rng.randint(1, N_FILES)
-        proc = subprocess.Popen([sys.executable, str(script), str(path), *map(str, base["files"])], env=env(),
-                                stdout=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            [sys.executable, str(script), str(path), *map(str, base["files"])],
+            env=env(),
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         assert wait_for_line(proc, f"stored {k}")
         time.sleep(rng.uniform(0, 0.02))
         proc.send_signal(signal.SIGKILL)
@@ -215,8 +231,9 @@ def test_kill_during_a_2000_coding_script(base, tmp_path):
     for seed in range(5):
         rng = random.Random(1000 + seed)
         path = fresh(base, tmp_path, f"seed{seed}")
-        proc = subprocess.Popen([sys.executable, str(script), str(path), str(seed), "2000"], env=env(),
-                                stdout=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            [sys.executable, str(script), str(path), str(seed), "2000"], env=env(), stdout=subprocess.PIPE, text=True
+        )
         assert wait_for_line(proc, "ready")
         marker = rng.randrange(0, 2000, 50)
         assert wait_for_line(proc, str(marker))
@@ -227,8 +244,7 @@ def test_kill_during_a_2000_coding_script(base, tmp_path):
         with verify(path, tmp_path) as p:
             n = p.scalar("SELECT count(*) FROM codings WHERE coder = 'anna'")
             done = p.scalar("SELECT count(*) FROM events WHERE coder = 'anna' AND action = 'code' AND kind = 'do'")
-            undone = p.scalar("SELECT count(*) FROM events WHERE coder = 'anna' AND action = 'code' "
-                              "AND kind = 'undo'")
+            undone = p.scalar("SELECT count(*) FROM events WHERE coder = 'anna' AND action = 'code' AND kind = 'undo'")
             assert n == done - undone  # every coding has its event, every event its coding
             assert p.scalar("SELECT count(*) FROM codings WHERE coder = 'bram'") == 31
             memos = p.scalar("SELECT count(*) FROM codings WHERE memo LIKE 'memo %'")
@@ -240,8 +256,13 @@ def test_kill_during_a_2000_coding_script(base, tmp_path):
 
 def test_kill_while_creating_a_project(tmp_path):
     started = time.monotonic()
-    r = subprocess.run(qualcode("init", "--codebook", str(CODEBOOK), "--project", str(tmp_path / "cal.db")),
-                       env=env(), capture_output=True, text=True, timeout=120)
+    r = subprocess.run(
+        qualcode("init", "--codebook", str(CODEBOOK), "--project", str(tmp_path / "cal.db")),
+        env=env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     duration = time.monotonic() - started
     assert r.returncode == 0, r.stderr
     outcomes = []
@@ -250,8 +271,12 @@ def test_kill_while_creating_a_project(tmp_path):
         folder = tmp_path / f"seed{seed}"
         folder.mkdir()
         path = folder / "new.db"
-        proc = subprocess.Popen(qualcode("init", "--codebook", str(CODEBOOK), "--project", str(path)), env=env(),
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            qualcode("init", "--codebook", str(CODEBOOK), "--project", str(path)),
+            env=env(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         kill_at(proc, rng.uniform(0.5, 1.0) * duration)
         if not path.exists():
             outcomes.append("none")

@@ -1,4 +1,5 @@
 """qualcode.language.search on a real project file: lemma search, phrases, filters, KWIC at line edges, the CLI."""
+
 from __future__ import annotations
 
 import json
@@ -7,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from qualcode.coding import codings
-from qualcode.language import search
 from qualcode.corpus import transcripts
 from qualcode.errors import InputError, NotFoundError
+from qualcode.language import search
 from qualcode.store.project import Project
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,7 +62,10 @@ def test_lemma_plannen_finds_plannen_and_gepland_not_plan_or_planning(proj):
 def test_lemma_casus_finds_casus_and_casussen(proj):
     r = search.search(proj, "casus", lemma=True)
     assert [(h.transcript, h.line, h.match) for h in r.hits] == [
-        ("FG1", 5, "casus"), ("FG1", 6, "casussen"), ("FG2", 2, "casus")]
+        ("FG1", 5, "casus"),
+        ("FG1", 6, "casussen"),
+        ("FG2", 2, "casus"),
+    ]
     assert [h.line for h in search.search(proj, "casussen", transcript="FG1").hits] == [6]
 
 
@@ -93,7 +97,11 @@ def test_filters_speaker_transcript_and_code(proj):
 def test_kwic_runs_on_within_a_turn_and_stops_at_turn_and_transcript_edges(proj):
     # match at the end of a line: right context continues on the next line of the same turn
     (h,) = search.search(proj, "gepland").hits
-    assert (h.left, h.match, h.right) == ("Dat hebben we vorige week ", "gepland", " samen met het gezin. De planning blijft")
+    assert (h.left, h.match, h.right) == (
+        "Dat hebben we vorige week ",
+        "gepland",
+        " samen met het gezin. De planning blijft",
+    )
     # match at the start of a line: left context comes from the previous line of the same turn
     (h,) = [h for h in search.search(proj, "samen").hits if h.line == 3]
     assert (h.left, h.match) == ("Dat hebben we vorige week gepland ", "samen")
@@ -137,7 +145,10 @@ def test_cli_search_json_and_text(proj, cli):
     assert res.exit_code == 0, res.output
     rows = json.loads(res.output)
     assert [(r["line"], r["match"], r["citation"]) for r in rows] == [
-        (1, "plannen", "(FG1; 1)"), (2, "gepland", "(FG1; 2)"), (8, "plannen", "(FG1; 8)")]
+        (1, "plannen", "(FG1; 1)"),
+        (2, "gepland", "(FG1; 2)"),
+        (8, "plannen", "(FG1; 8)"),
+    ]
     assert set(rows[0]) >= {"transcript", "line", "speaker", "citation", "left", "match", "right"}
     res = cli("search", "casussen", "--project", path)
     assert res.exit_code == 0 and "(FG1; 6)" in res.output and "1 hits in 1 lines" in res.output
@@ -147,6 +158,9 @@ def test_cli_search_json_and_text(proj, cli):
 
 def test_line_search_for_the_tui(proj):
     hits = search.line_search(proj, "gepland")
-    assert [(h.transcript, h.n, h.text[h.start:h.start + h.length]) for h in hits if h.transcript == "FG1"] == [
-        ("FG1", 1, "plannen"), ("FG1", 2, "gepland"), ("FG1", 8, "plannen")]
+    assert [(h.transcript, h.n, h.text[h.start : h.start + h.length]) for h in hits if h.transcript == "FG1"] == [
+        ("FG1", 1, "plannen"),
+        ("FG1", 2, "gepland"),
+        ("FG1", 8, "plannen"),
+    ]
     assert search.line_search(proj, "?") == [] and search.line_search(proj, "") == []

@@ -1,4 +1,5 @@
 """qualcode.language.suggest on a real project file: a planted line ranks first, grouped folds, too little data, dismiss/accept."""
+
 from __future__ import annotations
 
 import json
@@ -8,24 +9,44 @@ from pathlib import Path
 import pytest
 
 from qualcode.coding import codings
-from qualcode.store import history
-from qualcode.language import suggest
 from qualcode.corpus import transcripts
+from qualcode.language import suggest
+from qualcode.store import history
 from qualcode.store.project import Project
 
 ROOT = Path(__file__).resolve().parent.parent
 CODEBOOK = ROOT / "codebooks" / "default.yaml"
 
-SAFE = ["Het kind voelt zich thuis niet veilig.", "Is het gezin wel veilig genoeg?",
-        "We maken een veiligheidsplan met de ouders.", "De veiligheid van de kinderen gaat voor alles.",
-        "Dan is het thuis echt onveilig geworden.", "Hoe veilig is de situatie nu eigenlijk?"]
-TOGETHER = ["We bellen de school en de huisarts.", "Met de politie is de samenwerking goed.",
-            "De wijkagent schuift aan bij het overleg.", "De school belt ons meestal als eerste.",
-            "Samen met de huisarts kijken we wat nodig is.", "De politie deelt niet alles met ons."]
-NEUTRAL = ["Ja, dat herken ik wel.", "Nou, dat verschilt per week.", "Het is een drukke tijd geweest.",
-           "Dat vind ik een goede vraag.", "Eerlijk gezegd weet ik het niet precies.", "Oké, dan gaan we verder.",
-           "Ik werk hier nu drie jaar.", "Dat was vorig jaar anders.", "We hebben koffie gedronken.",
-           "Soms duurt het gewoon lang.", "Mijn collega zegt dat ook.", "Daar kom ik zo op terug."]
+SAFE = [
+    "Het kind voelt zich thuis niet veilig.",
+    "Is het gezin wel veilig genoeg?",
+    "We maken een veiligheidsplan met de ouders.",
+    "De veiligheid van de kinderen gaat voor alles.",
+    "Dan is het thuis echt onveilig geworden.",
+    "Hoe veilig is de situatie nu eigenlijk?",
+]
+TOGETHER = [
+    "We bellen de school en de huisarts.",
+    "Met de politie is de samenwerking goed.",
+    "De wijkagent schuift aan bij het overleg.",
+    "De school belt ons meestal als eerste.",
+    "Samen met de huisarts kijken we wat nodig is.",
+    "De politie deelt niet alles met ons.",
+]
+NEUTRAL = [
+    "Ja, dat herken ik wel.",
+    "Nou, dat verschilt per week.",
+    "Het is een drukke tijd geweest.",
+    "Dat vind ik een goede vraag.",
+    "Eerlijk gezegd weet ik het niet precies.",
+    "Oké, dan gaan we verder.",
+    "Ik werk hier nu drie jaar.",
+    "Dat was vorig jaar anders.",
+    "We hebben koffie gedronken.",
+    "Soms duurt het gewoon lang.",
+    "Mijn collega zegt dat ook.",
+    "Daar kom ik zo op terug.",
+]
 PLANTED = "Is het kind thuis wel veilig, en hoe zit het met de veiligheid van het gezin?"
 
 
@@ -52,8 +73,12 @@ def proj(tmp_path: Path):
             text, safe, together = transcript_text(seed)
             (tmp_path / f"FG{seed}.txt").write_text(text, encoding="utf-8")
             files.append((f"FG{seed}", safe, together))
-        new = "\n".join(f"R1: {t}" for t in NEUTRAL[:6]) + f"\nR2: {PLANTED}\n" + \
-              "\n".join(f"R3: {t}" for t in NEUTRAL[6:]) + "\n"
+        new = (
+            "\n".join(f"R1: {t}" for t in NEUTRAL[:6])
+            + f"\nR2: {PLANTED}\n"
+            + "\n".join(f"R3: {t}" for t in NEUTRAL[6:])
+            + "\n"
+        )
         (tmp_path / "FG4.txt").write_text(new, encoding="utf-8")
         transcripts.import_files(p, [tmp_path / f"FG{i}.txt" for i in (1, 2, 3, 4)], "anna")
         for name, safe, together in files:

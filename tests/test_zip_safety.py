@@ -1,4 +1,5 @@
 """Files from elsewhere: unsafe ZIP members and hostile XML are refused before anything is written."""
+
 from __future__ import annotations
 
 import os
@@ -15,9 +16,11 @@ from qualcode.errors import InputError
 from qualcode.exchange.refi_load import import_file
 from qualcode.store.project import Project
 
-QDE = ("<?xml version='1.0'?><Project xmlns='urn:QDA-XML:project:1.0' name='x'><Sources>"
-       "<TextSource guid='0F6A2C31-7B1D-4E55-9C0A-3D2B1E4F5A61' name='S' "
-       "plainTextPath='internal://0F6A2C31-7B1D-4E55-9C0A-3D2B1E4F5A61.txt'/></Sources></Project>")
+QDE = (
+    "<?xml version='1.0'?><Project xmlns='urn:QDA-XML:project:1.0' name='x'><Sources>"
+    "<TextSource guid='0F6A2C31-7B1D-4E55-9C0A-3D2B1E4F5A61' name='S' "
+    "plainTextPath='internal://0F6A2C31-7B1D-4E55-9C0A-3D2B1E4F5A61.txt'/></Sources></Project>"
+)
 SOURCE = "sources/0F6A2C31-7B1D-4E55-9C0A-3D2B1E4F5A61.txt"
 
 BOMB = """<?xml version="1.0"?>
@@ -51,8 +54,10 @@ def symlink_member(name: str, target: str) -> zipfile.ZipInfo:
 def state(folder: Path, project: Project) -> tuple:
     """What could have been written: files anywhere under the folder, and the project's rows."""
     files = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file() and "qualcode.db" not in p.name)
-    rows = tuple(project.scalar(f"SELECT count(*) FROM {t}") for t in ("transcripts", "lines", "codes", "codings",
-                                                                        "memos", "coders"))
+    rows = tuple(
+        project.scalar(f"SELECT count(*) FROM {t}")
+        for t in ("transcripts", "lines", "codes", "codings", "memos", "coders")
+    )
     events = project.scalar("SELECT count(*) FROM events")
     return files, rows, events
 
@@ -61,13 +66,22 @@ CASES = {
     "zip-slip": [("project.qde", QDE), ("../../evil.txt", "pwned"), (SOURCE, "tekst")],
     "absolute path": [("project.qde", QDE), ("/tmp/qualcode-evil.txt", "pwned"), (SOURCE, "tekst")],
     "windows absolute path": [("project.qde", QDE), ("C:\\evil.txt", "pwned"), (SOURCE, "tekst")],
-    "symlink": [("project.qde", QDE), (symlink_member("sources/link.txt", "/etc/passwd"), "/etc/passwd"),
-                (SOURCE, "tekst")],
+    "symlink": [
+        ("project.qde", QDE),
+        (symlink_member("sources/link.txt", "/etc/passwd"), "/etc/passwd"),
+        (SOURCE, "tekst"),
+    ],
     "XML bomb": [("project.qde", BOMB)],
     "external entity": [("project.qde", XXE)],
 }
-MESSAGES = {"zip-slip": "'..'", "absolute path": "absolute path", "windows absolute path": "absolute path",
-            "symlink": "symbolic link", "XML bomb": "declares entities", "external entity": "declares entities"}
+MESSAGES = {
+    "zip-slip": "'..'",
+    "absolute path": "absolute path",
+    "windows absolute path": "absolute path",
+    "symlink": "symbolic link",
+    "XML bomb": "declares entities",
+    "external entity": "declares entities",
+}
 
 
 @pytest.mark.parametrize("case", list(CASES))
@@ -86,7 +100,10 @@ def test_hostile_qdpx_is_refused_with_nothing_written(tmp_path, case):
 
 
 def test_hostile_qdc_is_refused(tmp_path):
-    for name, xml in (("bomb.qdc", BOMB.replace("Project", "CodeBook")), ("xxe.qdc", XXE.replace("Project", "CodeBook"))):
+    for name, xml in (
+        ("bomb.qdc", BOMB.replace("Project", "CodeBook")),
+        ("xxe.qdc", XXE.replace("Project", "CodeBook")),
+    ):
         path = tmp_path / name
         path.write_text(xml, encoding="utf-8")
         project = Project.create(tmp_path / f"{name}.db")
@@ -124,7 +141,7 @@ def test_a_member_larger_than_its_header_claims_is_refused(tmp_path):
     data = bytearray(path.read_bytes())
     # patch the uncompressed size (32-bit, little endian) in the central directory to 10 bytes
     cd = data.rfind(b"PK\x01\x02")
-    data[cd + 24:cd + 28] = (10).to_bytes(4, "little")
+    data[cd + 24 : cd + 28] = (10).to_bytes(4, "little")
     with safezip.open_zip(tmp_path / "lie.zip", data=bytes(data)) as z, pytest.raises(InputError):
         z.read("a.txt")
 

@@ -19,17 +19,18 @@ Decisions:
 * :func:`clear` — not coded in the consensus;
 * :func:`copy_agreed` — blocks on which all coders agree, copied in one event.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from qualcode.agreement.units import Disagreement, resolve_scope
 from qualcode.coding import codings
 from qualcode.corpus import transcripts
-from qualcode.agreement.units import Disagreement, resolve_scope
 from qualcode.errors import InputError, NotFoundError
 from qualcode.model import Coding, Range
-from qualcode.store.project import Project
 from qualcode.ranges import format_ranges, from_lines
+from qualcode.store.project import Project
 
 
 def consensus_coder(project: Project) -> str:
@@ -37,12 +38,16 @@ def consensus_coder(project: Project) -> str:
 
 
 def _current(project: Project, transcript_id: int, code: str, coder: str, lines: set[int]) -> list[Coding]:
-    return [c for c in codings.list_codings(project, coder=coder, code=code)
-            if c.transcript_id == transcript_id and c.line_set() & lines]
+    return [
+        c
+        for c in codings.list_codings(project, coder=coder, code=code)
+        if c.transcript_id == transcript_id and c.line_set() & lines
+    ]
 
 
-def _replace(project: Project, d: Disagreement, new: Sequence[tuple[tuple[Range, ...], str]], what: str,
-             by: str | None) -> list[Coding]:
+def _replace(
+    project: Project, d: Disagreement, new: Sequence[tuple[tuple[Range, ...], str]], what: str, by: str | None
+) -> list[Coding]:
     """Replace the consensus codings overlapping ``d`` by ``new`` ((ranges, memo) pairs) in one event."""
     cons = project.consensus_coder
     if cons in d.coders:
@@ -87,8 +92,9 @@ def union(project: Project, d: Disagreement, *, by: str | None = None) -> list[C
     return _replace(project, d, new, "union", by)
 
 
-def set_ranges(project: Project, d: Disagreement, ranges: str | Sequence[Range], *, memo: str = "",
-               by: str | None = None) -> list[Coding]:
+def set_ranges(
+    project: Project, d: Disagreement, ranges: str | Sequence[Range], *, memo: str = "", by: str | None = None
+) -> list[Coding]:
     """An edited range as the consensus (it must overlap the block; it may extend beyond it)."""
     rs = codings.as_ranges(ranges)
     if not ({n for a, b in rs for n in range(a, b + 1)} & d.line_set()):
@@ -101,8 +107,14 @@ def clear(project: Project, d: Disagreement, *, by: str | None = None) -> list[C
     return _replace(project, d, [], "not coded", by)
 
 
-def copy_agreed(project: Project, code: str | None = None, *, coders: Sequence[str] | None = None,
-                transcript_names: Sequence[str] | None = None, by: str | None = None) -> int:
+def copy_agreed(
+    project: Project,
+    code: str | None = None,
+    *,
+    coders: Sequence[str] | None = None,
+    transcript_names: Sequence[str] | None = None,
+    by: str | None = None,
+) -> int:
     """Copy every coding on which all compared coders agree exactly into the consensus, in one event.
 
     A coding counts as agreed when every coder who finished the transcript has a
@@ -121,15 +133,17 @@ def copy_agreed(project: Project, code: str | None = None, *, coders: Sequence[s
         present = [c for c in scope.coders if t.id in scope.done[c]]
         if len(present) < 2:
             continue
-        sets = {p: {(c.code_id, c.ranges): c for c in all_c if c.transcript_id == t.id and c.coder == p}
-                for p in present}
+        sets = {
+            p: {(c.code_id, c.ranges): c for c in all_c if c.transcript_id == t.id and c.coder == p} for p in present
+        }
         first = sets[present[0]]
         for key, c in first.items():
             if all(key in sets[p] for p in present[1:]) and (t.id, *key) not in existing:
                 todo.append((t.id, c.code_id, c.ranges, c.memo))
     if todo:
-        with project.transaction("consensus", cons, f"consensus: copy {len(todo)} agreed codings"
-                                 + (f" (decided by {by})" if by else "")) as tx:
+        with project.transaction(
+            "consensus", cons, f"consensus: copy {len(todo)} agreed codings" + (f" (decided by {by})" if by else "")
+        ) as tx:
             for tid, code_id, ranges, memo in todo:
                 codings.insert(tx, tid, code_id, cons, list(ranges), memo)
     return len(todo)

@@ -3,6 +3,7 @@
 A statistic that cannot be computed is a :class:`Stat` with ``value=None`` and a
 ``reason``; nothing returns NaN or a made-up 0 or 1.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -31,7 +32,7 @@ class Stat:
     reason: str | None = None
 
     @classmethod
-    def undefined(cls, reason: str) -> "Stat":
+    def undefined(cls, reason: str) -> Stat:
         return cls(None, reason)
 
     @property

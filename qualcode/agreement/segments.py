@@ -4,10 +4,12 @@ For each coding of one coder: matched when a coding of the other coder with the
 same code overlaps it by at least the threshold (Jaccard of the line sets, default
 0.5), partial when it overlaps less, unmatched when nothing overlaps.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from qualcode.agreement.results import DEFAULT_THRESHOLD, NEITHER, Stat
 from qualcode.errors import InputError
@@ -57,7 +59,9 @@ class SegmentView:
         return Stat(sum(m.status == MATCHED for m in self.first + self.second) / total)
 
 
-def match_segments(first: Sequence[Any], second: Sequence[Any], threshold: float = DEFAULT_THRESHOLD) -> list[SegmentMatch]:
+def match_segments(
+    first: Sequence[Any], second: Sequence[Any], threshold: float = DEFAULT_THRESHOLD
+) -> list[SegmentMatch]:
     """Judge each coding in ``first`` against the codings in ``second``.
 
     Codings are objects with ``transcript``, ``code`` and ``line_set()`` (like

@@ -51,32 +51,34 @@ A. R. (1990) J. Clin. Epidemiol. 43:551–558 · Landis, J. R. & Koch, G. G. (19
 Biometrics 33:159–174 · Fleiss, J. L. (1971) Psychol. Bull. 76:378–382 · De Vries,
 H. et al. (2008) Field Methods 20:272–282.
 """
+
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from itertools import combinations
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
+from qualcode.agreement.results import (  # noqa: F401  (re-exported: the public names of this module)
+    DEFAULT_RESAMPLES,
+    DEFAULT_SEED,
+    DEFAULT_THRESHOLD,
+    EVERYWHERE,
+    MISSING,
+    NEITHER,
+    NO_PAIRABLE,
+    NO_SHARED,
+    NOBODY,
+    AgreementReport,
+    CodeAgreement,
+    Interval,
+    LineUnits,
+    Stat,
+)
 from qualcode.errors import InputError
 
-from qualcode.agreement.results import (  # noqa: F401  (re-exported: the public names of this module)
-    MISSING,
-    DEFAULT_SEED,
-    DEFAULT_RESAMPLES,
-    DEFAULT_THRESHOLD,
-    NO_SHARED,
-    NO_PAIRABLE,
-    NOBODY,
-    NEITHER,
-    EVERYWHERE,
-    Stat,
-    Interval,
-    CodeAgreement,
-    LineUnits,
-    AgreementReport,
-)
 
 # ------------------------------------------------------------------ interpretation
 def alpha_band(value: float | None) -> str | None:
@@ -385,8 +387,13 @@ def bootstrap_weights(n_clusters: int, resamples: int, seed: int | None) -> np.n
 
 
 def bootstrap_kappa_ci(
-    x: Sequence[int], y: Sequence[int], clusters: Sequence[Any], *, resamples: int = DEFAULT_RESAMPLES,
-    seed: int | None = DEFAULT_SEED, level: float = 0.95,
+    x: Sequence[int],
+    y: Sequence[int],
+    clusters: Sequence[Any],
+    *,
+    resamples: int = DEFAULT_RESAMPLES,
+    seed: int | None = DEFAULT_SEED,
+    level: float = 0.95,
 ) -> Interval:
     """Percentile bootstrap CI for Cohen's kappa, resampling whole clusters (transcripts)."""
     x, y = np.asarray(x), np.asarray(y)
@@ -400,8 +407,12 @@ def bootstrap_kappa_ci(
 
 
 def bootstrap_alpha_ci(
-    values: np.ndarray, clusters: Sequence[Any], *, resamples: int = DEFAULT_RESAMPLES,
-    seed: int | None = DEFAULT_SEED, level: float = 0.95,
+    values: np.ndarray,
+    clusters: Sequence[Any],
+    *,
+    resamples: int = DEFAULT_RESAMPLES,
+    seed: int | None = DEFAULT_SEED,
+    level: float = 0.95,
 ) -> Interval:
     """Percentile bootstrap CI for binary Krippendorff's alpha, resampling whole clusters."""
     values = np.asarray(values)
@@ -430,8 +441,16 @@ def _ratio(num: float, den: float, reason: str) -> Stat:
 
 
 def _summarise(
-    name: str, coders: list[str], seen: np.ndarray, per: np.ndarray, pairs: dict[tuple[int, int], np.ndarray],
-    weights: np.ndarray | None, resamples: int, level: float, no_ci: str, ci_caveat: str | None = None,
+    name: str,
+    coders: list[str],
+    seen: np.ndarray,
+    per: np.ndarray,
+    pairs: dict[tuple[int, int], np.ndarray],
+    weights: np.ndarray | None,
+    resamples: int,
+    level: float,
+    no_ci: str,
+    ci_caveat: str | None = None,
 ) -> CodeAgreement:
     tot = per.sum(axis=0)
     n_units = int(round(tot[_UNITS]))
@@ -439,7 +458,9 @@ def _summarise(
     two = len(coders) == 2
 
     prev = {
-        c: Stat(float(seen[i, 0] / seen[i, 1])) if seen[i, 1] else Stat.undefined("the coder finished none of these lines")
+        c: Stat(float(seen[i, 0] / seen[i, 1]))
+        if seen[i, 1]
+        else Stat.undefined("the coder finished none of these lines")
         for i, c in enumerate(coders)
     }
     if n_units == 0:
@@ -468,7 +489,7 @@ def _summarise(
     )
 
     if two:
-        ((i, j), per_pair), = pairs.items()
+        (((i, j), per_pair),) = pairs.items()
         a, b, c, d = (int(round(v)) for v in per_pair.sum(axis=0))
         counts: tuple[int, int, int, int] | None = (a, b, c, d)
         kappa = pairwise[pair_key(coders[i], coders[j])]
@@ -481,7 +502,9 @@ def _summarise(
         counts = None
         kappa = Stat.undefined("Cohen's kappa is a two-coder statistic; see pairwise_kappa")
         kappa_ci = Interval(None, None, kappa.reason, level, resamples, 0)
-        notes.append(f"a, b, c, d and kappa: defined for two coders; {len(coders)} coders, see pairwise_kappa and alpha")
+        notes.append(
+            f"a, b, c, d and kappa: defined for two coders; {len(coders)} coders, see pairwise_kappa and alpha"
+        )
 
     def note(label: str, s: Stat | Interval) -> None:
         if not s.defined and s.reason:
@@ -490,7 +513,9 @@ def _summarise(
     for c, s in prev.items():
         note(f"prevalence {c}", s)
     for label, s in (
-        ("percent_agreement", po), ("positive_agreement", pos), ("negative_agreement", neg),
+        ("percent_agreement", po),
+        ("positive_agreement", pos),
+        ("negative_agreement", neg),
     ):
         note(label, s)
     if two:
@@ -512,10 +537,22 @@ def _summarise(
             notes.append(f"{label}: {ci_caveat}")
 
     return CodeAgreement(
-        code=name, coders=list(coders), n_units=n_units, counts=counts, prevalence=prev,
-        percent_agreement=po, positive_agreement=pos, negative_agreement=neg,
-        kappa=kappa, kappa_ci=kappa_ci, alpha=alpha, alpha_ci=alpha_ci, ac1=ac1, pabak=pab,
-        pairwise_kappa=pairwise, notes=notes,
+        code=name,
+        coders=list(coders),
+        n_units=n_units,
+        counts=counts,
+        prevalence=prev,
+        percent_agreement=po,
+        positive_agreement=pos,
+        negative_agreement=neg,
+        kappa=kappa,
+        kappa_ci=kappa_ci,
+        alpha=alpha,
+        alpha_ci=alpha_ci,
+        ac1=ac1,
+        pabak=pab,
+        pairwise_kappa=pairwise,
+        notes=notes,
     )
 
 
@@ -529,7 +566,10 @@ def _no_ci_reason(n_clusters: int, resamples: int) -> str:
 
 
 def analyse(
-    units: LineUnits, *, resamples: int = DEFAULT_RESAMPLES, seed: int | None = DEFAULT_SEED,
+    units: LineUnits,
+    *,
+    resamples: int = DEFAULT_RESAMPLES,
+    seed: int | None = DEFAULT_SEED,
     level: float = 0.95,
 ) -> AgreementReport:
     """Every statistic for every code in ``units`` and for all codes pooled ("overall").
@@ -570,11 +610,18 @@ def analyse(
         weights = np.zeros((resamples, t))
         weights[:, active] = bootstrap_weights(active.size, resamples, seed)
     no_ci = _no_ci_reason(int(active.size), resamples)
-    caveat = (f"only {active.size} transcripts to resample; with fewer than {FEW_CLUSTERS} the interval "
-              "understates the uncertainty") if 2 <= active.size < FEW_CLUSTERS else None
+    caveat = (
+        (
+            f"only {active.size} transcripts to resample; with fewer than {FEW_CLUSTERS} the interval "
+            "understates the uncertainty"
+        )
+        if 2 <= active.size < FEW_CLUSTERS
+        else None
+    )
 
-    codes = {name: _summarise(name, coders, seen, per, pairs, weights, resamples, level, no_ci, caveat)
-             for name, seen, per, pairs in prepared}
-    overall = _summarise("overall", coders, seen_total, per_total, pair_total, weights, resamples, level, no_ci,
-                         caveat)
+    codes = {
+        name: _summarise(name, coders, seen, per, pairs, weights, resamples, level, no_ci, caveat)
+        for name, seen, per, pairs in prepared
+    }
+    overall = _summarise("overall", coders, seen_total, per_total, pair_total, weights, resamples, level, no_ci, caveat)
     return AgreementReport(coders, list(units.transcripts), codes, overall, resamples, seed)

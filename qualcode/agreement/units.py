@@ -19,6 +19,7 @@ and that differs between coders on at least one line: every block is a
 connected run of lines that any coder coded, so two codings that touch or
 overlap form one block.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -26,14 +27,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from qualcode.coding import codebook, codings
-from qualcode.corpus import transcripts
 from qualcode.agreement.stats import DEFAULT_RESAMPLES, DEFAULT_SEED, MISSING, AgreementReport, LineUnits, analyse
+from qualcode.coding import codebook, codings
+from qualcode.coding.quotes import quote_from_lines, transcript_lines
+from qualcode.corpus import transcripts
 from qualcode.errors import InputError, NotFoundError
 from qualcode.model import Coding, Range
-from qualcode.store.project import Project
-from qualcode.coding.quotes import quote_from_lines, transcript_lines
 from qualcode.ranges import format_citation, format_ranges, from_lines
+from qualcode.store.project import Project
 
 
 @dataclass
@@ -60,12 +61,20 @@ def parse_coders(spec: str | Sequence[str] | None) -> list[str] | None:
     return names
 
 
-def resolve_scope(project: Project, *, coders: Sequence[str] | None = None, code: str | None = None,
-                  transcript_names: Sequence[str] | None = None) -> Scope:
+def resolve_scope(
+    project: Project,
+    *,
+    coders: Sequence[str] | None = None,
+    code: str | None = None,
+    transcript_names: Sequence[str] | None = None,
+) -> Scope:
     """Check names and decide the coders, transcripts and codes of an analysis."""
     consensus = project.consensus_coder
-    in_scope = ([transcripts.get(project, n) for n in dict.fromkeys(transcript_names)]
-                if transcript_names else transcripts.all_rows(project))
+    in_scope = (
+        [transcripts.get(project, n) for n in dict.fromkeys(transcript_names)]
+        if transcript_names
+        else transcripts.all_rows(project)
+    )
     scope_ids = {t.id for t in in_scope}
     done: dict[str, set[int]] = {}
     for r in project.query("SELECT coder, transcript_id FROM progress"):
@@ -81,8 +90,10 @@ def resolve_scope(project: Project, *, coders: Sequence[str] | None = None, code
         chosen = sorted(c for c, ids in done.items() if c != consensus and ids & scope_ids)
     if len(chosen) < 2:
         found = ", ".join(chosen) or "none"
-        raise InputError(f"agreement needs at least two coders who finished a transcript in scope (found: {found}); "
-                         "coders mark a transcript finished with `qualcode done`")
+        raise InputError(
+            f"agreement needs at least two coders who finished a transcript in scope (found: {found}); "
+            "coders mark a transcript finished with `qualcode done`"
+        )
     covered = [t for t in in_scope if any(t.id in done.get(c, set()) for c in chosen)]
     codes = [codebook.get_code(project, code).name] if code else [k.name for k in codebook.all_codes(project)]
     if not codes:
@@ -92,9 +103,12 @@ def resolve_scope(project: Project, *, coders: Sequence[str] | None = None, code
 
 def _units(project: Project, scope: Scope) -> tuple[np.ndarray, np.ndarray, dict[int, np.ndarray]]:
     """(clusters, line numbers, transcript id → array n → unit index or -1) for non-blank lines."""
-    rows = np.array(project.conn.execute(
-        "SELECT transcript_id, n FROM lines WHERE trim(text, ' ' || char(9)) <> '' ORDER BY transcript_id, n"
-    ).fetchall(), dtype=np.int64).reshape(-1, 2)
+    rows = np.array(
+        project.conn.execute(
+            "SELECT transcript_id, n FROM lines WHERE trim(text, ' ' || char(9)) <> '' ORDER BY transcript_id, n"
+        ).fetchall(),
+        dtype=np.int64,
+    ).reshape(-1, 2)
     ids = [t.id for t in scope.transcripts]
     cluster_map = np.full(max(ids + [int(rows[:, 0].max(initial=0))]) + 1, -1, dtype=np.int64)
     cluster_map[ids] = np.arange(len(ids))
@@ -135,23 +149,34 @@ def build_units(project: Project, scope: Scope) -> LineUnits:
         idx = index[coding.transcript_id]
         bucket = coded.setdefault((coding.code, row_of[coding.coder]), [])
         for a, b in coding.ranges:
-            bucket.append(idx[a:b + 1])  # line numbers past the last stored line fall off the slice
+            bucket.append(idx[a : b + 1])  # line numbers past the last stored line fall off the slice
     for (code, i), parts in coded.items():
         units = np.concatenate(parts)
         values[code][i, units[units >= 0]] = 1
     return LineUnits(list(scope.coders), [t.name for t in scope.transcripts], clusters, numbers, values)
 
 
-def line_units(project: Project, *, coders: Sequence[str] | None = None, code: str | None = None,
-               transcript_names: Sequence[str] | None = None) -> tuple[Scope, LineUnits]:
+def line_units(
+    project: Project,
+    *,
+    coders: Sequence[str] | None = None,
+    code: str | None = None,
+    transcript_names: Sequence[str] | None = None,
+) -> tuple[Scope, LineUnits]:
     """Resolve the scope and build its line units in one call (what the CLI and the TUI use)."""
     scope = resolve_scope(project, coders=coders, code=code, transcript_names=transcript_names)
     return scope, build_units(project, scope)
 
 
-def compute_report(project: Project, *, coders: Sequence[str] | None = None, code: str | None = None,
-                   transcript_names: Sequence[str] | None = None, resamples: int = DEFAULT_RESAMPLES,
-                   seed: int | None = None) -> tuple[Scope, LineUnits, AgreementReport]:
+def compute_report(
+    project: Project,
+    *,
+    coders: Sequence[str] | None = None,
+    code: str | None = None,
+    transcript_names: Sequence[str] | None = None,
+    resamples: int = DEFAULT_RESAMPLES,
+    seed: int | None = None,
+) -> tuple[Scope, LineUnits, AgreementReport]:
     """Scope, line units and the full agreement report (seed None: the fixed default seed)."""
     scope, units = line_units(project, coders=coders, code=code, transcript_names=transcript_names)
     report = analyse(units, resamples=resamples, seed=DEFAULT_SEED if seed is None else seed)
@@ -161,8 +186,12 @@ def compute_report(project: Project, *, coders: Sequence[str] | None = None, cod
 def coverage(project: Project, scope: Scope) -> dict:
     """How much of the corpus is double-coded: transcripts and non-blank lines finished by >= 2 coders."""
     all_t = transcripts.all_rows(project)
-    nonblank = {r["transcript_id"]: r["n"] for r in project.query(
-        "SELECT transcript_id, count(*) AS n FROM lines WHERE trim(text) != '' GROUP BY transcript_id")}
+    nonblank = {
+        r["transcript_id"]: r["n"]
+        for r in project.query(
+            "SELECT transcript_id, count(*) AS n FROM lines WHERE trim(text) != '' GROUP BY transcript_id"
+        )
+    }
     double = [t for t in all_t if sum(t.id in scope.done[c] for c in scope.coders) >= 2]
     total_lines = sum(nonblank.values())
     double_lines = sum(nonblank.get(t.id, 0) for t in double)
@@ -217,11 +246,21 @@ class Disagreement:
             "ranges": [list(r) for r in self.ranges],
             "citation": self.citation,
             "coders": self.coders,
-            "parts": [{"ranges": [list(r) for r in p.ranges], "coders": p.coders, "label": p.label}
-                      for p in self.parts],
-            "codings": {c: [{"id": k.id, "ranges": [list(r) for r in k.ranges], "memo": k.memo,
-                             "citation": format_citation(self.transcript, k.ranges)} for k in ks]
-                        for c, ks in self.codings.items()},
+            "parts": [
+                {"ranges": [list(r) for r in p.ranges], "coders": p.coders, "label": p.label} for p in self.parts
+            ],
+            "codings": {
+                c: [
+                    {
+                        "id": k.id,
+                        "ranges": [list(r) for r in k.ranges],
+                        "memo": k.memo,
+                        "citation": format_citation(self.transcript, k.ranges),
+                    }
+                    for k in ks
+                ]
+                for c, ks in self.codings.items()
+            },
             "consensus": [{"id": k.id, "ranges": [list(r) for r in k.ranges], "memo": k.memo} for k in self.consensus],
             "speakers": self.speakers,
             "text": self.text,
@@ -236,8 +275,9 @@ def _label(coded: Sequence[str], present: Sequence[str]) -> str:
     return " + ".join(coded)
 
 
-def disagreements(project: Project, code: str, *, coders: Sequence[str] | None = None,
-                  transcript_names: Sequence[str] | None = None) -> list[Disagreement]:
+def disagreements(
+    project: Project, code: str, *, coders: Sequence[str] | None = None, transcript_names: Sequence[str] | None = None
+) -> list[Disagreement]:
     """Every block of lines where the coders differ on ``code``, in transcript and line order."""
     scope = resolve_scope(project, coders=coders, code=code, transcript_names=transcript_names)
     code = scope.codes[0]
@@ -279,13 +319,21 @@ def disagreements(project: Project, code: str, *, coders: Sequence[str] | None =
             block_set = set(range(block[0], block[-1] + 1))
             ranges = from_lines(block_set)
             text, speakers = quote_from_lines(lines, ranges)
-            out.append(Disagreement(
-                transcript=t.name, transcript_id=t.id, code=code, ranges=ranges, parts=parts,
-                codings={c: [k for k in ks if k.line_set() & block_set] for c, ks in mine.items()},
-                coders=present, speakers=speakers, text=text,
-                citation=format_citation(t.name, ranges, template),
-                consensus=[k for k in cons if k.line_set() & block_set],
-            ))
+            out.append(
+                Disagreement(
+                    transcript=t.name,
+                    transcript_id=t.id,
+                    code=code,
+                    ranges=ranges,
+                    parts=parts,
+                    codings={c: [k for k in ks if k.line_set() & block_set] for c, ks in mine.items()},
+                    coders=present,
+                    speakers=speakers,
+                    text=text,
+                    citation=format_citation(t.name, ranges, template),
+                    consensus=[k for k in cons if k.line_set() & block_set],
+                )
+            )
     return out
 
 

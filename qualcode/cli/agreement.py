@@ -1,4 +1,5 @@
 """Inter-coder agreement commands: agreement, disagreements, consensus, export agreement."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -13,44 +14,83 @@ pass_session = click.make_pass_decorator(Session, ensure=True)
 
 
 def _scope_options(f):
-    f = click.option("--transcript", "transcript_names", multiple=True, metavar="NAME",
-                     help="Only this transcript (repeat for more; default: all).")(f)
-    f = click.option("--coders", metavar="A,B,…",
-                     help="Coders to compare, comma-separated (default: all who finished a transcript in scope, "
-                          "except the consensus coder). Their unfinished transcripts count as missing.")(f)
+    f = click.option(
+        "--transcript",
+        "transcript_names",
+        multiple=True,
+        metavar="NAME",
+        help="Only this transcript (repeat for more; default: all).",
+    )(f)
+    f = click.option(
+        "--coders",
+        metavar="A,B,…",
+        help="Coders to compare, comma-separated (default: all who finished a transcript in scope, "
+        "except the consensus coder). Their unfinished transcripts count as missing.",
+    )(f)
     return f
 
 
 def _stats_options(f):
-    f = click.option("--resamples", type=click.IntRange(0, 100_000), default=1000, show_default=True,
-                     help="Bootstrap resamples of whole transcripts for the 95 % intervals (0: none).")(f)
-    f = click.option("--seed", type=int, default=None,
-                     help="Seed for the bootstrap (default: a fixed seed, so reruns give the same intervals).")(f)
+    f = click.option(
+        "--resamples",
+        type=click.IntRange(0, 100_000),
+        default=1000,
+        show_default=True,
+        help="Bootstrap resamples of whole transcripts for the 95 % intervals (0: none).",
+    )(f)
+    f = click.option(
+        "--seed",
+        type=int,
+        default=None,
+        help="Seed for the bootstrap (default: a fixed seed, so reruns give the same intervals).",
+    )(f)
     return f
 
 
 def compute(project, *, coders=None, code=None, transcript_names=(), resamples=1000, seed=None):
     from qualcode.agreement import units as agreement_data
 
-    return agreement_data.compute_report(project, coders=agreement_data.parse_coders(coders), code=code,
-                                         transcript_names=list(transcript_names) or None, resamples=resamples,
-                                         seed=seed)
+    return agreement_data.compute_report(
+        project,
+        coders=agreement_data.parse_coders(coders),
+        code=code,
+        transcript_names=list(transcript_names) or None,
+        resamples=resamples,
+        seed=seed,
+    )
 
 
 @cli.command("agreement")
 @_scope_options
 @click.option("--code", help="Only this code (default: every code).")
 @_stats_options
-@click.option("--segments", is_flag=True,
-              help="Show the segment view instead: per coding, is there a coding of the other coder with the same "
-                   "code overlapping by at least --threshold (Jaccard of the line sets)?")
-@click.option("--threshold", type=click.FloatRange(0, 1, min_open=True), default=0.5, show_default=True,
-              help="Overlap needed for a segment to count as matched (with --segments).")
+@click.option(
+    "--segments",
+    is_flag=True,
+    help="Show the segment view instead: per coding, is there a coding of the other coder with the same "
+    "code overlapping by at least --threshold (Jaccard of the line sets)?",
+)
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0, 1, min_open=True),
+    default=0.5,
+    show_default=True,
+    help="Overlap needed for a segment to count as matched (with --segments).",
+)
 @json_option
 @common_options
 @pass_session
-def agreement_cmd(session: Session, coders: str | None, transcript_names: tuple[str, ...], code: str | None,
-                  resamples: int, seed: int | None, segments: bool, threshold: float, as_json: bool) -> None:
+def agreement_cmd(
+    session: Session,
+    coders: str | None,
+    transcript_names: tuple[str, ...],
+    code: str | None,
+    resamples: int,
+    seed: int | None,
+    segments: bool,
+    threshold: float,
+    as_json: bool,
+) -> None:
     """Inter-coder agreement per code on line units (kappa, alpha, AC1, PABAK, 95 % CIs).
 
     The unit is the transcript line: 1 = the coder applied the code, 0 = the coder marked the transcript done
@@ -61,8 +101,9 @@ def agreement_cmd(session: Session, coders: str | None, transcript_names: tuple[
     if segments:
         _segments(project, coders, code, transcript_names, threshold, as_json)
         return
-    scope, units, report = compute(project, coders=coders, code=code, transcript_names=transcript_names,
-                                   resamples=resamples, seed=seed)
+    _scope, _units, report = compute(
+        project, coders=coders, code=code, transcript_names=transcript_names, resamples=resamples, seed=seed
+    )
     if as_json:
         emit_json(report.to_json())
         return
@@ -89,8 +130,12 @@ def _print_report(report) -> None:
     console = Console()
     rows = list(report.codes.values()) + ([report.overall] if len(report.codes) > 1 else [])
     two = len(report.coders) == 2
-    table = Table(title=f"Agreement of {', '.join(report.coders)} · {len(report.transcripts)} transcript(s) · "
-                        "unit = line", box=box.SIMPLE_HEAD, pad_edge=False, header_style="bold")
+    table = Table(
+        title=f"Agreement of {', '.join(report.coders)} · {len(report.transcripts)} transcript(s) · unit = line",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        header_style="bold",
+    )
     table.add_column("code", no_wrap=True)
     table.add_column("lines", justify="right")
     for name in ("agree", "pos", "neg", "kappa" if two else "min κ", "alpha", "AC1", "PABAK"):
@@ -102,13 +147,24 @@ def _print_report(report) -> None:
         else:
             defined = [v for v in ca.pairwise_kappa.values() if v.defined]
             kappa = _f(min(defined, key=lambda v: v.value)) if defined else "–"
-        cells += [_f(ca.percent_agreement), _f(ca.positive_agreement), _f(ca.negative_agreement), kappa,
-                  _f(ca.alpha), _f(ca.ac1), _f(ca.pabak)]
+        cells += [
+            _f(ca.percent_agreement),
+            _f(ca.positive_agreement),
+            _f(ca.negative_agreement),
+            kappa,
+            _f(ca.alpha),
+            _f(ca.ac1),
+            _f(ca.pabak),
+        ]
         table.add_row(*cells, end_section=ca is report.overall)
     console.print(table)
 
-    detail = Table(title="Counts and 95 % intervals (bootstrap over transcripts)",
-                   box=box.SIMPLE_HEAD, pad_edge=False, header_style="bold")
+    detail = Table(
+        title="Counts and 95 % intervals (bootstrap over transcripts)",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        header_style="bold",
+    )
     detail.add_column("code", no_wrap=True)
     if two:
         detail.add_column("a/b/c/d", justify="right", no_wrap=True)
@@ -126,23 +182,33 @@ def _print_report(report) -> None:
     for ca in rows:
         for n in ca.notes:
             click.echo(f"  {ca.code}: {n}")
-    click.echo("alpha ≥ .800 reliable, ≥ .667 tentative (Krippendorff 2004). "
-               + (f"Bootstrap: {report.resamples} resamples, seed {report.seed}." if report.resamples else
-                  "No bootstrap (--resamples 0)."))
+    click.echo(
+        "alpha ≥ .800 reliable, ≥ .667 tentative (Krippendorff 2004). "
+        + (
+            f"Bootstrap: {report.resamples} resamples, seed {report.seed}."
+            if report.resamples
+            else "No bootstrap (--resamples 0)."
+        )
+    )
 
 
 def _segments(project, coders, code, transcript_names, threshold, as_json) -> None:
     from itertools import combinations
 
-    from qualcode.agreement import segments, units as agreement_data
+    from qualcode.agreement import segments
+    from qualcode.agreement import units as agreement_data
     from qualcode.coding import codings
 
-    scope = agreement_data.resolve_scope(project, coders=agreement_data.parse_coders(coders), code=code,
-                                         transcript_names=list(transcript_names) or None)
+    scope = agreement_data.resolve_scope(
+        project, coders=agreement_data.parse_coders(coders), code=code, transcript_names=list(transcript_names) or None
+    )
     in_scope = {t.id for t in scope.transcripts}
     wanted = set(scope.codes)
-    finished = [c for c in codings.list_codings(project, coder=scope.coders)
-                if c.code in wanted and c.transcript_id in in_scope and c.transcript_id in scope.done[c.coder]]
+    finished = [
+        c
+        for c in codings.list_codings(project, coder=scope.coders)
+        if c.code in wanted and c.transcript_id in in_scope and c.transcript_id in scope.done[c.coder]
+    ]
     out: dict = {"threshold": threshold, "coders": scope.coders, "codes": {}}
     rows = []
     for name in scope.codes:
@@ -155,17 +221,34 @@ def _segments(project, coders, code, transcript_names, threshold, as_json) -> No
             counts = view.counts()
             share = view.share_matched()
             out["codes"][name][f"{first}|{second}"] = {
-                first: counts["first"], second: counts["second"], "share_matched": share.to_json(),
-                "note": share.reason}
-            rows.append([name, f"{first}|{second}",
-                         " / ".join(str(counts["first"][s]) for s in ("matched", "partial", "unmatched")),
-                         " / ".join(str(counts["second"][s]) for s in ("matched", "partial", "unmatched")),
-                         share.format()])
+                first: counts["first"],
+                second: counts["second"],
+                "share_matched": share.to_json(),
+                "note": share.reason,
+            }
+            rows.append(
+                [
+                    name,
+                    f"{first}|{second}",
+                    " / ".join(str(counts["first"][s]) for s in ("matched", "partial", "unmatched")),
+                    " / ".join(str(counts["second"][s]) for s in ("matched", "partial", "unmatched")),
+                    share.format(),
+                ]
+            )
     if as_json:
         emit_json(out)
         return
-    print_table(["code", "pair", "first: matched / partial / unmatched", "second: matched / partial / unmatched",
-                 "share matched"], rows, title=f"Segment agreement (overlap ≥ {threshold:.0%}, Jaccard of lines)")
+    print_table(
+        [
+            "code",
+            "pair",
+            "first: matched / partial / unmatched",
+            "second: matched / partial / unmatched",
+            "share matched",
+        ],
+        rows,
+        title=f"Segment agreement (overlap ≥ {threshold:.0%}, Jaccard of lines)",
+    )
 
 
 @cli.command("disagreements")
@@ -174,8 +257,9 @@ def _segments(project, coders, code, transcript_names, threshold, as_json) -> No
 @json_option
 @common_options
 @pass_session
-def disagreements_cmd(session: Session, code: str, coders: str | None, transcript_names: tuple[str, ...],
-                      as_json: bool) -> None:
+def disagreements_cmd(
+    session: Session, code: str, coders: str | None, transcript_names: tuple[str, ...], as_json: bool
+) -> None:
     """List where the coders differ on CODE: lines, who coded what, speakers, memos and citations.
 
     Each disagreement is a block of consecutive lines that some coder coded and on which the coders differ;
@@ -183,9 +267,12 @@ def disagreements_cmd(session: Session, code: str, coders: str | None, transcrip
     """
     from qualcode.agreement import units as agreement_data
 
-    items = agreement_data.disagreements(session.open(readonly=True), code,
-                                         coders=agreement_data.parse_coders(coders),
-                                         transcript_names=list(transcript_names) or None)
+    items = agreement_data.disagreements(
+        session.open(readonly=True),
+        code,
+        coders=agreement_data.parse_coders(coders),
+        transcript_names=list(transcript_names) or None,
+    )
     if as_json:
         emit_json([d.to_json() for d in items])
         return
@@ -221,9 +308,20 @@ def disagreements_cmd(session: Session, code: str, coders: str | None, transcrip
 @json_option
 @common_options
 @pass_session
-def consensus_cmd(session: Session, code: str, disagreement: str | None, accept_coder: str | None, take_union: bool,
-                  edited: str | None, clear_: bool, agreed: bool, memo: str, coders: str | None,
-                  transcript_names: tuple[str, ...], as_json: bool) -> None:
+def consensus_cmd(
+    session: Session,
+    code: str,
+    disagreement: str | None,
+    accept_coder: str | None,
+    take_union: bool,
+    edited: str | None,
+    clear_: bool,
+    agreed: bool,
+    memo: str,
+    coders: str | None,
+    transcript_names: tuple[str, ...],
+    as_json: bool,
+) -> None:
     """Settle a disagreement on CODE as the consensus coder (project setting consensus_coder).
 
     DISAGREEMENT is its number or id from `qualcode disagreements CODE` (e.g. 3 or FG1:12-20), or a line in it
@@ -238,7 +336,8 @@ def consensus_cmd(session: Session, code: str, disagreement: str | None, accept_
       qualcode consensus werkwijze FG1:12-20 --ranges 13-18
       qualcode consensus all --agreed
     """
-    from qualcode.agreement import units as agreement_data, consensus
+    from qualcode.agreement import consensus
+    from qualcode.agreement import units as agreement_data
     from qualcode.errors import InputError
     from qualcode.ranges import format_ranges
 
@@ -250,16 +349,20 @@ def consensus_cmd(session: Session, code: str, disagreement: str | None, accept_
     if agreed:
         if disagreement:
             raise InputError("--agreed copies all agreed codings; leave out DISAGREEMENT")
-        n = consensus.copy_agreed(project, None if code == "all" else code, coders=names,
-                                  transcript_names=list(transcript_names) or None, by=session.coder)
+        n = consensus.copy_agreed(
+            project,
+            None if code == "all" else code,
+            coders=names,
+            transcript_names=list(transcript_names) or None,
+            by=session.coder,
+        )
         if as_json:
             emit_json({"added": n, "coder": project.consensus_coder})
         else:
             click.echo(f"Copied {n} agreed coding(s) to {project.consensus_coder}.")
         return
     if not disagreement:
-        raise InputError("which disagreement? give its number or id from `qualcode disagreements "
-                         f"{code}`")
+        raise InputError(f"which disagreement? give its number or id from `qualcode disagreements {code}`")
     items = agreement_data.disagreements(project, code, coders=names, transcript_names=list(transcript_names) or None)
     d = agreement_data.find_disagreement(items, disagreement)
     if accept_coder is not None:
@@ -271,8 +374,13 @@ def consensus_cmd(session: Session, code: str, disagreement: str | None, accept_
     else:
         made = consensus.clear(project, d, by=session.coder)
     if as_json:
-        emit_json({"disagreement": d.id, "coder": project.consensus_coder,
-                   "codings": [{"id": c.id, "ranges": [list(r) for r in c.ranges], "memo": c.memo} for c in made]})
+        emit_json(
+            {
+                "disagreement": d.id,
+                "coder": project.consensus_coder,
+                "codings": [{"id": c.id, "ranges": [list(r) for r in c.ranges], "memo": c.memo} for c in made],
+            }
+        )
     else:
         what = ", ".join(format_ranges(c.ranges) for c in made) or "not coded"
         click.echo(f"{project.consensus_coder}: {d.code} in {d.transcript} → {what}")
@@ -284,12 +392,14 @@ def consensus_cmd(session: Session, code: str, disagreement: str | None, accept_
 @_stats_options
 @common_options
 @pass_session
-def export_agreement(session: Session, out: Path, coders: str | None, transcript_names: tuple[str, ...],
-                     resamples: int, seed: int | None) -> None:
+def export_agreement(
+    session: Session, out: Path, coders: str | None, transcript_names: tuple[str, ...], resamples: int, seed: int | None
+) -> None:
     """Write the agreement report (method, per-code table, disagreements with citations) to OUT.docx."""
     from qualcode.report.agreement import write_report
 
     project = session.open(readonly=True)
-    path = write_report(project, out, coders=coders, transcript_names=list(transcript_names) or None,
-                        resamples=resamples, seed=seed)
+    path = write_report(
+        project, out, coders=coders, transcript_names=list(transcript_names) or None, resamples=resamples, seed=seed
+    )
     click.echo(f"Wrote {path}")

@@ -8,6 +8,7 @@ Bare ``qualcode`` opens the workbench.
 The group, the session and the shared options live here; the command modules
 beside it define their commands and :mod:`qualcode.cli` adds them to the group.
 """
+
 from __future__ import annotations
 
 import getpass
@@ -18,6 +19,7 @@ from pathlib import Path
 import click
 
 from qualcode.errors import QualcodeError
+
 
 def default_coder() -> str:
     try:
@@ -65,13 +67,20 @@ def _set_coder(ctx: click.Context, _param, value):
 
 def project_option(f):
     """``--project`` after the command name too, for commands whose ``--coder`` means something else."""
-    return click.option("--project", expose_value=False, callback=_set_project, metavar="PATH",
-                        help="Project file (default: global --project).")(f)
+    return click.option(
+        "--project",
+        expose_value=False,
+        callback=_set_project,
+        metavar="PATH",
+        help="Project file (default: global --project).",
+    )(f)
 
 
 def common_options(f):
     """``--project`` and ``--coder`` after the command name too (``qualcode code … --coder anna``)."""
-    f = click.option("--coder", expose_value=False, callback=_set_coder, help="Coder name (default: global --coder).")(f)
+    f = click.option("--coder", expose_value=False, callback=_set_coder, help="Coder name (default: global --coder).")(
+        f
+    )
     return project_option(f)
 
 
@@ -98,12 +107,21 @@ class QualcodeGroup(click.Group):
             raise UserError(QualcodeError(f"database error: {e}")) from None
 
 
-@click.group(cls=QualcodeGroup, invoke_without_command=True,
-             context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--project", envvar="QUALCODE_PROJECT", default="qualcode.db", show_default=True, metavar="PATH",
-              help="Project file (env QUALCODE_PROJECT).")
-@click.option("--coder", envvar="QUALCODE_CODER", default=None,
-              help="Your coder name (env QUALCODE_CODER; default: your user name).")
+@click.group(cls=QualcodeGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--project",
+    envvar="QUALCODE_PROJECT",
+    default="qualcode.db",
+    show_default=True,
+    metavar="PATH",
+    help="Project file (env QUALCODE_PROJECT).",
+)
+@click.option(
+    "--coder",
+    envvar="QUALCODE_CODER",
+    default=None,
+    help="Your coder name (env QUALCODE_CODER; default: your user name).",
+)
 @click.version_option(package_name="qualcode")
 @click.pass_context
 def cli(ctx: click.Context, project: str, coder: str | None) -> None:

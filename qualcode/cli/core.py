@@ -1,4 +1,5 @@
 """Core commands: init, import, transcripts, codebook, code, uncode, done, codings, memo, undo, redo."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -12,8 +13,12 @@ pass_session = click.make_pass_decorator(Session, ensure=True)
 
 
 @cli.command()
-@click.option("--codebook", "codebook_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Load this codebook (YAML) into the new project.")
+@click.option(
+    "--codebook",
+    "codebook_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Load this codebook (YAML) into the new project.",
+)
 @common_options
 @pass_session
 def init(session: Session, codebook_file: Path | None) -> None:
@@ -38,8 +43,7 @@ def init(session: Session, codebook_file: Path | None) -> None:
 @json_option
 @common_options
 @pass_session
-def import_(session: Session, files: tuple[Path, ...], name: str | None, wrap: int, audit: bool,
-            as_json: bool) -> None:
+def import_(session: Session, files: tuple[Path, ...], name: str | None, wrap: int, audit: bool, as_json: bool) -> None:
     """Import transcripts (.txt, .md, .docx); all or nothing. Creates the project when missing.
 
     Also reads REFI-QDA projects (.qdpx) and codebooks (.qdc).
@@ -62,17 +66,32 @@ def import_(session: Session, files: tuple[Path, ...], name: str | None, wrap: i
         else:  # a new project and its first import appear together or not at all
             from qualcode.store.project import Project
 
-            project = Project.create(session.project_path, setup=lambda p: transcripts.import_parsed(
-                p, parsed, session.coder, progress=progress))
+            project = Project.create(
+                session.project_path,
+                setup=lambda p: transcripts.import_parsed(p, parsed, session.coder, progress=progress),
+            )
             session._open.append(project)
     if as_json:
-        emit_json([{"name": p.name, "source": p.source, "lines": len(p.lines), "encoding": p.encoding,
-                    "numbered": p.numbered, "placeholders": p.placeholders, "warnings": p.warnings}
-                   for p in parsed])
+        emit_json(
+            [
+                {
+                    "name": p.name,
+                    "source": p.source,
+                    "lines": len(p.lines),
+                    "encoding": p.encoding,
+                    "numbered": p.numbered,
+                    "placeholders": p.placeholders,
+                    "warnings": p.warnings,
+                }
+                for p in parsed
+            ]
+        )
     else:
         for p in parsed:
-            click.echo(f"Imported {p.name} from {p.source}: {len(p.lines)} lines ({p.encoding}"
-                       f"{', numbered' if p.numbered else ''})")
+            click.echo(
+                f"Imported {p.name} from {p.source}: {len(p.lines)} lines ({p.encoding}"
+                f"{', numbered' if p.numbered else ''})"
+            )
             for w in p.warnings:
                 click.echo(f"  warning: {p.source}: {w}", err=True)
     if audit:
@@ -96,8 +115,16 @@ def transcripts_(session: Session, as_json: bool) -> None:
     print_table(
         ["name", "source", "lines", "speakers", "placeholders", "coders (codings, done)"],
         [
-            (r["name"], r["source"], r["lines"], ", ".join(r["speakers"]), ", ".join(r["placeholders"]),
-             "; ".join(f"{c}: {v['codings']}{' ✓done' if v['done'] else ''}" for c, v in sorted(r["coders"].items())))
+            (
+                r["name"],
+                r["source"],
+                r["lines"],
+                ", ".join(r["speakers"]),
+                ", ".join(r["placeholders"]),
+                "; ".join(
+                    f"{c}: {v['codings']}{' ✓done' if v['done'] else ''}" for c, v in sorted(r["coders"].items())
+                ),
+            )
             for r in rows
         ],
     )
@@ -119,8 +146,10 @@ def codebook_load(session: Session, file: Path, force: bool) -> None:
 
     spec = cb.load_file(file)
     report = cb.apply(session.open(), spec, session.coder, force=force)
-    click.echo(f"Loaded {file}: {len(report['added'])} added, {len(report['updated'])} updated, "
-               f"{len(report['removed'])} removed")
+    click.echo(
+        f"Loaded {file}: {len(report['added'])} added, {len(report['updated'])} updated, "
+        f"{len(report['removed'])} removed"
+    )
     if report["removed_codings"]:
         click.echo(f"Deleted {report['removed_codings']} codings of removed codes: {', '.join(report['removed'])}")
 
@@ -142,9 +171,10 @@ def codebook_show(session: Session, as_json: bool, as_yaml: bool) -> None:
     if as_json:
         emit_json(data)
         return
-    print_table(["key", "code", "parent", "codings", "definition"],
-                [(c["hotkey"] or "", c["name"], c["parent"] or "", c["codings"], c["definition"])
-                 for c in data["codes"]])
+    print_table(
+        ["key", "code", "parent", "codings", "definition"],
+        [(c["hotkey"] or "", c["name"], c["parent"] or "", c["codings"], c["definition"]) for c in data["codes"]],
+    )
 
 
 @cli.command()
@@ -205,20 +235,33 @@ def done(session: Session, transcript: str, undo_: bool) -> None:
 @json_option
 @project_option
 @pass_session
-def codings_(session: Session, coder_filter: str | None, code_filter: str | None, transcript_filter: str | None,
-             as_json: bool) -> None:
+def codings_(
+    session: Session, coder_filter: str | None, code_filter: str | None, transcript_filter: str | None, as_json: bool
+) -> None:
     """List coded quotes with their citations (all coders unless filtered)."""
     from qualcode.coding import codings, quotes
 
     project = session.open(readonly=True)
-    rows = quotes.iter_quote_rows(project, codings.list_codings(project, coder=coder_filter, code=code_filter,
-                                                                transcript=transcript_filter))
+    rows = quotes.iter_quote_rows(
+        project, codings.list_codings(project, coder=coder_filter, code=code_filter, transcript=transcript_filter)
+    )
     if as_json:
         emit_json(rows)
         return
-    print_table(["citation", "code", "coder", "speakers", "quote", "memo"],
-                [(r["citation"], r["code"], r["coder"], ", ".join(r["speakers"]),
-                  r["text"] if len(r["text"]) <= 160 else r["text"][:157] + "…", r["memo"]) for r in rows])
+    print_table(
+        ["citation", "code", "coder", "speakers", "quote", "memo"],
+        [
+            (
+                r["citation"],
+                r["code"],
+                r["coder"],
+                ", ".join(r["speakers"]),
+                r["text"] if len(r["text"]) <= 160 else r["text"][:157] + "…",
+                r["memo"],
+            )
+            for r in rows
+        ],
+    )
 
 
 @cli.command()

@@ -1,4 +1,5 @@
 """Exchange commands: ``export qdc|qdpx``, REFI-QDA import (called by ``import``), ``merge``, ``audit``."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -40,9 +41,11 @@ def export_qdpx(session: Session, out: Path, as_json: bool) -> None:
     if as_json:
         emit_json(result)
     else:
-        click.echo(f"Wrote {out}: {result['sources']} transcripts, {result['codes']} codes, "
-                   f"{result['codings']} codings ({result['selections']} selections), {result['users']} coders, "
-                   f"{result['notes']} memos")
+        click.echo(
+            f"Wrote {out}: {result['sources']} transcripts, {result['codes']} codes, "
+            f"{result['codings']} codings ({result['selections']} selections), {result['users']} coders, "
+            f"{result['notes']} memos"
+        )
     warn_open_findings(project, None)
 
 
@@ -111,8 +114,9 @@ def merge(session: Session, other: Path, dry_run: bool, as_json: bool) -> None:
 @json_option
 @common_options
 @pass_session
-def audit(session: Session, args: tuple[str, ...], strict: bool, show_all: bool, same_text: bool,
-          as_json: bool) -> None:
+def audit(
+    session: Session, args: tuple[str, ...], strict: bool, show_all: bool, same_text: bool, as_json: bool
+) -> None:
     """Privacy audit: `audit [TRANSCRIPT…]` scans for names, places, institutions, dates, ages, phone
     numbers, e-mail addresses, BSN numbers, postcodes and URLs that anonymisation missed.
 
@@ -151,11 +155,15 @@ def _print_audit(result: dict, *, as_json: bool, show_all: bool = False) -> None
         emit_json(findings)
     else:
         if findings:
-            print_table(["id", "citation", "kind", "text", "status"],
-                        [(f["id"], f["citation"], f["kind"], f["text"], f["status"]) for f in findings])
+            print_table(
+                ["id", "citation", "kind", "text", "status"],
+                [(f["id"], f["citation"], f["kind"], f["text"], f["status"]) for f in findings],
+            )
         n_open = sum(1 for f in result["findings"] if f["status"] == "open")
         n_acc = sum(1 for f in result["findings"] if f["status"] == "accepted")
-        click.echo(f"Audited {', '.join(result['transcripts']) or 'no transcripts'}: {n_open} open findings, "
-                   f"{n_acc} accepted (detectors: {', '.join(result['detectors'])})")
+        click.echo(
+            f"Audited {', '.join(result['transcripts']) or 'no transcripts'}: {n_open} open findings, "
+            f"{n_acc} accepted (detectors: {', '.join(result['detectors'])})"
+        )
     for note in result["notes"]:
         click.echo(note, err=True)

@@ -9,6 +9,7 @@ current folder; without OUT the file goes to ``exports/`` (created when missing)
 Warnings (removed control characters, missing template styles) go to stderr;
 the output path goes to stdout.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -27,20 +28,30 @@ def export() -> None:
 
 
 def _selection_options(f):
-    f = click.option("--transcripts", "transcript_names", metavar="FG1,FG2",
-                     help="Only these transcripts (comma-separated; default: all).")(f)
-    f = click.option("--codes", "code_names", metavar="A,B", help="Only these codes (comma-separated; default: all).")(f)
-    f = click.option("--coder", "export_coder", metavar="NAME",
-                     help="Whose codings to export (default: the consensus coder if it has codings, "
-                          "else you, the current coder).")(f)
+    f = click.option(
+        "--transcripts",
+        "transcript_names",
+        metavar="FG1,FG2",
+        help="Only these transcripts (comma-separated; default: all).",
+    )(f)
+    f = click.option("--codes", "code_names", metavar="A,B", help="Only these codes (comma-separated; default: all).")(
+        f
+    )
+    f = click.option(
+        "--coder",
+        "export_coder",
+        metavar="NAME",
+        help="Whose codings to export (default: the consensus coder if it has codings, else you, the current coder).",
+    )(f)
     return f
 
 
 def _report(result, as_json: bool) -> None:
     if result.removed_chars:
         n = result.removed_chars
-        click.echo(f"warning: removed {n} control character{'s' if n != 1 else ''} that Word/Excel cannot hold",
-                   err=True)
+        click.echo(
+            f"warning: removed {n} control character{'s' if n != 1 else ''} that Word/Excel cannot hold", err=True
+        )
     for w in result.warnings:
         click.echo(f"warning: {w}", err=True)
     if as_json:
@@ -60,19 +71,41 @@ def _warn_privacy(project, coder, current_coder, codes, transcripts) -> None:
 @export.command("docx")
 @click.argument("out", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @_selection_options
-@click.option("--layout", type=click.Choice(["quotes", "table", "both"]), default="both", show_default=True,
-              help="Quotes as Quote paragraphs, as a quote table, or both.")
-@click.option("--lang", type=click.Choice(["nl", "en"]), default=None,
-              help="Language of the labels (default: the project's language setting).")
-@click.option("--template", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.docx",
-              help="Start from your own Word document or template (.docx/.dotx) and use its styles.")
+@click.option(
+    "--layout",
+    type=click.Choice(["quotes", "table", "both"]),
+    default="both",
+    show_default=True,
+    help="Quotes as Quote paragraphs, as a quote table, or both.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["nl", "en"]),
+    default=None,
+    help="Language of the labels (default: the project's language setting).",
+)
+@click.option(
+    "--template",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE.docx",
+    help="Start from your own Word document or template (.docx/.dotx) and use its styles.",
+)
 @click.option("--appendix", is_flag=True, help="Add every selected transcript with its line numbers.")
 @json_option
 @project_option
 @pass_session
-def export_docx_cmd(session: Session, out: Path | None, export_coder: str | None, code_names: str | None,
-                    transcript_names: str | None, layout: str, lang: str | None, template: Path | None,
-                    appendix: bool, as_json: bool) -> None:
+def export_docx_cmd(
+    session: Session,
+    out: Path | None,
+    export_coder: str | None,
+    code_names: str | None,
+    transcript_names: str | None,
+    layout: str,
+    lang: str | None,
+    template: Path | None,
+    appendix: bool,
+    as_json: bool,
+) -> None:
     """Write the themes report to OUT.docx (default exports/qualcode-report.docx).
 
     Title and method, the codebook table, a frequency table and chart, one section per theme with its
@@ -90,9 +123,16 @@ def export_docx_cmd(session: Session, out: Path | None, export_coder: str | None
     if out is not None:
         check_suffix(out, (".docx",))
     project = session.open(readonly=True)
-    options = ReportOptions(coder=export_coder, current_coder=session.coder, codes=code_names,
-                            transcripts=transcript_names, layout=layout, lang=lang, template=template,
-                            appendix=appendix)
+    options = ReportOptions(
+        coder=export_coder,
+        current_coder=session.coder,
+        codes=code_names,
+        transcripts=transcript_names,
+        layout=layout,
+        lang=lang,
+        template=template,
+        appendix=appendix,
+    )
     with output_path(out, "docx") as path, progress_bar("Exporting") as progress:
         result = export_docx(project, path, options, progress=progress)
     _report(result, as_json)
@@ -105,8 +145,14 @@ def export_docx_cmd(session: Session, out: Path | None, export_coder: str | None
 @json_option
 @project_option
 @pass_session
-def export_quotes_cmd(session: Session, out: Path | None, export_coder: str | None, code_names: str | None,
-                      transcript_names: str | None, as_json: bool) -> None:
+def export_quotes_cmd(
+    session: Session,
+    out: Path | None,
+    export_coder: str | None,
+    code_names: str | None,
+    transcript_names: str | None,
+    as_json: bool,
+) -> None:
     """Write one row per quote to OUT.xlsx or OUT.csv (default exports/qualcode-quotes.xlsx).
 
     Columns: transcript, ranges, citation, code, coder, speakers, text, memo. CSV is UTF-8 with a byte
@@ -119,9 +165,15 @@ def export_quotes_cmd(session: Session, out: Path | None, export_coder: str | No
         check_suffix(out, (".xlsx", ".csv"))
     project = session.open(readonly=True)
     with output_path(out, "quotes") as path, progress_bar("Exporting") as progress:
-        result = export_quotes(project, path, coder=export_coder,
-                               current_coder=session.coder, codes=code_names, transcripts=transcript_names,
-                               progress=progress)
+        result = export_quotes(
+            project,
+            path,
+            coder=export_coder,
+            current_coder=session.coder,
+            codes=code_names,
+            transcripts=transcript_names,
+            progress=progress,
+        )
     _report(result, as_json)
     _warn_privacy(project, export_coder, session.coder, code_names, transcript_names)
 
@@ -129,15 +181,24 @@ def export_quotes_cmd(session: Session, out: Path | None, export_coder: str | No
 @export.command("transcript")
 @click.argument("name")
 @click.argument("out", required=False, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--lang", type=click.Choice(["nl", "en"]), default=None,
-              help="Language of the labels (default: the project's language setting).")
-@click.option("--template", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.docx",
-              help="Start from your own Word document or template and use its styles.")
+@click.option(
+    "--lang",
+    type=click.Choice(["nl", "en"]),
+    default=None,
+    help="Language of the labels (default: the project's language setting).",
+)
+@click.option(
+    "--template",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE.docx",
+    help="Start from your own Word document or template and use its styles.",
+)
 @json_option
 @project_option
 @pass_session
-def export_transcript_cmd(session: Session, name: str, out: Path | None, lang: str | None, template: Path | None,
-                          as_json: bool) -> None:
+def export_transcript_cmd(
+    session: Session, name: str, out: Path | None, lang: str | None, template: Path | None, as_json: bool
+) -> None:
     """Write transcript NAME with its line numbers to OUT.docx (default exports/NAME.docx)."""
     from qualcode.report.selection import check_suffix, output_path
     from qualcode.report.transcript import export_transcript
@@ -146,8 +207,7 @@ def export_transcript_cmd(session: Session, name: str, out: Path | None, lang: s
         check_suffix(out, (".docx",))
     project = session.open(readonly=True)
     with output_path(out, "transcript", name) as path, progress_bar("Exporting") as progress:
-        result = export_transcript(project, name, path, lang=lang,
-                                   template=template, progress=progress)
+        result = export_transcript(project, name, path, lang=lang, template=template, progress=progress)
     _report(result, as_json)
 
 

@@ -1,4 +1,5 @@
 """Language commands: search (KWIC), autocode, suggest (with --evaluate), accept/dismiss a suggestion."""
+
 from __future__ import annotations
 
 import click
@@ -31,8 +32,18 @@ def _open_with_lemmas(session: Session):
 @json_option
 @common_options
 @pass_session
-def search(session: Session, query: str, lemma: bool, code: str | None, mine: bool, speaker: str | None,
-           transcript: str | None, limit: int | None, width: int, as_json: bool) -> None:
+def search(
+    session: Session,
+    query: str,
+    lemma: bool,
+    code: str | None,
+    mine: bool,
+    speaker: str | None,
+    transcript: str | None,
+    limit: int | None,
+    width: int,
+    as_json: bool,
+) -> None:
     """Search the transcripts; shows each hit in context (KWIC).
 
     QUERY holds words and "phrases in quotes"; a line must contain all of them.
@@ -40,8 +51,17 @@ def search(session: Session, query: str, lemma: bool, code: str | None, mine: bo
     from qualcode.language import search as core
 
     project = _open_with_lemmas(session)
-    result = core.search(project, query, lemma=lemma, code=code, code_coder=session.coder if mine else None,
-                         speaker=speaker, transcript=transcript, limit=limit, width=width)
+    result = core.search(
+        project,
+        query,
+        lemma=lemma,
+        code=code,
+        code_coder=session.coder if mine else None,
+        speaker=speaker,
+        transcript=transcript,
+        limit=limit,
+        width=width,
+    )
     if as_json:
         emit_json([h.as_dict() for h in result.hits])
         return
@@ -61,34 +81,54 @@ def print_kwic(hits, width: int) -> None:
     cite = max(len(h.citation) for h in hits)
     spk = max(len(h.speaker or "") for h in hits)
     for h in hits:
-        click.echo(f"{h.citation:<{cite}}  {h.speaker or '':<{spk}}  {h.left:>{width}}"
-                   + click.style(h.match, bold=True) + h.right)
+        click.echo(
+            f"{h.citation:<{cite}}  {h.speaker or '':<{spk}}  {h.left:>{width}}"
+            + click.style(h.match, bold=True)
+            + h.right
+        )
 
 
 @cli.command()
 @click.argument("code")
-@click.option("--pattern", required=True, help='Words and "phrases" that must all occur, or a spaCy token '
-                                               'pattern in JSON ([{"LEMMA": "plannen"}]).')
+@click.option(
+    "--pattern",
+    required=True,
+    help='Words and "phrases" that must all occur, or a spaCy token pattern in JSON ([{"LEMMA": "plannen"}]).',
+)
 @click.option("--lemma", is_flag=True, help="Match every word form of the pattern's lemmas.")
-@click.option("--scope", type=click.Choice(["line", "turn"]), default="line", show_default=True,
-              help="Code the matching line, or the whole speaker turn.")
+@click.option(
+    "--scope",
+    type=click.Choice(["line", "turn"]),
+    default="line",
+    show_default=True,
+    help="Code the matching line, or the whole speaker turn.",
+)
 @click.option("--transcript", help="Only this transcript.")
 @click.option("--dry-run", is_flag=True, help="Only list what would be coded.")
 @json_option
 @common_options
 @pass_session
-def autocode(session: Session, code: str, pattern: str, lemma: bool, scope: str, transcript: str | None,
-             dry_run: bool, as_json: bool) -> None:
+def autocode(
+    session: Session,
+    code: str,
+    pattern: str,
+    lemma: bool,
+    scope: str,
+    transcript: str | None,
+    dry_run: bool,
+    as_json: bool,
+) -> None:
     """Code every line (or turn) matching a pattern, for you; one action, undone in one step.
 
     Lines or turns you already coded with CODE are skipped.
     """
-    from qualcode.language import autocode as core
     from qualcode.coding import quotes
+    from qualcode.language import autocode as core
 
     project = _open_with_lemmas(session)
-    made = core.autocode(project, code, pattern, session.coder, lemma=lemma, scope=scope, transcript=transcript,
-                         dry_run=dry_run)
+    made = core.autocode(
+        project, code, pattern, session.coder, lemma=lemma, scope=scope, transcript=transcript, dry_run=dry_run
+    )
     rows = quotes.quote_rows(project, made)
     if as_json:
         emit_json(rows)
@@ -97,25 +137,43 @@ def autocode(session: Session, code: str, pattern: str, lemma: bool, scope: str,
         click.echo("Nothing to code: no matches (or you coded them all already)")
         return
     verb = "Would code" if dry_run else "Coded"
-    print_table(["citation", "speakers", "quote"],
-                [(r["citation"], ", ".join(r["speakers"]), r["text"] if len(r["text"]) <= 160
-                  else r["text"][:157] + "…") for r in rows])
-    click.echo(f"{verb} {len(rows)} {scope}s as {code} ({session.coder})"
-               + ("" if dry_run else "; `qualcode undo` takes them all back"))
+    print_table(
+        ["citation", "speakers", "quote"],
+        [
+            (r["citation"], ", ".join(r["speakers"]), r["text"] if len(r["text"]) <= 160 else r["text"][:157] + "…")
+            for r in rows
+        ],
+    )
+    click.echo(
+        f"{verb} {len(rows)} {scope}s as {code} ({session.coder})"
+        + ("" if dry_run else "; `qualcode undo` takes them all back")
+    )
 
 
 @cli.command()
 @click.option("--transcript", help="Only suggest lines of this transcript.")
 @click.option("--code", help="Only suggest this code.")
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(min=1), help="Suggestions per code.")
-@click.option("--min-probability", default=0.5, show_default=True, type=click.FloatRange(0, 1),
-              help="Leave out suggestions below this probability.")
+@click.option(
+    "--min-probability",
+    default=0.5,
+    show_default=True,
+    type=click.FloatRange(0, 1),
+    help="Leave out suggestions below this probability.",
+)
 @click.option("--evaluate", is_flag=True, help="Cross-validate by transcript and compare with a keyword baseline.")
 @json_option
 @common_options
 @pass_session
-def suggest(session: Session, transcript: str | None, code: str | None, limit: int, min_probability: float,
-            evaluate: bool, as_json: bool) -> None:
+def suggest(
+    session: Session,
+    transcript: str | None,
+    code: str | None,
+    limit: int,
+    min_probability: float,
+    evaluate: bool,
+    as_json: bool,
+) -> None:
     """Suggest lines you may have missed, from a model of your own finished transcripts.
 
     Dismiss a suggestion with `qualcode dismiss`; accept it with `qualcode code`.
@@ -128,25 +186,41 @@ def suggest(session: Session, transcript: str | None, code: str | None, limit: i
         if as_json:
             emit_json(report)
             return
-        click.echo(f"Grouped {len(report['folds'])}-fold cross-validation by transcript on {session.coder}'s "
-                   f"{len(report['transcripts'])} finished transcripts ({report['lines']} lines); "
-                   f"a line counts as suggested at probability ≥ {report['threshold']}.")
+        click.echo(
+            f"Grouped {len(report['folds'])}-fold cross-validation by transcript on {session.coder}'s "
+            f"{len(report['transcripts'])} finished transcripts ({report['lines']} lines); "
+            f"a line counts as suggested at probability ≥ {report['threshold']}."
+        )
 
         def prf(scores: dict) -> str:
             return "/".join(f"{scores[m]:.2f}" for m in ("precision", "recall", "f1")) if "f1" in scores else ""
 
-        print_table(["code", "positive lines", "model P/R/F1", "baseline P/R/F1", "note"],
-                    [(e["code"], e["positives"], prf(e), prf(e.get("baseline", {})), e.get("note", ""))
-                     for e in report["codes"]])
+        print_table(
+            ["code", "positive lines", "model P/R/F1", "baseline P/R/F1", "note"],
+            [
+                (e["code"], e["positives"], prf(e), prf(e.get("baseline", {})), e.get("note", ""))
+                for e in report["codes"]
+            ],
+        )
         click.echo("Baseline: a line is coded when it holds a lemma of the code's name or definition.")
         return
-    found = core.suggest(project, session.coder, transcript=transcript, code=code, limit=limit,
-                         min_probability=min_probability)
+    found = core.suggest(
+        project, session.coder, transcript=transcript, code=code, limit=limit, min_probability=min_probability
+    )
     if as_json:
         emit_json({name: [s.as_dict() for s in items] for name, items in found.items()})
         return
-    rows = [(s.code, s.citation, f"{s.probability:.2f}", ", ".join(s.words),
-             s.text if len(s.text) <= 100 else s.text[:97] + "…") for items in found.values() for s in items]
+    rows = [
+        (
+            s.code,
+            s.citation,
+            f"{s.probability:.2f}",
+            ", ".join(s.words),
+            s.text if len(s.text) <= 100 else s.text[:97] + "…",
+        )
+        for items in found.values()
+        for s in items
+    ]
     if not rows:
         click.echo("No suggestions above the threshold")
         return

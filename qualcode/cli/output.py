@@ -1,4 +1,5 @@
 """Shared output helpers for commands: JSON, tables, progress bars."""
+
 from __future__ import annotations
 
 import json
@@ -14,7 +15,7 @@ def emit_json(data) -> None:
     100,000-quote listing is encoded by the C encoder piece by piece instead of
     being built as one indented string in memory."""
     out = sys.stdout
-    if isinstance(data, dict) or isinstance(data, (str, int, float)) or data is None:
+    if isinstance(data, (dict, str, int, float)) or data is None:
         out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         return
     encode = json.JSONEncoder(ensure_ascii=False).encode
@@ -50,11 +51,17 @@ def progress_bar(description: str) -> Iterator[Callable[[int, int, str], None]]:
     if not sys.stderr.isatty():
         yield lambda done, total, what="": None
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=Console(stderr=True), transient=True) as progress:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as progress:
         task = progress.add_task(description, total=None)
 
         def update(done: int, total: int, what: str = "") -> None:

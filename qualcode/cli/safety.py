@@ -1,6 +1,6 @@
 """Safety commands: backups, restore, check, log."""
-from __future__ import annotations
 
+from __future__ import annotations
 
 import click
 
@@ -33,12 +33,23 @@ def backups_(session: Session, as_json: bool) -> None:
     if not rows:
         click.echo(f"No backups yet in {backups.folder_for(session.project_path)}")
         return
-    print_table(["#", "backup", "kind", "made (UTC)", "size", "transcripts", "codings", "last action"],
-                [(i, r["name"], r["kind"], r["created"].replace("T", " ")[:19], _size(r["size"]),
-                  r.get("transcripts", "?"), r.get("codings", "?"),
-                  r.get("error") or (f"{r['last_event']['coder']}: {r['last_event']['summary']}"
-                                     if r.get("last_event") else ""))
-                 for i, r in enumerate(rows, 1)])
+    print_table(
+        ["#", "backup", "kind", "made (UTC)", "size", "transcripts", "codings", "last action"],
+        [
+            (
+                i,
+                r["name"],
+                r["kind"],
+                r["created"].replace("T", " ")[:19],
+                _size(r["size"]),
+                r.get("transcripts", "?"),
+                r.get("codings", "?"),
+                r.get("error")
+                or (f"{r['last_event']['coder']}: {r['last_event']['summary']}" if r.get("last_event") else ""),
+            )
+            for i, r in enumerate(rows, 1)
+        ],
+    )
     click.echo("Restore one with `qualcode restore NUMBER` (or its name).")
 
 
@@ -53,9 +64,9 @@ def restore(session: Session, backup: str, yes: bool) -> None:
 
     path = backups.find(session.project_path, backup)
     info = backups.describe(backups.Backup(path.name, path, "", "", path.stat().st_size))
-    what = (f"{info.get('transcripts', '?')} transcripts, {info.get('codings', '?')} codings"
-            + (f", last: {info['last_event']['at']} {info['last_event']['summary']}" if info.get("last_event")
-               else ""))
+    what = f"{info.get('transcripts', '?')} transcripts, {info.get('codings', '?')} codings" + (
+        f", last: {info['last_event']['at']} {info['last_event']['summary']}" if info.get("last_event") else ""
+    )
     if not yes:
         click.confirm(f"Replace {session.project_path} with {path.name} ({what})?", abort=True)
     result = backups.restore(session.project_path, path)
@@ -73,8 +84,8 @@ def check(session: Session, as_json: bool) -> None:
 
     Exits with status 1 when a problem is found; never changes the file.
     """
-    from qualcode.store import integrity
     from qualcode.errors import QualcodeError
+    from qualcode.store import integrity
 
     report = integrity.check(session.open(readonly=True))
     if as_json:
@@ -88,11 +99,14 @@ def check(session: Session, as_json: bool) -> None:
             if count > len(problems):
                 click.echo(f"       … and {count - len(problems)} more")
     if not report.ok:
-        raise QualcodeError(f"{session.project_path}: the check found problems; `qualcode backups` lists backups "
-                            "to restore")
+        raise QualcodeError(
+            f"{session.project_path}: the check found problems; `qualcode backups` lists backups to restore"
+        )
     if not as_json:
-        click.echo(f"{session.project_path}: all checks passed "
-                   f"({report.stats.get('events', 0)} events replayed to the current state)")
+        click.echo(
+            f"{session.project_path}: all checks passed "
+            f"({report.stats.get('events', 0)} events replayed to the current state)"
+        )
 
 
 @cli.command("log")
@@ -104,17 +118,36 @@ def check(session: Session, as_json: bool) -> None:
 @json_option
 @project_option
 @pass_session
-def log_(session: Session, coder_filter: str | None, since: str | None, action: str | None, limit: int | None,
-         changes: bool, as_json: bool) -> None:
+def log_(
+    session: Session,
+    coder_filter: str | None,
+    since: str | None,
+    action: str | None,
+    limit: int | None,
+    changes: bool,
+    as_json: bool,
+) -> None:
     """The audit trail: who did what, when (oldest first)."""
     from qualcode.store import events as audit_log
 
-    rows = audit_log.events(session.open(readonly=True), coder=coder_filter, since=since, action=action,
-                            limit=limit, changes=changes)
+    rows = audit_log.events(
+        session.open(readonly=True), coder=coder_filter, since=since, action=action, limit=limit, changes=changes
+    )
     if as_json:
         emit_json(rows)
         return
-    print_table(["#", "when (UTC)", "coder", "kind", "action", "what", "rows"],
-                [(r["id"], r["at"].replace("T", " ")[:19], r["coder"], r["kind"] + (f" of #{r['ref']}" if r["ref"]
-                                                                                     else ""),
-                  r["action"], r["summary"], r["rows_changed"]) for r in rows])
+    print_table(
+        ["#", "when (UTC)", "coder", "kind", "action", "what", "rows"],
+        [
+            (
+                r["id"],
+                r["at"].replace("T", " ")[:19],
+                r["coder"],
+                r["kind"] + (f" of #{r['ref']}" if r["ref"] else ""),
+                r["action"],
+                r["summary"],
+                r["rows_changed"],
+            )
+            for r in rows
+        ],
+    )

@@ -2,6 +2,7 @@
 
 Textual is imported only when the workbench really opens, so ``qualcode --help`` stays fast.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -37,8 +38,13 @@ def tui(session: Session, transcript: str | None, line: int | None) -> None:
 
 
 @cli.command("demo")
-@click.option("--path", "folder", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder for qualcode-demo.db (default: the current folder).")
+@click.option(
+    "--path",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder for qualcode-demo.db (default: the current folder).",
+)
 @click.option("--no-open", is_flag=True, help="Only build the demo project and print a summary.")
 @common_options
 @pass_session

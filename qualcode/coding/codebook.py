@@ -5,6 +5,7 @@ hotkey 2 (also used by samenwerking)``). Loading an edited codebook updates code
 by name and never orphans codings: removing a code that has codings is refused
 unless ``force=True``.
 """
+
 from __future__ import annotations
 
 import re
@@ -103,8 +104,9 @@ def _mapping(node: yaml.Node, allowed: tuple[str, ...], source: str, what: str) 
         if key == "color":
             key = "colour"
         if key not in allowed:
-            raise InputError(f"unknown field {key!r} in {what} (allowed: {', '.join(allowed)})", path=source,
-                             line=_line(key_node))
+            raise InputError(
+                f"unknown field {key!r} in {what} (allowed: {', '.join(allowed)})", path=source, line=_line(key_node)
+            )
         if key in out:
             raise InputError(f"field {key!r} given twice in {what}", path=source, line=_line(key_node))
         out[key] = value_node
@@ -126,21 +128,26 @@ def _codes(node: yaml.Node, parent: str | None, spec: CodebookSpec, source: str)
             raise InputError("a code without a name", path=source, line=_line(item))
         name = _scalar(fields["name"], source, "name")
         if any(c in name for c in ",;()\n") or name.startswith("-"):
-            raise InputError(f"code name {name!r} may not contain , ; ( ) or start with -", path=source,
-                             line=_line(fields["name"]))
+            raise InputError(
+                f"code name {name!r} may not contain , ; ( ) or start with -", path=source, line=_line(fields["name"])
+            )
         code = CodeSpec(name=name, parent=parent, line=_line(item))
         if "hotkey" in fields:
             raw = _scalar(fields["hotkey"], source, "hotkey")
             if raw not in ("", "null", "~"):
                 if not raw.isdigit() or not 1 <= int(raw) <= 9:
-                    raise InputError(f"hotkey of {name!r} must be a digit 1-9, not {raw!r}", path=source,
-                                     line=_line(fields["hotkey"]))
+                    raise InputError(
+                        f"hotkey of {name!r} must be a digit 1-9, not {raw!r}",
+                        path=source,
+                        line=_line(fields["hotkey"]),
+                    )
                 code.hotkey = int(raw)
         if "colour" in fields:
             colour = _scalar(fields["colour"], source, "colour")
             if not HEX.match(colour):
-                raise InputError(f"colour of {name!r} must be #RRGGBB, not {colour!r}", path=source,
-                                 line=_line(fields["colour"]))
+                raise InputError(
+                    f"colour of {name!r} must be #RRGGBB, not {colour!r}", path=source, line=_line(fields["colour"])
+                )
             code.colour = normalise_colour(colour)
         for key in ("definition", "include", "exclude", "example", "memo"):
             if key in fields:
@@ -155,13 +162,19 @@ def _check_unique(spec: CodebookSpec, source: str) -> None:
     hotkeys: dict[int, CodeSpec] = {}
     for code in spec.codes:
         if code.name in names:
-            raise InputError(f"duplicate code name {code.name!r} (first at line {names[code.name].line})",
-                             path=source, line=code.line)
+            raise InputError(
+                f"duplicate code name {code.name!r} (first at line {names[code.name].line})",
+                path=source,
+                line=code.line,
+            )
         names[code.name] = code
         if code.hotkey is not None:
             if code.hotkey in hotkeys:
-                raise InputError(f"duplicate hotkey {code.hotkey} (also used by {hotkeys[code.hotkey].name})",
-                                 path=source, line=code.line)
+                raise InputError(
+                    f"duplicate hotkey {code.hotkey} (also used by {hotkeys[code.hotkey].name})",
+                    path=source,
+                    line=code.line,
+                )
             hotkeys[code.hotkey] = code
 
 
@@ -175,15 +188,21 @@ def normalise_colour(colour: str) -> str:
 # ---------------------------------------------------------------- the project
 def all_codes(project: Project) -> list[Code]:
     """Codes in codebook order (position)."""
-    return [Code(**r) for r in project.query(
-        "SELECT id, name, parent_id, definition, include, exclude, example, colour, hotkey, position, guid "
-        "FROM codes ORDER BY position, id")]
+    return [
+        Code(**r)
+        for r in project.query(
+            "SELECT id, name, parent_id, definition, include, exclude, example, colour, hotkey, position, guid "
+            "FROM codes ORDER BY position, id"
+        )
+    ]
 
 
 def get_code(project: Project, name: str) -> Code:
     row = project.query_one(
         "SELECT id, name, parent_id, definition, include, exclude, example, colour, hotkey, position, guid "
-        "FROM codes WHERE name = ?", (name,))
+        "FROM codes WHERE name = ?",
+        (name,),
+    )
     if row is None:
         from qualcode.corpus.transcripts import suggest
 
@@ -213,9 +232,17 @@ def current_spec(project: Project) -> CodebookSpec:
     memos = code_memos(project)
     return CodebookSpec(
         codes=[
-            CodeSpec(name=c.name, hotkey=c.hotkey, colour=c.colour, definition=c.definition, include=c.include,
-                     exclude=c.exclude, example=c.example, memo=memos.get(c.id),
-                     parent=by_id[c.parent_id].name if c.parent_id in by_id else None)
+            CodeSpec(
+                name=c.name,
+                hotkey=c.hotkey,
+                colour=c.colour,
+                definition=c.definition,
+                include=c.include,
+                exclude=c.exclude,
+                example=c.example,
+                memo=memos.get(c.id),
+                parent=by_id[c.parent_id].name if c.parent_id in by_id else None,
+            )
             for c in _tree_order(codes)
         ],
         source=str(project.path),
@@ -255,17 +282,16 @@ def apply(project: Project, spec: CodebookSpec, coder: str, *, force: bool = Fal
     wanted = {c.name for c in spec.codes}
     for code in spec.codes:
         if code.parent is not None and code.parent not in wanted:
-            raise InputError(f"code {code.name!r} has unknown parent {code.parent!r}", path=spec.source,
-                             line=code.line)
+            raise InputError(f"code {code.name!r} has unknown parent {code.parent!r}", path=spec.source, line=code.line)
     gone = [c for name, c in existing.items() if name not in wanted]
     counts = coding_counts(project)
     doomed = {c.name: counts.get(c.id, 0) for c in gone if counts.get(c.id, 0)}
     if doomed and not force:
         detail = ", ".join(f"{name} ({n} codings)" for name, n in doomed.items())
-        raise ConflictError(f"the new codebook drops codes that have codings: {detail}; "
-                            "use --force to delete them with their codings")
-    report = {"added": [], "updated": [], "removed": [c.name for c in gone],
-              "removed_codings": sum(doomed.values())}
+        raise ConflictError(
+            f"the new codebook drops codes that have codings: {detail}; use --force to delete them with their codings"
+        )
+    report = {"added": [], "updated": [], "removed": [c.name for c in gone], "removed_codings": sum(doomed.values())}
     with project.transaction("codebook.load", coder, f"load codebook {Path(spec.source).name}", kind="log") as tx:
         for c in gone:
             for row in tx.conn.execute("SELECT id FROM codings WHERE code_id = ?", (c.id,)).fetchall():
@@ -288,8 +314,15 @@ def apply(project: Project, spec: CodebookSpec, coder: str, *, force: bool = Fal
         for position, c in enumerate(spec.codes):
             old = existing.get(c.name)
             colour = c.colour or (old.colour if old else palette[position % len(palette)])
-            values = {"definition": c.definition, "include": c.include, "exclude": c.exclude,
-                      "example": c.example, "colour": colour, "hotkey": c.hotkey, "position": position}
+            values = {
+                "definition": c.definition,
+                "include": c.include,
+                "exclude": c.exclude,
+                "example": c.example,
+                "colour": colour,
+                "hotkey": c.hotkey,
+                "position": position,
+            }
             if old is None:
                 ids[c.name] = tx.insert("codes", {"name": c.name, "guid": new_guid(), "parent_id": None, **values})
                 report["added"].append(c.name)
@@ -322,8 +355,18 @@ def set_code_memo(tx: Tx, code_id: int, text: str, coder: str) -> None:
     row = tx.conn.execute("SELECT id, text FROM memos WHERE scope = 'code' AND code_id = ?", (code_id,)).fetchone()
     if row is None:
         if text:
-            tx.insert("memos", {"scope": "code", "code_id": code_id, "transcript_id": None, "coder": coder,
-                                "text": text, "updated_at": now(), "guid": new_guid()})
+            tx.insert(
+                "memos",
+                {
+                    "scope": "code",
+                    "code_id": code_id,
+                    "transcript_id": None,
+                    "coder": coder,
+                    "text": text,
+                    "updated_at": now(),
+                    "guid": new_guid(),
+                },
+            )
     elif row[1] != text:
         tx.update("memos", {"id": row[0]}, {"text": text, "coder": coder, "updated_at": now()})
 
@@ -368,9 +411,17 @@ def to_dict(project: Project) -> dict:
     ids = {c.name: c.id for c in all_codes(project)}
 
     def entry(c: CodeSpec) -> dict:
-        d = {"name": c.name, "hotkey": c.hotkey, "colour": c.colour, "definition": c.definition,
-             "include": c.include, "exclude": c.exclude, "example": c.example, "parent": c.parent,
-             "codings": counts.get(ids[c.name], 0)}
+        d = {
+            "name": c.name,
+            "hotkey": c.hotkey,
+            "colour": c.colour,
+            "definition": c.definition,
+            "include": c.include,
+            "exclude": c.exclude,
+            "example": c.example,
+            "parent": c.parent,
+            "codings": counts.get(ids[c.name], 0),
+        }
         if c.memo:
             d["memo"] = c.memo
         return d
@@ -395,6 +446,9 @@ def to_yaml(project: Project) -> str:
             d["children"] = kids
         return d
 
-    data = {"language": spec.language, "citation": spec.citation,
-            "codes": [node(c) for c in spec.codes if c.parent is None]}
+    data = {
+        "language": spec.language,
+        "citation": spec.citation,
+        "codes": [node(c) for c in spec.codes if c.parent is None],
+    }
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)

@@ -4,6 +4,7 @@ Every function that changes something is one transaction and one event in the
 log (undoable by the coder who made it). Codings belong to the coder who made
 them; the same line may carry several codes.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
@@ -12,8 +13,8 @@ from qualcode.coding import codebook
 from qualcode.corpus import transcripts
 from qualcode.errors import ConflictError, InputError, NotFoundError
 from qualcode.model import Coding, Range
-from qualcode.store.project import Project, Tx, new_guid, now
 from qualcode.ranges import format_ranges, normalise, parse_ranges
+from qualcode.store.project import Project, Tx, new_guid, now
 
 _SELECT = (
     "SELECT c.id, t.name AS transcript, c.transcript_id, c.ranges, k.name AS code, c.code_id, c.coder, c.memo, "
@@ -44,16 +45,20 @@ def as_ranges(ranges: str | Sequence[Range]) -> tuple[Range, ...]:
 def check_ranges(project: Project, transcript: transcripts.TranscriptRow, ranges: Sequence[Range]) -> None:
     """Every range must lie inside the transcript's numbered lines."""
     first, last = project.conn.execute(
-        "SELECT min(n), max(n) FROM lines WHERE transcript_id = ?", (transcript.id,)).fetchone()
+        "SELECT min(n), max(n) FROM lines WHERE transcript_id = ?", (transcript.id,)
+    ).fetchone()
     for a, b in ranges:
         if first is None or a < first or b > last:
-            raise InputError(f"lines {format_ranges([(a, b)])} are outside {transcript.name} "
-                             f"(it has lines {first}-{last})")
+            raise InputError(
+                f"lines {format_ranges([(a, b)])} are outside {transcript.name} (it has lines {first}-{last})"
+            )
 
 
 def find(project: Project, transcript_id: int, code_id: int, coder: str, ranges: Sequence[Range]) -> Coding | None:
-    row = project.query_one(_SELECT + " WHERE c.transcript_id = ? AND c.code_id = ? AND c.coder = ? AND c.ranges = ?",
-                            (transcript_id, code_id, coder, format_ranges(ranges)))
+    row = project.query_one(
+        _SELECT + " WHERE c.transcript_id = ? AND c.code_id = ? AND c.coder = ? AND c.ranges = ?",
+        (transcript_id, code_id, coder, format_ranges(ranges)),
+    )
     return _coding(row) if row else None
 
 
@@ -64,18 +69,39 @@ def get(project: Project, coding_id: int) -> Coding:
     return _coding(row)
 
 
-def insert(tx: Tx, transcript_id: int, code_id: int, coder: str, ranges: Sequence[Range], memo: str = "",
-           *, guid: str | None = None, created_at: str | None = None) -> int:
+def insert(
+    tx: Tx,
+    transcript_id: int,
+    code_id: int,
+    coder: str,
+    ranges: Sequence[Range],
+    memo: str = "",
+    *,
+    guid: str | None = None,
+    created_at: str | None = None,
+) -> int:
     """Write one coding row inside an open transaction (no checks; callers check)."""
     stamp = created_at or now()
-    return tx.insert("codings", {
-        "transcript_id": transcript_id, "code_id": code_id, "coder": coder, "ranges": format_ranges(ranges),
-        "first_line": ranges[0][0], "last_line": ranges[-1][1], "memo": memo or "", "created_at": stamp,
-        "updated_at": stamp, "guid": guid or new_guid()})
+    return tx.insert(
+        "codings",
+        {
+            "transcript_id": transcript_id,
+            "code_id": code_id,
+            "coder": coder,
+            "ranges": format_ranges(ranges),
+            "first_line": ranges[0][0],
+            "last_line": ranges[-1][1],
+            "memo": memo or "",
+            "created_at": stamp,
+            "updated_at": stamp,
+            "guid": guid or new_guid(),
+        },
+    )
 
 
-def apply(project: Project, transcript: str, ranges: str | Sequence[Range], code: str, coder: str,
-          memo: str = "") -> Coding:
+def apply(
+    project: Project, transcript: str, ranges: str | Sequence[Range], code: str, coder: str, memo: str = ""
+) -> Coding:
     """``qualcode code FG2 57-64 samenwerking``: one new coding by ``coder``."""
     t = transcripts.get(project, transcript)
     k = codebook.get_code(project, code)
@@ -85,8 +111,9 @@ def apply(project: Project, transcript: str, ranges: str | Sequence[Range], code
     return _apply(project, t, k, rs, coder, memo)
 
 
-def _apply(project: Project, t: transcripts.TranscriptRow, k, rs: tuple[Range, ...], coder: str,
-           memo: str = "") -> Coding:
+def _apply(
+    project: Project, t: transcripts.TranscriptRow, k, rs: tuple[Range, ...], coder: str, memo: str = ""
+) -> Coding:
     """Write a new coding for resolved names (the caller checked it is not there yet)."""
     check_ranges(project, t, rs)
     with project.transaction("code", coder, f"code {t.name} {format_ranges(rs)} {k.name}") as tx:
@@ -101,8 +128,11 @@ def remove(project: Project, transcript: str, ranges: str | Sequence[Range], cod
     rs = as_ranges(ranges)
     coding = find(project, t.id, k.id, coder, rs)
     if coding is None:
-        near = [c for c in list_codings(project, coder=coder, code=k.name, transcript=t.name)
-                if set(c.line_set()) & {n for a, b in rs for n in range(a, b + 1)}]
+        near = [
+            c
+            for c in list_codings(project, coder=coder, code=k.name, transcript=t.name)
+            if set(c.line_set()) & {n for a, b in rs for n in range(a, b + 1)}
+        ]
         hint = f"; overlapping: {', '.join(format_ranges(c.ranges) for c in near)}" if near else ""
         raise NotFoundError(f"{coder} has no coding {t.name} {format_ranges(rs)} {k.name}{hint}")
     delete(project, coding.id, coder)
@@ -144,10 +174,14 @@ def set_ranges(project: Project, coding_id: int, ranges: str | Sequence[Range], 
         raise ConflictError(f"coding {coding_id} belongs to {c.coder}, not {coder}")
     rs = as_ranges(ranges)
     check_ranges(project, transcripts.get(project, c.transcript), rs)
-    with project.transaction("recode", coder, f"change {c.transcript} {format_ranges(c.ranges)} → "
-                                              f"{format_ranges(rs)} {c.code}") as tx:
-        tx.update("codings", {"id": coding_id}, {"ranges": format_ranges(rs), "first_line": rs[0][0],
-                                                 "last_line": rs[-1][1], "updated_at": now()})
+    with project.transaction(
+        "recode", coder, f"change {c.transcript} {format_ranges(c.ranges)} → {format_ranges(rs)} {c.code}"
+    ) as tx:
+        tx.update(
+            "codings",
+            {"id": coding_id},
+            {"ranges": format_ranges(rs), "first_line": rs[0][0], "last_line": rs[-1][1], "updated_at": now()},
+        )
     return get(project, coding_id)
 
 
@@ -157,8 +191,9 @@ def mark_done(project: Project, transcript: str, coder: str, done: bool = True) 
     row = project.query_one("SELECT id FROM progress WHERE coder = ? AND transcript_id = ?", (coder, t.id))
     if done == (row is not None):
         return False
-    with project.transaction("done" if done else "undone", coder,
-                             f"{'mark' if done else 'unmark'} {t.name} done") as tx:
+    with project.transaction(
+        "done" if done else "undone", coder, f"{'mark' if done else 'unmark'} {t.name} done"
+    ) as tx:
         if done:
             tx.insert("progress", {"coder": coder, "transcript_id": t.id, "done_at": now()})
         else:
@@ -167,12 +202,19 @@ def mark_done(project: Project, transcript: str, coder: str, done: bool = True) 
 
 
 def is_done(project: Project, transcript_id: int, coder: str) -> bool:
-    return project.scalar("SELECT 1 FROM progress WHERE coder = ? AND transcript_id = ?",
-                          (coder, transcript_id)) is not None
+    return (
+        project.scalar("SELECT 1 FROM progress WHERE coder = ? AND transcript_id = ?", (coder, transcript_id))
+        is not None
+    )
 
 
-def list_codings(project: Project, *, coder: str | Iterable[str] | None = None, code: str | None = None,
-                 transcript: str | None = None) -> list[Coding]:
+def list_codings(
+    project: Project,
+    *,
+    coder: str | Iterable[str] | None = None,
+    code: str | None = None,
+    transcript: str | None = None,
+) -> list[Coding]:
     """Codings in transcript order, then line order; filters are exact names."""
     where, params = [], []
     if coder is not None:

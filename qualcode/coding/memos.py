@@ -1,4 +1,5 @@
 """Memos: the theme summary per code, a memo per transcript, one for the project, and coding memos."""
+
 from __future__ import annotations
 
 from qualcode.coding import codebook, codings
@@ -21,22 +22,34 @@ def get(project: Project, scope: str, target: str | None) -> str:
     code_id, transcript_id = _target(project, scope, target)
     row = project.query_one(
         "SELECT text FROM memos WHERE scope = ? AND IFNULL(code_id, 0) = ? AND IFNULL(transcript_id, 0) = ?",
-        (scope, code_id or 0, transcript_id or 0))
+        (scope, code_id or 0, transcript_id or 0),
+    )
     return row["text"] if row else ""
 
 
-def set(project: Project, scope: str, target: str | None, text: str, coder: str) -> None:  # noqa: A001
+def set(project: Project, scope: str, target: str | None, text: str, coder: str) -> None:
     if scope == "coding":
         codings.set_memo(project, _coding_id(target), text, coder)
         return
     code_id, transcript_id = _target(project, scope, target)
     row = project.query_one(
         "SELECT id FROM memos WHERE scope = ? AND IFNULL(code_id, 0) = ? AND IFNULL(transcript_id, 0) = ?",
-        (scope, code_id or 0, transcript_id or 0))
+        (scope, code_id or 0, transcript_id or 0),
+    )
     with project.transaction("memo", coder, f"memo on {scope} {target or ''}".strip()) as tx:
         if row is None:
-            tx.insert("memos", {"scope": scope, "code_id": code_id, "transcript_id": transcript_id, "coder": coder,
-                                "text": text, "updated_at": now(), "guid": new_guid()})
+            tx.insert(
+                "memos",
+                {
+                    "scope": scope,
+                    "code_id": code_id,
+                    "transcript_id": transcript_id,
+                    "coder": coder,
+                    "text": text,
+                    "updated_at": now(),
+                    "guid": new_guid(),
+                },
+            )
         else:
             tx.update("memos", {"id": row["id"]}, {"text": text, "coder": coder, "updated_at": now()})
 

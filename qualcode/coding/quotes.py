@@ -5,13 +5,14 @@ multi-range quote are joined with `` (…) ``. ``speakers`` lists the speakers o
 the quoted lines in order of appearance. Nothing here re-parses transcripts: it
 reads the stored lines.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 
 from qualcode.model import Coding, Range
-from qualcode.store.project import Project
 from qualcode.ranges import format_citation
+from qualcode.store.project import Project
 
 PART_JOIN = " (…) "
 
@@ -19,7 +20,7 @@ PART_JOIN = " (…) "
 class TranscriptLines:
     """A transcript's lines by number: a list when the numbers run without gaps (the common case)."""
 
-    __slots__ = ("first", "rows", "by_n")
+    __slots__ = ("by_n", "first", "rows")
 
     def __init__(self, rows: list[tuple[int, str | None, str]]):
         self.first = rows[0][0] if rows else 1
@@ -35,7 +36,7 @@ class TranscriptLines:
     def span(self, a: int, b: int) -> list[tuple[int, str | None, str]]:
         """The stored lines ``a``…``b`` as ``(n, speaker, text)``."""
         if self.by_n is None:
-            return self.rows[max(a - self.first, 0):max(b - self.first + 1, 0)]
+            return self.rows[max(a - self.first, 0) : max(b - self.first + 1, 0)]
         return [(n, *self.by_n[n]) for n in range(a, b + 1) if n in self.by_n]
 
 
@@ -52,8 +53,11 @@ def quote_from_lines(lines: TranscriptLines, ranges: Sequence[Range]) -> tuple[s
 
 
 def transcript_lines(project: Project, transcript_id: int) -> TranscriptLines:
-    return TranscriptLines(project.conn.execute(
-        "SELECT n, speaker, text FROM lines WHERE transcript_id = ? ORDER BY n", (transcript_id,)).fetchall())
+    return TranscriptLines(
+        project.conn.execute(
+            "SELECT n, speaker, text FROM lines WHERE transcript_id = ? ORDER BY n", (transcript_id,)
+        ).fetchall()
+    )
 
 
 def iter_quote_rows(project: Project, codings: Iterable[Coding]) -> Iterator[dict]:

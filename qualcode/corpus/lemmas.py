@@ -13,6 +13,7 @@ Searches and auto-coding read these rows and never run spaCy on the corpus again
 The sentencizer is part of the pipeline as the issue specifies (a line can hold
 several sentences); it costs about 15 % of the annotation time.
 """
+
 from __future__ import annotations
 
 import functools
@@ -86,8 +87,9 @@ def token_offsets(text: str, tokens: Sequence[str]) -> list[tuple[int, int]]:
 
 
 # ----------------------------------------------------------------- storing
-def store_lemmas(conn: sqlite3.Connection, rows: Sequence[tuple[int, str]], *,
-                 progress: Progress | None = None, what: str = "lemmas") -> int:
+def store_lemmas(
+    conn: sqlite3.Connection, rows: Sequence[tuple[int, str]], *, progress: Progress | None = None, what: str = "lemmas"
+) -> int:
     """Annotate ``(line_id, text)`` rows and write them to ``line_nlp`` and its index (inside the caller's transaction).
 
     Blank lines get no row. Returns the number of rows written.
@@ -98,7 +100,7 @@ def store_lemmas(conn: sqlite3.Connection, rows: Sequence[tuple[int, str]], *,
     by_trigger = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = 'line_nlp_ai'").fetchone()
     written = 0
     for start in range(0, total, BATCH_SIZE):
-        chunk = rows[start:start + BATCH_SIZE]
+        chunk = rows[start : start + BATCH_SIZE]
         forms = annotate([t for _, t in chunk])
         values = [(i, tok, lem) for (i, _), (tok, lem) in zip(chunk, forms)]
         conn.executemany("INSERT INTO line_nlp (line_id, tokens, lemmas) VALUES (?, ?, ?)", values)
@@ -112,8 +114,10 @@ def store_lemmas(conn: sqlite3.Connection, rows: Sequence[tuple[int, str]], *,
 
 def missing_rows(conn: sqlite3.Connection, transcript_id: int | None = None) -> list[tuple[int, str]]:
     """Non-blank lines without stored lemmas (older imports, imports with lemmas switched off)."""
-    sql = ("SELECT l.id, l.text FROM lines l LEFT JOIN line_nlp x ON x.line_id = l.id "
-           "WHERE x.line_id IS NULL AND l.text != ''")
+    sql = (
+        "SELECT l.id, l.text FROM lines l LEFT JOIN line_nlp x ON x.line_id = l.id "
+        "WHERE x.line_id IS NULL AND l.text != ''"
+    )
     params: tuple = ()
     if transcript_id is not None:
         sql += " AND l.transcript_id = ?"
@@ -131,12 +135,15 @@ def backfill(conn: sqlite3.Connection, *, progress: Progress | None = None) -> i
 
 def ensure_lemmas(project, *, progress: Progress | None = None) -> int:
     """Backfill lemmas outside a migration (lines imported with lemmas switched off); one logged event."""
-    if not project.scalar("SELECT 1 FROM lines l LEFT JOIN line_nlp x ON x.line_id = l.id "
-                          "WHERE x.line_id IS NULL AND l.text != '' LIMIT 1"):
+    if not project.scalar(
+        "SELECT 1 FROM lines l LEFT JOIN line_nlp x ON x.line_id = l.id "
+        "WHERE x.line_id IS NULL AND l.text != '' LIMIT 1"
+    ):
         return 0
     if project.readonly:
-        raise QualcodeError("some lines have no lemmas yet and the project is read-only; "
-                            "open it once with write access")
+        raise QualcodeError(
+            "some lines have no lemmas yet and the project is read-only; open it once with write access"
+        )
     with project.transaction("lemmas", "qualcode", "store lemmas for lines without them", kind="log") as tx:
         return backfill(tx.conn, progress=progress)
 
@@ -163,6 +170,7 @@ def store_transcript_lemmas(tx, transcript_id: int, name: str) -> None:
     """
     if not lemmas_enabled():
         return
-    rows = tx.conn.execute("SELECT id, text FROM lines WHERE transcript_id = ? AND text != '' ORDER BY n",
-                           (transcript_id,)).fetchall()
+    rows = tx.conn.execute(
+        "SELECT id, text FROM lines WHERE transcript_id = ? AND text != '' ORDER BY n", (transcript_id,)
+    ).fetchall()
     store_lemmas(tx.conn, rows, progress=PROGRESS, what=f"lemmas {name}")

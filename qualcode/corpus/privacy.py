@@ -18,6 +18,7 @@ finding as a false positive (:func:`accept`); that is remembered across runs.
 Exporters call :func:`open_findings_in` / :func:`export_warning` to warn when a
 quote that goes out still contains an open finding.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -29,25 +30,33 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from qualcode.corpus.ingest import PLACEHOLDER_RE
-from qualcode.store.project import Project, now
 from qualcode.ranges import format_citation
+from qualcode.store.project import Project, now
 
 Progress = Callable[[int, int, str], None]
 
-NEEDS_EXTRA = ("name, place and institution detection needs the optional extra: pip install 'qualcode[privacy]' "
-               "(deduce); only the patterns for e-mail, phone, BSN, postcode, URL, date and age ran")
+NEEDS_EXTRA = (
+    "name, place and institution detection needs the optional extra: pip install 'qualcode[privacy]' "
+    "(deduce); only the patterns for e-mail, phone, BSN, postcode, URL, date and age ran"
+)
 
 # ------------------------------------------------------------------ patterns
-_MONTHS = (r"jan(?:uari)?|feb(?:ruari)?|maart|mrt|apr(?:il)?|mei|juni?|juli?|aug(?:ustus)?|"
-           r"sep(?:t(?:ember)?)?|okt(?:ober)?|nov(?:ember)?|dec(?:ember)?")
+_MONTHS = (
+    r"jan(?:uari)?|feb(?:ruari)?|maart|mrt|apr(?:il)?|mei|juni?|juli?|aug(?:ustus)?|"
+    r"sep(?:t(?:ember)?)?|okt(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
 EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}")
-URL_RE = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>\"'\]]+|\b[a-z0-9][\w-]*(?:\.[\w-]+)*\.(?:nl|com|org|net|eu|be|"
-                    r"info|nu)\b(?:/[^\s<>\"'\]]*)?")
+URL_RE = re.compile(
+    r"(?i)\b(?:https?://|www\.)[^\s<>\"'\]]+|\b[a-z0-9][\w-]*(?:\.[\w-]+)*\.(?:nl|com|org|net|eu|be|"
+    r"info|nu)\b(?:/[^\s<>\"'\]]*)?"
+)
 PHONE_RE = re.compile(r"(?<![\w+])(?:\+31|0031|0)[\d\s\-.()]{8,16}\d")
 BSN_RE = re.compile(r"(?<!\d)(?<!\d[.,])(?:\d{4}\.\d{2}\.\d{3}|\d{3}[ .]?\d{3}[ .]?\d{3})(?!\d|[.,]\d)")
 POSTCODE_RE = re.compile(r"\b[1-9]\d{3} ?(?!SA\b|SD\b|SS\b)[A-Z]{2}\b")
-DATE_RE = re.compile(rf"(?i)\b(?:\d{{1,2}}[-/.]\d{{1,2}}[-/.](?:\d{{4}}|\d{{2}})|\d{{1,2}}\s+(?:{_MONTHS})\.?"
-                     rf"(?:\s+\d{{4}})?)\b")
+DATE_RE = re.compile(
+    rf"(?i)\b(?:\d{{1,2}}[-/.]\d{{1,2}}[-/.](?:\d{{4}}|\d{{2}})|\d{{1,2}}\s+(?:{_MONTHS})\.?"
+    rf"(?:\s+\d{{4}})?)\b"
+)
 AGE_RE = re.compile(r"(?i)\b\d{1,3}(?:\s*jaar\s+oud|-?jarige?)\b|\bleeftijd\s+van\s+\d{1,3}\b")
 
 
@@ -118,9 +127,20 @@ class PatternDetector:
 
 _DEDUCE = None
 _DEDUCE_LOCK = threading.Lock()
-_DEDUCE_KINDS = (("persoon", "name"), ("patient", "name"), ("locatie", "place"), ("instelling", "institution"),
-                 ("ziekenhuis", "institution"), ("datum", "date"), ("leeftijd", "age"), ("telefoon", "phone"),
-                 ("email", "email"), ("url", "url"), ("bsn", "bsn"), ("postcode", "postcode"))
+_DEDUCE_KINDS = (
+    ("persoon", "name"),
+    ("patient", "name"),
+    ("locatie", "place"),
+    ("instelling", "institution"),
+    ("ziekenhuis", "institution"),
+    ("datum", "date"),
+    ("leeftijd", "age"),
+    ("telefoon", "phone"),
+    ("email", "email"),
+    ("url", "url"),
+    ("bsn", "bsn"),
+    ("postcode", "postcode"),
+)
 
 
 def deduce_available() -> bool:
@@ -215,8 +235,14 @@ def _transcripts(project: Project, names: Sequence[str] | None):
     return transcripts.all_rows(project)
 
 
-def audit(project: Project, names: Sequence[str] | None = None, *, coder: str, detectors: Sequence | None = None,
-          progress: Progress | None = None) -> dict:
+def audit(
+    project: Project,
+    names: Sequence[str] | None = None,
+    *,
+    coder: str,
+    detectors: Sequence | None = None,
+    progress: Progress | None = None,
+) -> dict:
     """Scan transcripts (all when ``names`` is empty) and store the findings.
 
     Returns ``{"transcripts", "detectors", "findings", "notes"}``; ``findings`` are
@@ -244,19 +270,27 @@ def audit(project: Project, names: Sequence[str] | None = None, *, coder: str, d
         for t in rows:
             keep = {(f.line, f.start, f.kind, f.text) for f in scanned[t.id]}
             for fid, line, start, kind, text, detector in conn.execute(
-                    "SELECT id, line, start, kind, text, detector FROM audit_findings "
-                    "WHERE transcript_id = ? AND status = 'open'", (t.id,)).fetchall():
+                "SELECT id, line, start, kind, text, detector FROM audit_findings "
+                "WHERE transcript_id = ? AND status = 'open'",
+                (t.id,),
+            ).fetchall():
                 if detector in ran and (line, start, kind, text) not in keep:
                     conn.execute("DELETE FROM audit_findings WHERE id = ?", (fid,))
             conn.executemany(
                 "INSERT OR IGNORE INTO audit_findings (transcript_id, line, start, end, kind, text, detector, "
                 "status, found_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?)",
-                [(t.id, f.line, f.start, f.end, f.kind, f.text, f.detector, stamp) for f in scanned[t.id]])
+                [(t.id, f.line, f.start, f.end, f.kind, f.text, f.detector, stamp) for f in scanned[t.id]],
+            )
             conn.executemany(
                 "INSERT OR REPLACE INTO audit_runs (transcript_id, detector, at, coder) VALUES (?, ?, ?, ?)",
-                [(t.id, d, stamp, coder) for d in ran])
-    return {"transcripts": [t.name for t in rows], "detectors": ran,
-            "findings": list_findings(project, [t.name for t in rows]), "notes": notes}
+                [(t.id, d, stamp, coder) for d in ran],
+            )
+    return {
+        "transcripts": [t.name for t in rows],
+        "detectors": ran,
+        "findings": list_findings(project, [t.name for t in rows]),
+        "notes": notes,
+    }
 
 
 def list_findings(project: Project, names: Sequence[str] | None = None, *, status: str | None = None) -> list[dict]:
@@ -272,12 +306,27 @@ def list_findings(project: Project, names: Sequence[str] | None = None, *, statu
     rows = project.query(
         "SELECT f.id, t.name AS transcript, f.line, f.kind, f.text, f.status, f.detector, f.start, f.end, "
         "f.decided_by, f.decided_at FROM audit_findings f JOIN transcripts t ON t.id = f.transcript_id"
-        + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY t.id, f.line, f.start", params)
+        + (" WHERE " + " AND ".join(where) if where else "")
+        + " ORDER BY t.id, f.line, f.start",
+        params,
+    )
     template = project.citation_template
-    return [{"id": r["id"], "transcript": r["transcript"], "line": r["line"],
-             "citation": format_citation(r["transcript"], [(r["line"], r["line"])], template),
-             "kind": r["kind"], "text": r["text"], "status": r["status"], "detector": r["detector"],
-             "start": r["start"], "end": r["end"], "decided_by": r["decided_by"]} for r in rows]
+    return [
+        {
+            "id": r["id"],
+            "transcript": r["transcript"],
+            "line": r["line"],
+            "citation": format_citation(r["transcript"], [(r["line"], r["line"])], template),
+            "kind": r["kind"],
+            "text": r["text"],
+            "status": r["status"],
+            "detector": r["detector"],
+            "start": r["start"],
+            "end": r["end"],
+            "decided_by": r["decided_by"],
+        }
+        for r in rows
+    ]
 
 
 def _decide(project: Project, ids: Sequence[int], coder: str, status: str, same_text: bool) -> list[dict]:
@@ -296,8 +345,7 @@ def _decide(project: Project, ids: Sequence[int], coder: str, status: str, same_
     verb = "accept" if status == "accepted" else "reopen"
     with project.transaction(f"audit.{verb}", coder, f"{verb} {len(targets)} audit findings") as tx:
         for fid in sorted(targets):
-            tx.update("audit_findings", {"id": fid}, {"status": status, "decided_by": coder,
-                                                      "decided_at": now()})
+            tx.update("audit_findings", {"id": fid}, {"status": status, "decided_by": coder, "decided_at": now()})
     by_id = {f["id"]: f for f in list_findings(project)}
     return [by_id[i] for i in sorted(targets)]
 
@@ -345,16 +393,30 @@ def open_findings_in(project: Project, quotes_or_codings: Iterable | None = None
         hits = [f for f in covered if f["status"] == "open"]
         if tid not in audited:
             accepted = {(f["line"], f["start"], f["kind"]) for f in covered if f["status"] == "accepted"}
-            lines = [(r["n"], r["raw"]) for r in project.query(
-                "SELECT n, raw FROM lines WHERE transcript_id = ? ORDER BY n", (tid,))
-                if any(a <= r["n"] <= b for a, b in ranges)]
+            lines = [
+                (r["n"], r["raw"])
+                for r in project.query("SELECT n, raw FROM lines WHERE transcript_id = ? ORDER BY n", (tid,))
+                if any(a <= r["n"] <= b for a, b in ranges)
+            ]
             for f in scan_lines(lines, [detector]):
-                if (f.line, f.start, f.kind) not in accepted and (tid, f.line, f.start, f.kind) not in \
-                        {(tid, h["line"], h["start"], h["kind"]) for h in hits}:
-                    hits.append({"id": None, "transcript": name, "line": f.line,
-                                 "citation": format_citation(name, [(f.line, f.line)], template), "kind": f.kind,
-                                 "text": f.text, "status": "open", "detector": f.detector, "start": f.start,
-                                 "end": f.end, "decided_by": None})
+                if (f.line, f.start, f.kind) not in accepted and (tid, f.line, f.start, f.kind) not in {
+                    (tid, h["line"], h["start"], h["kind"]) for h in hits
+                }:
+                    hits.append(
+                        {
+                            "id": None,
+                            "transcript": name,
+                            "line": f.line,
+                            "citation": format_citation(name, [(f.line, f.line)], template),
+                            "kind": f.kind,
+                            "text": f.text,
+                            "status": "open",
+                            "detector": f.detector,
+                            "start": f.start,
+                            "end": f.end,
+                            "decided_by": None,
+                        }
+                    )
         for h in hits:
             key = (quote, h["line"], h["start"], h["kind"])
             if key not in seen:
@@ -371,6 +433,8 @@ def export_warning(project: Project, quotes_or_codings: Iterable | None = None, 
     quotes = {h["quote"] for h in hits}
     first = "; ".join(f"{h['citation']} {h['kind']} {h['text']!r}" for h in hits[:show])
     what = "1 exported quote contains" if len(quotes) == 1 else f"{len(quotes)} exported quotes contain"
-    return (f"warning: {what} "
-            f"{len(hits)} open privacy finding{'s' if len(hits) != 1 else ''}: {first}"
-            f"{' …' if len(hits) > show else ''} (see `qualcode audit`; `qualcode audit accept ID` for false positives)")
+    return (
+        f"warning: {what} "
+        f"{len(hits)} open privacy finding{'s' if len(hits) != 1 else ''}: {first}"
+        f"{' …' if len(hits) > show else ''} (see `qualcode audit`; `qualcode audit accept ID` for false positives)"
+    )

@@ -3,6 +3,7 @@
 Once imported, a transcript's text and line numbers never change: there is no
 function here that edits lines.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -58,8 +59,9 @@ def all_rows(project: Project) -> list[TranscriptRow]:
     ]
 
 
-def parse_files(paths: Sequence[Path], *, names: Sequence[str] | None = None, wrap: int = 80,
-                progress: Progress | None = None) -> list[ParsedTranscript]:
+def parse_files(
+    paths: Sequence[Path], *, names: Sequence[str] | None = None, wrap: int = 80, progress: Progress | None = None
+) -> list[ParsedTranscript]:
     """Read every file first; any bad file aborts before the project is touched."""
     from qualcode.corpus.ingest import read_transcript
 
@@ -80,8 +82,10 @@ def check_new(project: Project, parsed: Sequence[ParsedTranscript]) -> None:
         if not p.name or p.name != p.name.strip() or any(c in p.name for c in ";()\n"):
             raise InputError(f"unusable transcript name {p.name!r} (no ; ( ) or surrounding spaces)", path=p.source)
         if p.name in seen_names:
-            raise ConflictError(f"two files would both be named {p.name!r} ({seen_names[p.name]}, {p.source}); "
-                                "use --name", path=p.source)
+            raise ConflictError(
+                f"two files would both be named {p.name!r} ({seen_names[p.name]}, {p.source}); use --name",
+                path=p.source,
+            )
         if p.sha256 in seen_hashes:
             raise ConflictError(f"same text as {seen_hashes[p.sha256]} in this import", path=p.source)
         seen_names[p.name] = p.source
@@ -89,16 +93,19 @@ def check_new(project: Project, parsed: Sequence[ParsedTranscript]) -> None:
         existing = project.query_one("SELECT name FROM transcripts WHERE name = ? OR sha256 = ?", (p.name, p.sha256))
         if existing is not None:
             if existing["name"] == p.name:
-                raise ConflictError(f"a transcript named {p.name!r} exists already; use --name to import under "
-                                    "another name", path=p.source)
+                raise ConflictError(
+                    f"a transcript named {p.name!r} exists already; use --name to import under another name",
+                    path=p.source,
+                )
             raise ConflictError(f"this text was imported already as {existing['name']!r}", path=p.source)
 
 
 LINE_COLUMNS = ("transcript_id", "n", "speaker", "turn", "raw", "text")
 
 
-def store(tx: Tx, parsed: ParsedTranscript, *, guid: str | None = None, imported_at: str | None = None,
-          annotate: bool = True) -> int:
+def store(
+    tx: Tx, parsed: ParsedTranscript, *, guid: str | None = None, imported_at: str | None = None, annotate: bool = True
+) -> int:
     """Insert one parsed transcript and its lines; return the transcript id.
 
     With ``annotate`` (the default) the lines' lemmas are stored too, in the same transaction
@@ -132,8 +139,14 @@ def store(tx: Tx, parsed: ParsedTranscript, *, guid: str | None = None, imported
     return transcript_id
 
 
-def import_parsed(project: Project, parsed: Sequence[ParsedTranscript], coder: str,
-                  progress: Progress | None = None, *, annotate: bool = True) -> list[int]:
+def import_parsed(
+    project: Project,
+    parsed: Sequence[ParsedTranscript],
+    coder: str,
+    progress: Progress | None = None,
+    *,
+    annotate: bool = True,
+) -> list[int]:
     """Store several parsed transcripts in one transaction (all or nothing).
 
     ``annotate=False`` skips the lemmas; used by benchmarks only.
@@ -149,8 +162,15 @@ def import_parsed(project: Project, parsed: Sequence[ParsedTranscript], coder: s
     return ids
 
 
-def import_files(project: Project, paths: Sequence[Path], coder: str, *, names: Sequence[str] | None = None,
-                 wrap: int = 80, progress: Progress | None = None) -> list[ParsedTranscript]:
+def import_files(
+    project: Project,
+    paths: Sequence[Path],
+    coder: str,
+    *,
+    names: Sequence[str] | None = None,
+    wrap: int = 80,
+    progress: Progress | None = None,
+) -> list[ParsedTranscript]:
     """Read and store transcript files, all or nothing; returns what was imported."""
     if names is not None and len(names) != len(paths):
         raise InputError("--name can only be used when importing one file")
@@ -180,9 +200,14 @@ def overview(project: Project) -> list[dict]:
     attributes_of = {r["id"]: json.loads(r["attributes"] or "{}") for r in rows}
     speakers = {tid: a["speakers"] for tid, a in attributes_of.items() if "speakers" in a}
     for tid in [tid for tid in attributes_of if tid not in speakers]:  # imported before speakers were stored
-        speakers[tid] = [r["speaker"] for r in project.query(
-            "SELECT speaker, min(n) AS first FROM lines WHERE transcript_id = ? AND speaker IS NOT NULL "
-            "GROUP BY speaker ORDER BY first", (tid,))]
+        speakers[tid] = [
+            r["speaker"]
+            for r in project.query(
+                "SELECT speaker, min(n) AS first FROM lines WHERE transcript_id = ? AND speaker IS NOT NULL "
+                "GROUP BY speaker ORDER BY first",
+                (tid,),
+            )
+        ]
     for r in rows:
         attributes = attributes_of[r["id"]]
         out.append(
@@ -198,4 +223,3 @@ def overview(project: Project) -> list[dict]:
             }
         )
     return out
-

@@ -14,23 +14,25 @@
 The other file is only read (read-only SQLite connection); it may have an older
 schema than this one.
 """
+
 from __future__ import annotations
 
 import os
 import sqlite3
 from pathlib import Path
 
-from qualcode.errors import InputError
 from qualcode.corpus.ingest import text_sha256
+from qualcode.errors import InputError
+from qualcode.ranges import format_ranges, parse_ranges
 from qualcode.store.project import Project
 from qualcode.store.sqlite_file import check_project_file
-from qualcode.ranges import format_ranges, parse_ranges
 
 
 def _read_other(path: Path) -> dict:
     check_project_file(path)
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
+
         def rows(sql: str, params=()) -> list[dict]:
             cur = conn.execute(sql, params)
             cols = [d[0] for d in cur.description]
@@ -48,7 +50,8 @@ def _read_other(path: Path) -> dict:
         }
         for t in data["transcripts"]:
             data["lines"][t["id"]] = rows(
-                "SELECT n, speaker, turn, raw, text FROM lines WHERE transcript_id = ? ORDER BY n", (t["id"],))
+                "SELECT n, speaker, turn, raw, text FROM lines WHERE transcript_id = ? ORDER BY n", (t["id"],)
+            )
     except sqlite3.DatabaseError as e:
         raise InputError(f"cannot read the other project ({e})", path=path) from None
     finally:
@@ -64,10 +67,23 @@ def merge(project: Project, other_path: str | os.PathLike, coder: str, *, dry_ru
     if other_path.resolve() == project.path.resolve():
         raise InputError("cannot merge a project into itself", path=other_path)
     other = _read_other(other_path)
-    report: dict = {"other": str(other_path), "transcripts_matched": [], "transcripts_added": [],
-                    "transcripts_differing": [], "transcripts_damaged": [], "codes_only_here": [],
-                    "codes_only_there": [], "codes_added": [], "codings_added": 0, "codings_identical": 0,
-                    "codings_skipped": 0, "memos_added": 0, "memos_differing": [], "coders": [], "dry_run": dry_run}
+    report: dict = {
+        "other": str(other_path),
+        "transcripts_matched": [],
+        "transcripts_added": [],
+        "transcripts_differing": [],
+        "transcripts_damaged": [],
+        "codes_only_here": [],
+        "codes_only_there": [],
+        "codes_added": [],
+        "codings_added": 0,
+        "codings_identical": 0,
+        "codings_skipped": 0,
+        "memos_added": 0,
+        "memos_differing": [],
+        "coders": [],
+        "dry_run": dry_run,
+    }
 
     local_by_sha = {r["sha256"]: r for r in project.query("SELECT id, name, sha256, guid FROM transcripts")}
     local_by_name = {r["name"]: r for r in local_by_sha.values()}
@@ -92,13 +108,25 @@ def merge(project: Project, other_path: str | os.PathLike, coder: str, *, dry_ru
                 if local is not None:
                     tmap[t["id"]] = local["id"]
                     report["transcripts_matched"].append(
-                        t["name"] if t["name"] == local["name"] else f"{t['name']} (here: {local['name']})")
+                        t["name"] if t["name"] == local["name"] else f"{t['name']} (here: {local['name']})"
+                    )
                     continue
                 if t["name"] in local_by_name:
                     report["transcripts_differing"].append(t["name"])
                     continue
-                row = {k: t[k] for k in ("name", "source", "sha256", "imported_at", "line_count", "encoding", "numbered",
-                                         "attributes")}
+                row = {
+                    k: t[k]
+                    for k in (
+                        "name",
+                        "source",
+                        "sha256",
+                        "imported_at",
+                        "line_count",
+                        "encoding",
+                        "numbered",
+                        "attributes",
+                    )
+                }
                 new_id = tx.insert("transcripts", {**row, "guid": fresh(t["guid"])})
                 for ln in lines:
                     tx.insert("lines", {"transcript_id": new_id, **ln})
@@ -120,8 +148,16 @@ def merge(project: Project, other_path: str | os.PathLike, coder: str, *, dry_ru
                 if hotkey is not None and project.scalar("SELECT 1 FROM codes WHERE hotkey = ?", (hotkey,)):
                     hotkey = None
                 values = {k: c[k] for k in ("name", "definition", "include", "exclude", "example", "colour")}
-                new_id = tx.insert("codes", {**values, "parent_id": parent_id, "hotkey": hotkey, "position": position,
-                                             "guid": fresh(c["guid"])})
+                new_id = tx.insert(
+                    "codes",
+                    {
+                        **values,
+                        "parent_id": parent_id,
+                        "hotkey": hotkey,
+                        "position": position,
+                        "guid": fresh(c["guid"]),
+                    },
+                )
                 position += 1
                 local_codes[c["name"]] = {"id": new_id, "name": c["name"], "parent_id": parent_id}
                 cmap[c["id"]] = new_id
@@ -137,14 +173,26 @@ def merge(project: Project, other_path: str | os.PathLike, coder: str, *, dry_ru
                 ranges = format_ranges(parse_ranges(c["ranges"]))
                 same = project.query_one(
                     "SELECT id FROM codings WHERE transcript_id = ? AND code_id = ? AND coder = ? AND ranges = ?",
-                    (tid, kid, c["coder"], ranges))
+                    (tid, kid, c["coder"], ranges),
+                )
                 if same is not None:
                     report["codings_identical"] += 1
                     continue
-                tx.insert("codings", {"transcript_id": tid, "code_id": kid, "coder": c["coder"], "ranges": ranges,
-                                      "first_line": c["first_line"], "last_line": c["last_line"], "memo": c["memo"],
-                                      "created_at": c["created_at"], "updated_at": c["updated_at"],
-                                      "guid": fresh(c["guid"])})
+                tx.insert(
+                    "codings",
+                    {
+                        "transcript_id": tid,
+                        "code_id": kid,
+                        "coder": c["coder"],
+                        "ranges": ranges,
+                        "first_line": c["first_line"],
+                        "last_line": c["last_line"],
+                        "memo": c["memo"],
+                        "created_at": c["created_at"],
+                        "updated_at": c["updated_at"],
+                        "guid": fresh(c["guid"]),
+                    },
+                )
                 report["codings_added"] += 1
                 coders.add(c["coder"])
 
@@ -152,37 +200,59 @@ def merge(project: Project, other_path: str | os.PathLike, coder: str, *, dry_ru
             for m in other["memos"]:
                 code_id = cmap.get(m["code_id"]) if m["code_id"] is not None else None
                 transcript_id = tmap.get(m["transcript_id"]) if m["transcript_id"] is not None else None
-                if (m["code_id"] is not None and code_id is None) or (m["transcript_id"] is not None
-                                                                       and transcript_id is None):
+                if (m["code_id"] is not None and code_id is None) or (
+                    m["transcript_id"] is not None and transcript_id is None
+                ):
                     continue
                 row = project.query_one(
                     "SELECT text FROM memos WHERE scope = ? AND IFNULL(code_id, 0) = ? AND IFNULL(transcript_id, 0) = ?",
-                    (m["scope"], code_id or 0, transcript_id or 0))
+                    (m["scope"], code_id or 0, transcript_id or 0),
+                )
                 if row is not None:
                     if row["text"] != m["text"]:
                         target = {"project": "project"}.get(m["scope"]) or (
-                            f"code {other_codes[m['code_id']]['name']}" if m["scope"] == "code" else
-                            f"transcript {next(t['name'] for t in other['transcripts'] if t['id'] == m['transcript_id'])}")
+                            f"code {other_codes[m['code_id']]['name']}"
+                            if m["scope"] == "code"
+                            else f"transcript {next(t['name'] for t in other['transcripts'] if t['id'] == m['transcript_id'])}"
+                        )
                         report["memos_differing"].append(target)
                     continue
-                tx.insert("memos", {"scope": m["scope"], "code_id": code_id, "transcript_id": transcript_id,
-                                    "coder": m["coder"], "text": m["text"], "updated_at": m["updated_at"],
-                                    "guid": fresh(m["guid"])})
+                tx.insert(
+                    "memos",
+                    {
+                        "scope": m["scope"],
+                        "code_id": code_id,
+                        "transcript_id": transcript_id,
+                        "coder": m["coder"],
+                        "text": m["text"],
+                        "updated_at": m["updated_at"],
+                        "guid": fresh(m["guid"]),
+                    },
+                )
                 report["memos_added"] += 1
 
             # done-status and coders' GUIDs
             for p in other["progress"]:
                 tid = tmap.get(p["transcript_id"])
-                if tid is not None and project.scalar("SELECT 1 FROM progress WHERE coder = ? AND transcript_id = ?",
-                                                      (p["coder"], tid)) is None:
+                if (
+                    tid is not None
+                    and project.scalar(
+                        "SELECT 1 FROM progress WHERE coder = ? AND transcript_id = ?", (p["coder"], tid)
+                    )
+                    is None
+                ):
                     tx.insert("progress", {"coder": p["coder"], "transcript_id": tid, "done_at": p["done_at"]})
             for c in other["coders"]:
-                if project.scalar("SELECT 1 FROM coders WHERE name = ?", (c["name"],)) is None \
-                        and c["guid"] not in fresh:
+                if (
+                    project.scalar("SELECT 1 FROM coders WHERE name = ?", (c["name"],)) is None
+                    and c["guid"] not in fresh
+                ):
                     tx.insert("coders", {"name": c["name"], "guid": fresh(c["guid"])})
             report["coders"] = sorted(coders)
-            tx.summary = (f"{summary} (+{len(report['transcripts_added'])} transcripts, +{len(report['codes_added'])} "
-                          f"codes, +{report['codings_added']} codings)")
+            tx.summary = (
+                f"{summary} (+{len(report['transcripts_added'])} transcripts, +{len(report['codes_added'])} "
+                f"codes, +{report['codings_added']} codings)"
+            )
             if dry_run:
                 raise _DryRun()
     except _DryRun:
@@ -204,13 +274,18 @@ def _after_store_hooks(tx, transcript_id: int, t: dict, lines: list[dict]) -> No
 def report_lines(report: dict) -> list[str]:
     """The merge report for people."""
     head = "Would merge" if report["dry_run"] else "Merged"
-    out = [f"{head} {report['other']}: {len(report['transcripts_matched'])} transcripts matched by text, "
-           f"{len(report['transcripts_added'])} added, {report['codings_added']} codings added "
-           f"({report['codings_identical']} identical ones kept once), {len(report['codes_added'])} codes added, "
-           f"{report['memos_added']} memos added" + ("" if report["dry_run"] else "; `qualcode undo` takes it back")]
+    out = [
+        f"{head} {report['other']}: {len(report['transcripts_matched'])} transcripts matched by text, "
+        f"{len(report['transcripts_added'])} added, {report['codings_added']} codings added "
+        f"({report['codings_identical']} identical ones kept once), {len(report['codes_added'])} codes added, "
+        f"{report['memos_added']} memos added" + ("" if report["dry_run"] else "; `qualcode undo` takes it back")
+    ]
     if report["transcripts_differing"]:
-        out.append("  NOT merged, same name but different text: " + ", ".join(report["transcripts_differing"])
-                   + f" ({report['codings_skipped']} codings on them skipped)")
+        out.append(
+            "  NOT merged, same name but different text: "
+            + ", ".join(report["transcripts_differing"])
+            + f" ({report['codings_skipped']} codings on them skipped)"
+        )
     if report["transcripts_damaged"]:
         out.append("  NOT merged, text does not match its checksum: " + ", ".join(report["transcripts_damaged"]))
     if report["codes_only_there"]:

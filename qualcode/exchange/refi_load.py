@@ -3,16 +3,18 @@
 One transaction writes it all, or nothing; GUIDs are kept unless this project
 already uses them; codes are matched by GUID, then by name.
 """
+
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from qualcode.store.project import Project, now
-from qualcode.ranges import format_ranges, normalise
-from qualcode.exchange.refi_write import split_code_description
 from qualcode.exchange.refi_read import ImportReport, _Coding, _Refi, read_file
+from qualcode.exchange.refi_write import split_code_description
+from qualcode.ranges import format_ranges, normalise
+from qualcode.store.project import Project, now
+
 
 # -------------------------------------------------------------------- writing
 @dataclass
@@ -37,14 +39,16 @@ def import_file(project: Project, path: str | Path | Prepared, coder: str) -> Im
     path, refi, report = prepared.path, prepared.refi, prepared.report
     with project.transaction("import.refi", coder, f"import {path.name}", kind="log") as tx:
         _write(tx, project, refi, report, coder)
-        tx.summary += (f" (+{len(report.transcripts_added)} transcripts, +{len(report.codes_added)} codes, "
-                       f"+{report.codings_added} codings)")
+        tx.summary += (
+            f" (+{len(report.transcripts_added)} transcripts, +{len(report.codes_added)} codes, "
+            f"+{report.codings_added} codings)"
+        )
     return report
 
 
 def _write(tx, project: Project, refi: _Refi, report: ImportReport, coder: str) -> None:
-    from qualcode.corpus import transcripts
     from qualcode.coding.codings import insert as insert_coding
+    from qualcode.corpus import transcripts
 
     stamp = now()
     fresh = project.guid_allocator()
@@ -91,16 +95,28 @@ def _write(tx, project: Project, refi: _Refi, report: ImportReport, coder: str) 
                 pname = prefix[-1] if prefix[-1] not in existing_by_name else "::".join(prefix)
                 prow = existing_by_name.get(pname)
                 if prow is None:
-                    pid = tx.insert("codes", {"name": pname, "parent_id": path_ids.get(prefix[:-1]),
-                                              "position": position, "guid": fresh(None)})
+                    pid = tx.insert(
+                        "codes",
+                        {
+                            "name": pname,
+                            "parent_id": path_ids.get(prefix[:-1]),
+                            "position": position,
+                            "guid": fresh(None),
+                        },
+                    )
                     position += 1
                     prow = {"id": pid, "name": pname, "guid": None}
                     existing_by_name[pname] = prow
                     report.codes_added.append(pname)
                 path_ids[prefix] = prow["id"]
         fields = split_code_description(c.description)
-        row_values = {"name": name, "parent_id": path_ids.get(c.path[:-1]), "position": position,
-                      "guid": fresh(c.guid), **fields}
+        row_values = {
+            "name": name,
+            "parent_id": path_ids.get(c.path[:-1]),
+            "position": position,
+            "guid": fresh(c.guid),
+            **fields,
+        }
         if c.colour:
             row_values["colour"] = c.colour
         code_id = tx.insert("codes", row_values)
@@ -151,14 +167,24 @@ def _write(tx, project: Project, refi: _Refi, report: ImportReport, coder: str) 
             return
         row = project.query_one(
             "SELECT text FROM memos WHERE scope = ? AND IFNULL(code_id, 0) = ? AND IFNULL(transcript_id, 0) = ?",
-            (scope, code_id or 0, transcript_id or 0))
+            (scope, code_id or 0, transcript_id or 0),
+        )
         if row is not None:
             if row["text"] != text:
                 report.warnings.append(f"a {scope} memo exists already; kept it and skipped the imported one")
             return
-        tx.insert("memos", {"scope": scope, "code_id": code_id, "transcript_id": transcript_id,
-                            "coder": coder_of(user), "text": text, "updated_at": stamp,
-                            "guid": fresh(guids[0] if len(guids) == 1 else None)})
+        tx.insert(
+            "memos",
+            {
+                "scope": scope,
+                "code_id": code_id,
+                "transcript_id": transcript_id,
+                "coder": coder_of(user),
+                "text": text,
+                "updated_at": stamp,
+                "guid": fresh(guids[0] if len(guids) == 1 else None),
+            },
+        )
         report.memos_added += 1
 
     for c in refi.codes:
@@ -193,13 +219,22 @@ def _write(tx, project: Project, refi: _Refi, report: ImportReport, coder: str) 
         ranges = normalise(c.ranges)
         dup = project.query_one(
             "SELECT id FROM codings WHERE transcript_id = ? AND code_id = ? AND coder = ? AND ranges = ?",
-            (transcript_id, code_ids[c.code_guid], who, format_ranges(ranges)))
+            (transcript_id, code_ids[c.code_guid], who, format_ranges(ranges)),
+        )
         if dup is not None:
             report.codings_identical += 1
             continue
         memo, _ = note_text(c.notes)
-        insert_coding(tx, transcript_id, code_ids[c.code_guid], who, ranges, memo, guid=fresh(c.guid),
-                      created_at=c.created_at or stamp)
+        insert_coding(
+            tx,
+            transcript_id,
+            code_ids[c.code_guid],
+            who,
+            ranges,
+            memo,
+            guid=fresh(c.guid),
+            created_at=c.created_at or stamp,
+        )
         report.codings_added += 1
     if unknown_codes:
         report.warnings.append(f"{unknown_codes} codings refer to codes that are not in the codebook; skipped")

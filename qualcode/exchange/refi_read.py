@@ -19,6 +19,7 @@ Everything is read and checked here, before the project is touched (safe ZIP
 members, defusedxml); :mod:`qualcode.exchange.refi_load` then writes it in one
 transaction, or nothing.
 """
+
 from __future__ import annotations
 
 import re
@@ -27,19 +28,29 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qualcode.errors import InputError
+from qualcode.exchange.refi_write import MARKER_RE, SOURCE_MARKER_RE, SourceText, colour_hex
 from qualcode.model import ParsedTranscript, Range
 from qualcode.ranges import format_citation, parse_ranges
-from qualcode.exchange.refi_write import MARKER_RE, SOURCE_MARKER_RE, SourceText, colour_hex
 
 MAX_QDC_BYTES = 50 * 1024 * 1024
 _SKIPPED_PARTS = {
-    "PictureSource": "picture source", "PDFSource": "PDF source", "AudioSource": "audio source",
-    "VideoSource": "video source", "Cases": "cases", "Variables": "variables", "Sets": "sets",
-    "Links": "links", "Graphs": "graphs",
+    "PictureSource": "picture source",
+    "PDFSource": "PDF source",
+    "AudioSource": "audio source",
+    "VideoSource": "video source",
+    "Cases": "cases",
+    "Variables": "variables",
+    "Sets": "sets",
+    "Links": "links",
+    "Graphs": "graphs",
 }
-_SELECTION_PARTS = {"PictureSelection": "picture selection", "PDFSelection": "PDF selection",
-                    "AudioSelection": "audio selection", "VideoSelection": "video selection",
-                    "TranscriptSelection": "transcript selection"}
+_SELECTION_PARTS = {
+    "PictureSelection": "picture selection",
+    "PDFSelection": "PDF selection",
+    "AudioSelection": "audio selection",
+    "VideoSelection": "video selection",
+    "TranscriptSelection": "transcript selection",
+}
 _GUID_RE = re.compile(r"^\{?([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12})\}?$")
 _BAD_NAME_CHARS = re.compile(r"[,;()\r\n\t]+")
 _EXAMPLES = 5
@@ -101,21 +112,29 @@ class ImportReport:
 
     def lines(self) -> list[str]:
         """Human-readable summary lines (the CLI prints them)."""
-        out = [f"Imported {Path(self.source).name} ({self.kind}): "
-               f"{len(self.transcripts_added)} new transcripts, {len(self.transcripts_matched)} already here, "
-               f"{len(self.codes_added)} new codes, {len(self.codes_matched)} matched, "
-               f"{self.codings_added} codings ({self.codings_identical} identical ones skipped), "
-               f"{self.memos_added} memos, coders: {', '.join(self.coders) or '-'}"]
-        for label, items in (("selections starting or ending mid-line (whole lines coded)", self.mid_line),
-                             ("selections whose text does not match the source", self.mismatches)):
+        out = [
+            f"Imported {Path(self.source).name} ({self.kind}): "
+            f"{len(self.transcripts_added)} new transcripts, {len(self.transcripts_matched)} already here, "
+            f"{len(self.codes_added)} new codes, {len(self.codes_matched)} matched, "
+            f"{self.codings_added} codings ({self.codings_identical} identical ones skipped), "
+            f"{self.memos_added} memos, coders: {', '.join(self.coders) or '-'}"
+        ]
+        for label, items in (
+            ("selections starting or ending mid-line (whole lines coded)", self.mid_line),
+            ("selections whose text does not match the source", self.mismatches),
+        ):
             if items:
-                out.append(f"  {len(items)} {label}: " + "; ".join(items[:_EXAMPLES])
-                           + (" …" if len(items) > _EXAMPLES else ""))
+                out.append(
+                    f"  {len(items)} {label}: "
+                    + "; ".join(items[:_EXAMPLES])
+                    + (" …" if len(items) > _EXAMPLES else "")
+                )
         if self.codes_renamed:
             out.append("  renamed codes: " + "; ".join(self.codes_renamed))
         if self.skipped:
-            out.append("  skipped (not supported): " + ", ".join(f"{n} × {what}" for what, n in
-                                                               sorted(self.skipped.items())))
+            out.append(
+                "  skipped (not supported): " + ", ".join(f"{n} × {what}" for what, n in sorted(self.skipped.items()))
+            )
         out.extend(f"  warning: {w}" for w in self.warnings)
         return out
 
@@ -180,8 +199,9 @@ def read_file(path: str | Path, report: ImportReport) -> _Refi:
             raise InputError(f"refusing a codebook of {size // (1024 * 1024)} MB", path=path)
         root = parse_xml(path.read_bytes(), path=path)
         if _local(root.tag) != "CodeBook":
-            raise InputError(f"not a REFI-QDA codebook (root element <{_local(root.tag)}>, expected <CodeBook>)",
-                             path=path)
+            raise InputError(
+                f"not a REFI-QDA codebook (root element <{_local(root.tag)}>, expected <CodeBook>)", path=path
+            )
         refi = _Refi("qdc", origin=root.get("origin", ""))
         _read_codes(_kid(root, "Codes"), (), refi)
         return refi
@@ -266,8 +286,9 @@ def _read_codes(codes_el, parent: tuple[str, ...], refi: _Refi) -> None:
                 break
         path = parent + parts
         notes = [g for g in (norm_guid(r.get("targetGUID")) for r in _kids(c, "NoteRef")) if g]
-        refi.codes.append(_Code(norm_guid(c.get("guid")), path, colour_hex(c.get("color")),
-                                _text(c, "Description"), notes))
+        refi.codes.append(
+            _Code(norm_guid(c.get("guid")), path, colour_hex(c.get("color")), _text(c, "Description"), notes)
+        )
         _read_codes(c, path, refi)
 
 
@@ -334,8 +355,9 @@ def _read_text_source(src, z, path: Path, refi: _Refi, report: ImportReport) -> 
         entries = [(n, normalise_line(norm[s:e])[0]) for n, (s, e) in zip(numbers, norm_table)]
         parsed = build_transcript(entries, name=name, source=raw_name, encoding=encoding)
     else:
-        parsed = parse_text(text, name=name, source=raw_name, encoding=encoding, path=f"{path}:{raw_name}",
-                            detect_numbers=False)
+        parsed = parse_text(
+            text, name=name, source=raw_name, encoding=encoding, path=f"{path}:{raw_name}", detect_numbers=False
+        )
         numbers = [ln.n for ln in parsed.lines]
     parsed.attributes["refi_source"] = raw_name
     st = SourceText.from_lines([{"n": ln.n, "raw": ln.raw} for ln in parsed.lines])
@@ -350,9 +372,18 @@ def _read_text_source(src, z, path: Path, refi: _Refi, report: ImportReport) -> 
     for coding in _kids(src, "Coding"):  # the whole source coded
         code = norm_guid(_kid(coding, "CodeRef").get("targetGUID")) if _kid(coding, "CodeRef") is not None else None
         if code:
-            refi.codings.append(_Coding(source_key, code, norm_guid(coding.get("creatingUser")),
-                                        coding.get("creationDateTime"), ((numbers[0], numbers[-1]),),
-                                        norm_guid(coding.get("guid")), None, []))
+            refi.codings.append(
+                _Coding(
+                    source_key,
+                    code,
+                    norm_guid(coding.get("creatingUser")),
+                    coding.get("creationDateTime"),
+                    ((numbers[0], numbers[-1]),),
+                    norm_guid(coding.get("guid")),
+                    None,
+                    [],
+                )
+            )
     for sel in _kids(src):
         tag = _local(sel.tag)
         if tag in _SELECTION_PARTS:
@@ -387,18 +418,18 @@ def _read_text_source(src, z, path: Path, refi: _Refi, report: ImportReport) -> 
                 continue
             use_norm = False
             is_citation = label.startswith("(") and label.endswith(")")
-            if label and not is_citation and not marker:
-                if not _same_text(label, text[start:end]):
-                    if has_crlf and _same_text(label, norm[start:end]):
-                        use_norm = True
-                    else:
-                        report.mismatches.append(f"{raw_name} {start}-{end}: named {label[:40]!r} but the text "
-                                                 f"there is {text[start:end][:40]!r}")
+            if label and not is_citation and not marker and not _same_text(label, text[start:end]):
+                if has_crlf and _same_text(label, norm[start:end]):
+                    use_norm = True
+                else:
+                    report.mismatches.append(
+                        f"{raw_name} {start}-{end}: named {label[:40]!r} but the text there is {text[start:end][:40]!r}"
+                    )
             tbl, body = (norm_table, norm) if use_norm else (table, text)
             first, last = _lines_touched(tbl, start, end)
             ranges = ((line_no(first), line_no(last)),)
             where = format_citation(name, ranges)
-            if start > tbl[first][0] and body[tbl[first][0]:start].strip():
+            if start > tbl[first][0] and body[tbl[first][0] : start].strip():
                 report.mid_line.append(f"{where} starts mid-line")
             line_end = tbl[min(last, len(tbl) - 1)][1]
             if end < line_end and body[end:line_end].strip():
@@ -411,8 +442,17 @@ def _read_text_source(src, z, path: Path, refi: _Refi, report: ImportReport) -> 
                 report.warnings.append(f"{raw_name}: a coding without a code reference was skipped")
                 continue
             notes = sel_notes + [g for g in (norm_guid(r.get("targetGUID")) for r in _kids(coding, "NoteRef")) if g]
-            refi.codings.append(_Coding(
-                source_key, code, norm_guid(coding.get("creatingUser") or sel.get("creatingUser")),
-                coding.get("creationDateTime") or sel.get("creationDateTime"), ranges,
-                norm_guid(marker.group("guid")) if marker else norm_guid(coding.get("guid")) or norm_guid(sel.get("guid")),
-                group, notes))
+            refi.codings.append(
+                _Coding(
+                    source_key,
+                    code,
+                    norm_guid(coding.get("creatingUser") or sel.get("creatingUser")),
+                    coding.get("creationDateTime") or sel.get("creationDateTime"),
+                    ranges,
+                    norm_guid(marker.group("guid"))
+                    if marker
+                    else norm_guid(coding.get("guid")) or norm_guid(sel.get("guid")),
+                    group,
+                    notes,
+                )
+            )

@@ -18,6 +18,7 @@ The exchange standard (REFI-QDA 1.5, schemas in ``shared/refi-qda/``):
   stored ones with :func:`derived_guid`, so exporting twice gives the same GUIDs;
 * empty containers are omitted (they do not validate); colours are ``#RRGGBB``.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -32,9 +33,9 @@ from xml.etree import ElementTree as ET
 
 from qualcode.errors import InputError
 from qualcode.model import Range
-from qualcode.store.project import Project
 from qualcode.ranges import format_citation, format_ranges
 from qualcode.store.files import atomic_open
+from qualcode.store.project import Project
 
 NS_PROJECT = "urn:QDA-XML:project:1.0"
 NS_CODEBOOK = "urn:QDA-XML:codebook:1.0"
@@ -42,7 +43,8 @@ ORIGIN = "qualcode"
 MARKER_FORMAT = "qualcode:coding={guid};lines={lines};part={part}/{parts}"
 MARKER_RE = re.compile(
     r"qualcode:coding=(?P<guid>\{?[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\}?)"
-    r";lines=(?P<a>\d+)(?:-(?P<b>\d+))?;part=(?P<part>\d+)/(?P<parts>\d+)")
+    r";lines=(?P<a>\d+)(?:-(?P<b>\d+))?;part=(?P<part>\d+)/(?P<parts>\d+)"
+)
 SOURCE_MARKER_FORMAT = "qualcode:lines={lines}"
 SOURCE_MARKER_RE = re.compile(r"qualcode:lines=(?P<lines>[\d,\-]+)")
 CODE_FIELD_LABELS = (("include", "Include"), ("exclude", "Exclude"), ("example", "Example"))
@@ -81,7 +83,7 @@ def split_code_description(text: str) -> dict[str, str]:
     out = {"definition": "", "include": "", "exclude": "", "example": ""}
     labels = {label: key for key, label in CODE_FIELD_LABELS}
     chunks = re.split(r"\n\s*\n(?=(?:Include|Exclude|Example): )", (text or "").strip())
-    for i, chunk in enumerate(chunks):
+    for _i, chunk in enumerate(chunks):
         m = re.match(r"(Include|Exclude|Example): (.*)\Z", chunk, re.S)
         if m and not out[labels[m.group(1)]]:
             out[labels[m.group(1)]] = m.group(2).strip()
@@ -101,7 +103,7 @@ class SourceText:
     text: str
 
     @classmethod
-    def from_lines(cls, rows: Sequence[dict]) -> "SourceText":
+    def from_lines(cls, rows: Sequence[dict]) -> SourceText:
         numbers, starts, lengths, pos = [], [], [], 0
         for r in rows:
             numbers.append(r["n"])
@@ -133,7 +135,8 @@ def coder_guids(project: Project, names: Sequence[str] = ()) -> dict[str, str]:
 def project_coders(project: Project) -> list[str]:
     rows = project.query(
         "SELECT coder FROM codings UNION SELECT coder FROM memos UNION SELECT coder FROM progress "
-        "UNION SELECT name FROM coders ORDER BY 1")
+        "UNION SELECT name FROM coders ORDER BY 1"
+    )
     return [r["coder"] for r in rows]
 
 
@@ -162,8 +165,12 @@ def _code_tree(project: Project):
 
 def _add_codes(parent: ET.Element, ns: str, children: dict, memo_guids: dict[int, str] | None) -> None:
     def add(into: ET.Element, code) -> None:
-        el = _sub(into, ns, "Code", {"guid": code.guid, "name": code.name, "isCodable": "true",
-                                     "color": colour_hex(code.colour)})
+        el = _sub(
+            into,
+            ns,
+            "Code",
+            {"guid": code.guid, "name": code.name, "isCodable": "true", "color": colour_hex(code.colour)},
+        )
         desc = code_description(code.definition, code.include, code.exclude, code.example)
         if desc:
             _sub(el, ns, "Description", text=desc)
@@ -227,9 +234,11 @@ def project_xml(project: Project) -> ProjectExport:
     code_names = {r["id"]: r["name"] for r in project.query("SELECT id, name FROM codes")}
     transcript_names = {r["id"]: r["name"] for r in project.query("SELECT id, name FROM transcripts")}
     for m in memos:
-        label = {"code": f"memo: {code_names.get(m['code_id'], '')}",
-                 "transcript": f"memo: {transcript_names.get(m['transcript_id'], '')}",
-                 "project": "memo: project"}[m["scope"]]
+        label = {
+            "code": f"memo: {code_names.get(m['code_id'], '')}",
+            "transcript": f"memo: {transcript_names.get(m['transcript_id'], '')}",
+            "project": "memo: project",
+        }[m["scope"]]
         notes.append((m["guid"], label, m["text"], m["coder"], m["updated_at"]))
 
     children = _code_tree(project)
@@ -251,11 +260,18 @@ def project_xml(project: Project) -> ProjectExport:
         for t in rows:
             st = SourceText.from_lines(transcripts.lines(project, t.id))
             sources[t.guid] = st.text
-            src = _sub(sources_el, ns, "TextSource", {
-                "guid": t.guid, "name": t.name, "plainTextPath": f"internal://{t.guid}.txt",
-                "creationDateTime": t.imported_at})
-            _sub(src, ns, "Description", text=SOURCE_MARKER_FORMAT.format(lines=format_ranges(
-                _as_ranges(st.numbers))))
+            src = _sub(
+                sources_el,
+                ns,
+                "TextSource",
+                {
+                    "guid": t.guid,
+                    "name": t.name,
+                    "plainTextPath": f"internal://{t.guid}.txt",
+                    "creationDateTime": t.imported_at,
+                },
+            )
+            _sub(src, ns, "Description", text=SOURCE_MARKER_FORMAT.format(lines=format_ranges(_as_ranges(st.numbers))))
             selections = []
             for c in by_transcript.get(t.id, []):
                 citation = format_citation(c.transcript, c.ranges, template)
@@ -266,17 +282,37 @@ def project_xml(project: Project) -> ProjectExport:
             for start, end, part, c, rng, citation in selections:
                 parts = len(c.ranges)
                 user = users[c.coder]
-                sel = _sub(src, ns, "PlainTextSelection", {
-                    "guid": c.guid if parts == 1 else derived_guid("selection", c.guid, str(part)),
-                    "name": citation, "startPosition": start, "endPosition": end,
-                    "creatingUser": user, "creationDateTime": c.created_at,
-                    "modifyingUser": user, "modifiedDateTime": c.updated_at})
-                _sub(sel, ns, "Description", text=MARKER_FORMAT.format(
-                    guid=c.guid, lines=f"{rng[0]}-{rng[1]}",
-                    part=part, parts=parts))
-                coding_el = _sub(sel, ns, "Coding", {
-                    "guid": derived_guid("coding", c.guid, str(part)), "creatingUser": user,
-                    "creationDateTime": c.created_at})
+                sel = _sub(
+                    src,
+                    ns,
+                    "PlainTextSelection",
+                    {
+                        "guid": c.guid if parts == 1 else derived_guid("selection", c.guid, str(part)),
+                        "name": citation,
+                        "startPosition": start,
+                        "endPosition": end,
+                        "creatingUser": user,
+                        "creationDateTime": c.created_at,
+                        "modifyingUser": user,
+                        "modifiedDateTime": c.updated_at,
+                    },
+                )
+                _sub(
+                    sel,
+                    ns,
+                    "Description",
+                    text=MARKER_FORMAT.format(guid=c.guid, lines=f"{rng[0]}-{rng[1]}", part=part, parts=parts),
+                )
+                coding_el = _sub(
+                    sel,
+                    ns,
+                    "Coding",
+                    {
+                        "guid": derived_guid("coding", c.guid, str(part)),
+                        "creatingUser": user,
+                        "creationDateTime": c.created_at,
+                    },
+                )
                 _sub(coding_el, ns, "CodeRef", {"targetGUID": code_guid[c.code_id]})
                 if c.memo and part == 1:
                     memo_guid = derived_guid("memo", c.guid)
@@ -289,13 +325,23 @@ def project_xml(project: Project) -> ProjectExport:
     if notes:
         notes_el = _sub(root, ns, "Notes")
         for guid, name, text, coder, stamp in notes:
-            note = _sub(notes_el, ns, "Note", {"guid": guid, "name": name, "creatingUser": users.get(coder),
-                                               "creationDateTime": stamp})
+            note = _sub(
+                notes_el,
+                ns,
+                "Note",
+                {"guid": guid, "name": name, "creatingUser": users.get(coder), "creationDateTime": stamp},
+            )
             _sub(note, ns, "PlainTextContent", text=text)
     for m in project_memos:
         _sub(root, ns, "NoteRef", {"targetGUID": m["guid"]})
-    counts = {"users": len(users), "codes": len(code_guid), "sources": len(rows), "codings": len(all_codings),
-              "selections": n_selections, "notes": len(notes)}
+    counts = {
+        "users": len(users),
+        "codes": len(code_guid),
+        "sources": len(rows),
+        "codings": len(all_codings),
+        "selections": n_selections,
+        "notes": len(notes),
+    }
     return ProjectExport(_to_bytes(root, ns), sources, counts)
 
 
@@ -317,9 +363,9 @@ def export_qdc(project: Project, out: str | os.PathLike) -> dict:
 def export_qdpx(project: Project, out: str | os.PathLike) -> dict:
     """Write the whole project as ``.qdpx`` (``project.qde`` + ``sources/<GUID>.txt``); returns counts."""
     exported = project_xml(project)
-    with atomic_open(out, "wb") as f:  # beside out, renamed into place
-        with zipfile.ZipFile(f, "w", compression=zipfile.ZIP_DEFLATED) as z:
-            z.writestr("project.qde", exported.xml)
-            for guid, text in exported.sources.items():
-                z.writestr(f"sources/{guid}.txt", text.encode("utf-8"))
+    # beside out, renamed into place
+    with atomic_open(out, "wb") as f, zipfile.ZipFile(f, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr("project.qde", exported.xml)
+        for guid, text in exported.sources.items():
+            z.writestr(f"sources/{guid}.txt", text.encode("utf-8"))
     return {"path": str(out), **exported.counts}

@@ -16,6 +16,7 @@ the coding covers the turn's first to last non-blank line.
 Units that the coder already coded with the code (any overlap) are skipped. The
 codings of one run are written in one transaction: one event, undone in one step.
 """
+
 from __future__ import annotations
 
 import json
@@ -43,8 +44,10 @@ class Unit:
 
 def _units(project: Project, line_ids: Sequence[int] | None, scope: str, transcript_id: int | None) -> list[Unit]:
     """Units holding the given lines (all lines when None), in transcript and line order."""
-    base = ("SELECT l.transcript_id, t.name, l.n, l.turn, x.tokens, x.lemmas FROM lines l "
-            "JOIN line_nlp x ON x.line_id = l.id JOIN transcripts t ON t.id = l.transcript_id")
+    base = (
+        "SELECT l.transcript_id, t.name, l.n, l.turn, x.tokens, x.lemmas FROM lines l "
+        "JOIN line_nlp x ON x.line_id = l.id JOIN transcripts t ON t.id = l.transcript_id"
+    )
     where, params = [], []
     if transcript_id is not None:
         where.append("l.transcript_id = ?")
@@ -56,8 +59,10 @@ def _units(project: Project, line_ids: Sequence[int] | None, scope: str, transcr
         if scope == "line":
             where.append("l.id IN (SELECT id FROM autocode_ids)")
         else:
-            where.append("(l.transcript_id, l.turn) IN (SELECT transcript_id, turn FROM lines "
-                         "WHERE id IN (SELECT id FROM autocode_ids))")
+            where.append(
+                "(l.transcript_id, l.turn) IN (SELECT transcript_id, turn FROM lines "
+                "WHERE id IN (SELECT id FROM autocode_ids))"
+            )
     sql = base + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY l.transcript_id, l.n"
     units: list[Unit] = []
     key = None
@@ -91,8 +96,9 @@ class _Pattern:
                 self.matcher = Matcher(self.vocab)
                 self.matcher.add("P", spec)
             except (ValueError, TypeError, KeyError) as e:
-                raise InputError(f"not a spaCy token pattern ({str(e).splitlines()[0]}); "
-                                 'write e.g. [{"LEMMA": "plannen"}]') from None
+                raise InputError(
+                    f'not a spaCy token pattern ({str(e).splitlines()[0]}); write e.g. [{{"LEMMA": "plannen"}}]'
+                ) from None
             self.terms: list[tuple[str, ...]] = []
             return
         from spacy.matcher import PhraseMatcher
@@ -147,8 +153,16 @@ class _Pattern:
         return [r[0] for r in project.conn.execute(sql, params)]
 
 
-def plan(project: Project, code: str, pattern: str, coder: str, *, lemma: bool = False, scope: str = "line",
-         transcript: str | None = None) -> list[Coding]:
+def plan(
+    project: Project,
+    code: str,
+    pattern: str,
+    coder: str,
+    *,
+    lemma: bool = False,
+    scope: str = "line",
+    transcript: str | None = None,
+) -> list[Coding]:
     """The codings a run would make (not stored: ``id`` is None), in transcript and line order."""
     from qualcode.coding import codebook
     from qualcode.corpus import transcripts
@@ -168,22 +182,42 @@ def plan(project: Project, code: str, pattern: str, coder: str, *, lemma: bool =
         if any((unit.transcript_id, n) in done for n, _, _ in unit.lines):
             continue
         if compiled.matches(unit):
-            out.append(Coding(id=None, transcript=unit.transcript, transcript_id=unit.transcript_id,  # type: ignore[arg-type]
-                              ranges=unit.ranges, code=k.name, code_id=k.id, coder=coder, memo="",
-                              created_at="", updated_at="", guid=""))
+            out.append(
+                Coding(
+                    id=None,
+                    transcript=unit.transcript,
+                    transcript_id=unit.transcript_id,  # type: ignore[arg-type]
+                    ranges=unit.ranges,
+                    code=k.name,
+                    code_id=k.id,
+                    coder=coder,
+                    memo="",
+                    created_at="",
+                    updated_at="",
+                    guid="",
+                )
+            )
     return out
 
 
-def autocode(project: Project, code: str, pattern: str, coder: str, *, lemma: bool = False, scope: str = "line",
-             transcript: str | None = None, dry_run: bool = False) -> list[Coding]:
+def autocode(
+    project: Project,
+    code: str,
+    pattern: str,
+    coder: str,
+    *,
+    lemma: bool = False,
+    scope: str = "line",
+    transcript: str | None = None,
+    dry_run: bool = False,
+) -> list[Coding]:
     """Code every matching unit for ``coder`` in one transaction; with ``dry_run`` only return the plan."""
     from qualcode.coding import codings
 
     planned = plan(project, code, pattern, coder, lemma=lemma, scope=scope, transcript=transcript)
     if dry_run or not planned:
         return planned
-    summary = (f"autocode {planned[0].code} {pattern!r}{' (lemmas)' if lemma else ''}, {scope}s: "
-               f"{len(planned)} codings")
+    summary = f"autocode {planned[0].code} {pattern!r}{' (lemmas)' if lemma else ''}, {scope}s: {len(planned)} codings"
     ids = []
     with project.transaction("autocode", coder, summary) as tx:
         for c in planned:

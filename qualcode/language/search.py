@@ -15,6 +15,7 @@ tokens decide the exact spans.
 ``--code`` restricts to lines coded with that code by *any* coder, unless a
 coder is given (``code_coder``; the CLI's ``--mine``).
 """
+
 from __future__ import annotations
 
 import re
@@ -22,8 +23,8 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 from qualcode.errors import InputError
-from qualcode.store.project import Project
 from qualcode.ranges import format_citation
+from qualcode.store.project import Project
 
 KWIC_WIDTH = 40
 _TERM = re.compile(r'"([^"]*)"?|(\S+)')
@@ -79,7 +80,7 @@ def parse_query(query: str, *, lemma: bool) -> list[tuple[str, ...]]:
         if keys and keys not in terms:
             terms.append(keys)
     if not terms:
-        raise InputError(f"nothing to search for in {query!r} (give a word or a \"phrase in quotes\")")
+        raise InputError(f'nothing to search for in {query!r} (give a word or a "phrase in quotes")')
     return terms
 
 
@@ -93,8 +94,9 @@ def fts_expression(terms: Sequence[tuple[str, ...]], *, lemma: bool) -> str:
     return " AND ".join(parts)
 
 
-def find_spans(keys: Sequence[str], words: Sequence[bool], terms: Sequence[tuple[str, ...]]
-               ) -> list[tuple[int, int, int]] | None:
+def find_spans(
+    keys: Sequence[str], words: Sequence[bool], terms: Sequence[tuple[str, ...]]
+) -> list[tuple[int, int, int]] | None:
     """Occurrences ``(first token, last token, term index)`` of every term, or None when a term is missing.
 
     ``keys`` are the unit's lower-cased tokens or lemmas, ``words`` whether each is
@@ -108,7 +110,7 @@ def find_spans(keys: Sequence[str], words: Sequence[bool], terms: Sequence[tuple
         found = False
         first = term[0]
         for j, key in enumerate(seq):
-            if key == first and tuple(seq[j:j + n]) == term:
+            if key == first and tuple(seq[j : j + n]) == term:
                 spans.append((idx[j], idx[j + n - 1], t))
                 found = True
         if not found:
@@ -135,16 +137,28 @@ def coded_lines(project: Project, code: str, coder: str | None = None) -> set[tu
     return out
 
 
-def search(project: Project, query: str, *, lemma: bool = False, code: str | None = None,
-           code_coder: str | None = None, speaker: str | None = None, transcript: str | None = None,
-           limit: int | None = None, width: int = KWIC_WIDTH) -> SearchResult:
+def search(
+    project: Project,
+    query: str,
+    *,
+    lemma: bool = False,
+    code: str | None = None,
+    code_coder: str | None = None,
+    speaker: str | None = None,
+    transcript: str | None = None,
+    limit: int | None = None,
+    width: int = KWIC_WIDTH,
+) -> SearchResult:
     """Find every occurrence of the query's terms in lines that hold all of them; hits in transcript order."""
-    from qualcode.corpus import lemmas as nlp, transcripts
+    from qualcode.corpus import lemmas as nlp
+    from qualcode.corpus import transcripts
 
     terms = parse_query(query, lemma=lemma)
-    sql = ("SELECT l.id, l.transcript_id, t.name, l.n, l.speaker, l.turn, l.text, x.tokens, x.lemmas "
-           "FROM line_nlp_fts f JOIN line_nlp x ON x.line_id = f.rowid JOIN lines l ON l.id = x.line_id "
-           "JOIN transcripts t ON t.id = l.transcript_id WHERE line_nlp_fts MATCH ?")
+    sql = (
+        "SELECT l.id, l.transcript_id, t.name, l.n, l.speaker, l.turn, l.text, x.tokens, x.lemmas "
+        "FROM line_nlp_fts f JOIN line_nlp x ON x.line_id = f.rowid JOIN lines l ON l.id = x.line_id "
+        "JOIN transcripts t ON t.id = l.transcript_id WHERE line_nlp_fts MATCH ?"
+    )
     params: list = [fts_expression(terms, lemma=lemma)]
     if transcript is not None:
         sql += " AND l.transcript_id = ?"
@@ -182,10 +196,23 @@ def search(project: Project, query: str, *, lemma: bool = False, code: str | Non
         _, tid, name, n, spk, turn, text = row[:7]
         offsets = nlp.token_offsets(text, tokens)
         start, end = offsets[a][0], offsets[b][1]
-        left, right = kwic(text, start, end, neighbours.get((tid, n - 1)), neighbours.get((tid, n + 1)),
-                           turn, width)
-        hits.append(Hit(name, tid, n, spk, turn, format_citation(name, [(n, n)], template), left,
-                        text[start:end], right, start, end, " ".join(terms[t])))
+        left, right = kwic(text, start, end, neighbours.get((tid, n - 1)), neighbours.get((tid, n + 1)), turn, width)
+        hits.append(
+            Hit(
+                name,
+                tid,
+                n,
+                spk,
+                turn,
+                format_citation(name, [(n, n)], template),
+                left,
+                text[start:end],
+                right,
+                start,
+                end,
+                " ".join(terms[t]),
+            )
+        )
     return SearchResult(query, lemma, terms, hits, len(found), total, complete)
 
 
@@ -198,7 +225,7 @@ def _neighbours(project: Project, keys: set[tuple[int, int]]) -> dict[tuple[int,
     for tid, ns in want.items():
         ns = sorted(ns)
         for start in range(0, len(ns), 500):
-            chunk = ns[start:start + 500]
+            chunk = ns[start : start + 500]
             q = f"SELECT n, turn, text FROM lines WHERE transcript_id = ? AND n IN ({', '.join('?' * len(chunk))})"
             for n, turn, text in project.conn.execute(q, [tid, *chunk]):
                 out[(tid, n)] = (turn, text)
@@ -209,8 +236,15 @@ def _squash(text: str) -> str:
     return " ".join(text.split())
 
 
-def kwic(text: str, start: int, end: int, before: tuple[int, str] | None, after: tuple[int, str] | None,
-         turn: int, width: int = KWIC_WIDTH) -> tuple[str, str]:
+def kwic(
+    text: str,
+    start: int,
+    end: int,
+    before: tuple[int, str] | None,
+    after: tuple[int, str] | None,
+    turn: int,
+    width: int = KWIC_WIDTH,
+) -> tuple[str, str]:
     """Left and right context of ``text[start:end]``, at most ``width`` characters each.
 
     Context runs on into the previous or next line when that line belongs to the
@@ -240,7 +274,7 @@ def _clip_left(s: str, width: int) -> str:
     cut = s[-width:]
     if s[-width - 1] != " ":
         i = cut.find(" ")
-        cut = cut[i + 1:] if i >= 0 else cut
+        cut = cut[i + 1 :] if i >= 0 else cut
     return cut
 
 
@@ -287,6 +321,18 @@ def line_search(project: Project, query: str, *, lemma: bool = True, limit: int 
         key = (h.transcript_id, h.line)
         if key not in text_of:
             text_of[key] = project.scalar("SELECT text FROM lines WHERE transcript_id = ? AND n = ?", key)
-        out.append(LineHit(h.transcript, h.line, h.speaker, text_of[key], h.start, h.end - h.start, h.left,
-                           h.match, h.right, h.citation))
+        out.append(
+            LineHit(
+                h.transcript,
+                h.line,
+                h.speaker,
+                text_of[key],
+                h.start,
+                h.end - h.start,
+                h.left,
+                h.match,
+                h.right,
+                h.citation,
+            )
+        )
     return out

@@ -21,14 +21,15 @@ evaluation) gets a note instead of numbers.
 
 scikit-learn is imported inside the functions (start-up stays fast).
 """
+
 from __future__ import annotations
 
 import warnings
 from dataclasses import asdict, dataclass, field
 
 from qualcode.errors import ConflictError, NotFoundError, QualcodeError
-from qualcode.store.project import Project, now
 from qualcode.ranges import format_citation, format_ranges
+from qualcode.store.project import Project, now
 
 MIN_TRANSCRIPTS = 2
 MIN_POSITIVE = 5
@@ -84,16 +85,19 @@ def load_corpus(project: Project, transcript_ids: list[int] | None, coder: str |
     """Lines of the given transcripts (all when None); labels from ``coder``'s codings."""
     from qualcode.ranges import parse_ranges
 
-    sql = ("SELECT l.id, l.transcript_id, t.name, l.n, l.speaker, l.text, x.tokens, x.lemmas FROM lines l "
-           "JOIN line_nlp x ON x.line_id = l.id JOIN transcripts t ON t.id = l.transcript_id")
+    sql = (
+        "SELECT l.id, l.transcript_id, t.name, l.n, l.speaker, l.text, x.tokens, x.lemmas FROM lines l "
+        "JOIN line_nlp x ON x.line_id = l.id JOIN transcripts t ON t.id = l.transcript_id"
+    )
     params: list = []
     if transcript_ids is not None:
         sql += f" WHERE l.transcript_id IN ({', '.join('?' * len(transcript_ids))})"
         params = list(transcript_ids)
     c = Corpus([], [], [], [], [], [], [], [])
     index: dict[tuple[int, int], int] = {}
-    for lid, tid, name, n, speaker, text, tokens, lemmas in project.conn.execute(sql + " ORDER BY l.transcript_id, l.n",
-                                                                                  params):
+    for lid, tid, name, n, speaker, text, tokens, lemmas in project.conn.execute(
+        sql + " ORDER BY l.transcript_id, l.n", params
+    ):
         toks, lems = tokens.split(" "), lemmas.split(" ")
         keep = [i for i, t in enumerate(toks) if _word(t)]
         index[(tid, n)] = len(c.line_ids)
@@ -107,7 +111,8 @@ def load_corpus(project: Project, transcript_ids: list[int] | None, coder: str |
         c.words.append(" ".join(toks[i].lower() for i in keep))
     if coder is not None:
         for tid, code_id, ranges in project.conn.execute(
-                "SELECT transcript_id, code_id, ranges FROM codings WHERE coder = ?", (coder,)):
+            "SELECT transcript_id, code_id, ranges FROM codings WHERE coder = ?", (coder,)
+        ):
             for a, b in parse_ranges(ranges):
                 for n in range(a, b + 1):
                     row = index.get((tid, n))
@@ -117,8 +122,12 @@ def load_corpus(project: Project, transcript_ids: list[int] | None, coder: str |
 
 
 def finished_transcripts(project: Project, coder: str) -> list[int]:
-    return [r[0] for r in project.conn.execute(
-        "SELECT transcript_id FROM progress WHERE coder = ? ORDER BY transcript_id", (coder,))]
+    return [
+        r[0]
+        for r in project.conn.execute(
+            "SELECT transcript_id FROM progress WHERE coder = ? ORDER BY transcript_id", (coder,)
+        )
+    ]
 
 
 class Features:
@@ -127,8 +136,7 @@ class Features:
     def __init__(self):
         from sklearn.feature_extraction.text import TfidfVectorizer
 
-        opts = dict(tokenizer=str.split, token_pattern=None, lowercase=False, ngram_range=(1, 2),
-                    sublinear_tf=True)
+        opts = dict(tokenizer=str.split, token_pattern=None, lowercase=False, ngram_range=(1, 2), sublinear_tf=True)
         self.lemma = TfidfVectorizer(**opts)
         self.word = TfidfVectorizer(**opts)
 
@@ -198,9 +206,11 @@ def train(project: Project, coder: str) -> Model:
 
     done = finished_transcripts(project, coder)
     if len(done) < MIN_TRANSCRIPTS:
-        raise TooLittleData(f"too little data: {coder} has finished {len(done)} transcript"
-                            f"{'' if len(done) == 1 else 's'}; suggestions need at least {MIN_TRANSCRIPTS} "
-                            "(mark them with `qualcode done`)")
+        raise TooLittleData(
+            f"too little data: {coder} has finished {len(done)} transcript"
+            f"{'' if len(done) == 1 else 's'}; suggestions need at least {MIN_TRANSCRIPTS} "
+            "(mark them with `qualcode done`)"
+        )
     corpus = load_corpus(project, done, coder)
     codes = codebook.all_codes(project)
     names = {k.id: k.name for k in codes}
@@ -212,8 +222,9 @@ def train(project: Project, coder: str) -> Model:
         else:
             skipped[k.name] = f"{n} positive lines (needs {MIN_POSITIVE})"
     if not trainable:
-        raise TooLittleData(f"too little data: no code has {MIN_POSITIVE} or more lines coded by {coder} "
-                            "in the finished transcripts")
+        raise TooLittleData(
+            f"too little data: no code has {MIN_POSITIVE} or more lines coded by {coder} in the finished transcripts"
+        )
     rows = list(range(len(corpus.line_ids)))
     features = Features()
     x = features.fit_transform(corpus, rows)
@@ -223,13 +234,24 @@ def train(project: Project, coder: str) -> Model:
 
 
 def dismissed(project: Project, coder: str) -> set[tuple[int, int, str]]:
-    return {(t, c, r) for t, c, r in project.conn.execute(
-        "SELECT transcript_id, code_id, ranges FROM dismissed_suggestions WHERE coder = ?", (coder,))}
+    return {
+        (t, c, r)
+        for t, c, r in project.conn.execute(
+            "SELECT transcript_id, code_id, ranges FROM dismissed_suggestions WHERE coder = ?", (coder,)
+        )
+    }
 
 
-def suggest(project: Project, coder: str, *, transcript: str | None = None, code: str | None = None,
-            limit: int | None = 10, min_probability: float = THRESHOLD, model: Model | None = None
-            ) -> dict[str, list[Suggestion]]:
+def suggest(
+    project: Project,
+    coder: str,
+    *,
+    transcript: str | None = None,
+    code: str | None = None,
+    limit: int | None = 10,
+    min_probability: float = THRESHOLD,
+    model: Model | None = None,
+) -> dict[str, list[Suggestion]]:
     """Per code, the lines most likely to carry it that ``coder`` has not coded with it, best first.
 
     Lines already coded with the code by the coder and dismissed suggestions are
@@ -270,9 +292,20 @@ def suggest(project: Project, coder: str, *, transcript: str | None = None, code
             tid, n = corpus.transcript_ids[i], corpus.ns[i]
             if i in coded or (tid, cid, str(n)) in skip:
                 continue
-            ranked.append(Suggestion(corpus.names[i], tid, n, corpus.speakers[i], model.code_names[cid], cid, p,
-                                     _top_words(x[i], coef, names), corpus.texts[i],
-                                     format_citation(corpus.names[i], [(n, n)], template)))
+            ranked.append(
+                Suggestion(
+                    corpus.names[i],
+                    tid,
+                    n,
+                    corpus.speakers[i],
+                    model.code_names[cid],
+                    cid,
+                    p,
+                    _top_words(x[i], coef, names),
+                    corpus.texts[i],
+                    format_citation(corpus.names[i], [(n, n)], template),
+                )
+            )
         out[model.code_names[cid]] = ranked
     return out
 
@@ -281,8 +314,14 @@ def _top_words(row, coef, names: list[str], k: int = 3) -> tuple[str, ...]:
     """The features that pushed this line's score up most (stop-word-only features left out of the list)."""
     from spacy.lang.nl.stop_words import STOP_WORDS
 
-    contrib = sorted(((v * coef[j], names[j]) for j, v in zip(row.indices, row.data)
-                      if v * coef[j] > 0 and not all(w in STOP_WORDS for w in names[j].split())), reverse=True)
+    contrib = sorted(
+        (
+            (v * coef[j], names[j])
+            for j, v in zip(row.indices, row.data)
+            if v * coef[j] > 0 and not all(w in STOP_WORDS for w in names[j].split())
+        ),
+        reverse=True,
+    )
     words: list[str] = []
     for _, name in contrib:
         if name not in words:
@@ -310,12 +349,16 @@ def dismiss_suggestion(project: Project, coder: str, transcript: str, line: int,
     if not project.scalar("SELECT 1 FROM lines WHERE transcript_id = ? AND n = ?", (t.id, line)):
         raise NotFoundError(f"{t.name} has no line {line}")
     ranges = format_ranges([(line, line)])
-    if project.scalar("SELECT 1 FROM dismissed_suggestions WHERE coder = ? AND transcript_id = ? AND code_id = ? "
-                      "AND ranges = ?", (coder, t.id, k.id, ranges)):
+    if project.scalar(
+        "SELECT 1 FROM dismissed_suggestions WHERE coder = ? AND transcript_id = ? AND code_id = ? AND ranges = ?",
+        (coder, t.id, k.id, ranges),
+    ):
         raise ConflictError(f"{coder} dismissed {k.name} for {t.name} {ranges} already")
     with project.transaction("dismiss", coder, f"dismiss suggestion {k.name} for {t.name} {ranges}") as tx:
-        tx.insert("dismissed_suggestions", {"coder": coder, "transcript_id": t.id, "code_id": k.id,
-                                            "ranges": ranges, "dismissed_at": now()})
+        tx.insert(
+            "dismissed_suggestions",
+            {"coder": coder, "transcript_id": t.id, "code_id": k.id, "ranges": ranges, "dismissed_at": now()},
+        )
 
 
 # ----------------------------------------------------------------- evaluation
@@ -357,17 +400,25 @@ def evaluate(project: Project, coder: str, *, code: str | None = None) -> dict:
 
     done = finished_transcripts(project, coder)
     if len(done) < MIN_TRANSCRIPTS:
-        raise TooLittleData(f"too little data: {coder} has finished {len(done)} transcript"
-                            f"{'' if len(done) == 1 else 's'}; evaluation needs at least {MIN_TRANSCRIPTS} "
-                            "(mark them with `qualcode done`)")
+        raise TooLittleData(
+            f"too little data: {coder} has finished {len(done)} transcript"
+            f"{'' if len(done) == 1 else 's'}; evaluation needs at least {MIN_TRANSCRIPTS} "
+            "(mark them with `qualcode done`)"
+        )
     corpus = load_corpus(project, done, coder)
     codes = [codebook.get_code(project, code)] if code is not None else codebook.all_codes(project)
     splits = folds(corpus)
-    report = {"coder": coder, "lines": len(corpus.line_ids), "threshold": THRESHOLD,
-              "transcripts": sorted(set(corpus.names)),
-              "folds": [{"train": sorted({corpus.names[i] for i in tr}), "test": sorted({corpus.names[i] for i in te})}
-                        for tr, te in splits],
-              "codes": []}
+    report = {
+        "coder": coder,
+        "lines": len(corpus.line_ids),
+        "threshold": THRESHOLD,
+        "transcripts": sorted(set(corpus.names)),
+        "folds": [
+            {"train": sorted({corpus.names[i] for i in tr}), "test": sorted({corpus.names[i] for i in te})}
+            for tr, te in splits
+        ],
+        "codes": [],
+    }
     evaluable = []
     for k in codes:
         pos = corpus.labels.get(k.id, set())

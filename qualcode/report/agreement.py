@@ -9,6 +9,7 @@ The document is written to a temporary file in the target folder and renamed
 into place, so an interrupted export never leaves a half-written file.
 python-docx is imported inside the functions (the CLI imports this lazily too).
 """
+
 from __future__ import annotations
 
 import os
@@ -17,8 +18,8 @@ from pathlib import Path
 
 from qualcode.agreement.stats import AgreementReport, CodeAgreement
 from qualcode.errors import InputError
-from qualcode.store.project import Project
 from qualcode.ranges import format_ranges
+from qualcode.store.project import Project
 
 REFERENCES = [
     "Byrt, T., Bishop, J., & Carlin, J. B. (1993). Bias, prevalence and kappa. Journal of Clinical Epidemiology, "
@@ -50,8 +51,8 @@ def method_text(report: AgreementReport, cov: dict) -> str:
         "For each code we report the counts a (both coders applied the code), b and c (only one did) and d "
         "(neither), each coder's prevalence, percent agreement, positive agreement 2a/(2a+b+c) and negative "
         "agreement 2d/(2d+b+c) (Cicchetti & Feinstein, 1990), Cohen's kappa (Cohen, 1960), "
-        if two else
-        "For each code we report each coder's prevalence, percent agreement over all coder pairs, positive and "
+        if two
+        else "For each code we report each coder's prevalence, percent agreement over all coder pairs, positive and "
         "negative specific agreement, Cohen's kappa for every pair of coders (Cohen, 1960), "
     )
     stats += (
@@ -66,8 +67,10 @@ def method_text(report: AgreementReport, cov: dict) -> str:
             f"whole transcripts, because lines within a transcript are not independent (Davison & Hinkley, 1997; "
             f"seed {report.seed}). "
         )
-    stats += ("Figures that are undefined (for instance when no coder used a code) are shown as – with the "
-              "reason in the notes. The row “overall” pools the line units of all codes.")
+    stats += (
+        "Figures that are undefined (for instance when no coder used a code) are shown as – with the "
+        "reason in the notes. The row “overall” pools the line units of all codes."
+    )
     return (
         f"Unit of analysis. The unit is the transcript line: for every code, coder and non-blank line the value "
         f"is 1 when the coder applied the code to the line, 0 when the coder marked the transcript as finished "
@@ -86,8 +89,15 @@ def _row(ca: CodeAgreement, two: bool) -> list[str]:
         cells += [ca.kappa.format(), ca.kappa_ci.format()]
     else:
         cells += ["; ".join(f"{k} {v.format()}" for k, v in ca.pairwise_kappa.items())]
-    cells += [ca.alpha.format(), ca.alpha_ci.format(), ca.ac1.format(), ca.pabak.format(),
-              ca.percent_agreement.format(), ca.positive_agreement.format(), ca.negative_agreement.format()]
+    cells += [
+        ca.alpha.format(),
+        ca.alpha_ci.format(),
+        ca.ac1.format(),
+        ca.pabak.format(),
+        ca.percent_agreement.format(),
+        ca.positive_agreement.format(),
+        ca.negative_agreement.format(),
+    ]
     return cells
 
 
@@ -103,8 +113,11 @@ def build_document(report: AgreementReport, cov: dict, disagreements: dict[str, 
 
     doc.add_heading("Agreement per code", level=2)
     two = len(report.coders) == 2
-    header = ["Code", "Lines"] + (["a", "b", "c", "d", "κ", "κ 95% CI"] if two else ["Pairwise κ"]) + \
-        ["α", "α 95% CI", "AC1", "PABAK", "% agree", "Pos.", "Neg."]
+    header = (
+        ["Code", "Lines"]
+        + (["a", "b", "c", "d", "κ", "κ 95% CI"] if two else ["Pairwise κ"])
+        + ["α", "α 95% CI", "AC1", "PABAK", "% agree", "Pos.", "Neg."]
+    )
     rows = [_row(ca, two) for ca in report.codes.values()] + [_row(report.overall, two)]
     table = doc.add_table(rows=1 + len(rows), cols=len(header))
     table.style = "Table Grid"
@@ -153,9 +166,15 @@ def build_document(report: AgreementReport, cov: dict, disagreements: dict[str, 
     return doc
 
 
-def write_report(project: Project, out: str | os.PathLike, *, coders: str | Sequence[str] | None = None,
-                 transcript_names: Sequence[str] | None = None, resamples: int = 1000,
-                 seed: int | None = None) -> Path:
+def write_report(
+    project: Project,
+    out: str | os.PathLike,
+    *,
+    coders: str | Sequence[str] | None = None,
+    transcript_names: Sequence[str] | None = None,
+    resamples: int = 1000,
+    seed: int | None = None,
+) -> Path:
     """Compute everything and write the report to ``out`` (a .docx) atomically; return the path."""
     from qualcode.agreement import units as agreement_data
 
@@ -166,12 +185,14 @@ def write_report(project: Project, out: str | os.PathLike, *, coders: str | Sequ
     if not folder.is_dir():
         raise InputError(f"folder {folder} does not exist", path=out)
     names = agreement_data.parse_coders(coders)
-    scope, _, report = agreement_data.compute_report(project, coders=names, transcript_names=transcript_names,
-                                                     resamples=resamples, seed=seed)
+    scope, _, report = agreement_data.compute_report(
+        project, coders=names, transcript_names=transcript_names, resamples=resamples, seed=seed
+    )
     cov = agreement_data.coverage(project, scope)
-    dis = {code: agreement_data.disagreements(project, code, coders=scope.coders,
-                                              transcript_names=transcript_names)
-           for code in report.codes}
+    dis = {
+        code: agreement_data.disagreements(project, code, coders=scope.coders, transcript_names=transcript_names)
+        for code in report.codes
+    }
     doc = build_document(report, cov, dis, "Inter-coder agreement")
     from qualcode.store.files import atomic_path
 

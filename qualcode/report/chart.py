@@ -4,6 +4,7 @@ No pyplot and no display: a :class:`matplotlib.figure.Figure` with an Agg
 canvas, so it works in a terminal, in CI and in a TUI worker thread. Up to six
 transcripts give grouped bars; more give stacked bars (grouped ones get too thin).
 """
+
 from __future__ import annotations
 
 import io
@@ -12,8 +13,16 @@ from collections.abc import Mapping, Sequence
 MAX_GROUPED = 6
 
 
-def frequency_chart_png(codes: Sequence[str], transcripts: Sequence[str], counts: Mapping[tuple[str, str], int],
-                        *, ylabel: str = "", width_cm: float = 16.0, height_cm: float = 9.0, dpi: int = 200) -> bytes:
+def frequency_chart_png(
+    codes: Sequence[str],
+    transcripts: Sequence[str],
+    counts: Mapping[tuple[str, str], int],
+    *,
+    ylabel: str = "",
+    width_cm: float = 16.0,
+    height_cm: float = 9.0,
+    dpi: int = 200,
+) -> bytes:
     """A bar chart of ``counts[(code, transcript)]`` (codes on the x axis, one colour per transcript)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -36,15 +45,17 @@ def frequency_chart_png(codes: Sequence[str], transcripts: Sequence[str], counts
             ax.bar(x, values, 0.7, bottom=bottom, label=t, color=colours[i])
             bottom = [b + v for b, v in zip(bottom, values)]
     ax.set_xticks(x)
-    ax.set_xticklabels(list(codes), rotation=30 if len(codes) > 4 else 0, ha="right" if len(codes) > 4 else "center",
-                       fontsize=8)
+    ax.set_xticklabels(
+        list(codes), rotation=30 if len(codes) > 4 else 0, ha="right" if len(codes) > 4 else "center", fontsize=8
+    )
     ax.set_ylabel(ylabel, fontsize=9)
     ax.tick_params(axis="y", labelsize=8)
     ax.yaxis.get_major_locator().set_params(integer=True)
     ax.spines[["top", "right"]].set_visible(False)
     if transcripts:
-        ax.legend(fontsize=8, frameon=False, ncols=min(len(transcripts), 6), loc="lower center",
-                  bbox_to_anchor=(0.5, 1.0))
+        ax.legend(
+            fontsize=8, frameon=False, ncols=min(len(transcripts), 6), loc="lower center", bbox_to_anchor=(0.5, 1.0)
+        )
     fig.tight_layout()
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi)

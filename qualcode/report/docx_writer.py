@@ -22,6 +22,7 @@ so an author's template restyles the whole document.
 Mixing with python-docx calls is fine: call :meth:`DocWriter.flush` before using
 the python-docx API on the same document (``add_picture`` …) so the order holds.
 """
+
 from __future__ import annotations
 
 import io
@@ -30,8 +31,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from qualcode.errors import InputError
 from qualcode.corpus.ingest.decode import clean_control_chars
+from qualcode.errors import InputError
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _OPEN = f'<w:body xmlns:w="{W_NS}">'
@@ -49,7 +50,6 @@ FALLBACKS: dict[str, tuple[str | None, ...]] = {
     "Caption": ("Body Text", None),
     "Table Grid": ("Light Grid", "Normal Table", None),
 }
-
 
 
 def open_document(template: str | Path | None = None):
@@ -226,8 +226,9 @@ class DocWriter:
         if len(self._pending) >= self.batch:
             self.flush()
 
-    def paragraph(self, text: str | None = "", style: str | None = None, *, runs: str = "",
-                  ppr_extra: str = "") -> None:
+    def paragraph(
+        self, text: str | None = "", style: str | None = None, *, runs: str = "", ppr_extra: str = ""
+    ) -> None:
         """A paragraph in ``style`` holding ``text`` (and then any extra ``runs`` XML)."""
         self.raw(f"<w:p>{self.ppr(style, ppr_extra)}{self.run(text)}{runs}</w:p>")
 
@@ -243,10 +244,12 @@ class DocWriter:
 
     def field(self, instruction: str, result: str) -> str:
         """Runs of a complex field (e.g. ``SEQ Tabel``) with its current result, so Word can renumber."""
-        return (f'<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
-                f'<w:r><w:instrText xml:space="preserve"> {escape(instruction)} </w:instrText></w:r>'
-                f'<w:r><w:fldChar w:fldCharType="separate"/></w:r>{self.run(result)}'
-                f'<w:r><w:fldChar w:fldCharType="end"/></w:r>')
+        return (
+            f'<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+            f'<w:r><w:instrText xml:space="preserve"> {escape(instruction)} </w:instrText></w:r>'
+            f'<w:r><w:fldChar w:fldCharType="separate"/></w:r>{self.run(result)}'
+            f'<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+        )
 
     def caption(self, word: str, text: str, *, keep_next: bool = True) -> int:
         """``Tabel 3. text`` in style ``Caption`` with a ``SEQ`` field for the number; returns the number.
@@ -262,8 +265,16 @@ class DocWriter:
         return self._seq.get(word, 0) + 1
 
     # ------------------------------------------------------------------ tables
-    def table(self, header: Sequence[str], rows: Iterable[Sequence[Any]], *, widths_cm: Sequence[float],
-              style: str = "Table Grid", align: Sequence[str] | None = None, bold_last_row: bool = False) -> None:
+    def table(
+        self,
+        header: Sequence[str],
+        rows: Iterable[Sequence[Any]],
+        *,
+        widths_cm: Sequence[float],
+        style: str = "Table Grid",
+        align: Sequence[str] | None = None,
+        bold_last_row: bool = False,
+    ) -> None:
         """A table with a repeating, bold header row; ``align`` per column (``left``/``right``)."""
         sid = self.style_id(style)
         twips = [int(w * TWIPS_PER_CM) for w in widths_cm]
@@ -272,9 +283,11 @@ class DocWriter:
         parts = ["<w:tbl><w:tblPr>"]
         if sid:
             parts.append(f'<w:tblStyle w:val="{escape_attr(sid)}"/>')
-        parts.append(f'<w:tblW w:w="{sum(twips)}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
-                     '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" '
-                     'w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>')
+        parts.append(
+            f'<w:tblW w:w="{sum(twips)}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
+            '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" '
+            'w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>'
+        )
         parts.extend(f'<w:gridCol w:w="{t}"/>' for t in twips)
         parts.append("</w:tblGrid>")
 
@@ -337,8 +350,7 @@ def save_package(document, path: str | Path, compresslevel: int = 1) -> None:
     try:
         from docx.opc.pkgwriter import PackageWriter
 
-        steps = (PackageWriter._write_content_types_stream, PackageWriter._write_pkg_rels,
-                 PackageWriter._write_parts)
+        steps = (PackageWriter._write_content_types_stream, PackageWriter._write_pkg_rels, PackageWriter._write_parts)
     except (ImportError, AttributeError):
         document.save(str(path))
         return

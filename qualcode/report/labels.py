@@ -3,6 +3,7 @@
 Only labels live here; the structure of the documents does not depend on the
 language. :func:`labels` raises :class:`InputError` for other languages.
 """
+
 from __future__ import annotations
 
 from qualcode.errors import InputError

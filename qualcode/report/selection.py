@@ -13,6 +13,7 @@ inside functions, so importing this package is cheap):
 This module holds what every export shares: which codings to export
 (:func:`select`), the default coder, default output paths and the result type.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -40,8 +41,13 @@ class ExportResult:
     warnings: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        return {"path": str(self.path), "coder": self.coder, "quotes": self.quotes,
-                "removed_control_characters": self.removed_chars, "warnings": list(self.warnings)}
+        return {
+            "path": str(self.path),
+            "coder": self.coder,
+            "quotes": self.quotes,
+            "removed_control_characters": self.removed_chars,
+            "warnings": list(self.warnings),
+        }
 
 
 @dataclass
@@ -94,17 +100,25 @@ def resolve_coder(project, coder: str | None, current_coder: str | None) -> tupl
     warnings = []
     if chosen not in has:
         others = ", ".join(c for c in known if c in has)
-        warnings.append(f"{chosen} has no codings, so the themes have no quotes"
-                        + (f"; choose a coder with --coder ({others})" if others else ""))
+        warnings.append(
+            f"{chosen} has no codings, so the themes have no quotes"
+            + (f"; choose a coder with --coder ({others})" if others else "")
+        )
     return chosen, warnings
 
 
-def select(project, *, coder: str | None = None, current_coder: str | None = None,
-           codes: str | Sequence[str] | None = None, transcripts: str | Sequence[str] | None = None) -> Selection:
+def select(
+    project,
+    *,
+    coder: str | None = None,
+    current_coder: str | None = None,
+    codes: str | Sequence[str] | None = None,
+    transcripts: str | Sequence[str] | None = None,
+) -> Selection:
     """Resolve names (unknown ones raise :class:`NotFoundError` with a suggestion) and load the quotes."""
     from qualcode.coding import codebook, codings
-    from qualcode.corpus import transcripts as transcripts_mod
     from qualcode.coding.quotes import quote_rows
+    from qualcode.corpus import transcripts as transcripts_mod
 
     code_names = split_names(codes)
     transcript_names = split_names(transcripts)
@@ -122,10 +136,19 @@ def select(project, *, coder: str | None = None, current_coder: str | None = Non
     who, warnings = resolve_coder(project, coder, current_coder)
     code_ids = {c.id for c in chosen_codes}
     transcript_ids = {t.id for t in chosen_transcripts}
-    selected = [c for c in codings.list_codings(project, coder=who)
-                if c.code_id in code_ids and c.transcript_id in transcript_ids]
-    return Selection(coder=who, codes=chosen_codes, all_codes=all_codes, transcripts=chosen_transcripts,
-                     quotes=quote_rows(project, selected), warnings=warnings)
+    selected = [
+        c
+        for c in codings.list_codings(project, coder=who)
+        if c.code_id in code_ids and c.transcript_id in transcript_ids
+    ]
+    return Selection(
+        coder=who,
+        codes=chosen_codes,
+        all_codes=all_codes,
+        transcripts=chosen_transcripts,
+        quotes=quote_rows(project, selected),
+        warnings=warnings,
+    )
 
 
 def default_output(kind: str, name: str | None = None) -> Path:

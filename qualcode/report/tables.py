@@ -6,14 +6,15 @@ citation, code, coder, speakers, text, memo. ``.xlsx`` is written with openpyxl
 order mark so Excel opens Dutch text (é, ë, …) correctly. Control characters
 are removed (openpyxl refuses them; Excel would show garbage) and counted.
 """
+
 from __future__ import annotations
 
 import csv
 from pathlib import Path
 
-from qualcode.report.selection import ExportResult, Progress, check_suffix, select
 from qualcode.corpus.ingest.decode import clean_control_chars
 from qualcode.ranges import format_ranges
+from qualcode.report.selection import ExportResult, Progress, check_suffix, select
 
 COLUMNS = ("transcript", "ranges", "citation", "code", "coder", "speakers", "text", "memo")
 WIDTHS = (12, 16, 22, 18, 12, 18, 80, 40)
@@ -25,8 +26,16 @@ def quote_table(quotes: list[dict]) -> tuple[list[list[str]], int]:
     rows: list[list[str]] = [list(COLUMNS)]
     for q in quotes:
         row = []
-        for value in (q["transcript"], format_ranges([tuple(r) for r in q["ranges"]]), q["citation"], q["code"],
-                      q["coder"], ", ".join(q["speakers"]), q["text"], q["memo"] or ""):
+        for value in (
+            q["transcript"],
+            format_ranges([tuple(r) for r in q["ranges"]]),
+            q["citation"],
+            q["code"],
+            q["coder"],
+            ", ".join(q["speakers"]),
+            q["text"],
+            q["memo"] or "",
+        ):
             clean, n = clean_control_chars(str(value))
             removed += n
             row.append(clean)
@@ -34,8 +43,16 @@ def quote_table(quotes: list[dict]) -> tuple[list[list[str]], int]:
     return rows, removed
 
 
-def export_quotes(project, out: str | Path, *, coder: str | None = None, current_coder: str | None = None,
-                  codes=None, transcripts=None, progress: Progress | None = None) -> ExportResult:
+def export_quotes(
+    project,
+    out: str | Path,
+    *,
+    coder: str | None = None,
+    current_coder: str | None = None,
+    codes=None,
+    transcripts=None,
+    progress: Progress | None = None,
+) -> ExportResult:
     """Write the selected quotes to ``out`` (.xlsx or .csv), atomically."""
     from qualcode.store.files import atomic_open, atomic_path, check_target
 
@@ -86,5 +103,10 @@ def export_quotes(project, out: str | Path, *, coder: str | None = None, current
             wb.save(tmp)
     if progress:
         progress(2, 2, "done")
-    return ExportResult(path=out, coder=selection.coder, quotes=len(selection.quotes), removed_chars=removed,
-                        warnings=selection.warnings)
+    return ExportResult(
+        path=out,
+        coder=selection.coder,
+        quotes=len(selection.quotes),
+        removed_chars=removed,
+        warnings=selection.warnings,
+    )

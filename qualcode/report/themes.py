@@ -22,14 +22,15 @@ parent's heading (without its quotes) so the outline stays intact.
 
 The TUI calls :func:`export_docx` in a worker with a ``progress(done, total, what)`` callback.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
-from qualcode.report.selection import LAYOUTS, ExportResult, Progress, Selection, select
 from qualcode.report.docx_writer import DocWriter, open_document
 from qualcode.report.labels import labels
+from qualcode.report.selection import LAYOUTS, ExportResult, Progress, Selection, select
 
 CODEBOOK_WIDTHS = (2.2, 3.6, 2.7, 2.7, 2.4, 2.4)  # 16 cm: fits A4 and Letter with 2.5 cm margins
 QUOTE_WIDTHS = (2.4, 8.6, 2.8, 2.2)
@@ -49,8 +50,9 @@ class ReportOptions:
     appendix: bool = False
 
 
-def export_docx(project, out: str | Path, options: ReportOptions | None = None,
-                progress: Progress | None = None) -> ExportResult:
+def export_docx(
+    project, out: str | Path, options: ReportOptions | None = None, progress: Progress | None = None
+) -> ExportResult:
     """Write the themes report to ``out`` atomically; returns where, how many quotes, what was cleaned."""
     from qualcode.store.files import atomic_path, check_target
 
@@ -61,12 +63,16 @@ def export_docx(project, out: str | Path, options: ReportOptions | None = None,
     with atomic_path(out) as tmp:
         writer.save(tmp)
     _tick(progress, steps, steps, "done")
-    return ExportResult(path=out, coder=selection.coder, quotes=len(selection.quotes), removed_chars=writer.removed,
-                        warnings=selection.warnings + writer.warnings)
+    return ExportResult(
+        path=out,
+        coder=selection.coder,
+        quotes=len(selection.quotes),
+        removed_chars=writer.removed,
+        warnings=selection.warnings + writer.warnings,
+    )
 
 
-def build_report(project, options: ReportOptions, progress: Progress | None = None
-                 ) -> tuple[DocWriter, Selection, int]:
+def build_report(project, options: ReportOptions, progress: Progress | None = None) -> tuple[DocWriter, Selection, int]:
     """Build the report in memory; returns the writer (``writer.document``), the selection and the step count."""
     from qualcode.coding.codebook import code_memos
 
@@ -76,8 +82,13 @@ def build_report(project, options: ReportOptions, progress: Progress | None = No
         raise InputError(f"unknown layout {options.layout!r} (choose {', '.join(LAYOUTS)})")
     lang = options.lang or project.setting("language") or "nl"
     words = labels(lang)
-    selection = select(project, coder=options.coder, current_coder=options.current_coder, codes=options.codes,
-                       transcripts=options.transcripts)
+    selection = select(
+        project,
+        coder=options.coder,
+        current_coder=options.current_coder,
+        codes=options.codes,
+        transcripts=options.transcripts,
+    )
     outline = _outline(selection)
     steps = 3 + len(outline) + (len(selection.transcripts) if options.appendix else 0) + 2
     done = 0
@@ -125,21 +136,23 @@ def _method(writer: DocWriter, project, selection: Selection, words: dict) -> No
     coders = codings.coders(project)
     subcodes = sum(1 for c in selection.all_codes if c.parent_id is not None)
     example = selection.quotes[0]["citation"] if selection.quotes else words["example_citation"]
-    writer.paragraph(words["method"].format(
-        project=Path(project.path).name,
-        n_transcripts=n_t,
-        transcripts_word=words["transcript_one" if n_t == 1 else "transcript_many"],
-        transcripts=", ".join(t.name for t in selection.transcripts),
-        n_lines=sum(t.line_count for t in selection.transcripts),
-        coders=", ".join(coders) if coders else words["nobody"],
-        coder=selection.coder,
-        n_quotes=len(selection.quotes),
-        quotes_word=words["quote_one" if len(selection.quotes) == 1 else "quote_many"],
-        n_codes=len(selection.all_codes),
-        n_themes=len(selection.all_codes) - subcodes,
-        n_subcodes=subcodes,
-        example=example,
-    ))
+    writer.paragraph(
+        words["method"].format(
+            project=Path(project.path).name,
+            n_transcripts=n_t,
+            transcripts_word=words["transcript_one" if n_t == 1 else "transcript_many"],
+            transcripts=", ".join(t.name for t in selection.transcripts),
+            n_lines=sum(t.line_count for t in selection.transcripts),
+            coders=", ".join(coders) if coders else words["nobody"],
+            coder=selection.coder,
+            n_quotes=len(selection.quotes),
+            quotes_word=words["quote_one" if len(selection.quotes) == 1 else "quote_many"],
+            n_codes=len(selection.all_codes),
+            n_themes=len(selection.all_codes) - subcodes,
+            n_subcodes=subcodes,
+            example=example,
+        )
+    )
 
 
 def _codebook_table(writer: DocWriter, selection: Selection, words: dict) -> None:
@@ -150,11 +163,23 @@ def _codebook_table(writer: DocWriter, selection: Selection, words: dict) -> Non
     for q in selection.quotes:
         per_code[q["code"]] = per_code.get(q["code"], 0) + 1
         where.setdefault(q["code"], set()).add(q["transcript"])
-    rows = [(c.name, c.definition, c.include, c.exclude, per_code.get(c.name, 0), len(where.get(c.name, ())))
-            for c in selection.codes]
-    writer.table([words["col_code"], words["col_definition"], words["col_include"], words["col_exclude"],
-                  words["col_codings"], words["col_transcripts"]], rows,
-                 widths_cm=CODEBOOK_WIDTHS, align=("left", "left", "left", "left", "right", "right"))
+    rows = [
+        (c.name, c.definition, c.include, c.exclude, per_code.get(c.name, 0), len(where.get(c.name, ())))
+        for c in selection.codes
+    ]
+    writer.table(
+        [
+            words["col_code"],
+            words["col_definition"],
+            words["col_include"],
+            words["col_exclude"],
+            words["col_codings"],
+            words["col_transcripts"],
+        ],
+        rows,
+        widths_cm=CODEBOOK_WIDTHS,
+        align=("left", "left", "left", "left", "right", "right"),
+    )
 
 
 def frequency_rows(selection: Selection, total_label: str) -> tuple[list[str], list[list]]:
@@ -180,10 +205,16 @@ def _frequencies(writer: DocWriter, selection: Selection, words: dict) -> None:
     n_cols = len(names) + 2
     first = 4.0
     rest = max(min((16.0 - first) / max(n_cols - 1, 1), 2.5), 1.0)
-    writer.table([words["col_code"], *names, words["total"]], rows, widths_cm=[first] + [rest] * (n_cols - 1),
-                 align=["left"] + ["right"] * (n_cols - 1), bold_last_row=True)
-    png = frequency_chart_png([c.name for c in selection.codes], names, selection.counts(),
-                              ylabel=words["chart_ylabel"])
+    writer.table(
+        [words["col_code"], *names, words["total"]],
+        rows,
+        widths_cm=[first] + [rest] * (n_cols - 1),
+        align=["left"] + ["right"] * (n_cols - 1),
+        bold_last_row=True,
+    )
+    png = frequency_chart_png(
+        [c.name for c in selection.codes], names, selection.counts(), ylabel=words["chart_ylabel"]
+    )
     _picture(writer, png, width_cm=16.0)
     writer.caption(words["figure_word"], words["chart_caption"], keep_next=False)
 
@@ -226,8 +257,16 @@ def _outline(selection: Selection) -> list[tuple[object, int, bool]]:
     return out
 
 
-def _theme(writer: DocWriter, memos: dict[int, str], selection: Selection, code, level: int, with_quotes: bool,
-           layout: str, words: dict) -> None:
+def _theme(
+    writer: DocWriter,
+    memos: dict[int, str],
+    selection: Selection,
+    code,
+    level: int,
+    with_quotes: bool,
+    layout: str,
+    words: dict,
+) -> None:
     writer.heading(code.name, level)
     if not with_quotes:
         return
@@ -243,7 +282,8 @@ def _theme(writer: DocWriter, memos: dict[int, str], selection: Selection, code,
             writer.quote(q["text"], q["citation"])
     if layout in ("table", "both"):
         writer.caption(words["table_word"], words["quote_table_caption"].format(theme=code.name))
-        writer.table([words["col_theme"], words["col_quote"], words["col_source"], words["col_speaker"]],
-                     ((code.name, q["text"], q["citation"], ", ".join(q["speakers"])) for q in quotes),
-                     widths_cm=QUOTE_WIDTHS)
-
+        writer.table(
+            [words["col_theme"], words["col_quote"], words["col_source"], words["col_speaker"]],
+            ((code.name, q["text"], q["citation"], ", ".join(q["speakers"])) for q in quotes),
+            widths_cm=QUOTE_WIDTHS,
+        )

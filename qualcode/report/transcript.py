@@ -10,13 +10,14 @@ it restarts or skips depending on page setup — so it would not match the
 citations. The number's run has the character style ``Line Number`` (Word's
 built-in name for exactly this), so a template can restyle the numbers.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
 
-from qualcode.report.selection import ExportResult, Progress
 from qualcode.report.docx_writer import DocWriter, escape_attr, open_document
 from qualcode.report.labels import labels
+from qualcode.report.selection import ExportResult, Progress
 
 LINE_STYLE = "Transcript Line"
 NUMBER_STYLE = "Line Number"
@@ -57,12 +58,20 @@ def write_lines(writer: DocWriter, lines: list[dict]) -> None:
     number_id = writer.style_id(NUMBER_STYLE)
     number_rpr = f'<w:rPr><w:rStyle w:val="{escape_attr(number_id)}"/></w:rPr>' if number_id else ""
     for line in lines:
-        number = f'<w:r>{number_rpr}<w:t>{line["n"]}</w:t><w:tab/></w:r>'
+        number = f"<w:r>{number_rpr}<w:t>{line['n']}</w:t><w:tab/></w:r>"
         writer.raw(f"<w:p>{ppr}{number}{writer.run(line['raw'])}</w:p>")
 
 
-def write_transcript(writer: DocWriter, project, transcript, lang: str, *, heading_level: int = 1,
-                     page_break_before: bool = False, appendix: bool = True) -> int:
+def write_transcript(
+    writer: DocWriter,
+    project,
+    transcript,
+    lang: str,
+    *,
+    heading_level: int = 1,
+    page_break_before: bool = False,
+    appendix: bool = True,
+) -> int:
     """A heading, one intro sentence and the numbered lines of ``transcript`` (a TranscriptRow)."""
     from qualcode.corpus import transcripts
 
@@ -78,8 +87,15 @@ def write_transcript(writer: DocWriter, project, transcript, lang: str, *, headi
     return len(lines)
 
 
-def export_transcript(project, name: str, out: str | Path, *, lang: str | None = None,
-                      template: str | Path | None = None, progress: Progress | None = None) -> ExportResult:
+def export_transcript(
+    project,
+    name: str,
+    out: str | Path,
+    *,
+    lang: str | None = None,
+    template: str | Path | None = None,
+    progress: Progress | None = None,
+) -> ExportResult:
     """``qualcode export transcript NAME OUT.docx``: one numbered transcript on its own."""
     from qualcode.corpus import transcripts
     from qualcode.store.files import atomic_path, check_target

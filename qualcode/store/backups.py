@@ -20,6 +20,7 @@ leaves no half-written backup. A backup that cannot be made (disk full, folder
 not writable) never stops the project from opening; the reason is kept in
 ``project.notices``.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -144,8 +145,9 @@ def _copy_db(source: sqlite3.Connection, target: Path) -> None:
     fsync_dir(target.parent)
 
 
-def make_backup(conn: sqlite3.Connection, project_path: str | os.PathLike, kind: str = "manual",
-                keep: int | None = None) -> Backup:
+def make_backup(
+    conn: sqlite3.Connection, project_path: str | os.PathLike, kind: str = "manual", keep: int | None = None
+) -> Backup:
     """Back up the open database ``conn`` of ``project_path`` now, then rotate."""
     project_path = Path(project_path)
     folder = folder_for(project_path)
@@ -235,8 +237,14 @@ def find(project_path: str | os.PathLike, spec: str) -> Path:
     if p.is_file():
         return p
     known = ", ".join(b.name for b in items[:3])
-    raise NotFoundError(f"no backup {spec!r}" + (f" (newest: {known}; see `qualcode backups`)" if items
-                                                 else f" (there are no backups in {folder_for(project_path)})"))
+    raise NotFoundError(
+        f"no backup {spec!r}"
+        + (
+            f" (newest: {known}; see `qualcode backups`)"
+            if items
+            else f" (there are no backups in {folder_for(project_path)})"
+        )
+    )
 
 
 def restore(project_path: str | os.PathLike, backup: str | os.PathLike) -> dict:
@@ -281,8 +289,7 @@ def restore(project_path: str | os.PathLike, backup: str | os.PathLike) -> dict:
             fsync_dir(project_path.parent)
     finally:
         src.close()
-    return {"restored": str(backup), "project": str(project_path),
-            "kept": str(kept["backup"].path) if kept else None}
+    return {"restored": str(backup), "project": str(project_path), "kept": str(kept["backup"].path) if kept else None}
 
 
 def _keep_current(project_path: Path) -> dict | None:
@@ -296,8 +303,7 @@ def _keep_current(project_path: Path) -> dict | None:
         live = True
     except ProjectError as e:
         if "another program" in e.message:
-            raise ProjectError("is not a qualcode project; restore will not replace it", path=project_path) \
-                from None
+            raise ProjectError("is not a qualcode project; restore will not replace it", path=project_path) from None
         live = False
     if live:
         conn = sqlite3.connect(str(project_path), isolation_level=None, timeout=30.0)
@@ -314,8 +320,13 @@ def _keep_current(project_path: Path) -> dict | None:
         tmp = folder / f".{name}.partial"
         shutil.copyfile(project_path, tmp)
         os.replace(tmp, folder / name)
-        b = Backup(name, folder / name, "before-restore", _iso(_NAME.match(name).group("stamp")),
-                   (folder / name).stat().st_size)
+        b = Backup(
+            name,
+            folder / name,
+            "before-restore",
+            _iso(_NAME.match(name).group("stamp")),
+            (folder / name).stat().st_size,
+        )
     return {"backup": b, "live": live}
 
 
@@ -327,4 +338,3 @@ def _clean_partials(folder: Path, age_s: float = 3600.0) -> None:
             with contextlib.suppress(OSError):
                 if entry.stat().st_mtime < cutoff:
                     os.unlink(entry.path)
-

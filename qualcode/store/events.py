@@ -5,6 +5,7 @@ supervisors. ``WHEN`` is a date (``2024-05-01``, local midnight), a date and tim
 (``2024-05-01T14:30``, local; or with ``Z``/offset), ``today``, ``yesterday``,
 or an age such as ``90m``, ``12h``, ``7d``.
 """
+
 from __future__ import annotations
 
 import json
@@ -32,15 +33,24 @@ def parse_since(text: str, now: datetime | None = None) -> str:
         try:
             when = datetime.fromisoformat(text.strip().replace("Z", "+00:00").replace("z", "+00:00"))
         except ValueError:
-            raise InputError(f"--since {text!r}: write a date (2024-05-01), a time (2024-05-01T14:30), "
-                             "today, yesterday or an age (12h, 7d)") from None
+            raise InputError(
+                f"--since {text!r}: write a date (2024-05-01), a time (2024-05-01T14:30), "
+                "today, yesterday or an age (12h, 7d)"
+            ) from None
         if when.tzinfo is None:
             when = when.astimezone()  # local time
     return when.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def events(project: Project, *, coder: str | None = None, since: str | None = None,
-           action: str | None = None, limit: int | None = None, changes: bool = False) -> list[dict]:
+def events(
+    project: Project,
+    *,
+    coder: str | None = None,
+    since: str | None = None,
+    action: str | None = None,
+    limit: int | None = None,
+    changes: bool = False,
+) -> list[dict]:
     """Events oldest first (the newest ``limit`` when given), optionally with their row changes."""
     where, params = [], []
     if coder is not None:

@@ -11,6 +11,7 @@ target, if any, is untouched.
     with atomic_open(out, "w", encoding="utf-8-sig", newline="") as f:
         csv.writer(f).writerows(rows)
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -71,10 +72,9 @@ def atomic_open(target: str | os.PathLike, mode: str = "wb", **kwargs) -> Iterat
     """Like :func:`open` for writing, but atomic: the target appears complete or not at all."""
     if not mode.startswith("w"):
         raise ValueError("atomic_open is for writing ('w' or 'wb')")
-    with atomic_path(target) as tmp:
-        with open(tmp, mode, **kwargs) as f:
-            yield f
-            f.flush()
+    with atomic_path(target) as tmp, open(tmp, mode, **kwargs) as f:
+        yield f
+        f.flush()
 
 
 def ordinary_permissions(path: str | os.PathLike) -> None:

@@ -5,6 +5,7 @@ The log is append-only: undoing event *E* appends an ``undo`` event (``ref`` =
 that applies *E*'s changes again. A coder's undo stack is rebuilt from their
 own events, so undo never touches another coder's work.
 """
+
 from __future__ import annotations
 
 import json
@@ -42,7 +43,13 @@ def _event(project: Project, event_id: int) -> dict:
 
 def invert(change: dict) -> dict:
     op = {"insert": "delete", "delete": "insert", "update": "update"}[change["op"]]
-    return {"op": op, "table": change["table"], "pk": change["pk"], "before": change["after"], "after": change["before"]}
+    return {
+        "op": op,
+        "table": change["table"],
+        "pk": change["pk"],
+        "before": change["after"],
+        "after": change["before"],
+    }
 
 
 def apply_change(tx: Tx, change: dict) -> None:

@@ -13,6 +13,7 @@ Checks, in order (each adds problems to one report; nothing is ever written):
    that does not fit (an insert of an existing row, an update or delete whose
    ``before`` differs) is reported with its event id.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -21,8 +22,8 @@ import sqlite3
 from dataclasses import dataclass, field
 
 from qualcode.errors import InputError
-from qualcode.store.project import Project
 from qualcode.ranges import format_ranges, parse_ranges
+from qualcode.store.project import Project
 
 REPLAYED_TABLES = ("transcripts", "codes", "codings", "memos", "progress")
 MAX_PER_CHECK = 20  # problems listed per check; the rest are counted
@@ -46,16 +47,27 @@ class Report:
             problems.append(problem)
 
     def as_dict(self) -> dict:
-        return {"project": self.path, "ok": self.ok, "stats": self.stats,
-                "checks": {name: {"ok": not problems, "problems": problems, "count": self.counted.get(name, 0)}
-                           for name, problems in self.checks.items()}}
+        return {
+            "project": self.path,
+            "ok": self.ok,
+            "stats": self.stats,
+            "checks": {
+                name: {"ok": not problems, "problems": problems, "count": self.counted.get(name, 0)}
+                for name, problems in self.checks.items()
+            },
+        }
 
 
 def check(project: Project) -> Report:
     """Run every check on an open project (read-only is enough)."""
     report = Report(str(project.path))
-    for name, fn in (("integrity", _sqlite_integrity), ("foreign_keys", _foreign_keys), ("ranges", _ranges),
-                     ("text_hashes", _hashes), ("event_replay", _replay)):
+    for name, fn in (
+        ("integrity", _sqlite_integrity),
+        ("foreign_keys", _foreign_keys),
+        ("ranges", _ranges),
+        ("text_hashes", _hashes),
+        ("event_replay", _replay),
+    ):
         report.checks.setdefault(name, [])
         try:
             fn(project, report, name)
@@ -81,10 +93,15 @@ def _foreign_keys(project: Project, report: Report, name: str) -> None:
 
 
 def _ranges(project: Project, report: Report, name: str) -> None:
-    bounds = {tid: (lo, hi) for tid, lo, hi in
-              project.conn.execute("SELECT transcript_id, min(n), max(n) FROM lines GROUP BY transcript_id")}
+    bounds = {
+        tid: (lo, hi)
+        for tid, lo, hi in project.conn.execute(
+            "SELECT transcript_id, min(n), max(n) FROM lines GROUP BY transcript_id"
+        )
+    }
     for cid, tid, spec, first, last in project.conn.execute(
-            "SELECT id, transcript_id, ranges, first_line, last_line FROM codings ORDER BY id"):
+        "SELECT id, transcript_id, ranges, first_line, last_line FROM codings ORDER BY id"
+    ):
         try:
             rs = parse_ranges(spec)
         except InputError as e:
@@ -102,7 +119,8 @@ def _ranges(project: Project, report: Report, name: str) -> None:
 
 def _hashes(project: Project, report: Report, name: str) -> None:
     for tid, tname, sha, count in project.conn.execute(
-            "SELECT id, name, sha256, line_count FROM transcripts ORDER BY id").fetchall():
+        "SELECT id, name, sha256, line_count FROM transcripts ORDER BY id"
+    ).fetchall():
         h = hashlib.sha256()
         stored = 0
         for n, raw in project.conn.execute("SELECT n, raw FROM lines WHERE transcript_id = ? ORDER BY n", (tid,)):
@@ -168,8 +186,10 @@ def _apply(mem: sqlite3.Connection, change: dict) -> str | None:
                 return f"{label}: the row exists already"
             after = change["after"]
             cols = list(after)
-            mem.execute(f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in cols)}) "
-                        f"VALUES ({', '.join('?' for _ in cols)})", [after[c] for c in cols])
+            mem.execute(
+                f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in cols)}) VALUES ({', '.join('?' for _ in cols)})",
+                [after[c] for c in cols],
+            )
         elif current is None:
             return f"{label}: the row does not exist"
         elif any(current.get(k) != v for k, v in (change.get("before") or {}).items()):
@@ -178,8 +198,10 @@ def _apply(mem: sqlite3.Connection, change: dict) -> str | None:
             mem.execute(f"DELETE FROM [{table}] WHERE {where}", params)
         else:
             after = change["after"]
-            mem.execute(f"UPDATE [{table}] SET {', '.join(f'[{c}] = ?' for c in after)} WHERE {where}",
-                        list(after.values()) + params)
+            mem.execute(
+                f"UPDATE [{table}] SET {', '.join(f'[{c}] = ?' for c in after)} WHERE {where}",
+                list(after.values()) + params,
+            )
     except sqlite3.Error as e:
         return f"{label}: {e}"
     return None

@@ -10,6 +10,7 @@
   after) to the append-only event log. :mod:`qualcode.store.history` undoes and redoes
   those events.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -73,7 +74,7 @@ class Tx:
     written with ``tx.db`` directly and are covered by the transcript's hash.
     """
 
-    project: "Project"
+    project: Project
     action: str
     coder: str
     summary: str = ""
@@ -148,7 +149,7 @@ class Project:
 
     # ------------------------------------------------------------------ opening
     @classmethod
-    def create(cls, path: str | os.PathLike, *, setup: Callable[["Project"], None] | None = None) -> "Project":
+    def create(cls, path: str | os.PathLike, *, setup: Callable[[Project], None] | None = None) -> Project:
         """Create a new project file atomically: build it under a temporary name, then rename.
 
         ``setup(project)`` runs on the new file before the rename (e.g. loading a
@@ -191,13 +192,12 @@ class Project:
         return cls.open(path)
 
     @classmethod
-    def open(cls, path: str | os.PathLike, *, readonly: bool = False) -> "Project":
+    def open(cls, path: str | os.PathLike, *, readonly: bool = False) -> Project:
         """Open an existing project; refuse anything that is not one, without touching it."""
         path = Path(path)
         if not path.exists():
             raise ProjectError(
-                "no project here; create one with `qualcode init` (or `qualcode import FILE…`), "
-                "or pass --project PATH",
+                "no project here; create one with `qualcode init` (or `qualcode import FILE…`), or pass --project PATH",
                 path=path,
             )
         check_project_file(path)
@@ -207,8 +207,7 @@ class Project:
         if readonly:
             conn = connect_readonly(path)
         else:
-            conn = sqlite3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_S,
-                                   check_same_thread=False)
+            conn = sqlite3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
             conn.execute("PRAGMA foreign_keys = ON")
@@ -222,12 +221,14 @@ class Project:
                 )
         except sqlite3.DatabaseError as e:
             conn.close()
-            raise ProjectError(f"cannot open the project ({e}); `qualcode restore` can bring back a backup",
-                               path=path) from None
+            raise ProjectError(
+                f"cannot open the project ({e}); `qualcode restore` can bring back a backup", path=path
+            ) from None
         project = cls(path, conn, readonly=readonly)
         if wanted_write and readonly:
-            project.notices.append(f"{path}: the file or its folder is read-only; opened for reading only, "
-                                   "changes will be refused")
+            project.notices.append(
+                f"{path}: the file or its folder is read-only; opened for reading only, changes will be refused"
+            )
         if not readonly:
             from qualcode.store import backups
 
@@ -240,7 +241,7 @@ class Project:
         with contextlib.suppress(sqlite3.Error):
             self.conn.close()
 
-    def __enter__(self) -> "Project":
+    def __enter__(self) -> Project:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -269,8 +270,9 @@ class Project:
 
     # ------------------------------------------------------------- transactions
     @contextlib.contextmanager
-    def transaction(self, action: str, coder: str, summary: str = "", *, kind: str = "do",
-                    ref: int | None = None) -> Iterator[Tx]:
+    def transaction(
+        self, action: str, coder: str, summary: str = "", *, kind: str = "do", ref: int | None = None
+    ) -> Iterator[Tx]:
         """One user action: one ``BEGIN IMMEDIATE`` transaction and one event.
 
         ``kind`` is ``"do"`` (undoable), ``"log"`` (recorded, not undoable: imports,
@@ -285,8 +287,15 @@ class Project:
             yield tx
             cur = self.conn.execute(
                 "INSERT INTO events (at, coder, action, kind, ref, summary, changes) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (now(), coder, action, tx.kind, tx.ref, tx.summary,
-                 json.dumps(tx.changes, ensure_ascii=False, separators=(",", ":"))),
+                (
+                    now(),
+                    coder,
+                    action,
+                    tx.kind,
+                    tx.ref,
+                    tx.summary,
+                    json.dumps(tx.changes, ensure_ascii=False, separators=(",", ":")),
+                ),
             )
             tx.event_id = cur.lastrowid
             self.conn.execute("COMMIT")
@@ -308,15 +317,22 @@ class Project:
                 if "locked" not in str(e) and "busy" not in str(e):
                     raise _explain_operational(e, self.path) from None
                 if time.monotonic() > deadline:
-                    raise ProjectError("the project is busy (another qualcode is writing); try again",
-                                       path=self.path) from None
+                    raise ProjectError(
+                        "the project is busy (another qualcode is writing); try again", path=self.path
+                    ) from None
                 time.sleep(0.05)
 
-    def guid_allocator(self) -> "GuidPool":
+    def guid_allocator(self) -> GuidPool:
         """GUIDs for objects brought in from another project or tool (merge, REFI-QDA import)."""
-        return GuidPool({r[0] for r in self.conn.execute(
-            "SELECT guid FROM transcripts UNION SELECT guid FROM codes UNION SELECT guid FROM codings "
-            "UNION SELECT guid FROM memos UNION SELECT guid FROM coders")})
+        return GuidPool(
+            {
+                r[0]
+                for r in self.conn.execute(
+                    "SELECT guid FROM transcripts UNION SELECT guid FROM codes UNION SELECT guid FROM codings "
+                    "UNION SELECT guid FROM memos UNION SELECT guid FROM coders"
+                )
+            }
+        )
 
     # ------------------------------------------------------------------ queries
     def query(self, sql: str, params: Any = ()) -> list[dict]:
@@ -330,9 +346,6 @@ class Project:
     def scalar(self, sql: str, params: Any = ()) -> Any:
         row = self.conn.execute(sql, params).fetchone()
         return None if row is None else row[0]
-
-
-
 
 
 class GuidPool:
@@ -356,8 +369,9 @@ class GuidPool:
 def _explain_operational(e: sqlite3.OperationalError, path: Path) -> Exception:
     msg = str(e)
     if "locked" in msg or "busy" in msg:
-        return ProjectError("the project is busy (another qualcode is writing); nothing was changed, try again",
-                            path=path)
+        return ProjectError(
+            "the project is busy (another qualcode is writing); nothing was changed, try again", path=path
+        )
     if "full" in msg:
         return ProjectError("the disk is full; the action was rolled back and the project is intact", path=path)
     if "readonly" in msg or "read-only" in msg:

@@ -3,6 +3,7 @@
 Kept apart from :mod:`qualcode.store.project` so that backups, merge and restore can
 check a file without opening a project.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -20,8 +21,9 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 def connect_readonly(path: Path) -> sqlite3.Connection:
     """A read-only connection; on a read-only medium (no ``-shm`` can be made) fall back to ``immutable=1``."""
     uri = path.resolve().as_uri()
-    conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_S,
-                           check_same_thread=False)
+    conn = sqlite3.connect(
+        f"{uri}?mode=ro", uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_S, check_same_thread=False
+    )
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         return conn
@@ -30,8 +32,9 @@ def connect_readonly(path: Path) -> sqlite3.Connection:
         if os.access(path.parent, os.W_OK):
             raise
     # Nobody can write beside the file, so nobody can change it while we read: immutable is safe.
-    return sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_S,
-                           check_same_thread=False)
+    return sqlite3.connect(
+        f"{uri}?immutable=1", uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_S, check_same_thread=False
+    )
 
 
 def check_project_file(path: Path) -> None:
@@ -54,10 +57,11 @@ def check_project_file(path: Path) -> None:
     pages = int.from_bytes(header[28:32], "big")
     wal = Path(f"{path}-wal")
     wal_frames = wal.exists() and wal.stat().st_size > 32  # a crash mid-checkpoint: SQLite completes it
-    if (header[24:28] == header[92:96] and pages and not wal_frames
-            and path.stat().st_size < pages * page_size):
-        raise ProjectError(f"the project file is damaged (truncated: {path.stat().st_size} of "
-                           f"{pages * page_size} bytes)" + hint, path=path)
+    if header[24:28] == header[92:96] and pages and not wal_frames and path.stat().st_size < pages * page_size:
+        raise ProjectError(
+            f"the project file is damaged (truncated: {path.stat().st_size} of {pages * page_size} bytes)" + hint,
+            path=path,
+        )
     had_sidecars = {suffix: Path(f"{path}{suffix}").exists() for suffix in ("-wal", "-shm")}
     try:
         conn = connect_readonly(path)

@@ -3,6 +3,7 @@
 Screens live in :mod:`qualcode.tui.screens`; register a new one in :data:`SCREENS`
 (see :mod:`qualcode.tui.base` for the recipe).
 """
+
 from __future__ import annotations
 
 import importlib
@@ -44,8 +45,16 @@ class QualcodeApp(App):
         Binding("f8", "open_screen('audit')", "Privacy audit", show=False, id="app.audit"),
     ]
 
-    def __init__(self, project_path: Path, coder: str, transcript: str | None = None, *,
-                 line: int | None = None, line_search: Callable | None = None, show_others: bool = False) -> None:
+    def __init__(
+        self,
+        project_path: Path,
+        coder: str,
+        transcript: str | None = None,
+        *,
+        line: int | None = None,
+        line_search: Callable | None = None,
+        show_others: bool = False,
+    ) -> None:
         super().__init__()
         self.project_path = Path(project_path)
         self.coder = coder
@@ -109,8 +118,16 @@ class QualcodeApp(App):
         self.push_screen(HelpScreen(self.screen))
 
 
-def create_app(project_path: str | Path, coder: str, transcript: str | None = None, *, line: int | None = None,
-               line_search: Callable | None = None, show_others: bool = False) -> QualcodeApp:
+def create_app(
+    project_path: str | Path,
+    coder: str,
+    transcript: str | None = None,
+    *,
+    line: int | None = None,
+    line_search: Callable | None = None,
+    show_others: bool = False,
+) -> QualcodeApp:
     """The one way to build the workbench (CLI, tests, benchmark)."""
-    return QualcodeApp(Path(project_path), coder, transcript, line=line, line_search=line_search,
-                       show_others=show_others)
+    return QualcodeApp(
+        Path(project_path), coder, transcript, line=line, line_search=line_search, show_others=show_others
+    )

@@ -10,6 +10,7 @@ To add a screen (Agreement, Export, …):
    work in a ``@work(thread=True, exclusive=True)`` worker that opens its own
    ``Project.open(self.app.project_path)`` and posts a message back.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
@@ -61,6 +62,8 @@ class QualcodeScreen(Screen):
             seen.add(binding.action)
             if self.check_action(binding.action.split("(")[0], ()) is False:
                 continue
-            yield (f"{self.AREA}: {binding.description.lower()}",
-                   (lambda a=binding.action: self.run_action(a)),
-                   f"key {binding.key}")
+            yield (
+                f"{self.AREA}: {binding.description.lower()}",
+                (lambda a=binding.action: self.run_action(a)),
+                f"key {binding.key}",
+            )

@@ -1,4 +1,5 @@
 """The command palette: every action of the current screen by name, plus ``screen: …`` to switch screens."""
+
 from __future__ import annotations
 
 from functools import partial

@@ -1,7 +1,9 @@
 """Pilot tests of the Agreement screen: per-code table, disagreements, consensus decisions stored in the project."""
+
 from __future__ import annotations
 
 from textual.widgets import DataTable
+from tui_helpers import CODER, SIZE
 
 from qualcode.coding import codings
 from qualcode.store.project import Project
@@ -10,7 +12,6 @@ from qualcode.tui.screens.agreement import OVERALL, AgreementScreen
 from qualcode.tui.screens.coding import CodingScreen
 from qualcode.tui.screens.help import binding_rows
 from qualcode.tui.widgets.transcript_view import TranscriptView
-from tui_helpers import CODER, SIZE
 
 ANNA, BRAM = "anna", "bram"
 
@@ -126,8 +127,14 @@ async def test_keys_are_described_and_hidden_without_a_disagreement(project_path
         assert screen.check_action("union", ()) is None
         rows = binding_rows(screen)
         ids = {r[2] for r in rows}
-        assert {"agreement.accept_first", "agreement.accept_second", "agreement.union", "agreement.edit",
-                "agreement.clear", "agreement.undo"} <= ids
+        assert {
+            "agreement.accept_first",
+            "agreement.accept_second",
+            "agreement.union",
+            "agreement.edit",
+            "agreement.clear",
+            "agreement.undo",
+        } <= ids
         await pilot.press("enter")
         await pilot.pause()
         assert screen.check_action("accept", (0,)) is True

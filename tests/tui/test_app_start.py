@@ -1,4 +1,5 @@
 """Starting straight in a transcript: the Transcripts screen is underneath when you go back."""
+
 from tui_helpers import CODER, SIZE
 
 from qualcode.tui.app import create_app

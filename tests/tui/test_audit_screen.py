@@ -1,8 +1,10 @@
 """Pilot tests of the Audit screen: run the audit, accept a false positive, jump to the line."""
+
 from __future__ import annotations
 
 import pytest
 from textual.widgets import DataTable, Static
+from tui_helpers import CODER, SIZE
 
 from qualcode.corpus import privacy, transcripts
 from qualcode.corpus.ingest import parse_text
@@ -11,7 +13,6 @@ from qualcode.tui.app import create_app
 from qualcode.tui.screens.audit import AuditScreen
 from qualcode.tui.screens.coding import CodingScreen
 from qualcode.tui.widgets.transcript_view import TranscriptView
-from tui_helpers import CODER, SIZE
 
 PLANTED = (
     "M: Welkom. Alles wordt geanonimiseerd.\n"  # 1

@@ -1,5 +1,8 @@
 """Pilot tests: press the Coding screen's keys, then read the project file again and check what is stored."""
+
 from __future__ import annotations
+
+from tui_helpers import CODER, OTHER, SIZE, my_codings
 
 from qualcode.coding import codings
 from qualcode.store.project import Project
@@ -7,7 +10,6 @@ from qualcode.tui.app import create_app
 from qualcode.tui.screens.coding import CodingScreen
 from qualcode.tui.screens.dialogs import ChoiceScreen
 from qualcode.tui.widgets.transcript_view import TranscriptView
-from tui_helpers import CODER, OTHER, SIZE, my_codings
 
 
 def summary(path, coder=CODER):
@@ -53,8 +55,10 @@ async def test_shift_arrows_extend_and_escape_cancels(project_path):
         await pilot.pause()
         await pilot.press("colon", "4", "0", "enter", "v", "down", "down", "escape", "2")
         await pilot.pause()
-        assert summary(project_path) == [(((20, 22),), "samenwerking", CODER, ""),
-                                         (((42, 42),), "samenwerking", CODER, "")]
+        assert summary(project_path) == [
+            (((20, 22),), "samenwerking", CODER, ""),
+            (((42, 42),), "samenwerking", CODER, ""),
+        ]
 
 
 async def test_blind_by_default_and_toggle_shows_other_coders(project_path):

@@ -1,16 +1,17 @@
 """Pilot tests of the Export screen: fill the form, press Ctrl+S, open the written file again."""
+
 from __future__ import annotations
 
 import csv
 
 from docx import Document
 from textual.widgets import Checkbox, Input, ProgressBar, Select, Static
+from tui_helpers import CODER, OTHER, SIZE
 
 from qualcode.coding import codings
 from qualcode.store.project import Project
 from qualcode.tui.app import create_app
 from qualcode.tui.screens.export import ExportScreen
-from tui_helpers import CODER, OTHER, SIZE
 
 
 def add_quotes(path) -> None:

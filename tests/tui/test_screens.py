@@ -1,10 +1,12 @@
 """Pilot tests of the other screens: Transcripts, Quotes, Codebook, cross-transcript search, import, help, palette."""
+
 from __future__ import annotations
 
 import subprocess
 import sys
 
 from textual.widgets import DataTable, Input
+from tui_helpers import CODER, FIXTURES, OTHER, SIZE
 
 from qualcode.coding import codebook, codings
 from qualcode.store.project import Project
@@ -17,7 +19,6 @@ from qualcode.tui.screens.quotes import QuotesScreen
 from qualcode.tui.screens.search import SearchScreen
 from qualcode.tui.screens.transcripts import TranscriptsScreen
 from qualcode.tui.widgets.transcript_view import TranscriptView
-from tui_helpers import CODER, FIXTURES, OTHER, SIZE
 
 
 async def test_transcripts_enter_opens_coding_and_q_goes_back(project_path):
@@ -188,8 +189,13 @@ async def test_palette_offers_actions_by_name(project_path):
         await pilot.pause()
         provider = QualcodeCommands(app.screen)
         names = {name: callback for name, callback, _ in provider.commands()}
-        assert {"code: apply werkwijze", "code: apply methodiek", "screen: quotes", "coding: undo",
-                "coding: go to line"} <= set(names)
+        assert {
+            "code: apply werkwijze",
+            "code: apply methodiek",
+            "screen: quotes",
+            "coding: undo",
+            "coding: go to line",
+        } <= set(names)
         names["code: apply methodiek"]()
         await pilot.pause()
     with Project.open(project_path) as project:
@@ -200,20 +206,33 @@ def test_every_binding_has_an_id_and_description():
     from textual.binding import Binding
 
     from qualcode.tui import app as app_module
-    from qualcode.tui.screens import codebook as s1, coding as s2, quotes as s3, search as s4, transcripts as s5
+    from qualcode.tui.screens import codebook as s1
+    from qualcode.tui.screens import coding as s2
+    from qualcode.tui.screens import quotes as s3
+    from qualcode.tui.screens import search as s4
+    from qualcode.tui.screens import transcripts as s5
     from qualcode.tui.widgets import transcript_view
 
-    owners = [app_module.QualcodeApp, s1.CodebookScreen, s2.CodingScreen, s3.QuotesScreen, s4.SearchScreen,
-              s5.TranscriptsScreen, transcript_view.TranscriptView]
+    owners = [
+        app_module.QualcodeApp,
+        s1.CodebookScreen,
+        s2.CodingScreen,
+        s3.QuotesScreen,
+        s4.SearchScreen,
+        s5.TranscriptsScreen,
+        transcript_view.TranscriptView,
+    ]
     for owner in owners:
         for b in Binding.make_bindings(owner.BINDINGS):
             assert b.id and b.description, (owner.__name__, b.key)
 
 
 def test_startup_imports_neither_spacy_nor_sklearn():
-    code = ("import qualcode.tui.app, qualcode.cli.base, sys; "
-            "assert 'spacy' not in sys.modules and 'sklearn' not in sys.modules, "
-            "[m for m in sys.modules if m.startswith(('spacy', 'sklearn'))]")
+    code = (
+        "import qualcode.tui.app, qualcode.cli.base, sys; "
+        "assert 'spacy' not in sys.modules and 'sklearn' not in sys.modules, "
+        "[m for m in sys.modules if m.startswith(('spacy', 'sklearn'))]"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
 
@@ -221,15 +240,16 @@ def test_startup_imports_neither_spacy_nor_sklearn():
 async def test_bracketed_text_is_shown_not_parsed_as_markup(tmp_path):
     """[NAAM COLLEGA] in a line, a [REGISSEUR 2] speaker and a [memo] appear as typed in Quotes and Coding."""
     from textual.widgets import Label, Static
+    from tui_helpers import build_project
 
     from qualcode.corpus import transcripts
     from qualcode.tui.screens.dialogs import ChoiceScreen
     from qualcode.tui.widgets.code_panel import LinePanel
-    from tui_helpers import build_project
 
     source = tmp_path / "FGB.txt"
-    source.write_text("[REGISSEUR 2]: Ik heb het met [NAAM COLLEGA] besproken.\nR1: Ja, [bold]echt[/bold].\n",
-                      encoding="utf-8")
+    source.write_text(
+        "[REGISSEUR 2]: Ik heb het met [NAAM COLLEGA] besproken.\nR1: Ja, [bold]echt[/bold].\n", encoding="utf-8"
+    )
     path = build_project(tmp_path / "brackets.db")
     with Project.open(path) as project:
         transcripts.import_files(project, [source], CODER, names=["FGB"])

@@ -1,4 +1,5 @@
 """Pilot tests of Ctrl+F: lemma search with KWIC columns, Enter to the line, coding a hit's line or turn."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,6 +7,7 @@ from pathlib import Path
 import pytest
 from rich.text import Text
 from textual.widgets import DataTable
+from tui_helpers import CODER, FIXTURES, SIZE
 
 from qualcode.coding import codebook, codings
 from qualcode.corpus import transcripts
@@ -15,7 +17,6 @@ from qualcode.tui.screens.coding import CodingScreen
 from qualcode.tui.screens.dialogs import CodePickerScreen
 from qualcode.tui.screens.search import SearchScreen
 from qualcode.tui.widgets.transcript_view import TranscriptView
-from tui_helpers import CODER, FIXTURES, SIZE
 
 FG = """M: Hoe plannen jullie het eerste gesprek?
 R1: Dat hebben we vorige week gepland

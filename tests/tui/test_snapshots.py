@@ -3,17 +3,18 @@
 Update after an intended change with ``pytest tests/tui/test_snapshots.py --snapshot-update``
 and read the SVG's text before committing it.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from tui_helpers import CODER, SIZE, build_project
 
 from qualcode.coding import codings
 from qualcode.store.project import Project
 from qualcode.tui.app import create_app
 from qualcode.tui.widgets.code_panel import LinePanel
-from tui_helpers import CODER, SIZE, build_project
 
 
 @pytest.fixture

@@ -1,10 +1,12 @@
 """Pilot tests of the Coding screen's suggestions: train in a worker, gutter marks, accept, dismiss, too little data."""
+
 from __future__ import annotations
 
 import random
 from pathlib import Path
 
 import pytest
+from tui_helpers import CODER, FIXTURES, SIZE
 
 from qualcode.coding import codebook, codings
 from qualcode.corpus import transcripts
@@ -12,16 +14,31 @@ from qualcode.store.project import Project
 from qualcode.tui.app import create_app
 from qualcode.tui.widgets.suggestions import SuggestionsPanel
 from qualcode.tui.widgets.transcript_view import TranscriptView
-from tui_helpers import CODER, FIXTURES, SIZE
 
-SAFE = ["Het kind voelt zich thuis niet veilig.", "Is het gezin wel veilig genoeg?",
-        "We maken een veiligheidsplan met de ouders.", "De veiligheid van de kinderen gaat voor alles.",
-        "Dan is het thuis echt onveilig geworden.", "Hoe veilig is de situatie nu eigenlijk?"]
-NEUTRAL = ["Ja, dat herken ik wel.", "Nou, dat verschilt per week.", "Het is een drukke tijd geweest.",
-           "Dat vind ik een goede vraag.", "Eerlijk gezegd weet ik het niet precies.", "Oké, dan gaan we verder.",
-           "Ik werk hier nu drie jaar.", "Dat was vorig jaar anders.", "We hebben koffie gedronken.",
-           "Soms duurt het gewoon lang.", "Mijn collega zegt dat ook.", "Daar kom ik zo op terug.",
-           "We bellen de school en de huisarts.", "De wijkagent schuift aan bij het overleg."]
+SAFE = [
+    "Het kind voelt zich thuis niet veilig.",
+    "Is het gezin wel veilig genoeg?",
+    "We maken een veiligheidsplan met de ouders.",
+    "De veiligheid van de kinderen gaat voor alles.",
+    "Dan is het thuis echt onveilig geworden.",
+    "Hoe veilig is de situatie nu eigenlijk?",
+]
+NEUTRAL = [
+    "Ja, dat herken ik wel.",
+    "Nou, dat verschilt per week.",
+    "Het is een drukke tijd geweest.",
+    "Dat vind ik een goede vraag.",
+    "Eerlijk gezegd weet ik het niet precies.",
+    "Oké, dan gaan we verder.",
+    "Ik werk hier nu drie jaar.",
+    "Dat was vorig jaar anders.",
+    "We hebben koffie gedronken.",
+    "Soms duurt het gewoon lang.",
+    "Mijn collega zegt dat ook.",
+    "Daar kom ik zo op terug.",
+    "We bellen de school en de huisarts.",
+    "De wijkagent schuift aan bij het overleg.",
+]
 PLANTED = "Is het kind thuis wel veilig, en hoe zit het met de veiligheid van het gezin?"
 SECOND = "De veiligheid van het kind thuis: is het daar wel veilig?"
 
@@ -48,8 +65,13 @@ def build(tmp_path: Path, *, finish: bool = True) -> Path:
             text, safe = finished_transcript(seed)
             (tmp_path / f"FG{seed}.txt").write_text(text, encoding="utf-8")
             coded[f"FG{seed}"] = safe
-        third = [f"R1: {t}" for t in NEUTRAL[:6]] + [f"R2: {PLANTED}"] + [f"R3: {t}" for t in NEUTRAL[6:9]] + \
-                [f"R1: {SECOND}"] + [f"R2: {t}" for t in NEUTRAL[9:]]
+        third = (
+            [f"R1: {t}" for t in NEUTRAL[:6]]
+            + [f"R2: {PLANTED}"]
+            + [f"R3: {t}" for t in NEUTRAL[6:9]]
+            + [f"R1: {SECOND}"]
+            + [f"R2: {t}" for t in NEUTRAL[9:]]
+        )
         (tmp_path / "FG3.txt").write_text("\n".join(third) + "\n", encoding="utf-8")
         transcripts.import_files(p, [tmp_path / f"FG{i}.txt" for i in (1, 2, 3)], CODER)
         for name, safe in coded.items():
@@ -112,8 +134,9 @@ async def test_dismissed_suggestion_is_remembered_and_not_suggested_again(sugges
         await pilot.pause()
         assert (11, "veiligheid") not in suggested(screen)
         with Project.open(suggest_project) as p:
-            rows = p.query("SELECT d.coder, d.ranges, k.name FROM dismissed_suggestions d "
-                           "JOIN codes k ON k.id = d.code_id")
+            rows = p.query(
+                "SELECT d.coder, d.ranges, k.name FROM dismissed_suggestions d JOIN codes k ON k.id = d.code_id"
+            )
         assert [(r["coder"], r["ranges"], r["name"]) for r in rows] == [(CODER, "11", "veiligheid")]
         # asking again uses the session's model (no retraining) and leaves the dismissed line out
         await ask(app, pilot)

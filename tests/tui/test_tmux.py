@@ -1,4 +1,5 @@
 """The real ``qualcode`` in a real terminal (tmux): `:57` Enter, `v`, seven Down, `1` codes lines 57-64."""
+
 from __future__ import annotations
 
 import os
@@ -10,10 +11,10 @@ import uuid
 from pathlib import Path
 
 import pytest
+from tui_helpers import CODER, build_project
 
 from qualcode.coding import codings
 from qualcode.store.project import Project
-from tui_helpers import CODER, build_project
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
@@ -42,8 +43,7 @@ def test_code_a_range_in_a_real_terminal(tmp_path):
     session = f"qualcode-test-{uuid.uuid4().hex[:8]}"
     env = {**os.environ, "TERM": "xterm-256color"}
     command = f"{QUALCODE} --project {path} --coder {CODER} tui FGT"
-    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40", command],
-                   check=True, env=env)
+    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40", command], check=True, env=env)
     try:
         wait_for(session, "FGT · 119 lines")
         tmux("send-keys", "-t", session, ":")
@@ -63,8 +63,10 @@ def test_code_a_range_in_a_real_terminal(tmp_path):
         tmux("send-keys", "-t", session, "q")
         tmux("send-keys", "-t", session, "q")
         end = time.monotonic() + 15
-        while time.monotonic() < end and subprocess.run(["tmux", "has-session", "-t", session],
-                                                        capture_output=True).returncode == 0:
+        while (
+            time.monotonic() < end
+            and subprocess.run(["tmux", "has-session", "-t", session], capture_output=True).returncode == 0
+        ):
             time.sleep(0.2)
     finally:
         subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)

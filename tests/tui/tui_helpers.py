@@ -1,4 +1,5 @@
 """Helpers for the TUI tests: a small real project (fixture codebook, two transcripts, one coding by bram)."""
+
 from __future__ import annotations
 
 from pathlib import Path

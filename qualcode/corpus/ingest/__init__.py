@@ -12,16 +12,17 @@ Public API::
     find_placeholders(text) -> list[str];  PLACEHOLDER_RE
     split_speaker(line, labels=None) -> (label | None, rest)
 """
+
 from __future__ import annotations
 
 from pathlib import Path
 
-from qualcode.errors import InputError
 from qualcode.corpus.ingest.build import text_sha256
 from qualcode.corpus.ingest.decode import clean_control_chars, decode_bytes, normalise_newlines
 from qualcode.corpus.ingest.numbering import detect_numbering, split_number
 from qualcode.corpus.ingest.speakers import PLACEHOLDER_RE, find_placeholders, split_speaker
 from qualcode.corpus.ingest.txt import parse_text
+from qualcode.errors import InputError
 from qualcode.model import ParsedTranscript
 
 SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".docx")

@@ -1,4 +1,5 @@
 """Numbered lines → :class:`ParsedTranscript` (speakers, placeholders, checksum)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -29,8 +30,10 @@ def build_transcript(
     """
     raws = [line.rstrip() for _, line in numbered_lines]
     make = ParsedLine._make  # positional construction: the cheapest for a named tuple
-    lines = [make((n, raw, text, speaker, turn))
-             for (n, _), raw, (speaker, turn, text) in zip(numbered_lines, raws, assign_speakers(raws))]
+    lines = [
+        make((n, raw, text, speaker, turn))
+        for (n, _), raw, (speaker, turn, text) in zip(numbered_lines, raws, assign_speakers(raws))
+    ]
     placeholders = find_placeholders("\n".join(raws))  # placeholders never span lines
     return ParsedTranscript(
         name=name,

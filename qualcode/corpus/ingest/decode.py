@@ -3,6 +3,7 @@
 Everything here runs before any line number exists, so that every later step
 sees the same text a reader will see.
 """
+
 from __future__ import annotations
 
 import codecs

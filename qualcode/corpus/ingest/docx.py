@@ -4,6 +4,7 @@ The archive is checked with :mod:`zipfile` before python-docx sees it (member
 paths, member count, total size, DOCTYPE/ENTITY declarations). python-docx is
 imported only when a .docx is read, to keep start-up fast.
 """
+
 from __future__ import annotations
 
 import io
@@ -14,10 +15,10 @@ import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from qualcode.errors import InputError
 from qualcode.corpus.ingest.build import build_transcript
 from qualcode.corpus.ingest.decode import line_warnings, normalise_line, normalise_newlines
 from qualcode.corpus.ingest.speakers import match_label
+from qualcode.errors import InputError
 from qualcode.model import ParsedTranscript
 
 MAX_MEMBERS = 2_000
@@ -58,9 +59,7 @@ def check_archive(data: bytes, *, path: str | Path) -> None:
             except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, EOFError, OSError) as exc:
                 raise InputError(f"damaged .docx file ({member.filename}: {exc})", path=path) from None
             if any(marker in content for marker in _XML_DECLARATIONS):
-                raise InputError(
-                    f"refusing .docx whose {member.filename} declares a DOCTYPE or ENTITY", path=path
-                )
+                raise InputError(f"refusing .docx whose {member.filename} declares a DOCTYPE or ENTITY", path=path)
 
 
 def _run_text(run) -> Iterator[str]:
@@ -120,7 +119,7 @@ def wrap_segment(segment: str, width: int) -> list[str]:
     )
     label = match_label(segment)
     if label is not None:
-        prefix, body = segment[: label[1]], segment[label[1]:]
+        prefix, body = segment[: label[1]], segment[label[1] :]
         if not body.strip():
             return [segment.rstrip()]
         return textwrap.TextWrapper(initial_indent=prefix, **options).wrap(body)

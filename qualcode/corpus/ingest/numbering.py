@@ -1,4 +1,5 @@
 """Detect and strip line numbers that a transcript carries itself (``12  M: …``)."""
+
 from __future__ import annotations
 
 import re
@@ -13,7 +14,7 @@ def split_number(line: str) -> tuple[int | None, str]:
     m = NUMBER_PREFIX_RE.match(line)
     if m is None:
         return None, line
-    return int(m.group(1)), line[m.end():]
+    return int(m.group(1)), line[m.end() :]
 
 
 def detect_numbering(lines: list[str]) -> list[tuple[int, int, str]] | None:

@@ -1,4 +1,5 @@
 """Speaker labels, turns and ``[PLACEHOLDER]`` markers in transcript lines."""
+
 from __future__ import annotations
 
 import re
@@ -94,7 +95,7 @@ def assign_speakers(lines: list[str]) -> list[tuple[str | None, int, str]]:
         if m is not None and m[0] in labels:
             speaker = m[0]
             turn += 1
-            text = line[m[1]:].strip()
+            text = line[m[1] :].strip()
         else:
             text = line.strip()
         out.append((speaker, turn, text))

@@ -1,12 +1,19 @@
 """Plain-text transcripts (.txt, .md): one physical line is one numbered line."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
-from qualcode.errors import InputError
 from qualcode.corpus.ingest.build import build_transcript
-from qualcode.corpus.ingest.decode import decode_bytes, line_warnings, needs_line_cleaning, normalise_line, normalise_newlines
+from qualcode.corpus.ingest.decode import (
+    decode_bytes,
+    line_warnings,
+    needs_line_cleaning,
+    normalise_line,
+    normalise_newlines,
+)
 from qualcode.corpus.ingest.numbering import detect_numbering
+from qualcode.errors import InputError
 from qualcode.model import ParsedTranscript
 
 

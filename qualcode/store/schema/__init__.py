@@ -5,6 +5,7 @@ that also bumps ``user_version``; a project file is never left half-migrated.
 Add a migration by appending ``VERSION: function`` to :data:`MIGRATIONS`; never
 edit one that has shipped.
 """
+
 from __future__ import annotations
 
 import sqlite3

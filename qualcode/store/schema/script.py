@@ -1,4 +1,5 @@
 """Running a migration's SQL inside the caller's transaction."""
+
 from __future__ import annotations
 
 import sqlite3

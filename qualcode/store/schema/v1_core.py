@@ -1,4 +1,5 @@
 """Schema version 1: transcripts, lines, codes, codings, memos, progress and the append-only event log."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -97,5 +98,5 @@ def v1_core(conn: sqlite3.Connection) -> None:
             BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
         CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events
             BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
-        """
+        """,
     )

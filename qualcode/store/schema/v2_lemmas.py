@@ -17,6 +17,7 @@ Existing lines are backfilled with spaCy inside the migration. When spaCy or its
 lemma tables cannot be loaded the migration still completes and
 :func:`qualcode.corpus.lemmas.ensure_lemmas` fills the gap later.
 """
+
 from __future__ import annotations
 
 import sqlite3

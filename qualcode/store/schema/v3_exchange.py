@@ -9,6 +9,7 @@
 
 The function is registered as ``3`` in :data:`qualcode.store.schema.MIGRATIONS`.
 """
+
 from __future__ import annotations
 
 import sqlite3

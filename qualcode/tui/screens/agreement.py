@@ -7,6 +7,7 @@ decision (accept a coder, union, edited range, not coded) is one core call
 (:mod:`qualcode.agreement.consensus`) written as the consensus coder's coding, and ``z`` undoes
 the last decision. The original coders' codings are never touched.
 """
+
 from __future__ import annotations
 
 from rich.text import Text
@@ -16,12 +17,13 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Static
 
-from qualcode.agreement import units as agreement_data, consensus
-from qualcode.store import history
+from qualcode.agreement import consensus
+from qualcode.agreement import units as agreement_data
 from qualcode.agreement.stats import AgreementReport, CodeAgreement, Stat, alpha_band, landis_koch
 from qualcode.errors import QualcodeError
-from qualcode.store.project import Project
 from qualcode.ranges import format_ranges
+from qualcode.store import history
+from qualcode.store.project import Project
 from qualcode.tui.base import QualcodeScreen
 from qualcode.tui.screens.dialogs import ChoiceScreen, PromptScreen
 
@@ -29,8 +31,14 @@ OVERALL = "__overall__"
 RESAMPLES = 1000
 
 BAND_STYLE = {"reliable": "green", "tentative": "yellow", "unreliable": "red"}
-LK_STYLE = {"poor": "red", "slight": "red", "fair": "dark_orange", "moderate": "yellow",
-            "substantial": "green", "almost perfect": "bold green"}
+LK_STYLE = {
+    "poor": "red",
+    "slight": "red",
+    "fair": "dark_orange",
+    "moderate": "yellow",
+    "substantial": "green",
+    "almost perfect": "bold green",
+}
 
 
 def stat_cell(stat: Stat, style: str | None = None) -> Text:
@@ -116,10 +124,20 @@ class AgreementScreen(QualcodeScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#agreement-table", DataTable)
-        for label, key in (("code", "code"), ("n", "n"), ("a/b/c/d", "counts"), ("% agr", "pa"),
-                           ("pos agr", "pos"), ("kappa", "kappa"), ("kappa 95% CI", "kappa_ci"),
-                           ("alpha", "alpha"), ("alpha 95% CI", "alpha_ci"), ("band", "band"),
-                           ("AC1", "ac1"), ("PABAK", "pabak")):
+        for label, key in (
+            ("code", "code"),
+            ("n", "n"),
+            ("a/b/c/d", "counts"),
+            ("% agr", "pa"),
+            ("pos agr", "pos"),
+            ("kappa", "kappa"),
+            ("kappa 95% CI", "kappa_ci"),
+            ("alpha", "alpha"),
+            ("alpha 95% CI", "alpha_ci"),
+            ("band", "band"),
+            ("AC1", "ac1"),
+            ("PABAK", "pabak"),
+        ):
             table.add_column(label, key=key)
         dis = self.query_one("#disagreement-table", DataTable)
         for label, key in (("#", "n"), ("citation", "citation"), ("parts", "parts"), ("consensus", "consensus")):
@@ -157,8 +175,12 @@ class AgreementScreen(QualcodeScreen):
             return
         report = self.report = event.report
         self.coders = list(report.coders)
-        title.update(Text(f" Agreement · coders {', '.join(self.coders)} · {len(report.transcripts)} transcripts "
-                          f"· unit: line · consensus coder: {self.project.consensus_coder}"))
+        title.update(
+            Text(
+                f" Agreement · coders {', '.join(self.coders)} · {len(report.transcripts)} transcripts "
+                f"· unit: line · consensus coder: {self.project.consensus_coder}"
+            )
+        )
         table = self.query_one("#agreement-table", DataTable)
         table.clear()
         for name, ca in report.codes.items():
@@ -172,10 +194,20 @@ class AgreementScreen(QualcodeScreen):
     def _row(self, name: str, ca: CodeAgreement, bold: bool = False) -> list:
         counts = "/".join(str(x) for x in ca.counts) if ca.counts is not None else "–"
         band = alpha_band(ca.alpha.value)
-        return [Text(name, style="bold" if bold else ""), Text(str(ca.n_units), justify="right"), Text(counts),
-                pct(ca.percent_agreement), pct(ca.positive_agreement), kappa_cell(ca.kappa), Text(ca.kappa_ci.format()),
-                alpha_cell(ca.alpha), Text(ca.alpha_ci.format()), Text(band or "–", style=BAND_STYLE.get(band or "", "dim")),
-                kappa_cell(ca.ac1), kappa_cell(ca.pabak)]
+        return [
+            Text(name, style="bold" if bold else ""),
+            Text(str(ca.n_units), justify="right"),
+            Text(counts),
+            pct(ca.percent_agreement),
+            pct(ca.positive_agreement),
+            kappa_cell(ca.kappa),
+            Text(ca.kappa_ci.format()),
+            alpha_cell(ca.alpha),
+            Text(ca.alpha_ci.format()),
+            Text(band or "–", style=BAND_STYLE.get(band or "", "dim")),
+            kappa_cell(ca.ac1),
+            kappa_cell(ca.pabak),
+        ]
 
     def current_code(self) -> str | None:
         table = self.query_one("#agreement-table", DataTable)
@@ -236,9 +268,12 @@ class AgreementScreen(QualcodeScreen):
             table.add_row(str(i + 1), Text(d.citation), Text(parts), Text(cons), key=str(i))
         if keep is not None and self.items:
             table.move_cursor(row=min(keep, len(self.items) - 1))
-        self.query_one("#disagreement-title", Static).update(Text(
-            f" Disagreements · {self.code} · {len(self.items)}"
-            + ("" if self.items else " (the coders agree everywhere on this code)")))
+        self.query_one("#disagreement-title", Static).update(
+            Text(
+                f" Disagreements · {self.code} · {len(self.items)}"
+                + ("" if self.items else " (the coders agree everywhere on this code)")
+            )
+        )
         self._show_detail()
         self.refresh_bindings()
 
@@ -312,8 +347,9 @@ class AgreementScreen(QualcodeScreen):
             if index is not None:
                 self._decide(f"accepted {d.coders[index]}", consensus.accept, d.coders[index])
 
-        self.app.push_screen(ChoiceScreen(f"Accept whose coding of {d.citation}?", list(d.coders),
-                                          id="agreement-choose"), chosen)
+        self.app.push_screen(
+            ChoiceScreen(f"Accept whose coding of {d.citation}?", list(d.coders), id="agreement-choose"), chosen
+        )
 
     def action_union(self) -> None:
         self._decide("union", consensus.union)
@@ -331,8 +367,15 @@ class AgreementScreen(QualcodeScreen):
             if value and value.strip():
                 self._decide(f"set {value.strip()}", consensus.set_ranges, value.strip())
 
-        self.app.push_screen(PromptScreen(f"Consensus lines for {d.code} in {d.transcript} (e.g. 57-64 or 57-60,63)",
-                                          format_ranges(start), "57-64", id="agreement-edit"), entered)
+        self.app.push_screen(
+            PromptScreen(
+                f"Consensus lines for {d.code} in {d.transcript} (e.g. 57-64 or 57-60,63)",
+                format_ranges(start),
+                "57-64",
+                id="agreement-edit",
+            ),
+            entered,
+        )
 
     def action_undo(self) -> None:
         event = self.core(history.undo, self.project, self.project.consensus_coder)

@@ -6,6 +6,7 @@ bar pulses meanwhile), then it scans the transcripts and stores the findings
 (:func:`qualcode.corpus.privacy.audit`). Without deduce a notice says that name and place
 detection needs ``qualcode[privacy]``; our own patterns still run.
 """
+
 from __future__ import annotations
 
 from rich.text import Text
@@ -84,8 +85,13 @@ class AuditScreen(QualcodeScreen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for label, key in (("citation", "citation"), ("kind", "kind"), ("text", "text"), ("status", "status"),
-                           ("found by", "detector")):
+        for label, key in (
+            ("citation", "citation"),
+            ("kind", "kind"),
+            ("text", "text"),
+            ("status", "status"),
+            ("found by", "detector"),
+        ):
             table.add_column(label, key=key)
         if not privacy.deduce_available():
             self.query_one("#audit-notice", Static).update(Text(f"note: {privacy.NEEDS_EXTRA}"))
@@ -93,7 +99,8 @@ class AuditScreen(QualcodeScreen):
             self.query_one("#audit-notice", Static).display = False
         audited = self.project.scalar("SELECT count(*) FROM audit_runs")
         self.query_one("#audit-status", Static).update(
-            "press r to run the audit" if not audited else "stored findings of the last audit; r runs it again")
+            "press r to run the audit" if not audited else "stored findings of the last audit; r runs it again"
+        )
         table.focus()
         self.reload()
 
@@ -108,9 +115,14 @@ class AuditScreen(QualcodeScreen):
         self.findings = found or []
         table.clear()
         for f in self.findings:
-            table.add_row(Text(f["citation"]), Text(f["kind"]), Text(f["text"]),
-                          Text(f["status"], style=STATUS_STYLE.get(f["status"], "")), Text(f["detector"]),
-                          key=str(f["id"]))
+            table.add_row(
+                Text(f["citation"]),
+                Text(f["kind"]),
+                Text(f["text"]),
+                Text(f["status"], style=STATUS_STYLE.get(f["status"], "")),
+                Text(f["detector"]),
+                key=str(f["id"]),
+            )
         if self.findings:
             table.move_cursor(row=min(keep, len(self.findings) - 1))
         n_open = sum(f["status"] == "open" for f in self.findings)
@@ -131,14 +143,16 @@ class AuditScreen(QualcodeScreen):
         if f is None:
             detail.update("no findings" if not self.open_only else "no open findings")
             return
-        row = self.project.query_one("SELECT l.raw FROM lines l JOIN transcripts t ON t.id = l.transcript_id "
-                                     "WHERE t.name = ? AND l.n = ?", (f["transcript"], f["line"]))
+        row = self.project.query_one(
+            "SELECT l.raw FROM lines l JOIN transcripts t ON t.id = l.transcript_id WHERE t.name = ? AND l.n = ?",
+            (f["transcript"], f["line"]),
+        )
         raw = row["raw"] if row else ""
         line = Text(f"{f['citation']} {f['kind']}: ")
         if raw and 0 <= f["start"] < f["end"] <= len(raw):
-            line.append(raw[:f["start"]])
-            line.append(raw[f["start"]:f["end"]], style="reverse")
-            line.append(raw[f["end"]:])
+            line.append(raw[: f["start"]])
+            line.append(raw[f["start"] : f["end"]], style="reverse")
+            line.append(raw[f["end"] :])
         else:
             line.append(f["text"])
         if f["status"] == "accepted" and f.get("decided_by"):
@@ -171,8 +185,13 @@ class AuditScreen(QualcodeScreen):
 
         try:
             if privacy.deduce_available():
-                self.post_message(self.Progress(None, None, "loading deduce for names and places (the first start "
-                                                            "builds lookup tables: over a minute)…"))
+                self.post_message(
+                    self.Progress(
+                        None,
+                        None,
+                        "loading deduce for names and places (the first start builds lookup tables: over a minute)…",
+                    )
+                )
                 privacy.load_deduce()
             else:
                 self.post_message(self.Progress(None, None, "scanning with our patterns…"))
@@ -216,8 +235,12 @@ class AuditScreen(QualcodeScreen):
         bar.update(total=1, progress=1)
         n = len(result["findings"])
         n_open = sum(f["status"] == "open" for f in result["findings"])
-        status.update(Text(f"audited {len(result['transcripts'])} transcripts with {', '.join(result['detectors'])}: "
-                           f"{n} findings, {n_open} open"))
+        status.update(
+            Text(
+                f"audited {len(result['transcripts'])} transcripts with {', '.join(result['detectors'])}: "
+                f"{n} findings, {n_open} open"
+            )
+        )
         for note in result["notes"]:
             self.notify(note, severity="warning", timeout=6)
         self.reload(keep=0)

@@ -1,4 +1,5 @@
 """The Codebook screen: browse and edit codes through the same core functions as ``qualcode codebook load``."""
+
 from __future__ import annotations
 
 from rich.text import Text
@@ -72,8 +73,10 @@ class CodebookScreen(QualcodeScreen):
 
     AREA = "codebook"
     HELP_TITLE = "Codebook"
-    HELP_TEXT = ("Every code with its hotkey, colour, parent and number of codings (all coders). e edits the "
-                 "highlighted code, a adds one; changes are checked and stored like `qualcode codebook load`.")
+    HELP_TEXT = (
+        "Every code with its hotkey, colour, parent and number of codings (all coders). e edits the "
+        "highlighted code, a adds one; changes are checked and stored like `qualcode codebook load`."
+    )
 
     BINDINGS = [
         Binding("e,enter", "edit", "Edit code", id="codebook.edit"),
@@ -108,9 +111,14 @@ class CodebookScreen(QualcodeScreen):
         keep = table.cursor_row
         table.clear()
         for c in self.codes:
-            table.add_row(str(c.hotkey or ""), Text(("  " if c.parent_id else "") + c.name),
-                          Text(names.get(c.parent_id, "")), Text.assemble(("■", c.colour or ""), f" {c.colour or ''}"),
-                          str(counts.get(c.id, 0)), key=c.name)
+            table.add_row(
+                str(c.hotkey or ""),
+                Text(("  " if c.parent_id else "") + c.name),
+                Text(names.get(c.parent_id, "")),
+                Text.assemble(("■", c.colour or ""), f" {c.colour or ''}"),
+                str(counts.get(c.id, 0)),
+                key=c.name,
+            )
         if self.codes:
             table.move_cursor(row=min(keep, len(self.codes) - 1))
         self.query_one("#codebook-title", Static).update(f" Codebook · {len(self.codes)} codes")
@@ -146,8 +154,16 @@ class CodebookScreen(QualcodeScreen):
         if c is None:
             return
         parent = next((p.name for p in self.codes if p.id == c.parent_id), "")
-        values = {"name": c.name, "hotkey": str(c.hotkey or ""), "colour": c.colour or "", "parent": parent,
-                  "definition": c.definition, "include": c.include, "exclude": c.exclude, "example": c.example}
+        values = {
+            "name": c.name,
+            "hotkey": str(c.hotkey or ""),
+            "colour": c.colour or "",
+            "parent": parent,
+            "definition": c.definition,
+            "include": c.include,
+            "exclude": c.exclude,
+            "example": c.example,
+        }
 
         def done(changed: dict | None) -> None:
             if not changed:
@@ -164,8 +180,9 @@ class CodebookScreen(QualcodeScreen):
             if not values or not values.get("name"):
                 return
             fields = self.core(spec_changes, values)
-            if fields is not None and self.core(codebook.add_code, self.project,
-                                                codebook.CodeSpec(**fields), self.coder):
+            if fields is not None and self.core(
+                codebook.add_code, self.project, codebook.CodeSpec(**fields), self.coder
+            ):
                 self.notify(f"added {fields['name']}", timeout=2, markup=False)
             self.reload()
 

@@ -5,6 +5,7 @@ Every key that changes something calls one core function (``codings.toggle``,
 transcript's codings from the project. Other coders' codings are hidden unless
 "show other coders" is on (blind coding is the default).
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -17,16 +18,16 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Static
 
 from qualcode.coding import codebook, codings
-from qualcode.store import history
 from qualcode.corpus import transcripts
 from qualcode.errors import QualcodeError
 from qualcode.model import Code, Coding
 from qualcode.ranges import format_ranges, from_lines
+from qualcode.store import history
 from qualcode.tui.base import QualcodeScreen
+from qualcode.tui.screens.dialogs import ChoiceScreen, CodePickerScreen, PromptScreen
 from qualcode.tui.widgets.code_panel import CodebookPanel, LinePanel, marker_chars
 from qualcode.tui.widgets.suggestions import SUGGESTION_ACTIONS, SuggestionsMixin, SuggestionsPanel
 from qualcode.tui.widgets.transcript_view import Marker, TranscriptView
-from qualcode.tui.screens.dialogs import ChoiceScreen, CodePickerScreen, PromptScreen
 
 MAX_SLOTS = 12
 
@@ -44,8 +45,17 @@ class CodingScreen(SuggestionsMixin, QualcodeScreen):
     )
 
     BINDINGS = [
-        *[Binding(str(k), f"toggle_code({k})", "Code 1-9" if k == 1 else f"Code {k}", id=f"coding.code_{k}",
-                  show=k == 1, key_display="1-9" if k == 1 else None) for k in range(1, 10)],
+        *[
+            Binding(
+                str(k),
+                f"toggle_code({k})",
+                "Code 1-9" if k == 1 else f"Code {k}",
+                id=f"coding.code_{k}",
+                show=k == 1,
+                key_display="1-9" if k == 1 else None,
+            )
+            for k in range(1, 10)
+        ],
         Binding("p", "toggle_panel", "Side panel", show=False, id="coding.panel"),
         Binding("colon", "goto", "Go to line", id="coding.goto", key_display=":"),
         Binding("n", "next", "Next uncoded turn", id="coding.next"),
@@ -153,9 +163,13 @@ class CodingScreen(SuggestionsMixin, QualcodeScreen):
                     if old is None or (mine and not old.mine):
                         here[code.id] = Marker(slot_of[code.id], self.chars[code.id], code.colour, mine)
         if packed:
-            final = {row: [Marker(i, m.char, m.colour, m.mine) for i, m in
-                           enumerate(sorted(ms.values(), key=lambda m: m.slot)[:MAX_SLOTS])]
-                     for row, ms in markers.items()}
+            final = {
+                row: [
+                    Marker(i, m.char, m.colour, m.mine)
+                    for i, m in enumerate(sorted(ms.values(), key=lambda m: m.slot)[:MAX_SLOTS])
+                ]
+                for row, ms in markers.items()
+            }
         else:
             final = {row: list(ms.values()) for row, ms in markers.items()}
         self.by_row = by_row
@@ -176,8 +190,8 @@ class CodingScreen(SuggestionsMixin, QualcodeScreen):
         state = " · done ✓" if self.done else ""
         search = f" · search “{self.search_term}” ({len(self.view.hits)} hits)" if self.search_term else ""
         self.query_one("#coding-title", Static).update(
-            Text(f" {t.name} · {t.line_count} lines · coder {self.coder} · {mode}{state}{search}"),
-            layout=False)  # one line, fixed height: no need to re-arrange the screen
+            Text(f" {t.name} · {t.line_count} lines · coder {self.coder} · {mode}{state}{search}"), layout=False
+        )  # one line, fixed height: no need to re-arrange the screen
 
     def codings_under_cursor(self, *, own: bool = False) -> list[Coding]:
         rows = self.by_row.get(self.view.cursor, [])
@@ -186,13 +200,24 @@ class CodingScreen(SuggestionsMixin, QualcodeScreen):
     def _update_line_panel(self) -> None:
         here = self.codings_under_cursor()
         highlighted = self.codes_by_id.get(here[0].code_id) if here else self.last_code
-        key = (self.view.cursor, tuple(c.id for c in here), tuple(c.memo for c in here),
-               highlighted.id if highlighted else None)
+        key = (
+            self.view.cursor,
+            tuple(c.id for c in here),
+            tuple(c.memo for c in here),
+            highlighted.id if highlighted else None,
+        )
         if key != self._panel_key:
             self._panel_key = key
             view = self.view
-            self.query_one(LinePanel).show(view.cursor_line, here, self.codes_by_id, self.chars, self.coder,
-                                           highlighted, view.texts[view.cursor] if view.texts else "")
+            self.query_one(LinePanel).show(
+                view.cursor_line,
+                here,
+                self.codes_by_id,
+                self.chars,
+                self.coder,
+                highlighted,
+                view.texts[view.cursor] if view.texts else "",
+            )
         has_own = any(c.coder == self.coder for c in here)
         if has_own != self._has_own:
             self._has_own = has_own
@@ -207,8 +232,12 @@ class CodingScreen(SuggestionsMixin, QualcodeScreen):
         view = self.view
         index = view.index_of(line)
         if index is None:
-            self.notify(f"line {line} is outside {self.transcript.name} (lines {view.numbers[0]}-{view.numbers[-1]})"
-                        if view.numbers else "the transcript has no lines", severity="error")
+            self.notify(
+                f"line {line} is outside {self.transcript.name} (lines {view.numbers[0]}-{view.numbers[-1]})"
+                if view.numbers
+                else "the transcript has no lines",
+                severity="error",
+            )
             return False
         view.move_to(index, extend=False, centre=True)
         if select_to is not None and (end := view.index_of(select_to)) is not None and end != index:
@@ -221,8 +250,9 @@ class CodingScreen(SuggestionsMixin, QualcodeScreen):
             if value and value.strip().isdigit():
                 self.jump(int(value))
 
-        self.app.push_screen(PromptScreen("Go to line", placeholder="line number", restrict=r"[0-9]*",
-                                          id="goto-dialog"), done)
+        self.app.push_screen(
+            PromptScreen("Go to line", placeholder="line number", restrict=r"[0-9]*", id="goto-dialog"), done
+        )
 
     def action_search(self) -> None:
         def done(value: str | None) -> None:
@@ -252,8 +282,7 @@ class CodingScreen(SuggestionsMixin, QualcodeScreen):
 
     def _turn_starts(self) -> list[int]:
         view = self.view
-        return [i for i in range(len(view.turns))
-                if view.turns[i] and (i == 0 or view.turns[i] != view.turns[i - 1])]
+        return [i for i in range(len(view.turns)) if view.turns[i] and (i == 0 or view.turns[i] != view.turns[i - 1])]
 
     def _uncoded_turn(self, forward: bool) -> int | None:
         view = self.view
@@ -357,13 +386,16 @@ class CodingScreen(SuggestionsMixin, QualcodeScreen):
     def action_memo(self) -> None:
         def edit(coding: Coding) -> None:
             def saved(value: str | None) -> None:
-                if value is not None and self.core(codings.set_memo, self.project, coding.id, value.strip(),
-                                                   self.coder):
+                if value is not None and self.core(
+                    codings.set_memo, self.project, coding.id, value.strip(), self.coder
+                ):
                     self.notify(f"memo saved on {coding.code} {format_ranges(coding.ranges)}", timeout=2)
                     self.reload()
 
-            self.app.push_screen(PromptScreen(f"Memo on {coding.code} {format_ranges(coding.ranges)}",
-                                              coding.memo, id="memo-dialog"), saved)
+            self.app.push_screen(
+                PromptScreen(f"Memo on {coding.code} {format_ranges(coding.ranges)}", coding.memo, id="memo-dialog"),
+                saved,
+            )
 
         self._choose_own("Memo on", edit)
 
@@ -396,14 +428,12 @@ class CodingScreen(SuggestionsMixin, QualcodeScreen):
         if changed is None:
             return
         self.done = not self.done
-        self.notify(f"{self.transcript.name} marked {'done' if self.done else 'not done'} for {self.coder}",
-                    timeout=3)
+        self.notify(f"{self.transcript.name} marked {'done' if self.done else 'not done'} for {self.coder}", timeout=3)
         self._update_title()
 
     def action_toggle_others(self) -> None:
         self.show_others = not self.show_others
-        self.notify("showing other coders' codings" if self.show_others else "blind: only your codings",
-                    timeout=2)
+        self.notify("showing other coders' codings" if self.show_others else "blind: only your codings", timeout=2)
         self.reload()
 
     def action_refresh(self) -> None:
@@ -433,5 +463,8 @@ class CodingScreen(SuggestionsMixin, QualcodeScreen):
     def palette_commands(self):
         yield from super().palette_commands()
         for code in self.codes:
-            yield (f"code: apply {code.name}", (lambda c=code: self.toggle(c)),
-                   f"apply (or remove) {code.name} on the selection or cursor line")
+            yield (
+                f"code: apply {code.name}",
+                (lambda c=code: self.toggle(c)),
+                f"apply (or remove) {code.name} on the selection or cursor line",
+            )

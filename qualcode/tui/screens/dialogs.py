@@ -1,4 +1,5 @@
 """Small dialogs: each is a ``ModalScreen[T]`` that returns its value with ``dismiss()``."""
+
 from __future__ import annotations
 
 from rich.text import Text
@@ -16,8 +17,9 @@ class PromptScreen(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
 
-    def __init__(self, title: str, value: str = "", placeholder: str = "", *, restrict: str | None = None,
-                 id: str | None = None) -> None:
+    def __init__(
+        self, title: str, value: str = "", placeholder: str = "", *, restrict: str | None = None, id: str | None = None
+    ) -> None:
         super().__init__(id=id)
         self.title_text = title
         self.value = value

@@ -7,6 +7,7 @@ own read-only project connection and posts progress; the screen shows the writte
 path, and any warnings (removed control characters, missing template styles, open
 privacy findings in quotes that go out).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -38,16 +39,31 @@ class Kind:
     options: tuple[str, ...]  # ids of the option rows shown for this kind
 
 
-KINDS: dict[str, Kind] = {k.key: k for k in (
-    Kind("docx", "Word report (themes, quotes, tables, chart)", "qualcode-report.docx", (".docx",),
-         ("coder", "codes", "transcripts", "layout", "lang", "template", "appendix")),
-    Kind("quotes", "Quote table (.xlsx or .csv)", "qualcode-quotes.xlsx", (".xlsx", ".csv"),
-         ("coder", "codes", "transcripts")),
-    Kind("transcript", "Numbered transcript (.docx)", "{name}.docx", (".docx",), ("transcript", "lang", "template")),
-    Kind("agreement", "Agreement report (.docx)", "qualcode-agreement.docx", (".docx",), ("coders", "transcripts")),
-    Kind("qdpx", "REFI-QDA project (.qdpx)", "qualcode-project.qdpx", (".qdpx",), ()),
-    Kind("qdc", "REFI-QDA codebook (.qdc)", "qualcode-codebook.qdc", (".qdc",), ()),
-)}
+KINDS: dict[str, Kind] = {
+    k.key: k
+    for k in (
+        Kind(
+            "docx",
+            "Word report (themes, quotes, tables, chart)",
+            "qualcode-report.docx",
+            (".docx",),
+            ("coder", "codes", "transcripts", "layout", "lang", "template", "appendix"),
+        ),
+        Kind(
+            "quotes",
+            "Quote table (.xlsx or .csv)",
+            "qualcode-quotes.xlsx",
+            (".xlsx", ".csv"),
+            ("coder", "codes", "transcripts"),
+        ),
+        Kind(
+            "transcript", "Numbered transcript (.docx)", "{name}.docx", (".docx",), ("transcript", "lang", "template")
+        ),
+        Kind("agreement", "Agreement report (.docx)", "qualcode-agreement.docx", (".docx",), ("coders", "transcripts")),
+        Kind("qdpx", "REFI-QDA project (.qdpx)", "qualcode-project.qdpx", (".qdpx",), ()),
+        Kind("qdc", "REFI-QDA codebook (.qdc)", "qualcode-codebook.qdc", (".qdc",), ()),
+    )
+}
 OPTION_ROWS = ("coder", "coders", "transcript", "codes", "transcripts", "layout", "lang", "template", "appendix")
 
 
@@ -88,24 +104,39 @@ def run_job(project: Project, job: ExportJob, progress=None) -> ExportOutcome:
     if job.kind == "docx":
         from qualcode.report.themes import ReportOptions, export_docx
 
-        options = ReportOptions(coder=job.coder, current_coder=job.current_coder, codes=job.codes,
-                                transcripts=job.transcripts, layout=job.layout, lang=job.lang,
-                                template=job.template, appendix=job.appendix)
+        options = ReportOptions(
+            coder=job.coder,
+            current_coder=job.current_coder,
+            codes=job.codes,
+            transcripts=job.transcripts,
+            layout=job.layout,
+            lang=job.lang,
+            template=job.template,
+            appendix=job.appendix,
+        )
         result = export_docx(project, job.out, options, progress=progress)
         summary = f"{result.quotes} quotes of {result.coder}"
     elif job.kind == "quotes":
         from qualcode.report.tables import export_quotes
 
-        result = export_quotes(project, job.out, coder=job.coder, current_coder=job.current_coder, codes=job.codes,
-                               transcripts=job.transcripts, progress=progress)
+        result = export_quotes(
+            project,
+            job.out,
+            coder=job.coder,
+            current_coder=job.current_coder,
+            codes=job.codes,
+            transcripts=job.transcripts,
+            progress=progress,
+        )
         summary = f"{result.quotes} quotes of {result.coder}"
     elif job.kind == "transcript":
         from qualcode.report.transcript import export_transcript
 
         if not job.transcript:
             raise InputError("choose the transcript to export")
-        result = export_transcript(project, job.transcript, job.out, lang=job.lang, template=job.template,
-                                   progress=progress)
+        result = export_transcript(
+            project, job.transcript, job.out, lang=job.lang, template=job.template, progress=progress
+        )
         summary = f"transcript {job.transcript}"
     elif job.kind == "agreement":
         from qualcode.agreement.units import parse_coders
@@ -114,8 +145,9 @@ def run_job(project: Project, job: ExportJob, progress=None) -> ExportOutcome:
 
         if progress:
             progress(0, 1, "computing agreement")
-        path = write_report(project, job.out, coders=parse_coders(job.coders),
-                            transcript_names=split_names(job.transcripts))
+        path = write_report(
+            project, job.out, coders=parse_coders(job.coders), transcript_names=split_names(job.transcripts)
+        )
         if progress:
             progress(1, 1, "done")
         return ExportOutcome(path, "agreement report")
@@ -139,11 +171,12 @@ def run_job(project: Project, job: ExportJob, progress=None) -> ExportOutcome:
         warnings.append(f"removed {n} control character{'s' if n != 1 else ''} that Word/Excel cannot hold")
     warnings += result.warnings
     if job.kind in ("docx", "quotes"):
-        from qualcode.report.selection import select
         from qualcode.corpus.privacy import export_warning
+        from qualcode.report.selection import select
 
-        chosen = select(project, coder=job.coder, current_coder=job.current_coder, codes=job.codes,
-                        transcripts=job.transcripts)
+        chosen = select(
+            project, coder=job.coder, current_coder=job.current_coder, codes=job.codes, transcripts=job.transcripts
+        )
         message = export_warning(project, chosen.quotes)
         warnings += [message] if message else []
     return ExportOutcome(result.path, summary, warnings)
@@ -200,25 +233,46 @@ class ExportScreen(QualcodeScreen):
     def compose(self) -> ComposeResult:
         yield Static(" Export", classes="title-bar", id="export-title")
         with VerticalScroll(id="export-form"):
-            yield self._row("kind", "Export", Select([(k.label, k.key) for k in KINDS.values()], value=self.kind,
-                                                     allow_blank=False, id="export-kind"))
+            yield self._row(
+                "kind",
+                "Export",
+                Select(
+                    [(k.label, k.key) for k in KINDS.values()], value=self.kind, allow_blank=False, id="export-kind"
+                ),
+            )
             yield self._row("out", "Output file", Input(id="export-out"))
             yield self._row("coder", "Coder", Select([], prompt="default (consensus, else you)", id="export-coder"))
-            yield self._row("coders", "Coders", Input(placeholder="all who finished (e.g. anna,bram)",
-                                                      id="export-coders"))
+            yield self._row(
+                "coders", "Coders", Input(placeholder="all who finished (e.g. anna,bram)", id="export-coders")
+            )
             yield self._row("transcript", "Transcript", Select([], prompt="choose", id="export-transcript"))
             yield self._row("codes", "Codes", Input(placeholder="all (e.g. werkwijze,samenwerking)", id="export-codes"))
-            yield self._row("transcripts", "Transcripts", Input(placeholder="all (e.g. FG1,FG2)",
-                                                                id="export-transcripts"))
-            yield self._row("layout", "Layout", Select([("quotes and table", "both"), ("quotes", "quotes"),
-                                                        ("table", "table")], value="both", allow_blank=False,
-                                                       id="export-layout"))
-            yield self._row("lang", "Language", Select([("Nederlands", "nl"), ("English", "en")],
-                                                       prompt="project setting", id="export-lang"))
-            yield self._row("template", "Template", Input(placeholder="your .docx/.dotx with your styles (optional)",
-                                                          id="export-template"))
-            yield self._row("appendix", "", Checkbox("Appendix: every transcript with line numbers",
-                                                     id="export-appendix"))
+            yield self._row(
+                "transcripts", "Transcripts", Input(placeholder="all (e.g. FG1,FG2)", id="export-transcripts")
+            )
+            yield self._row(
+                "layout",
+                "Layout",
+                Select(
+                    [("quotes and table", "both"), ("quotes", "quotes"), ("table", "table")],
+                    value="both",
+                    allow_blank=False,
+                    id="export-layout",
+                ),
+            )
+            yield self._row(
+                "lang",
+                "Language",
+                Select([("Nederlands", "nl"), ("English", "en")], prompt="project setting", id="export-lang"),
+            )
+            yield self._row(
+                "template",
+                "Template",
+                Input(placeholder="your .docx/.dotx with your styles (optional)", id="export-template"),
+            )
+            yield self._row(
+                "appendix", "", Checkbox("Appendix: every transcript with line numbers", id="export-appendix")
+            )
             yield Button("Export (Ctrl+S)", variant="primary", id="export-run")
         yield ProgressBar(id="export-progress", show_eta=False)
         yield Static("", id="export-status")
@@ -296,11 +350,20 @@ class ExportScreen(QualcodeScreen):
         if out is None:
             raise InputError("give the output file")
         template = text("template")
-        return ExportJob(kind=self.kind, out=Path(out).expanduser(), current_coder=self.coder, coder=choice("coder"),
-                         coders=text("coders"), transcript=choice("transcript"), codes=text("codes"),
-                         transcripts=text("transcripts"), layout=choice("layout") or "both", lang=choice("lang"),
-                         template=Path(template).expanduser() if template else None,
-                         appendix=self.query_one("#export-appendix", Checkbox).value)
+        return ExportJob(
+            kind=self.kind,
+            out=Path(out).expanduser(),
+            current_coder=self.coder,
+            coder=choice("coder"),
+            coders=text("coders"),
+            transcript=choice("transcript"),
+            codes=text("codes"),
+            transcripts=text("transcripts"),
+            layout=choice("layout") or "both",
+            lang=choice("lang"),
+            template=Path(template).expanduser() if template else None,
+            appendix=self.query_one("#export-appendix", Checkbox).value,
+        )
 
     # ------------------------------------------------------------- running
     def action_run_export(self) -> None:

@@ -1,4 +1,5 @@
 """Help: the keys of the screen you came from (F1 or ?)."""
+
 from __future__ import annotations
 
 from rich.table import Table

@@ -3,6 +3,7 @@
 The import runs in a worker thread with its own project connection (all or nothing, as
 ``qualcode import``); the worker posts progress messages and the dialog updates its bar.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -50,8 +51,10 @@ class ImportScreen(ModalScreen[list[str] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog help"):
-            yield Label("Import transcripts (.txt, .md, .docx): type a file or folder and press Enter, "
-                        "or pick one below", classes="dialog-title")
+            yield Label(
+                "Import transcripts (.txt, .md, .docx): type a file or folder and press Enter, or pick one below",
+                classes="dialog-title",
+            )
             yield Input(placeholder="path to a file or a folder", id="import-path")
             yield DirectoryTree(str(self.start), id="import-tree")
             yield Label("", id="import-status")

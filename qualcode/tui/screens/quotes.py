@@ -1,4 +1,5 @@
 """The Quotes screen: all codings of one code across transcripts, with citations; Enter opens the lines."""
+
 from __future__ import annotations
 
 from rich.text import Text
@@ -20,8 +21,10 @@ class QuotesScreen(QualcodeScreen):
 
     AREA = "quotes"
     HELP_TITLE = "Quotes"
-    HELP_TEXT = ("Pick a code; the table lists every coding of it with its citation and text. Filter by "
-                 "transcript, coder and speaker. Enter opens the quoted lines in the Coding screen.")
+    HELP_TEXT = (
+        "Pick a code; the table lists every coding of it with its citation and text. Filter by "
+        "transcript, coder and speaker. Enter opens the quoted lines in the Coding screen."
+    )
 
     BINDINGS = [
         Binding("enter", "open", "Open lines", id="quotes.open"),
@@ -55,7 +58,8 @@ class QuotesScreen(QualcodeScreen):
         select = self.query_one("#quotes-code", Select)
         select.set_options([(Text(c.name), c.name) for c in codes])
         self.query_one("#quotes-transcript", Select).set_options(
-            [(Text(t.name), t.name) for t in transcripts.all_rows(self.project)])
+            [(Text(t.name), t.name) for t in transcripts.all_rows(self.project)]
+        )
         self.query_one("#quotes-coder", Select).set_options([(Text(c), c) for c in codings.coders(self.project)])
         if self.code is None and codes:
             self.code = codes[0].name
@@ -69,9 +73,16 @@ class QuotesScreen(QualcodeScreen):
         transcript = self.query_one("#quotes-transcript", Select).value
         coder = self.query_one("#quotes-coder", Select).value
         speaker = self.query_one("#quotes-speaker", Input).value.strip().casefold()
-        found = self.core(codings.list_codings, self.project, code=self.code,
-                          transcript=transcript if isinstance(transcript, str) else None,
-                          coder=coder if isinstance(coder, str) else None) or []
+        found = (
+            self.core(
+                codings.list_codings,
+                self.project,
+                code=self.code,
+                transcript=transcript if isinstance(transcript, str) else None,
+                coder=coder if isinstance(coder, str) else None,
+            )
+            or []
+        )
         rows = quotes.quote_rows(self.project, found)
         if speaker:
             rows = [r for r in rows if any(speaker == s.casefold() for s in r["speakers"])]
@@ -80,8 +91,7 @@ class QuotesScreen(QualcodeScreen):
         table.clear()
         for i, r in enumerate(rows):
             text = r["text"] if len(r["text"]) <= 200 else r["text"][:199] + "…"
-            table.add_row(Text(r["citation"]), Text(r["coder"]), Text(", ".join(r["speakers"])), Text(text),
-                          key=str(i))
+            table.add_row(Text(r["citation"]), Text(r["coder"]), Text(", ".join(r["speakers"])), Text(text), key=str(i))
         self.query_one("#quotes-title", Static).update(Text(f" Quotes · {self.code} · {len(rows)} codings"))
         self._show_detail()
 

@@ -13,6 +13,7 @@ code that has that hotkey, ``c`` picks the code by name; ``t`` then a digit (or 
 hit's whole speaker turn instead (its first to last non-blank line). Ctrl+T switches between all
 word forms (lemma) and exact word forms.
 """
+
 from __future__ import annotations
 
 import inspect
@@ -86,11 +87,11 @@ def kwic_of(hit) -> tuple[str, str, str]:
     if hit.start < 0:
         return "", "", text[:CONTEXT]
     end = hit.start + hit.length
-    left, match, right = text[:hit.start], text[hit.start:end], text[end:]
+    left, match, right = text[: hit.start], text[hit.start : end], text[end:]
     if len(left) > CONTEXT:
-        left = "…" + left[-CONTEXT + 1:]
+        left = "…" + left[-CONTEXT + 1 :]
     if len(right) > CONTEXT:
-        right = right[:CONTEXT - 1] + "…"
+        right = right[: CONTEXT - 1] + "…"
     return left, match, right
 
 
@@ -111,7 +112,7 @@ class SearchScreen(QualcodeScreen):
     AREA = "search"
     HELP_TITLE = "Search all transcripts"
     HELP_TEXT = (
-        "Type a word or a \"phrase in quotes\" and press Enter. By default every word form counts "
+        'Type a word or a "phrase in quotes" and press Enter. By default every word form counts '
         "(plannen also finds gepland); Ctrl+T switches to exact word forms. The list shows each hit in "
         "context. Enter opens the hit's line in the Coding screen; 1-9 code the hit's line with that "
         "code, c picks a code by name; t followed by 1-9 (or c) codes the hit's whole speaker turn. "
@@ -123,8 +124,17 @@ class SearchScreen(QualcodeScreen):
         Binding("ctrl+l", "focus_query", "New search", id="search.focus"),
         Binding("ctrl+t", "toggle_lemma", "Word forms / exact", id="search.lemma"),
         Binding("enter", "open_hit", "Open line", id="search.open"),
-        *[Binding(str(k), f"code_line({k})", "Code line 1-9" if k == 1 else f"Code line {k}",
-                  id=f"search.code_{k}", show=k == 1, key_display="1-9" if k == 1 else None) for k in range(1, 10)],
+        *[
+            Binding(
+                str(k),
+                f"code_line({k})",
+                "Code line 1-9" if k == 1 else f"Code line {k}",
+                id=f"search.code_{k}",
+                show=k == 1,
+                key_display="1-9" if k == 1 else None,
+            )
+            for k in range(1, 10)
+        ],
         Binding("c", "pick_code", "Pick code", id="search.pick"),
         Binding("t", "turn", "Code whole turn (t, then 1-9 or c)", id="search.turn"),
     ]
@@ -153,7 +163,7 @@ class SearchScreen(QualcodeScreen):
 
     def compose(self) -> ComposeResult:
         yield Static(" Search all transcripts", classes="title-bar")
-        yield Input(placeholder="word or \"phrase\", then Enter", id="search-query")
+        yield Input(placeholder='word or "phrase", then Enter', id="search-query")
         yield Static("", id="search-status")
         yield DataTable(id="search-results", cursor_type="row", zebra_stripes=True)
         yield Footer()
@@ -228,8 +238,14 @@ class SearchScreen(QualcodeScreen):
         for i, h in enumerate(event.hits):
             left, match, right = kwic_of(h)
             citation = getattr(h, "citation", None) or f"{h.transcript} {h.n}"
-            table.add_row(Text(citation), Text(h.speaker or ""), Text(left, justify="right", no_wrap=True),
-                          Text(match, style="bold reverse"), Text(right, no_wrap=True), key=str(i))
+            table.add_row(
+                Text(citation),
+                Text(h.speaker or ""),
+                Text(left, justify="right", no_wrap=True),
+                Text(match, style="bold reverse"),
+                Text(right, no_wrap=True),
+                key=str(i),
+            )
         more = " (first hits only)" if len(event.hits) >= MAX_HITS else ""
         lines = len({(h.transcript, h.n) for h in event.hits})
         mode = "all word forms" if event.lemma else "exact word forms"
@@ -290,8 +306,9 @@ class SearchScreen(QualcodeScreen):
         coding = self.core(codings.apply, self.project, hit.transcript, [(first, last)], code.name, self.coder)
         if coding is not None:
             where = f"{first}" if first == last else f"{first}-{last}"
-            self.notify(f"coded {code.name}: {hit.transcript} {where}" + (" (whole turn)" if whole_turn else ""),
-                        timeout=3)
+            self.notify(
+                f"coded {code.name}: {hit.transcript} {where}" + (" (whole turn)" if whole_turn else ""), timeout=3
+            )
 
     def action_code_line(self, key: int) -> None:
         code = self.code_for_hotkey(int(key))

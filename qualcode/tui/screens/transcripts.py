@@ -1,4 +1,5 @@
 """The Transcripts screen: every transcript with lines, speakers, this coder's codings and done-status."""
+
 from __future__ import annotations
 
 from rich.text import Text
@@ -16,8 +17,10 @@ class TranscriptsScreen(QualcodeScreen):
 
     AREA = "transcripts"
     HELP_TITLE = "Transcripts"
-    HELP_TEXT = ("Every transcript in the project with its line count, speakers, your codings and whether you "
-                 "marked it done. Enter opens it in the Coding screen; i imports files.")
+    HELP_TEXT = (
+        "Every transcript in the project with its line count, speakers, your codings and whether you "
+        "marked it done. Enter opens it in the Coding screen; i imports files."
+    )
 
     BINDINGS = [
         Binding("enter", "open", "Open", id="transcripts.open"),
@@ -50,15 +53,23 @@ class TranscriptsScreen(QualcodeScreen):
             mine = r["coders"].get(self.coder, {"codings": 0, "done": False})
             others = sum(1 for c in r["coders"] if c != self.coder)
             speakers = r["speakers"]
-            table.add_row(Text(r["name"]), str(r["lines"]),
-                          Text(f"{len(speakers)}: {', '.join(speakers[:6])}{'…' if len(speakers) > 6 else ''}"),
-                          str(mine["codings"]), "✓ done" if mine["done"] else "", str(others) if others else "",
-                          key=r["name"])
+            table.add_row(
+                Text(r["name"]),
+                str(r["lines"]),
+                Text(f"{len(speakers)}: {', '.join(speakers[:6])}{'…' if len(speakers) > 6 else ''}"),
+                str(mine["codings"]),
+                "✓ done" if mine["done"] else "",
+                str(others) if others else "",
+                key=r["name"],
+            )
         if rows:
             table.move_cursor(row=min(keep, len(rows) - 1))
-        self.query_one("#transcripts-title", Static).update(Text(
-            f" {self.app.project_path.name} · coder {self.coder} · {len(rows)} transcripts"
-            + ("" if rows else " · press i to import")))
+        self.query_one("#transcripts-title", Static).update(
+            Text(
+                f" {self.app.project_path.name} · coder {self.coder} · {len(rows)} transcripts"
+                + ("" if rows else " · press i to import")
+            )
+        )
 
     def selected_name(self) -> str | None:
         table = self.query_one(DataTable)

@@ -1,4 +1,5 @@
 """The Coding screen's side panel: the codebook (marker, name, count) and what is on the cursor line."""
+
 from __future__ import annotations
 
 from rich.text import Text
@@ -32,8 +33,9 @@ def update_text(widget: Static, text: Text) -> None:
         return
     widget._shown_text = text
     width = widget.size.width
-    same_height = width > 0 and visualize(widget, text, markup=False).get_height(widget.styles, width) == \
-        widget.size.height
+    same_height = (
+        width > 0 and visualize(widget, text, markup=False).get_height(widget.styles, width) == widget.size.height
+    )
     widget.update(text, layout=not same_height)
 
 
@@ -99,8 +101,16 @@ class LinePanel(Static):
         if self._timer is None:
             self._timer = self.set_timer(self.DELAY, self._flush)
 
-    def show(self, line: int | None, codings: list[Coding], codes: dict[int, Code], chars: dict[int, str],
-             coder: str, highlighted: Code | None, line_text: str = "") -> None:
+    def show(
+        self,
+        line: int | None,
+        codings: list[Coding],
+        codes: dict[int, Code],
+        chars: dict[int, str],
+        coder: str,
+        highlighted: Code | None,
+        line_text: str = "",
+    ) -> None:
         text = Text()
         text.append(f"Line {line}" if line is not None else "No lines", style="bold")
         text.append("\n")

@@ -14,6 +14,7 @@ both undo with ``u``). When training is impossible the panel shows why (:class:`
 the bindings and calls two hooks (``suggestions_reloaded`` after its own reload, and
 ``check_suggestion`` from ``check_action``).
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -59,7 +60,8 @@ def training_fingerprint(project, coder: str) -> tuple:
     marks = ", ".join("?" * len(done))
     n, top, changed = project.conn.execute(
         f"SELECT count(*), max(id), max(updated_at) FROM codings WHERE coder = ? AND transcript_id IN ({marks})",
-        (coder, *done)).fetchone()
+        (coder, *done),
+    ).fetchone()
     return (coder, done, n, top or 0, changed or "")
 
 
@@ -89,8 +91,9 @@ class SuggestionsPanel(Static):
 
     def show_busy(self, training: bool) -> None:
         self.set_class(True, "-busy")
-        self.update(Text("training on your finished transcripts…" if training else "looking for suggestions…",
-                         style="dim"))
+        self.update(
+            Text("training on your finished transcripts…" if training else "looking for suggestions…", style="dim")
+        )
         self.loading = True
 
     def show_message(self, message: str) -> None:
@@ -100,8 +103,14 @@ class SuggestionsPanel(Static):
         text.append(message, style="italic")
         self.update(text)
 
-    def show(self, suggestions: list["Suggestion"], chars: dict[int, str], colours: dict[int, str],
-             cursor_line: int | None, skipped: dict[str, str] | None = None) -> None:
+    def show(
+        self,
+        suggestions: list[Suggestion],
+        chars: dict[int, str],
+        colours: dict[int, str],
+        cursor_line: int | None,
+        skipped: dict[str, str] | None = None,
+    ) -> None:
         from qualcode.tui.widgets.code_panel import marker_text
 
         self.set_class(False, "-busy")
@@ -126,8 +135,10 @@ class SuggestionsPanel(Static):
                 text.append_text(line)
                 text.append("\n")
         if skipped:
-            text.append(f"no model for {len(skipped)} code{'s' if len(skipped) != 1 else ''} "
-                        "(too few coded lines)\n", style="dim")
+            text.append(
+                f"no model for {len(skipped)} code{'s' if len(skipped) != 1 else ''} (too few coded lines)\n",
+                style="dim",
+            )
         self.update(text)
 
 
@@ -147,7 +158,7 @@ class SuggestionsMixin:
     def suggestions_panel(self) -> SuggestionsPanel:
         return self.query_one(SuggestionsPanel)
 
-    def suggestions_on_cursor(self) -> list["Suggestion"]:
+    def suggestions_on_cursor(self) -> list[Suggestion]:
         line = self.view.cursor_line
         return [s for s in self.suggestions if s.line == line]
 
@@ -163,8 +174,9 @@ class SuggestionsMixin:
         view.refresh()
         if self.suggestions_shown:
             colours = {c.id: c.colour for c in self.codes}
-            self.suggestions_panel.show(self.suggestions, self.chars, colours, view.cursor_line,
-                                        self._suggestion_skipped)
+            self.suggestions_panel.show(
+                self.suggestions, self.chars, colours, view.cursor_line, self._suggestion_skipped
+            )
         self._suggestion_bindings()
 
     def _suggestion_bindings(self) -> None:
@@ -178,8 +190,13 @@ class SuggestionsMixin:
         if not self.is_mounted:
             return
         if self.suggestions:
-            mine = {(c.code_id, n) for c in self.all_codings if c.coder == self.coder
-                    for a, b in c.ranges for n in range(a, b + 1)}
+            mine = {
+                (c.code_id, n)
+                for c in self.all_codings
+                if c.coder == self.coder
+                for a, b in c.ranges
+                for n in range(a, b + 1)
+            }
             self.suggestions = [s for s in self.suggestions if (s.code_id, s.line) not in mine]
         if self.suggestions_shown or self.suggestions:
             self._show_suggestions()
@@ -211,8 +228,8 @@ class SuggestionsMixin:
 
     @work(thread=True, exclusive=True, group="suggestions")
     def _suggest_worker(self, transcript: str, coder: str, cached: tuple | None) -> None:
-        from qualcode.store.project import Project
         from qualcode.language import suggest
+        from qualcode.store.project import Project
 
         try:
             project = Project.open(self.app.project_path, readonly=True)
@@ -237,15 +254,18 @@ class SuggestionsMixin:
         _model_cache(self.app)[event.coder] = (event.fingerprint, event.model)
         if self.transcript is None or event.transcript != self.transcript.name:
             return
-        self.suggestions = sorted((s for items in event.found.values() for s in items),
-                                  key=lambda s: (s.line, -s.probability))
+        self.suggestions = sorted(
+            (s for items in event.found.values() for s in items), key=lambda s: (s.line, -s.probability)
+        )
         self._suggestion_skipped = dict(event.model.skipped)
         self.suggestions_shown = True
         self._show_suggestions()
         self.refresh_bindings()
         n = len(self.suggestions)
-        self.notify(f"{n} suggestion{'s' if n != 1 else ''} in {event.transcript}" +
-                    ("; s jumps to the next" if n else ""), timeout=3)
+        self.notify(
+            f"{n} suggestion{'s' if n != 1 else ''} in {event.transcript}" + ("; s jumps to the next" if n else ""),
+            timeout=3,
+        )
 
     def on_suggestions_failed(self, event: SuggestionsFailed) -> None:
         self.suggesting = False
@@ -287,9 +307,10 @@ class SuggestionsMixin:
     def action_accept_suggestion(self) -> None:
         from qualcode.language import suggest
 
-        def accept(s: "Suggestion") -> None:
-            coding = self.core(suggest.accept_suggestion, self.project, self.coder, self.transcript.name, s.line,
-                               s.code)
+        def accept(s: Suggestion) -> None:
+            coding = self.core(
+                suggest.accept_suggestion, self.project, self.coder, self.transcript.name, s.line, s.code
+            )
             if coding is None:
                 return
             self.suggestions = [x for x in self.suggestions if x is not s]
@@ -301,15 +322,14 @@ class SuggestionsMixin:
     def action_dismiss_suggestion(self) -> None:
         from qualcode.language import suggest
 
-        def dismiss(s: "Suggestion") -> None:
+        def dismiss(s: Suggestion) -> None:
             try:
                 suggest.dismiss_suggestion(self.project, self.coder, self.transcript.name, s.line, s.code)
             except QualcodeError as e:
                 self.notify(str(e), severity="error", timeout=6)
                 return
             self.suggestions = [x for x in self.suggestions if x is not s]
-            self.notify(f"dismissed {s.code} for line {s.line}; it will not be suggested again (u undoes)",
-                        timeout=3)
+            self.notify(f"dismissed {s.code} for line {s.line}; it will not be suggested again (u undoes)", timeout=3)
             self._show_suggestions()
 
         self._choose_suggestion("Dismiss", dismiss)

@@ -14,6 +14,7 @@ when the horizontal scroll, the width or the styles change, and per row when tha
 suggestion or search hit change. Moving the cursor refreshes only the rows whose highlight changed
 (the old and new cursor rows and the rows entering or leaving the selection), unless it scrolls.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -42,7 +43,7 @@ class Marker:
 def contrast(colour: str) -> str:
     """Black or white text on a ``#RRGGBB`` background."""
     try:
-        r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+        r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
     except (ValueError, IndexError):
         return "#000000"
     return "#000000" if (0.299 * r + 0.587 * g + 0.114 * b) > 150 else "#FFFFFF"
@@ -91,7 +92,7 @@ class TranscriptView(ScrollView, can_focus=True):
     class CursorMoved(Message):
         """The cursor moved to line index ``index`` (0-based row)."""
 
-        def __init__(self, view: "TranscriptView", index: int) -> None:
+        def __init__(self, view: TranscriptView, index: int) -> None:
             super().__init__()
             self.view = view
             self.index = index
@@ -165,8 +166,7 @@ class TranscriptView(ScrollView, can_focus=True):
         self.redraw_rows([row for row in old.keys() | value.keys() if old.get(row) != value.get(row)])
 
     def set_hits(self, term: str, hits: list[int]) -> None:
-        changed = self._hit_set.symmetric_difference(hits) if term == self.hit_term else \
-            self._hit_set.union(hits)
+        changed = self._hit_set.symmetric_difference(hits) if term == self.hit_term else self._hit_set.union(hits)
         self.hit_term = term
         self.hits = hits
         self._hit_set = set(hits)
@@ -222,7 +222,7 @@ class TranscriptView(ScrollView, can_focus=True):
         if not self.numbers:
             return []
         first, last = self.selection or (self.cursor, self.cursor)
-        return self.numbers[first:last + 1]
+        return self.numbers[first : last + 1]
 
     # ---------------------------------------------------------------- cursor
     def move_to(self, index: int, *, extend: bool | None = None, centre: bool = False) -> None:
@@ -360,7 +360,7 @@ class TranscriptView(ScrollView, can_focus=True):
                 segments, lower, term, pos = [], text.casefold(), self.hit_term.casefold(), 0
                 while term and (found := lower.find(term, pos)) >= 0:
                     segments.append(Segment(text[pos:found]))
-                    segments.append(Segment(text[found:found + len(term)], hit_style))
+                    segments.append(Segment(text[found : found + len(term)], hit_style))
                     pos = found + len(term)
                 segments.append(Segment(text[pos:]))
                 strip = Strip([s for s in segments if s.text])
