@@ -25,7 +25,7 @@ from pathlib import Path
 
 from qualcode.coding import codebook
 from qualcode.corpus import transcripts
-from qualcode.demo import repository_root
+from qualcode.demo import DATA
 from qualcode.store.project import Project
 
 LINES = 20_000
@@ -54,7 +54,7 @@ def build(folder: Path) -> Path:
     make_transcript(source)
     path = folder / "bench.db"
     project = Project.create(path)
-    codebook.load(project, repository_root() / "codebooks" / "default.yaml", CODER)
+    codebook.load(project, DATA / "codebooks" / "default.yaml", CODER)
     transcripts.import_files(project, [source], CODER)
     project.close()
     return path

@@ -7,13 +7,15 @@ exits non-zero, the TUI shows it as a notification. Anything else is a bug.
 
 from __future__ import annotations
 
+import os
+
 
 class QualcodeError(Exception):
     """An expected error with a one-line, user-facing message."""
 
     exit_code = 1
 
-    def __init__(self, message: str, *, path: str | None = None, line: int | None = None):
+    def __init__(self, message: str, *, path: str | os.PathLike[str] | None = None, line: int | None = None):
         self.message = message
         self.path = str(path) if path is not None else None
         self.line = line

@@ -81,3 +81,41 @@ class Coding:
 
     def line_set(self) -> set[int]:
         return {n for a, b in self.ranges for n in range(a, b + 1)}
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A coding as an author quotes it: the text of its lines and its citation, e.g. ``(FG2; 57-64)``.
+
+    ``text`` joins the parts of a multi-range quote with ``(…)``; ``speakers`` are the
+    speaker labels of its lines in order of appearance.
+    """
+
+    id: int
+    transcript: str
+    ranges: tuple[Range, ...]
+    code: str
+    coder: str
+    citation: str
+    text: str
+    speakers: tuple[str, ...]
+    memo: str
+    created_at: str
+    updated_at: str
+
+    @classmethod
+    def from_row(cls, row: dict) -> Quote:
+        """From the plain dict of :func:`qualcode.coding.quotes.iter_quote_rows` (``--json`` shape)."""
+        return cls(
+            id=row["id"],
+            transcript=row["transcript"],
+            ranges=tuple((int(a), int(b)) for a, b in row["ranges"]),
+            code=row["code"],
+            coder=row["coder"],
+            citation=row["citation"],
+            text=row["text"],
+            speakers=tuple(row["speakers"]),
+            memo=row["memo"],
+            created_at=row["created_at"],
+            updated_at=row["updated_at"],
+        )

@@ -9,12 +9,12 @@ from click.testing import CliRunner
 from qualcode.cli import cli
 from qualcode.coding import codebook, codings
 from qualcode.corpus import transcripts
-from qualcode.demo import build_demo, repository_root
+from qualcode.demo import DATA, build_demo
 from qualcode.store.project import Project
 
 
 def shipped_rows():
-    with open(repository_root() / "transcripts" / "demo_codings.csv", encoding="utf-8-sig", newline="") as f:
+    with open(DATA / "transcripts" / "demo_codings.csv", encoding="utf-8-sig", newline="") as f:
         return list(csv.DictReader(f))
 
 
@@ -22,7 +22,7 @@ def test_build_demo_has_codebook_transcripts_and_both_coders(tmp_path):
     project = build_demo(tmp_path / "demo.db")
     try:
         names = [t.name for t in transcripts.all_rows(project)]
-        shipped = sorted(p.stem for p in (repository_root() / "transcripts").glob("*.txt"))
+        shipped = sorted(p.stem for p in (DATA / "transcripts").glob("*.txt"))
         assert sorted(names) == shipped
         assert {"werkwijze", "samenwerking", "veiligheid", "nazorg", "verbeterpunten"} <= {
             c.name for c in codebook.all_codes(project)

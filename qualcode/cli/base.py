@@ -133,7 +133,7 @@ def cli(ctx: click.Context, project: str, coder: str | None) -> None:
     session.project_path = Path(project)
     session.coder = coder or default_coder()
     ctx.call_on_close(session.close)
-    if ctx.invoked_subcommand is None:
-        from qualcode.cli.tui import open_workbench
-
-        open_workbench(session, None)
+    if ctx.invoked_subcommand is None:  # bare `qualcode`: the workbench (the `tui` command)
+        workbench = cli.get_command(ctx, "tui")
+        if workbench is not None:
+            ctx.invoke(workbench)

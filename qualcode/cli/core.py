@@ -178,15 +178,40 @@ def codebook_show(session: Session, as_json: bool, as_yaml: bool) -> None:
 
 
 @cli.command()
-@click.argument("transcript")
-@click.argument("ranges")
-@click.argument("code")
+@click.argument("transcript", required=False)
+@click.argument("ranges", required=False)
+@click.argument("code", required=False)
 @click.option("--memo", default="", help="A memo on this coding.")
+@click.option(
+    "--from",
+    "from_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Apply every row of a .csv/.json file (transcript, ranges, code; optional coder, memo) at once.",
+)
 @json_option
 @common_options
 @pass_session
-def code(session: Session, transcript: str, ranges: str, code: str, memo: str, as_json: bool) -> None:
-    """Code lines: RANGES is 57-64, 521 or 110-113,123-125 (one quote from two ranges)."""
+def code(
+    session: Session,
+    transcript: str | None,
+    ranges: str | None,
+    code: str | None,
+    memo: str,
+    from_file: Path | None,
+    as_json: bool,
+) -> None:
+    """Code lines: RANGES is 57-64, 521 or 110-113,123-125 (one quote from two ranges).
+
+    With --from FILE every row is checked first and then applied in one transaction
+    and one undoable step; a bad row is named (FILE:ROW) and nothing is written.
+    """
+    if from_file is not None:
+        if transcript or ranges or code:
+            raise click.UsageError("give either TRANSCRIPT RANGES CODE or --from FILE, not both")
+        _code_from(session, from_file, as_json)
+        return
+    if not (transcript and ranges and code):
+        raise click.UsageError("give TRANSCRIPT RANGES CODE (or --from FILE)")
     from qualcode.coding import codings, quotes
 
     project = session.open()
@@ -196,6 +221,18 @@ def code(session: Session, transcript: str, ranges: str, code: str, memo: str, a
         emit_json(row)
     else:
         click.echo(f"Coded {row['citation']} as {c.code} ({c.coder})")
+
+
+def _code_from(session: Session, path: Path, as_json: bool) -> None:
+    from qualcode.coding import batch
+
+    project = session.open()
+    result = batch.code_from_file(project, path, session.coder)
+    if as_json:
+        emit_json({"file": str(path), "codings": result.codings, "coders": result.coders, "event": result.event_id})
+    else:
+        who = ", ".join(result.coders) or "nobody"
+        click.echo(f"Coded {result.codings} codings from {path} ({who}); one `qualcode undo` takes them all back")
 
 
 @cli.command()

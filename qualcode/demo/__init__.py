@@ -14,7 +14,6 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-import qualcode
 from qualcode.coding import codebook, codings
 from qualcode.corpus import transcripts
 from qualcode.errors import InputError
@@ -25,18 +24,17 @@ DEMO_DONE = ("FG1", "FG2")
 IMPORTER = "demo"
 
 
-def repository_root() -> Path:
-    return Path(qualcode.__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"  # package data: installed with qualcode, wheel included
 
 
 def shipped_files(root: Path | None = None) -> tuple[Path, list[Path], Path]:
-    """(codebook, transcripts, codings CSV) shipped with qualcode."""
-    root = root or repository_root()
+    """(codebook, transcripts, codings CSV) shipped with qualcode (in ``qualcode/demo/data``)."""
+    root = root or DATA
     book = root / "codebooks" / "default.yaml"
     texts = sorted((root / "transcripts").glob("*.txt"))
     csv_path = root / "transcripts" / "demo_codings.csv"
     if not book.is_file() or not texts:
-        raise InputError("the shipped codebooks/ and transcripts/ folders are missing", path=root)
+        raise InputError("the shipped demo codebook and transcripts are missing", path=root)
     return book, texts, csv_path
 
 
