@@ -103,3 +103,34 @@ def test_deleting_lines_keeps_the_index_in_step(tmp_path):
         assert p.scalar("SELECT count(*) FROM line_nlp") == 2
         assert search.search(p, "casus", lemma=True).hits == []
         p.conn.execute("INSERT INTO line_nlp_fts (line_nlp_fts) VALUES ('integrity-check')")
+
+
+def test_stored_form_equals_the_whole_pipeline_on_the_shipped_transcripts():
+    """Import lemmatises with the tokenizer and the lookup table; the result must be the pipeline's, token for token."""
+    from qualcode.corpus import lemmas
+    from qualcode.demo import DATA
+
+    texts = [
+        line
+        for f in sorted((DATA / "transcripts").glob("*.txt"))
+        for line in f.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    texts += ["Z'n collega's werkten multi-disciplinair — [NAAM COLLEGA] lacht.", "  dubbele  spaties\tte veel "]
+    reference = [lemmas.doc_form(doc) for doc in lemmas.pipeline().pipe(texts)]
+    assert list(lemmas.annotate(texts)) == reference
+
+
+def test_a_plain_query_is_lemmatised_without_building_the_pipeline():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from qualcode.corpus import lemmas\n"
+        "print(lemmas.tokenize_query('Gepland werken'))\n"
+        "assert 'spacy' not in sys.modules, 'the pipeline was built'\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert "['plannen', 'werken']" in r.stdout

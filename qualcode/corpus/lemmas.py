@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
 
 from qualcode.errors import QualcodeError
 
@@ -60,14 +62,55 @@ def doc_form(doc) -> tuple[str, str]:
 
 
 def annotate(texts: Iterable[str], *, batch_size: int = BATCH_SIZE) -> Iterator[tuple[str, str]]:
-    """(tokens, lemmas) for each text, in order, through ``nlp.pipe`` in batches."""
+    """(tokens, lemmas) for each text, in order: the pipeline's tokenizer, then its lookup table.
+
+    The stored form needs only tokens and their lookup lemmas, so the texts go through
+    ``nlp.tokenizer.pipe`` and each token's lemma is one dictionary lookup (what spaCy's
+    Dutch lookup lemmatizer does: the lower-cased text, else itself). The result equals
+    the whole pipeline's (``tests/test_nlp.py`` checks this) at a fraction of the cost.
+    """
     nlp = pipeline()
-    for doc in nlp.pipe(texts, batch_size=batch_size):
-        yield doc_form(doc)
+    table = lookup_table()
+    for doc in nlp.tokenizer.pipe(texts, batch_size=batch_size):
+        toks = [t.text for t in doc if not t.is_space]
+        yield " ".join(toks), " ".join(_lookup(table, tok) for tok in toks)
+
+
+@functools.lru_cache(maxsize=1)
+def lookup_table() -> dict[str, str]:
+    """spaCy's Dutch ``lemma_lookup`` table (from spacy-lookups-data), read without building a pipeline."""
+    try:
+        import spacy_lookups_data
+        import srsly
+    except ImportError as e:  # pragma: no cover - both come with spacy-lookups-data
+        raise NlpUnavailable(f"the Dutch lemma tables cannot be loaded ({e}); install spacy-lookups-data") from None
+    path = spacy_lookups_data.get_file("nl_lemma_lookup.json")
+    gz = Path(str(path) + ".gz")
+    data = srsly.read_gzip_json(gz) if gz.exists() else srsly.read_json(Path(str(path)))
+    return dict(data)
+
+
+def _lookup(table: dict[str, str], text: str) -> str:
+    lower = text.lower()
+    lemma = table.get(lower, lower).lower()
+    return lemma.replace(" ", "_") if " " in lemma else lemma
+
+
+_PLAIN_QUERY = re.compile(r"[^\W_]+(?:\s+[^\W_]+)*")
 
 
 def tokenize_query(text: str) -> tuple[list[str], list[str]]:
-    """Lower-cased tokens and lemmas of a query, punctuation kept as tokens."""
+    """Lower-cased tokens and lemmas of a query, punctuation kept as tokens.
+
+    A query of plain words (letters and digits between spaces, the usual case) is split on
+    spaces and lemmatised from the lookup table alone, so ``search --lemma`` does not build
+    the spaCy pipeline (seconds) for one word; anything else goes through the pipeline.
+    """
+    words = text.strip()
+    if _PLAIN_QUERY.fullmatch(words):
+        table = lookup_table()
+        toks = words.split()
+        return [t.lower() for t in toks], [_lookup(table, t) for t in toks]
     doc = pipeline()(text)
     toks = [t for t in doc if not t.is_space]
     return [t.text.lower() for t in toks], [_lemma(t) for t in toks]

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import logging
 import os
@@ -25,9 +26,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import sqlite_utils
+if TYPE_CHECKING:
+    import sqlite_utils
 
 from qualcode.errors import ConflictError, ProjectError
 from qualcode.store import schema as migrations
@@ -144,8 +146,18 @@ class Project:
         self.path = Path(path)
         self.conn = conn
         self.readonly = readonly
-        self.db = sqlite_utils.Database(conn)
         self.notices: list[str] = []  # one-line remarks for the user (read-only, no backup made, …)
+
+    @functools.cached_property
+    def db(self) -> sqlite_utils.Database:
+        """The file as a ``sqlite_utils.Database`` (schema work, bulk inserts), made on first use.
+
+        sqlite-utils imports numpy and pandas when they are installed (~1 s); commands that
+        only read or write a few rows never pay for it.
+        """
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn)
 
     # ------------------------------------------------------------------ opening
     @classmethod
