@@ -66,3 +66,39 @@ def test_cli_start_up_loads_no_heavy_libraries():
     )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
+
+
+HEAVY = ("numpy", "pandas", "spacy", "sklearn", "docx", "openpyxl", "matplotlib", "textual")
+LOOP_COMMANDS = [
+    ["code", "FG1", "3", "nazorg"],
+    ["uncode", "FG1", "3", "nazorg"],
+    ["done", "FG1"],
+    ["memo", "transcript", "FG1", "Eerste ronde."],
+    ["codings", "--json"],
+    ["transcripts", "--json"],
+    ["search", "plannen", "--lemma"],
+]
+
+
+def test_commands_scripts_call_in_a_loop_import_nothing_heavy(tmp_path):
+    """`code`, `uncode`, `done`, `memo`, `codings`, `transcripts` (and a lemma search) start instantly."""
+    from core_helpers import CODEBOOK, run_qualcode
+
+    from qualcode.demo import DATA
+
+    assert run_qualcode("init", "--codebook", str(CODEBOOK), cwd=tmp_path).returncode == 0
+    assert run_qualcode("import", str(DATA / "transcripts" / "FG1.txt"), cwd=tmp_path).returncode == 0
+    for args in LOOP_COMMANDS:
+        code = (
+            "import sys\n"
+            "from qualcode.cli import main\n"
+            f"sys.argv = ['qualcode', '--coder', 'anna', *{args!r}]\n"
+            "try:\n"
+            "    main()\n"
+            "except SystemExit as e:\n"
+            "    assert not e.code, e.code\n"
+            f"heavy = [m for m in {HEAVY!r} if m in sys.modules]\n"
+            "assert not heavy, heavy\n"
+        )
+        r = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)
+        assert r.returncode == 0, (args, r.stderr[-2000:])

@@ -79,15 +79,17 @@ def annotate(texts: Iterable[str], *, batch_size: int = BATCH_SIZE) -> Iterator[
 @functools.lru_cache(maxsize=1)
 def lookup_table() -> dict[str, str]:
     """spaCy's Dutch ``lemma_lookup`` table (from spacy-lookups-data), read without building a pipeline."""
+    import gzip
+    import json
+
     try:
         import spacy_lookups_data
-        import srsly
-    except ImportError as e:  # pragma: no cover - both come with spacy-lookups-data
+    except ImportError as e:  # pragma: no cover - a dependency
         raise NlpUnavailable(f"the Dutch lemma tables cannot be loaded ({e}); install spacy-lookups-data") from None
-    path = spacy_lookups_data.get_file("nl_lemma_lookup.json")
-    gz = Path(str(path) + ".gz")
-    data = srsly.read_gzip_json(gz) if gz.exists() else srsly.read_json(Path(str(path)))
-    return dict(data)
+    path = Path(str(spacy_lookups_data.get_file("nl_lemma_lookup.json")))
+    gz = path.with_name(path.name + ".gz")
+    raw = gzip.decompress(gz.read_bytes()) if gz.exists() else path.read_bytes()
+    return dict(json.loads(raw))
 
 
 def _lookup(table: dict[str, str], text: str) -> str:
@@ -99,18 +101,22 @@ def _lookup(table: dict[str, str], text: str) -> str:
 _PLAIN_QUERY = re.compile(r"[^\W_]+(?:\s+[^\W_]+)*")
 
 
-def tokenize_query(text: str) -> tuple[list[str], list[str]]:
+def tokenize_query(text: str, known: Callable[[str], str | None] | None = None) -> tuple[list[str], list[str]]:
     """Lower-cased tokens and lemmas of a query, punctuation kept as tokens.
 
     A query of plain words (letters and digits between spaces, the usual case) is split on
-    spaces and lemmatised from the lookup table alone, so ``search --lemma`` does not build
-    the spaCy pipeline (seconds) for one word; anything else goes through the pipeline.
+    spaces and lemmatised without building the spaCy pipeline (seconds, for one word):
+    ``known(word)`` may give the lemma the corpus already stored for that word form (the
+    same lookup made it), else the lookup table is read. Anything else goes through the pipeline.
     """
     words = text.strip()
     if _PLAIN_QUERY.fullmatch(words):
-        table = lookup_table()
         toks = words.split()
-        return [t.lower() for t in toks], [_lookup(table, t) for t in toks]
+        lemmas = [known(t.lower()) if known else None for t in toks]
+        if any(lemma is None for lemma in lemmas):
+            table = lookup_table()
+            lemmas = [lemma if lemma is not None else _lookup(table, t) for t, lemma in zip(toks, lemmas)]
+        return [t.lower() for t in toks], [lemma for lemma in lemmas if lemma is not None]
     doc = pipeline()(text)
     toks = [t for t in doc if not t.is_space]
     return [t.text.lower() for t in toks], [_lemma(t) for t in toks]

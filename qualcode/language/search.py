@@ -19,7 +19,7 @@ coder is given (``code_coder``; the CLI's ``--mine``).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 
 from qualcode.errors import InputError
@@ -66,8 +66,11 @@ class SearchResult:
     complete: bool = True  # False: the limit stopped the search early; more hits may exist
 
 
-def parse_query(query: str, *, lemma: bool) -> list[tuple[str, ...]]:
-    """Terms of a query as tuples of lower-cased keys (lemmas or word forms), punctuation dropped."""
+def parse_query(query: str, *, lemma: bool, known: Callable[[str], str | None] | None = None) -> list[tuple[str, ...]]:
+    """Terms of a query as tuples of lower-cased keys (lemmas or word forms), punctuation dropped.
+
+    ``known(word)``: the lemma the corpus stored for a word form, if any (see :func:`stored_lemma`).
+    """
     from qualcode.corpus import lemmas as nlp
 
     terms: list[tuple[str, ...]] = []
@@ -75,13 +78,32 @@ def parse_query(query: str, *, lemma: bool) -> list[tuple[str, ...]]:
         text = m.group(1) if m.group(1) is not None else m.group(2)
         if not text.strip():
             continue
-        tokens, lemmas = nlp.tokenize_query(text)
+        tokens, lemmas = nlp.tokenize_query(text, known if lemma else None)
         keys = tuple(k for t, k in zip(tokens, lemmas if lemma else tokens) if is_word(t))
         if keys and keys not in terms:
             terms.append(keys)
     if not terms:
         raise InputError(f'nothing to search for in {query!r} (give a word or a "phrase in quotes")')
     return terms
+
+
+def stored_lemma(project: Project, word: str) -> str | None:
+    """The lemma stored with a lower-cased word form in the corpus, or None when it does not occur.
+
+    Stored lemmas come from the same lookup (lower-cased form → lemma) as a query's, so any
+    occurrence gives the answer without loading the lemma table.
+    """
+    phrase = word.replace('"', '""')
+    rows = project.conn.execute(
+        "SELECT x.tokens, x.lemmas FROM line_nlp_fts f JOIN line_nlp x ON x.line_id = f.rowid "
+        "WHERE line_nlp_fts MATCH ? LIMIT 20",
+        (f'tokens : "{phrase}"',),
+    )
+    for tokens, lemmas in rows:
+        for token, lemma in zip(tokens.split(" "), lemmas.split(" ")):
+            if token.lower() == word:
+                return lemma
+    return None
 
 
 def fts_expression(terms: Sequence[tuple[str, ...]], *, lemma: bool) -> str:
@@ -153,7 +175,7 @@ def search(
     from qualcode.corpus import lemmas as nlp
     from qualcode.corpus import transcripts
 
-    terms = parse_query(query, lemma=lemma)
+    terms = parse_query(query, lemma=lemma, known=lambda word: stored_lemma(project, word))
     sql = (
         "SELECT l.id, l.transcript_id, t.name, l.n, l.speaker, l.turn, l.text, x.tokens, x.lemmas "
         "FROM line_nlp_fts f JOIN line_nlp x ON x.line_id = f.rowid JOIN lines l ON l.id = x.line_id "
