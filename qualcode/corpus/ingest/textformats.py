@@ -169,7 +169,8 @@ def detect_layout(lines: list[str]) -> tuple[str, list[Cue]] | None:
     nonblank = [line for line in lines if line.strip()]
     if not nonblank:
         return None
-    share = max(2, len(nonblank) // 10)  # a layout must shape at least a tenth of the lines (and two)
+    # a layout must shape at least a tenth of the lines, and two of them (one in a file of one or two lines)
+    share = max(2 if len(nonblank) > 2 else 1, len(nonblank) // 10)
     if _count(lines, ARROW_HEADER_RE.match) >= share:
         return "Teams transcript (time --> time, name, text)", _arrow_blocks(lines)
     if _count(lines, AMBER_HEADER_RE.match) >= share:
