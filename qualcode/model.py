@@ -22,6 +22,8 @@ class ParsedLine(NamedTuple):
     text: str
     speaker: str | None
     turn: int
+    start: float | None = None  # seconds into the recording, when the source has time codes
+    end: float | None = None
 
 
 @dataclass
@@ -37,6 +39,8 @@ class ParsedTranscript:
     placeholders: list[str] = field(default_factory=list)  # e.g. "[NAAM COLLEGA]", in order of first use
     warnings: list[str] = field(default_factory=list)  # e.g. control characters removed, with line numbers
     attributes: dict = field(default_factory=dict)
+    reader: str = "text"  # which reader decided the lines ("WebVTT", "SubRip", "Otter text", …)
+    notices: list[str] = field(default_factory=list)  # what was dropped or decided (comments, tracked changes, …)
 
 
 @dataclass(frozen=True)

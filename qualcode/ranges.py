@@ -65,12 +65,21 @@ def format_ranges(ranges: Sequence[Range], sep: str = ",") -> str:
     return sep.join(format_range(r) for r in ranges)
 
 
-def format_citation(transcript: str, ranges: Sequence[Range], template: str = DEFAULT_CITATION) -> str:
+_TIME_FIELD = re.compile(r"[;,]?\s*\{time\}")
+
+
+def format_citation(
+    transcript: str, ranges: Sequence[Range], template: str = DEFAULT_CITATION, time: str | None = None
+) -> str:
     """The citation of a quote: ``(FG2; 57-64)``, ``(FG2; 521)``, ``(FG1; 110-113; 123-125)``.
 
-    ``template`` may use ``{transcript}`` and ``{ranges}`` (ranges joined with ``"; "``).
+    ``template`` may use ``{transcript}``, ``{ranges}`` (ranges joined with ``"; "``) and
+    ``{time}`` (the quote's start as ``hh:mm:ss``: ``(FG2; 57-64; 00:12:31)``); without a
+    known time the ``{time}`` field and the separator before it are left out.
     """
-    return template.format(transcript=transcript, ranges=format_ranges(ranges, "; "))
+    if "{time}" in template and not time:
+        template = _TIME_FIELD.sub("", template)
+    return template.format(transcript=transcript, ranges=format_ranges(ranges, "; "), time=time or "")
 
 
 _CITATION = re.compile(r"^\((?P<t>[^;()]+);\s*(?P<r>[\d\s;–-]+)\)$")

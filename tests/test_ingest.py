@@ -349,7 +349,8 @@ def test_missing_file(tmp_path):
 
 def test_unknown_extension(tmp_path):
     error = assert_input_error(write(tmp_path, "a.bin", "M: hallo"), "unsupported file type")
-    assert error.message == "unsupported file type '.bin' (use .txt, .md or .docx)"
+    assert error.message.startswith("unsupported file type '.bin'; supported: .txt/.md")
+    assert ".vtt" in error.message and ".srt" in error.message and ".odt" in error.message
 
 
 def test_directory(tmp_path):

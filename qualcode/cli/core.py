@@ -38,15 +38,27 @@ def init(session: Session, codebook_file: Path | None) -> None:
 @cli.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--name", help="Short name for the transcript (one file only; default: the file stem).")
-@click.option("--wrap", default=80, show_default=True, help="Line width for wrapping .docx paragraphs.")
+@click.option("--wrap", default=80, show_default=True, help="Line width for wrapping paragraphs and turns.")
+@click.option(
+    "--speakers",
+    default="auto",
+    show_default=True,
+    metavar="none|auto|PATTERN",
+    help="How speaker labels are recognised: none, auto (recurring labels at line starts) "
+    "or a regular expression matched at line starts (group 'speaker' or the first group is the name).",
+)
 @click.option("--audit", is_flag=True, help="Run the privacy audit on what was imported.")
 @json_option
 @common_options
 @pass_session
-def import_(session: Session, files: tuple[Path, ...], name: str | None, wrap: int, audit: bool, as_json: bool) -> None:
-    """Import transcripts (.txt, .md, .docx); all or nothing. Creates the project when missing.
+def import_(
+    session: Session, files: tuple[Path, ...], name: str | None, wrap: int, speakers: str, audit: bool, as_json: bool
+) -> None:
+    """Import transcripts; all or nothing. Creates the project when missing.
 
-    Also reads REFI-QDA projects (.qdpx) and codebooks (.qdc).
+    Formats are recognised from the content: .txt/.md (plain, Otter, Amberscript, timed
+    lines, markdown speakers), .docx/.odt, .vtt (Teams, Zoom, Whisper), .srt (WhisperX),
+    Whisper .json/.tsv, oTranscribe .otr. Also reads REFI-QDA projects (.qdpx) and codebooks (.qdc).
     """
     from qualcode.corpus import transcripts
 
@@ -58,7 +70,7 @@ def import_(session: Session, files: tuple[Path, ...], name: str | None, wrap: i
         return
     if wrap < 20:
         raise click.BadParameter("must be at least 20", param_hint="--wrap")
-    parsed = transcripts.parse_files(list(files), names=[name] if name else None, wrap=wrap)
+    parsed = transcripts.parse_files(list(files), names=[name] if name else None, wrap=wrap, speakers=speakers)
     with progress_bar("Importing") as progress:
         if session.project_path.exists():
             project = session.open()
@@ -80,8 +92,12 @@ def import_(session: Session, files: tuple[Path, ...], name: str | None, wrap: i
                     "lines": len(p.lines),
                     "encoding": p.encoding,
                     "numbered": p.numbered,
+                    "reader": p.reader,
+                    "speakers": list(dict.fromkeys(ln.speaker for ln in p.lines if ln.speaker)),
+                    "timed": any(ln.start is not None for ln in p.lines),
                     "placeholders": p.placeholders,
                     "warnings": p.warnings,
+                    "notices": p.notices,
                 }
                 for p in parsed
             ]
@@ -90,8 +106,10 @@ def import_(session: Session, files: tuple[Path, ...], name: str | None, wrap: i
         for p in parsed:
             click.echo(
                 f"Imported {p.name} from {p.source}: {len(p.lines)} lines ({p.encoding}"
-                f"{', numbered' if p.numbered else ''})"
+                f"{', numbered' if p.numbered else ''}; reader: {p.reader})"
             )
+            for notice in p.notices:
+                click.echo(f"  notice: {p.source}: {notice}", err=True)
             for w in p.warnings:
                 click.echo(f"  warning: {p.source}: {w}", err=True)
     if audit:

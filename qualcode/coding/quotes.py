@@ -52,6 +52,27 @@ def quote_from_lines(lines: TranscriptLines, ranges: Sequence[Range]) -> tuple[s
     return PART_JOIN.join(parts), speakers
 
 
+def line_times(project: Project, transcript_id: int) -> dict[int, tuple[float | None, float | None]]:
+    """``n → (start, end)`` for the lines that carry a time code (empty for untimed transcripts)."""
+    return {
+        n: (start, end)
+        for n, start, end in project.conn.execute(
+            "SELECT n, start, [end] FROM lines WHERE transcript_id = ? AND start IS NOT NULL", (transcript_id,)
+        )
+    }
+
+
+def quote_times(times: dict[int, tuple[float | None, float | None]], ranges: Sequence[Range]) -> tuple:
+    """(start of the first timed line, end of the last timed line) inside ``ranges``; (None, None) without times."""
+    if not times:
+        return None, None
+    inside = [times[n] for a, b in ranges for n in range(a, b + 1) if n in times]
+    if not inside:
+        return None, None
+    ends = [e if e is not None else s for s, e in inside]
+    return inside[0][0], max(ends)
+
+
 def transcript_lines(project: Project, transcript_id: int) -> TranscriptLines:
     return TranscriptLines(
         project.conn.execute(
@@ -67,19 +88,25 @@ def iter_quote_rows(project: Project, codings: Iterable[Coding]) -> Iterator[dic
     while its codings follow each other (listings come in transcript order), so a
     100,000-coding listing reads each transcript once and holds one at a time.
     """
+    from qualcode.corpus.ingest.timecode import format_clock
+
     template = project.citation_template
-    current_id, lines = None, None
+    current_id, lines, times = None, None, {}
     for c in codings:
         if c.transcript_id != current_id:
             current_id, lines = c.transcript_id, transcript_lines(project, c.transcript_id)
+            times = line_times(project, c.transcript_id)
         text, speakers = quote_from_lines(lines, c.ranges)
+        start, end = quote_times(times, c.ranges)
         yield {
             "id": c.id,
             "transcript": c.transcript,
             "ranges": [list(r) for r in c.ranges],
             "code": c.code,
             "coder": c.coder,
-            "citation": format_citation(c.transcript, c.ranges, template),
+            "citation": format_citation(c.transcript, c.ranges, template, format_clock(start) or None),
+            "start": start,
+            "end": end,
             "text": text,
             "speakers": speakers,
             "memo": c.memo,

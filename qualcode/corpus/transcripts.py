@@ -60,7 +60,12 @@ def all_rows(project: Project) -> list[TranscriptRow]:
 
 
 def parse_files(
-    paths: Sequence[Path], *, names: Sequence[str] | None = None, wrap: int = 80, progress: Progress | None = None
+    paths: Sequence[Path],
+    *,
+    names: Sequence[str] | None = None,
+    wrap: int = 80,
+    progress: Progress | None = None,
+    speakers: str | None = None,
 ) -> list[ParsedTranscript]:
     """Read every file first; any bad file aborts before the project is touched."""
     from qualcode.corpus.ingest import read_transcript
@@ -68,7 +73,7 @@ def parse_files(
     parsed = []
     for i, path in enumerate(paths):
         name = names[i] if names else None
-        parsed.append(read_transcript(Path(path), name=name, wrap=wrap))
+        parsed.append(read_transcript(Path(path), name=name, wrap=wrap, speakers=speakers))
         if progress:
             progress(i + 1, len(paths), f"read {Path(path).name}")
     return parsed
@@ -100,7 +105,7 @@ def check_new(project: Project, parsed: Sequence[ParsedTranscript]) -> None:
             raise ConflictError(f"this text was imported already as {existing['name']!r}", path=p.source)
 
 
-LINE_COLUMNS = ("transcript_id", "n", "speaker", "turn", "raw", "text")
+LINE_COLUMNS = ("transcript_id", "n", "speaker", "turn", "raw", "text", "start", "[end]")
 
 
 def store(
@@ -116,6 +121,13 @@ def store(
     attributes.setdefault("speakers", list(dict.fromkeys(ln.speaker for ln in parsed.lines if ln.speaker)))
     if parsed.warnings:
         attributes.setdefault("import_warnings", parsed.warnings)
+    attributes.setdefault("reader", parsed.reader)
+    starts = [ln.start for ln in parsed.lines if ln.start is not None]
+    if starts:
+        ends = [ln.end if ln.end is not None else ln.start for ln in parsed.lines if ln.start is not None]
+        attributes.setdefault("time_span", [min(starts), max(ends)])
+    if parsed.notices:
+        attributes.setdefault("import_notices", parsed.notices)
     transcript_id = tx.insert(
         "transcripts",
         {
@@ -131,8 +143,8 @@ def store(
         },
     )
     tx.conn.executemany(
-        f"INSERT INTO lines ({', '.join(LINE_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?)",
-        [(transcript_id, ln.n, ln.speaker, ln.turn, ln.raw, ln.text) for ln in parsed.lines],
+        f"INSERT INTO lines ({', '.join(LINE_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [(transcript_id, ln.n, ln.speaker, ln.turn, ln.raw, ln.text, ln.start, ln.end) for ln in parsed.lines],
     )
     if annotate:
         lemmas.store_transcript_lemmas(tx, transcript_id, parsed.name)
@@ -170,20 +182,30 @@ def import_files(
     names: Sequence[str] | None = None,
     wrap: int = 80,
     progress: Progress | None = None,
+    speakers: str | None = None,
 ) -> list[ParsedTranscript]:
     """Read and store transcript files, all or nothing; returns what was imported."""
     if names is not None and len(names) != len(paths):
         raise InputError("--name can only be used when importing one file")
-    parsed = parse_files(paths, names=names, wrap=wrap, progress=progress)
+    parsed = parse_files(paths, names=names, wrap=wrap, progress=progress, speakers=speakers)
     import_parsed(project, parsed, coder, progress=progress)
     return parsed
 
 
 def lines(project: Project, transcript_id: int) -> list[dict]:
-    """All lines of a transcript in order: ``n, speaker, turn, raw, text``."""
+    """All lines of a transcript in order: ``n, speaker, turn, raw, text, start, end`` (times in seconds or None)."""
     return project.query(
-        "SELECT n, speaker, turn, raw, text FROM lines WHERE transcript_id = ? ORDER BY n", (transcript_id,)
+        "SELECT n, speaker, turn, raw, text, start, [end] AS [end] FROM lines WHERE transcript_id = ? ORDER BY n",
+        (transcript_id,),
     )
+
+
+def time_span(project: Project, transcript_id: int) -> tuple[float | None, float | None]:
+    """(first start, last end) of a transcript's lines, in seconds; (None, None) without time codes."""
+    row = project.conn.execute(
+        "SELECT min(start), max(coalesce([end], start)) FROM lines WHERE transcript_id = ?", (transcript_id,)
+    ).fetchone()
+    return (row[0], row[1]) if row else (None, None)
 
 
 def overview(project: Project) -> list[dict]:
@@ -197,6 +219,7 @@ def overview(project: Project) -> list[dict]:
         per_coder.setdefault(r["transcript_id"], {}).setdefault(r["coder"], {"codings": 0, "done": False})
         per_coder[r["transcript_id"]][r["coder"]]["done"] = True
     rows = project.query("SELECT * FROM transcripts ORDER BY id")
+    media_of = {r["transcript_id"]: r["path"] for r in project.query("SELECT transcript_id, path FROM media")}
     attributes_of = {r["id"]: json.loads(r["attributes"] or "{}") for r in rows}
     speakers = {tid: a["speakers"] for tid, a in attributes_of.items() if "speakers" in a}
     for tid in [tid for tid in attributes_of if tid not in speakers]:  # imported before speakers were stored
@@ -210,10 +233,15 @@ def overview(project: Project) -> list[dict]:
         ]
     for r in rows:
         attributes = attributes_of[r["id"]]
+        start, end = attributes.get("time_span") or (None, None)
         out.append(
             {
                 "name": r["name"],
                 "source": r["source"],
+                "reader": attributes.get("reader"),
+                "start": start,
+                "end": end,
+                "media": media_of.get(r["id"]),
                 "lines": r["line_count"],
                 "speakers": speakers.get(r["id"], []),
                 "placeholders": attributes.get("placeholders", []),

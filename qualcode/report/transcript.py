@@ -52,13 +52,22 @@ def ensure_styles(writer: DocWriter) -> None:
 
 
 def write_lines(writer: DocWriter, lines: list[dict]) -> None:
-    """One ``Transcript Line`` paragraph per stored line: number, tab, the line as stored."""
+    """One ``Transcript Line`` paragraph per stored line: number, tab, [time,] the line as stored.
+
+    A line with a time code (``start``) shows it as ``hh:mm:ss`` in the ``Line Number`` style
+    before its text, so a reader can find the passage in the recording.
+    """
+    from qualcode.corpus.ingest.timecode import format_clock
+
     ensure_styles(writer)
     ppr = writer.ppr(LINE_STYLE)
     number_id = writer.style_id(NUMBER_STYLE)
     number_rpr = f'<w:rPr><w:rStyle w:val="{escape_attr(number_id)}"/></w:rPr>' if number_id else ""
     for line in lines:
         number = f"<w:r>{number_rpr}<w:t>{line['n']}</w:t><w:tab/></w:r>"
+        start = line.get("start") if hasattr(line, "get") else None
+        if start is not None:
+            number += f'<w:r>{number_rpr}<w:t xml:space="preserve">{format_clock(start)}  </w:t></w:r>'
         writer.raw(f"<w:p>{ppr}{number}{writer.run(line['raw'])}</w:p>")
 
 

@@ -5,7 +5,7 @@ This package is the only place that decides line numbers (the citation contract:
 
 Public API::
 
-    read_transcript(path, *, name=None, wrap=80) -> ParsedTranscript   # .txt, .md, .docx
+    read_transcript(path, *, name=None, wrap=80, speakers=None) -> ParsedTranscript   # see SUPPORTED_SUFFIXES
     parse_text(text, *, name, source, encoding="utf-8") -> ParsedTranscript
     clean_control_chars(text) -> (text, count)
     text_sha256(raws) -> str
@@ -19,13 +19,14 @@ from pathlib import Path
 
 from qualcode.corpus.ingest.build import text_sha256
 from qualcode.corpus.ingest.decode import clean_control_chars, decode_bytes, normalise_newlines
+from qualcode.corpus.ingest.detect import SUPPORTED
 from qualcode.corpus.ingest.numbering import detect_numbering, split_number
 from qualcode.corpus.ingest.speakers import PLACEHOLDER_RE, find_placeholders, split_speaker
 from qualcode.corpus.ingest.txt import parse_text
 from qualcode.errors import InputError
 from qualcode.model import ParsedTranscript
 
-SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".docx")
+SUPPORTED_SUFFIXES: tuple[str, ...] = SUPPORTED
 
 __all__ = [
     "PLACEHOLDER_RE",
@@ -43,31 +44,28 @@ __all__ = [
 ]
 
 
-def read_transcript(path: str | Path, *, name: str | None = None, wrap: int = 80) -> ParsedTranscript:
-    """Read a .txt, .md or .docx transcript (suffix case-insensitive).
+def read_transcript(
+    path: str | Path, *, name: str | None = None, wrap: int = 80, speakers: str | None = None
+) -> ParsedTranscript:
+    """Read a transcript in any supported format, decided from its content (then its extension).
 
     ``name`` defaults to the file stem (``FG2.txt`` → ``FG2``); ``wrap`` is the
-    column width at which .docx paragraphs become lines. Raises
-    :class:`~qualcode.errors.InputError` naming ``path`` for anything unreadable.
+    column width at which paragraphs and turns become lines; ``speakers`` is
+    ``none``, ``auto`` (default) or a pattern (:mod:`~qualcode.corpus.ingest.speaker_rule`).
+    Raises :class:`~qualcode.errors.InputError` naming ``path`` for anything unreadable.
     """
+    from qualcode.corpus.ingest.dispatch import read_any
+    from qualcode.corpus.ingest.speaker_rule import SpeakerRule
+
     p = Path(path)
-    suffix = p.suffix.lower()
     if not p.exists():
         raise InputError("no such file", path=path)
     if p.is_dir():
         raise InputError("is a directory, not a transcript file", path=path)
-    if suffix not in SUPPORTED_SUFFIXES:
-        shown = f"'{p.suffix}'" if p.suffix else "(no extension)"
-        raise InputError(f"unsupported file type {shown} (use .txt, .md or .docx)", path=path)
+    rule = SpeakerRule.parse(speakers)
     try:
         data = p.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read the file ({exc.strerror or exc})", path=path) from None
     name = p.stem if name is None else name
-    if suffix == ".docx":
-        from qualcode.corpus.ingest.docx import read_docx
-
-        return read_docx(path, data, name=name, wrap=wrap)
-    from qualcode.corpus.ingest.txt import read_txt
-
-    return read_txt(path, data, name=name)
+    return read_any(p, data, name=name, wrap=wrap, rule=rule)

@@ -22,6 +22,7 @@ def build_transcript(
     encoding: str,
     numbered: bool = False,
     warnings: list[str] | None = None,
+    rule=None,
 ) -> ParsedTranscript:
     """Turn ``(line number, clean NFC line)`` pairs into a transcript.
 
@@ -31,8 +32,8 @@ def build_transcript(
     raws = [line.rstrip() for _, line in numbered_lines]
     make = ParsedLine._make  # positional construction: the cheapest for a named tuple
     lines = [
-        make((n, raw, text, speaker, turn))
-        for (n, _), raw, (speaker, turn, text) in zip(numbered_lines, raws, assign_speakers(raws))
+        make((n, raw, text, speaker, turn, None, None))
+        for (n, _), raw, (speaker, turn, text) in zip(numbered_lines, raws, assign_speakers(raws, rule))
     ]
     placeholders = find_placeholders("\n".join(raws))  # placeholders never span lines
     return ParsedTranscript(

@@ -126,7 +126,7 @@ def wrap_segment(segment: str, width: int) -> list[str]:
     return textwrap.TextWrapper(**options).wrap(segment)
 
 
-def read_docx(path: str | Path, data: bytes, *, name: str, wrap: int = 80) -> ParsedTranscript:
+def read_docx(path: str | Path, data: bytes, *, name: str, wrap: int = 80, rule=None) -> ParsedTranscript:
     """A .docx file's bytes → transcript; each body paragraph wrapped at ``wrap`` columns."""
     if wrap < 1:
         raise InputError(f"wrap width must be at least 1 column, not {wrap}", path=path)
@@ -155,4 +155,5 @@ def read_docx(path: str | Path, data: bytes, *, name: str, wrap: int = 80) -> Pa
         source=Path(path).name,
         encoding="docx",
         warnings=warnings,
+        rule=rule,
     )

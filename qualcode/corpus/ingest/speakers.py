@@ -79,15 +79,24 @@ def split_speaker(line: str, labels: Collection[str] | None = None) -> tuple[str
     return None, line.strip()
 
 
-def assign_speakers(lines: list[str]) -> list[tuple[str | None, int, str]]:
+def assign_speakers(lines: list[str], rule=None) -> list[tuple[str | None, int, str]]:
     """``(speaker, turn, text)`` for each line.
 
     A label line starts a new turn (``turn`` counts from 1); the following lines,
     blank ones included, belong to that speaker until the next label. Lines before
-    the first label have ``speaker=None`` and ``turn=0``.
+    the first label have ``speaker=None`` and ``turn=0``. ``rule`` (a
+    :class:`~qualcode.corpus.ingest.speaker_rule.SpeakerRule`) switches speakers off
+    (``none``) or replaces the label shape by a pattern; default ``auto``.
     """
-    matches = [match_label(line) if ":" in line else None for line in lines]
-    labels = _accepted(matches)
+    mode = getattr(rule, "mode", "auto")
+    if mode == "none":
+        return [(None, 0, line.strip()) for line in lines]
+    if mode == "pattern":
+        matches = [rule.match(line) for line in lines]
+        labels = {m[0] for m in matches if m is not None}
+    else:
+        matches = [match_label(line) if ":" in line else None for line in lines]
+        labels = _accepted(matches)
     speaker: str | None = None
     turn = 0
     out: list[tuple[str | None, int, str]] = []

@@ -33,6 +33,7 @@ def parse_text(
     encoding: str = "utf-8",
     path: str | Path | None = None,
     detect_numbers: bool = True,
+    rule=None,
 ) -> ParsedTranscript:
     """Already-decoded transcript text → :class:`ParsedTranscript`.
 
@@ -67,7 +68,13 @@ def parse_text(
         where_in_file = f"line {number_of[index]}" if index in number_of else f"file line {index + 1} (blank, dropped)"
         warnings.extend(line_warnings(where_in_file, removed, separators))
     return build_transcript(
-        entries, name=name, source=source, encoding=encoding, numbered=numbered is not None, warnings=warnings
+        entries,
+        name=name,
+        source=source,
+        encoding=encoding,
+        numbered=numbered is not None,
+        warnings=warnings,
+        rule=rule,
     )
 
 

@@ -41,7 +41,9 @@ class CodingScreen(SuggestionsMixin, QualcodeScreen):
         "Move with the arrows or j/k; v starts a selection (or Shift+arrows, or drag with the mouse); "
         "1-9 apply the code with that hotkey to the selection or the cursor line, and remove it when the "
         "same lines already carry it. Everything is saved at once. Markers in the gutter carry the code's "
-        "hotkey digit (a letter for codes without one); other coders' markers are underlined."
+        "hotkey digit (a letter for codes without one); other coders' markers are underlined. "
+        "For transcripts with time codes, t shows a time column and l plays the line or selection from "
+        "the linked recording (`qualcode media`) through mpv or ffplay; the next key stops it."
     )
 
     BINDINGS = [
@@ -73,6 +75,8 @@ class CodingScreen(SuggestionsMixin, QualcodeScreen):
         Binding("s", "next_suggestion", "Next suggestion", show=False, id="coding.next_suggestion"),
         Binding("a", "accept_suggestion", "Accept suggestion", show=False, id="coding.accept_suggestion"),
         Binding("r", "dismiss_suggestion", "Dismiss suggestion", show=False, id="coding.dismiss_suggestion"),
+        Binding("t", "toggle_times", "Time column", show=False, id="coding.times"),
+        Binding("l", "play", "Listen", show=False, id="coding.play"),
         Binding("f5", "refresh", "Refresh", show=False, id="coding.refresh"),
         Binding("q", "back", "Back", id="coding.back"),
     ]
@@ -95,6 +99,7 @@ class CodingScreen(SuggestionsMixin, QualcodeScreen):
         self.last_code: Code | None = None
         self._has_own = False
         self._panel_key = None
+        self.player = None  # qualcode.corpus.media.Player once l is pressed
 
     # ---------------------------------------------------------------- layout
     def compose(self) -> ComposeResult:
@@ -447,6 +452,47 @@ class CodingScreen(SuggestionsMixin, QualcodeScreen):
     def action_back(self) -> None:
         self.app.pop_screen()
 
+    # ----------------------------------------------------------- time, audio
+    def action_toggle_times(self) -> None:
+        view = self.view
+        if not view.has_times:
+            self.notify(f"{self.transcript.name} has no time codes", severity="warning")
+            return
+        view.set_show_times(not view.show_times)
+
+    def action_play(self) -> None:
+        """Play the selection (or cursor line) from its start time through mpv or ffplay."""
+        from qualcode.corpus import media
+
+        view = self.view
+        first, last = view.selection or (view.cursor, view.cursor)
+        starts = [s for s in view.starts[first : last + 1] if s is not None]
+        if not starts:
+            self.notify("this line has no time code to play from", severity="warning")
+            return
+        ends = [e for e in view.ends[first : last + 1] if e is not None]
+        path = media.path_of(self.project, self.transcript.id)
+        if path is None:
+            self.notify(f"no recording linked: run `qualcode media {self.transcript.name} FILE`", severity="warning")
+            return
+        if self.player is None:
+            self.player = media.Player()
+        try:
+            self.player.play(path, starts[0], max(ends) if ends else None)
+        except QualcodeError as e:
+            self.notify(str(e), severity="error", timeout=6)
+            return
+        self.notify(f"playing from {view.times[first] or starts[0]} (any key stops)", timeout=3)
+
+    def on_key(self, event) -> None:
+        """The next key after l stops the playback (l itself restarts it at the new line)."""
+        if self.player is not None and event.key != "l" and self.player.playing:
+            self.player.stop()
+
+    def on_unmount(self) -> None:
+        if self.player is not None:
+            self.player.stop()
+
     def notify(self, message: str, *, markup: bool = False, **kwargs) -> None:
         """Notifications here quote user text (code names, memos, search terms): plain text, not markup."""
         super().notify(message, markup=markup, **kwargs)
@@ -458,6 +504,9 @@ class CodingScreen(SuggestionsMixin, QualcodeScreen):
             return self.code_for_hotkey(int(parameters[0])) is not None
         if action in ("memo", "remove"):
             return True if self._has_own else None
+        if action in ("toggle_times", "play"):
+            views = self.query(TranscriptView)
+            return True if views and views.first().has_times else None
         return True
 
     def palette_commands(self):

@@ -19,12 +19,14 @@ class TranscriptsScreen(QualcodeScreen):
     HELP_TITLE = "Transcripts"
     HELP_TEXT = (
         "Every transcript in the project with its line count, speakers, your codings and whether you "
-        "marked it done. Enter opens it in the Coding screen; i imports files."
+        "marked it done. Enter opens it in the Coding screen; i imports files; R re-imports a corrected "
+        "version of the selected transcript, showing where every coding goes before anything changes."
     )
 
     BINDINGS = [
         Binding("enter", "open", "Open", id="transcripts.open"),
         Binding("i", "import", "Import", id="transcripts.import"),
+        Binding("R", "reimport", "Re-import corrected", show=False, id="transcripts.reimport"),
         Binding("f5", "refresh", "Refresh", show=False, id="transcripts.refresh"),
         Binding("q", "app.quit", "Quit", id="transcripts.quit"),
     ]
@@ -100,7 +102,45 @@ class TranscriptsScreen(QualcodeScreen):
     def action_refresh(self) -> None:
         self.reload()
 
+    def action_reimport(self) -> None:
+        """Ask for the corrected file, show the dry run, apply on ``a``."""
+        from qualcode.coding import reimport
+        from qualcode.tui.screens.dialogs import PromptScreen
+        from qualcode.tui.screens.reimport import ReimportReviewScreen
+
+        name = self.selected_name()
+        if not name:
+            return
+
+        def chosen(path: str | None) -> None:
+            if not path or not path.strip():
+                return
+            planned = self.core(reimport.plan, self.project, name, path.strip())
+            if planned is None:
+                return
+            result, parsed = planned
+            if parsed.sha256 == self.core(transcripts.get, self.project, name).sha256:
+                self.notify(f"{path.strip()} holds the same text as {name}; nothing to do", markup=False)
+                return
+
+            def decided(apply: bool | None) -> None:
+                if apply and self.core(reimport.apply, self.project, result, parsed, self.coder) is not None:
+                    counts = result.counts()
+                    self.notify(
+                        f"re-imported {name}: {counts['moved']} moved, {counts['changed']} to review, "
+                        f"{counts['lost']} lost (u in the Coding screen or `qualcode undo` restores the old text)",
+                        timeout=6,
+                        markup=False,
+                    )
+                    self.reload()
+
+            self.app.push_screen(ReimportReviewScreen(result), decided)
+
+        self.app.push_screen(
+            PromptScreen(f"Corrected file for {name}", placeholder="path/to/corrected.docx", id="reimport-path"), chosen
+        )
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "open":
+        if action in ("open", "reimport"):
             return True if self.is_mounted and self.query_one(DataTable).row_count else None
         return True

@@ -103,6 +103,10 @@ class TranscriptView(ScrollView, can_focus=True):
         self.speakers: list[str] = []  # "" unless the line starts a turn
         self.texts: list[str] = []
         self.turns: list[int] = []
+        self.times: list[str] = []  # "hh:mm:ss" per line ("" without a time code), shown when show_times
+        self.starts: list[float | None] = []
+        self.ends: list[float | None] = []
+        self.show_times = False
         self.markers: dict[int, list[Marker]] = {}  # row index → markers
         # hook for code suggestions (widgets/suggestions.py): row index → the suggested code's marker char,
         # drawn dimmed in the gutter's separator column (a property: setting it redraws the changed rows)
@@ -127,6 +131,7 @@ class TranscriptView(ScrollView, can_focus=True):
         self.numbers = [ln["n"] for ln in lines]
         self.texts = [ln["text"] or "" for ln in lines]
         self.turns = [ln["turn"] for ln in lines]
+        self._set_times(lines)
         speakers, previous = [], None
         for ln in lines:
             speaker, turn = ln["speaker"], ln["turn"]
@@ -141,6 +146,30 @@ class TranscriptView(ScrollView, can_focus=True):
         self._row_cache.clear()
         self.anchor = None
         self.set_reactive(TranscriptView.cursor, 0)
+        self._update_virtual_size()
+        self.refresh()
+
+    def _set_times(self, lines: list) -> None:
+        from qualcode.corpus.ingest.timecode import format_clock
+
+        def value(ln, key: str):
+            try:
+                return ln[key]
+            except (KeyError, IndexError):
+                return None
+
+        self.starts = [value(ln, "start") for ln in lines]
+        self.ends = [value(ln, "end") for ln in lines]
+        self.times = [format_clock(start) for start in self.starts]
+
+    @property
+    def has_times(self) -> bool:
+        return any(start is not None for start in self.starts)
+
+    def set_show_times(self, show: bool) -> None:
+        """Show or hide the time column (``hh:mm:ss`` of each line's start) in the gutter."""
+        self.show_times = show
+        self._row_cache.clear()
         self._update_virtual_size()
         self.refresh()
 
@@ -185,7 +214,7 @@ class TranscriptView(ScrollView, can_focus=True):
 
     @property
     def gutter_width(self) -> int:
-        width = self._number_width + 1 + (self.slots + 1 if self.slots else 0) + 1
+        width = self._number_width + 1 + (self.slots + 1 if self.slots else 0) + 1 + (9 if self.show_times else 0)
         if self._speaker_width:
             width += self._speaker_width + 1
         return width
@@ -388,7 +417,7 @@ class TranscriptView(ScrollView, can_focus=True):
     def _row_strip(self, index: int, width: int) -> Strip:
         """Row ``index`` drawn at ``width`` cells, without the cursor and selection highlight."""
         scroll_x = round(self.scroll_x)
-        key = (width, scroll_x, self.slots, self._speaker_width, self._number_width)
+        key = (width, scroll_x, self.slots, self._speaker_width, self._number_width, self.show_times)
         if key != self._row_cache_key:
             self._row_cache.clear()
             self._row_cache_key = key
@@ -397,6 +426,8 @@ class TranscriptView(ScrollView, can_focus=True):
             return strip
         gutter_style = self._style("transcript--gutter")
         segments = [Segment(f"{self.numbers[index]:>{self._number_width}} ", gutter_style)]
+        if self.show_times:
+            segments.append(Segment(f"{self.times[index]:>8} ", gutter_style))
         if self.slots:
             cells = [Segment(" ")] * self.slots
             for m in self.markers.get(index, ()):

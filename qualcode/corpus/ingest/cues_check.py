@@ -1,0 +1,40 @@
+"""Checks shared by the subtitle readers: time-code lines with their file line numbers, cue order."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from pathlib import Path
+
+from qualcode.corpus.ingest.timecode import parse_clock
+from qualcode.errors import InputError
+
+ARROW_RE = re.compile(r"^\s*(\S+)\s+-->\s+(\S+)")
+
+
+def timing_lines(lines: list[str], *, path: str | Path, what: str) -> list[tuple[int, float, float]]:
+    """``(file line, start, end)`` of every ``A --> B`` line; a broken time code is an error naming its line."""
+    out = []
+    for number, line in enumerate(lines, start=1):
+        if "-->" not in line:
+            continue
+        m = ARROW_RE.match(line)
+        start = parse_clock(m.group(1)) if m else None
+        end = parse_clock(m.group(2)) if m else None
+        if start is None or end is None:
+            raise InputError(f"malformed {what}: broken time code {line.strip()!r}", path=path, line=number)
+        if end < start:
+            raise InputError(f"malformed {what}: cue ends before it starts", path=path, line=number)
+        out.append((number, start, end))
+    return out
+
+
+def check_order(timings: list[tuple[int, float, float]], *, path: str | Path, what: str) -> None:
+    """Cues must come in time order and must not overlap (one line naming the offending cue)."""
+    for (_, start0, end0), (number, start, _) in itertools.pairwise(timings):
+        if start < start0:
+            raise InputError(
+                f"malformed {what}: cue starts before the cue above it (unordered)", path=path, line=number
+            )
+        if start < end0:
+            raise InputError(f"malformed {what}: cue overlaps the cue above it", path=path, line=number)

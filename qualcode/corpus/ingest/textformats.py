@@ -1,0 +1,191 @@
+"""Transcription-tool text layouts, recognised from the lines themselves (plain text, Word, OpenDocument):
+
+* **Otter / Teams header blocks**: ``Emma  0:34`` (name, two or more spaces, a clock) on its
+  own line, the turn's text below it; also a clock alone.
+* **Amberscript header blocks**: ``Speaker 1 [00:00:01]`` or ``00:00:01 Speaker 1`` on its own
+  line, the text below it.
+* **Teams arrow blocks** (older Teams .docx): ``0:0:0.0 --> 0:0:5.12``, the name, the text.
+* **Timed lines**: ``[00:01:23] INT: text`` (``(00:01:23)`` too); lines without a time code
+  continue the line above until a blank line.
+* **Markdown bold speakers**: ``**Anna** [0:00]`` / ``**Anna**:`` / ``**Anna:** text``; ``**`` and
+  HTML entities (``&#39;``) do not reach the text.
+* **QualCoder-style ids**: ``[id1] text`` (a lower-case id in brackets, recurring, not a
+  ``[PLACEHOLDER]``).
+
+:func:`detect_layout` returns ``(reader name, cues)`` for the first layout that fits, or
+None (then the lines are an ordinary transcript, one line per line).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+
+from qualcode.corpus.ingest.timecode import parse_clock
+from qualcode.corpus.ingest.turns import Cue
+
+_CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
+OTTER_HEADER_RE = re.compile(rf"^(?P<speaker>\S.{{0,59}}?)?\s{{2,}}(?P<time>{_CLOCK})\s*$|^\s*(?P<time2>{_CLOCK})\s*$")
+AMBER_HEADER_RE = re.compile(
+    rf"^(?P<speaker>[^\[\]:]{{1,60}}?)\s*\[(?P<time>{_CLOCK})\]\s*:?\s*$|^(?P<time2>{_CLOCK})\s+(?P<speaker2>[^:\d][^:]{{0,59}}?)\s*:?\s*$"
+)
+ARROW_HEADER_RE = re.compile(rf"^\s*(?P<time>{_CLOCK})\s*-->\s*(?P<end>{_CLOCK})\s*$")
+TIMED_LINE_RE = re.compile(rf"^\s*[\[(](?P<time>{_CLOCK})[\])]\s*(?P<rest>.*)$")
+BOLD_RE = re.compile(
+    rf"^\s*\*\*(?P<speaker>[^*\n]{{1,60}}?)\s*:?\s*\*\*\s*:?\s*(?:[\[(](?P<time>{_CLOCK})[\])])?\s*:?\s*(?P<rest>.*)$"
+)
+QUALCODER_RE = re.compile(r"^\s*\[(?P<speaker>[a-z][a-z_ ]{0,20}\d*)\]\s*:?\s*(?P<rest>.*)$")
+_BOLD_PAIRS_RE = re.compile(r"\*\*(.+?)\*\*")
+
+
+def _header_blocks(lines: list[str], match: Callable[[str], tuple[str | None, float] | None]) -> list[Cue]:
+    cues: list[Cue] = []
+    current: Cue | None = None
+    for line in lines:
+        head = match(line)
+        if head is not None:
+            current = Cue("", head[0], head[1])
+            if cues and cues[-1].end is None:
+                cues[-1].end = head[1]
+            cues.append(current)
+        elif line.strip():
+            if current is None:
+                cues.append(Cue(line.strip()))
+            else:
+                current.text = f"{current.text} {line.strip()}".strip()
+        else:
+            current = None  # a blank line: text after it (before the next header) is its own paragraph
+    return [c for c in cues if c.text or c.speaker]
+
+
+def _otter(line: str):
+    m = OTTER_HEADER_RE.match(line)
+    if not m:
+        return None
+    time = parse_clock(m.group("time") or m.group("time2"))
+    return (m.group("speaker") or None), time
+
+
+def _amber(line: str):
+    m = AMBER_HEADER_RE.match(line)
+    if not m:
+        return None
+    return (m.group("speaker") or m.group("speaker2")).strip(), parse_clock(m.group("time") or m.group("time2"))
+
+
+def _arrow_blocks(lines: list[str]) -> list[Cue]:
+    cues: list[Cue] = []
+    block: list[str] | None = None
+    times = (None, None)
+
+    def close() -> None:
+        if block:
+            speaker = None
+            body = block
+            if len(block) >= 2 and len(block[0].split()) <= 5 and not block[0].rstrip().endswith((".", "?", "!")):
+                speaker, body = block[0].strip(), block[1:]
+            cues.append(Cue(" ".join(b.strip() for b in body), speaker, times[0], times[1]))
+
+    for line in lines:
+        m = ARROW_HEADER_RE.match(line)
+        if m:
+            close()
+            block, times = [], (parse_clock(m.group("time")), parse_clock(m.group("end")))
+        elif line.strip():
+            if block is None:
+                cues.append(Cue(line.strip()))
+            else:
+                block.append(line)
+    close()
+    return cues
+
+
+def _timed_lines(lines: list[str]) -> list[Cue]:
+    cues: list[Cue] = []
+    current: Cue | None = None
+    for line in lines:
+        m = TIMED_LINE_RE.match(line)
+        if m:
+            start = parse_clock(m.group("time"))
+            if cues and cues[-1].end is None:
+                cues[-1].end = start
+            current = Cue(m.group("rest").strip(), None, start)
+            cues.append(current)
+        elif not line.strip():
+            current = None
+        elif current is not None:
+            current.text = f"{current.text} {line.strip()}".strip()
+        else:
+            cues.append(Cue(line.strip()))
+            current = cues[-1]
+    # a timed line "[00:01:23] INT:" with the text below it: the label is still at the cue's start
+    return cues
+
+
+def _bold(lines: list[str]) -> list[Cue]:
+    cues: list[Cue] = []
+    current: Cue | None = None
+    for line in lines:
+        m = BOLD_RE.match(line)
+        if m:
+            start = parse_clock(m.group("time")) if m.group("time") else None
+            current = Cue(m.group("rest").strip(), html.unescape(m.group("speaker")), start)
+            cues.append(current)
+        elif not line.strip():
+            continue  # markdown paragraphs of one speaker are separated by blank lines
+        elif current is not None:
+            current.text = f"{current.text} {line.strip()}".strip()
+        else:
+            cues.append(Cue(line.strip()))
+    for cue in cues:
+        cue.text = html.unescape(_BOLD_PAIRS_RE.sub(r"\1", cue.text))
+    return cues
+
+
+def _qualcoder(lines: list[str]) -> list[Cue]:
+    cues: list[Cue] = []
+    current: Cue | None = None
+    for line in lines:
+        m = QUALCODER_RE.match(line)
+        if m:
+            current = Cue(m.group("rest").strip(), m.group("speaker").strip())
+            cues.append(current)
+        elif not line.strip():
+            current = None
+        elif current is not None:
+            current.text = f"{current.text} {line.strip()}".strip()
+        else:
+            cues.append(Cue(line.strip()))
+    return cues
+
+
+def _count(lines: list[str], test: Callable[[str], object]) -> int:
+    return sum(1 for line in lines if line.strip() and test(line))
+
+
+def detect_layout(lines: list[str]) -> tuple[str, list[Cue]] | None:
+    """The first layout that fits ``lines`` (see the module docstring), as ``(reader, cues)``; else None."""
+    nonblank = [line for line in lines if line.strip()]
+    if not nonblank:
+        return None
+    # a layout must shape at least a tenth of the lines, and two of them (one in a file of one or two lines)
+    share = max(2 if len(nonblank) > 2 else 1, len(nonblank) // 10)
+    if _count(lines, ARROW_HEADER_RE.match) >= share:
+        return "Teams transcript (time --> time, name, text)", _arrow_blocks(lines)
+    if _count(lines, AMBER_HEADER_RE.match) >= share:
+        return "Amberscript text (speaker [hh:mm:ss])", _header_blocks(lines, _amber)
+    if (
+        _count(lines, lambda line: OTTER_HEADER_RE.match(line) and OTTER_HEADER_RE.match(line).group("speaker"))
+        >= share
+    ):
+        return "Otter/Teams text (speaker  m:ss)", _header_blocks(lines, _otter)
+    if _count(lines, TIMED_LINE_RE.match) >= share:
+        return "timed lines ([hh:mm:ss] SPEAKER: text)", _timed_lines(lines)
+    if _count(lines, BOLD_RE.match) >= 2:
+        return "Markdown bold speakers (**Name**)", _bold(lines)
+    qualcoder = [QUALCODER_RE.match(line) for line in lines]
+    labels = [m.group("speaker") for m in qualcoder if m]
+    if len(labels) >= 2 and len(set(labels)) < len(labels):
+        return "QualCoder-style speakers ([id1] text)", _qualcoder(lines)
+    return None

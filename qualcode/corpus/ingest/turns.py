@@ -1,0 +1,157 @@
+"""Cues → turns → numbered lines: the one rule every timed or speaker-structured format goes through.
+
+A *cue* is what a reader finds: a piece of text with (maybe) a speaker and a start and end
+time (a WebVTT cue, an SRT subtitle, a Whisper segment, an Otter paragraph, a table row).
+Consecutive cues of the same speaker form one *turn*; a turn's text is wrapped at
+``wrap`` columns like a Word paragraph, its first line starting with ``Speaker: ``. Cues
+without a speaker are never merged (each is its own paragraph). Cue numbers and time
+codes never enter the text: a line's time is line data (``start`` = start of the cue its
+first word came from, ``end`` = end of the cue of its last word).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from qualcode.corpus.ingest.build import text_sha256
+from qualcode.corpus.ingest.decode import line_warnings, normalise_line
+from qualcode.corpus.ingest.speaker_rule import AUTO, SpeakerRule, normalise_speaker
+from qualcode.corpus.ingest.speakers import find_placeholders, is_evident_label
+from qualcode.errors import InputError
+from qualcode.model import ParsedLine, ParsedTranscript
+
+
+@dataclass
+class Cue:
+    text: str
+    speaker: str | None = None
+    start: float | None = None
+    end: float | None = None
+
+
+# "Anna de Vries: …", "[SPEAKER_00]: …", "R1: …" at the start of a cue's text
+CUE_LABEL_RE = re.compile(r"\s*(\[[^\]\n]{1,40}\]|[^\W\d_][\w'’ .\-]{0,39}?)\s*:\s+(?=\S)")
+_TAG_RE = re.compile(r"</?[a-zA-Z][^>]*>")
+
+
+def clean_cue_text(text: str) -> tuple[str, int, int]:
+    """Markup tags out, entities decoded, control characters out, all whitespace → single spaces."""
+    text = html.unescape(_TAG_RE.sub("", text)) if ("<" in text or "&" in text) else text
+    text, removed, separators = normalise_line(text.replace("\n", " ").replace("\t", " "))
+    return " ".join(text.split()), removed, separators
+
+
+def label_cues(cues: list[Cue], rule: SpeakerRule) -> None:
+    """Take speaker labels out of cue texts (``Name: text``) by ``rule``; structural speakers stay."""
+    if rule.mode == "none":
+        for cue in cues:
+            if cue.speaker:
+                cue.text = f"{cue.speaker}: {cue.text}"
+                cue.speaker = None
+        return
+    found: list[tuple[str, int] | None] = []
+    for cue in cues:
+        if cue.speaker is not None:
+            found.append(None)
+        elif rule.mode == "pattern":
+            found.append(rule.match(cue.text))
+        else:
+            m = CUE_LABEL_RE.match(cue.text)
+            found.append((normalise_speaker(m.group(1)), m.end()) if m else None)
+    if rule.mode == "auto":
+        counts = Counter(f[0] for f in found if f)
+        accepted = {label for label, n in counts.items() if n >= 2 or is_evident_label(label)}
+    else:
+        accepted = {f[0] for f in found if f}
+    for cue, f in zip(cues, found):
+        if f and f[0] in accepted:
+            cue.speaker, cue.text = f[0], cue.text[f[1] :].strip()
+        elif cue.speaker is not None:
+            cue.speaker = normalise_speaker(cue.speaker) or None
+
+
+def wrap_words(words: Sequence[str], width: int, first_indent: int) -> list[tuple[int, int]]:
+    """Greedy wrap: ``(first word, last word + 1)`` per line; a word longer than a line stays whole."""
+    lines: list[tuple[int, int]] = []
+    start, length = 0, first_indent
+    for i, word in enumerate(words):
+        if i > start and length + 1 + len(word) > width:
+            lines.append((start, i))
+            start, length = i, len(word)
+        else:
+            length += (1 if i > start else 0) + len(word)
+    if start < len(words):
+        lines.append((start, len(words)))
+    return lines
+
+
+def turns_of(cues: list[Cue]) -> list[list[Cue]]:
+    """Consecutive cues of one speaker → one turn; speakerless cues stay alone."""
+    turns: list[list[Cue]] = []
+    for cue in cues:
+        if turns and cue.speaker is not None and turns[-1][-1].speaker == cue.speaker:
+            turns[-1].append(cue)
+        else:
+            turns.append([cue])
+    return turns
+
+
+def cues_to_transcript(
+    cues: list[Cue],
+    *,
+    name: str,
+    source: str,
+    path,
+    encoding: str,
+    reader: str,
+    wrap: int = 80,
+    rule: SpeakerRule = AUTO,
+    notices: list[str] | None = None,
+    warnings: list[str] | None = None,
+) -> ParsedTranscript:
+    """Cues → a transcript whose lines are the wrapped turns (see the module docstring)."""
+    if wrap < 1:
+        raise InputError(f"wrap width must be at least 1 column, not {wrap}", path=path)
+    warnings = list(warnings or [])
+    kept: list[Cue] = []
+    for index, cue in enumerate(cues, start=1):
+        text, removed, separators = clean_cue_text(cue.text)
+        warnings.extend(line_warnings(f"cue {index}", removed, separators))
+        if text:
+            kept.append(Cue(text, cue.speaker, cue.start, cue.end))
+    if not kept:
+        raise InputError("the file is empty (no text in any cue)", path=path)
+    label_cues(kept, rule)
+    lines: list[ParsedLine] = []
+    for turn_no, turn in enumerate(turns_of(kept), start=1):
+        words: list[str] = []
+        owner: list[int] = []
+        for i, cue in enumerate(turn):
+            for word in cue.text.split():
+                words.append(word)
+                owner.append(i)
+        if not words:
+            continue
+        speaker = turn[0].speaker
+        prefix = f"{speaker}: " if speaker else ""
+        for k, (a, b) in enumerate(wrap_words(words, wrap, len(prefix))):
+            body = " ".join(words[a:b])
+            first, last = turn[owner[a]], turn[owner[b - 1]]
+            raw = prefix + body if k == 0 else body
+            lines.append(ParsedLine(len(lines) + 1, raw, body, speaker, turn_no, first.start, last.end))
+    raws = [ln.raw for ln in lines]
+    return ParsedTranscript(
+        name=name,
+        source=source,
+        lines=lines,
+        sha256=text_sha256(raws),
+        encoding=encoding,
+        placeholders=find_placeholders("\n".join(raws)),
+        warnings=warnings,
+        reader=reader,
+        notices=list(notices or []),
+    )
