@@ -47,9 +47,7 @@ def generated(seed: int) -> LineUnits:
             v[:] = 0
         v[~done[:, clusters]] = MISSING
         values[f"code{k}"] = v
-    return LineUnits(
-        [f"c{i}" for i in range(r)], [f"T{t}" for t in range(n_t)], clusters, np.arange(n) + 1, values
-    )
+    return LineUnits([f"c{i}" for i in range(r)], [f"T{t}" for t in range(n_t)], clusters, np.arange(n) + 1, values)
 
 
 def _frame(v: np.ndarray) -> pd.DataFrame:
