@@ -117,10 +117,11 @@ def test_unused_code_is_undefined_with_a_reason_not_zero_or_nan():
     assert ca.positive_agreement.value is None
     assert ca.kappa_ci.to_json() is None and ca.alpha_ci.to_json() is None
     assert ca.negative_agreement.value == 1.0  # defined: both agreed on every line
+    assert ca.ac1.value == 1.0 and ca.pabak.value == 1.0  # true, but says nothing: the code is marked unused
+    assert not ca.used and ca.transcripts_with_code == 0
     js = ca.to_json()
     assert js["kappa"] is None and js["alpha"] is None and js["pairwise_kappa"] == {"A|B": None}
-    assert any(n.startswith("kappa:") and "neither coder used the code" in n for n in js["notes"])
-    assert any(n.startswith("alpha:") for n in js["notes"])
+    assert js["used"] is False and js["notes"] == ["code not used by any coder"] and js["ac1_ci"] is None
     assert ag.Stat.undefined("x").format() == "–"
 
 
@@ -165,25 +166,22 @@ def test_three_coders_pairwise_and_alpha():
     b = [1, 0, 0, 0, 1, 0, 1, 1, 0, 1]
     c = [1, 1, 0, 1, 1, 0, 0, 0, MISSING, 1]
     ca = ag.analyse(units_from([a, b, c]), resamples=0).codes["c"]
-    assert ca.counts is None and ca.kappa.value is None and ca.kappa_ci.to_json() is None
+    assert ca.counts is None and ca.kappa_name == "Conger" and ca.kappa.defined
     assert set(ca.pairwise_kappa) == {"A|B", "A|C", "B|C"}
     assert ca.pairwise_kappa["A|B"].value == pytest.approx(cohen_kappa_score(a, b))
     assert ca.pairwise_kappa["B|C"].value == pytest.approx(cohen_kappa_score(b[:8] + b[9:], c[:8] + c[9:]))
     general = ag.krippendorff_alpha_nominal([a, b, [None if v < 0 else v for v in c]])
     assert ca.alpha.value == pytest.approx(general.value)
-    # pairwise observed agreement (Fleiss): agreeing coder pairs / all coder pairs
-    pairs_agree = pairs_total = 0
+    # observed agreement (Gwet): per line the share of agreeing coder pairs, averaged over lines
+    shares = []
     for u in range(10):
         vals = [v[u] for v in (a, b, c) if v[u] >= 0]
-        for i in range(len(vals)):
-            for j in range(len(vals)):
-                if i != j:
-                    pairs_total += 1
-                    pairs_agree += vals[i] == vals[j]
-    assert ca.percent_agreement.value == pytest.approx(pairs_agree / pairs_total)
-    assert any("two coders" in n for n in ca.notes)
+        pairs = [(i, j) for i in range(len(vals)) for j in range(len(vals)) if i != j]
+        shares.append(sum(vals[i] == vals[j] for i, j in pairs) / len(pairs))
+    assert ca.percent_agreement.value == pytest.approx(np.mean(shares))
+    assert any("Conger" in n.text for n in ca.notes)
     js = ca.to_json()
-    assert js["a"] is None and js["kappa"] is None and isinstance(js["pairwise_kappa"]["A|C"], float)
+    assert js["a"] is None and js["kappa_name"] == "Conger" and isinstance(js["pairwise_kappa"]["A|C"], float)
 
 
 def test_pair_keys_are_alphabetical():
@@ -214,7 +212,7 @@ def test_two_coder_multi_formulas_reduce_to_the_2x2_ones():
             assert got.value == pytest.approx(want.value, abs=1e-12)
 
 
-def test_overall_pools_the_units_of_all_codes():
+def test_summary_row_is_the_pooled_kappa_not_a_pooled_table():
     x1, y1 = table(20, 5, 10, 15)
     x2, y2 = table(10, 0, 3, 37)
     units = LineUnits(
@@ -224,9 +222,13 @@ def test_overall_pools_the_units_of_all_codes():
         np.arange(50),
         {"one": np.array([x1, y1], dtype=np.int8), "two": np.array([x2, y2], dtype=np.int8)},
     )
-    overall = ag.analyse(units, resamples=0).overall
-    assert overall.counts == (30, 5, 13, 52)
-    assert overall.kappa.value == pytest.approx(ag.kappa_from_counts(30, 5, 13, 52).value)
+    summary = ag.analyse(units, resamples=0).summary
+    po = [(20 + 15) / 50, (10 + 37) / 50]
+    pe = [(25 / 50) * (30 / 50) + (25 / 50) * (20 / 50), (10 / 50) * (13 / 50) + (40 / 50) * (37 / 50)]
+    pooled = (np.mean(po) - np.mean(pe)) / (1 - np.mean(pe))
+    assert summary.pooled_kappa.value == pytest.approx(pooled)
+    assert summary.pooled_kappa.value != pytest.approx(ag.kappa_from_counts(30, 5, 13, 52).value)
+    assert summary.n_codes == 2 and summary.mean_counts["alpha"] == 2
 
 
 # ---------------------------------------------------------------------- bootstrap
@@ -257,8 +259,8 @@ def test_vectorised_bootstrap_equals_a_naive_cluster_bootstrap():
     x, y = units.values["c"]
     cl = units.clusters
     weights = ag.bootstrap_weights(8, 50, seed=9)
-    fast = ag._kappa_vec(weights @ ag._pair_counts(x, y, cl, 8))
-    fast_alpha = ag._alpha_vec(weights @ ag._cluster_stats(units.values["c"], cl, 8))
+    fast_all = ag._coefficients(weights @ ag._cluster_stats(units.values["c"], cl, 8), 2)
+    fast, fast_alpha = fast_all["kappa"], fast_all["alpha"]
     for r in range(50):
         idx = np.concatenate([np.flatnonzero(cl == t) for t in range(8) for _ in range(int(weights[r, t]))])
         assert fast[r] == pytest.approx(cohen_kappa_score(x[idx], y[idx], labels=[0, 1]))
@@ -268,11 +270,11 @@ def test_vectorised_bootstrap_equals_a_naive_cluster_bootstrap():
 def test_bootstrap_needs_two_transcripts():
     ca = ag.analyse(units_from([KA, KB]), resamples=100).codes["c"]
     assert ca.kappa_ci.to_json() is None and "two transcripts" in ca.kappa_ci.reason
-    assert any(n.startswith("kappa_ci:") for n in ca.notes)
+    assert any(n.text.startswith("no intervals: needs at least two transcripts") for n in ca.notes)
 
 
 def test_standalone_bootstrap_helpers_match_analyse():
-    units = _clustered(seed=2)
+    units = _clustered(seed=2, n_t=9)  # T0..T8: the names sort like the cluster numbers
     x, y = units.values["c"]
     ca = ag.analyse(units, resamples=200, seed=3).codes["c"]
     assert ag.bootstrap_kappa_ci(x, y, units.clusters, resamples=200, seed=3).to_json() == ca.kappa_ci.to_json()
@@ -334,7 +336,88 @@ def test_segment_view_threshold_and_multi_range_codings():
 def test_few_transcripts_carry_a_caveat_on_the_interval():
     units = _clustered(seed=1, n_t=3)
     ca = ag.analyse(units, resamples=100, seed=1).codes["c"]
-    assert ca.kappa_ci.to_json() is not None
-    assert any(n.startswith("kappa_ci: only 3 transcripts") for n in ca.notes)
-    many = ag.analyse(_clustered(seed=1, n_t=8), resamples=100, seed=1).codes["c"]
-    assert not any("understates" in n for n in many.notes)
+    assert ca.kappa_ci.to_json() is not None and ca.kappa_ci.transcripts == 3 and "3 transcripts" in ca.kappa_ci.caveat
+    assert any(n.text.startswith("intervals rest on 3 transcript(s)") for n in ca.notes)
+    many = ag.analyse(_clustered(seed=1, n_t=12), resamples=100, seed=1).codes["c"]
+    assert not any("too narrow" in n.text for n in many.notes) and many.kappa_ci.caveat is None
+
+
+def test_caveat_appears_whenever_fewer_than_ten_transcripts_carry_the_code():
+    """A small fixed-seed simulation: the code occurs in 0–14 of up to 16 transcripts."""
+    rng = np.random.default_rng(20261130)
+    seen = set()
+    for _ in range(60):
+        n_t = int(rng.integers(2, 17))
+        carrying = int(rng.integers(0, n_t + 1))
+        with_code = set(rng.choice(n_t, size=carrying, replace=False).tolist())
+        cl = np.repeat(np.arange(n_t), 20)
+        x = np.zeros(cl.size, dtype=np.int8)
+        for t in with_code:  # a few lines per carrying transcript, one coder or both
+            lines = np.flatnonzero(cl == t)[:3]
+            x[lines] = 1
+        y = np.where(rng.random(cl.size) < 0.1, 1 - x, x).astype(np.int8)
+        y[~np.isin(cl, list(with_code))] = 0  # the code occurs only in the chosen transcripts
+        ca = ag.analyse(units_from([x.tolist(), y.tolist()], cl.tolist()), resamples=100, seed=3).codes["c"]
+        assert ca.transcripts_with_code == carrying
+        seen.add(min(carrying, 10))
+        for key, ci in ca.intervals.items():
+            assert ci.transcripts == carrying
+            if carrying < 2:
+                assert not ci.defined, (key, carrying)
+            elif carrying < 10:
+                assert not ci.defined or (ci.caveat and f"{carrying} transcripts" in ci.caveat), (key, carrying)
+            else:
+                assert ci.caveat is None
+        text = " ".join(n.text for n in ca.notes)
+        if 2 <= carrying < 10:
+            assert f"rest on {carrying} transcript(s)" in text
+        elif carrying >= 10:
+            assert "too narrow" not in text
+    assert seen >= {0, 1, 2, 5, 9, 10}
+
+
+def test_resampling_does_not_depend_on_the_order_transcripts_are_listed_in():
+    units = _clustered(seed=4, n_t=7)
+    flipped_names = list(reversed(units.transcripts))
+    # the same data with the transcripts listed in reverse order
+    remap = np.array([flipped_names.index(t) for t in units.transcripts])
+    flipped = LineUnits(units.coders, flipped_names, remap[units.clusters], units.lines, units.values)
+    a = ag.analyse(units, resamples=300, seed=8)
+    b = ag.analyse(flipped, resamples=300, seed=8)
+    for key in a.codes["c"].intervals:
+        assert a.codes["c"].intervals[key].to_json() == b.codes["c"].intervals[key].to_json()
+    assert a.summary.pooled_kappa_ci.to_json() == b.summary.pooled_kappa_ci.to_json()
+
+
+def test_float_noise_is_never_shown():
+    s = ag.Stat(-3.3e-16)
+    assert s.format() == "0.000" and s.to_json() == 0.0 and str(s.to_json()) == "0.0"
+    ci = ag.Interval(-3.3e-16, 0.5)
+    assert ci.format() == "[0.000, 0.500]" and ci.to_json() == [0.0, 0.5]
+    assert ag.Stat(-0.0004).format() == "0.000"
+
+
+def test_intervals_for_every_coefficient_and_the_summary_row():
+    ca = ag.analyse(_clustered(seed=5, n_t=12), resamples=200, seed=2)
+    code = ca.codes["c"]
+    for key in ("percent_agreement", "kappa", "fleiss", "alpha", "ac1", "pabak"):
+        lo, hi = code.intervals[key].to_json()
+        assert lo <= getattr(code, key).value <= hi, key
+    lo, hi = ca.summary.pooled_kappa_ci.to_json()
+    assert lo <= ca.summary.pooled_kappa.value <= hi
+
+
+def test_pair_matrix_and_coder_against_consensus():
+    a = [1, 1, 0, 0, 1, 0, 1, 0, 0, 1]
+    b = [1, 0, 0, 0, 1, 0, 1, 1, 0, 1]
+    c = [1, 1, 0, 1, 1, 0, 0, 0, MISSING, 1]
+    units = units_from([a, b, c])
+    units.reference = {"c": np.array(a, dtype=np.int8)}
+    ca = ag.analyse(units, resamples=0).codes["c"]
+    pair = ca.pairs["A|B"]
+    assert pair.kappa.value == pytest.approx(cohen_kappa_score(a, b))
+    assert pair.alpha.value == pytest.approx(ag.krippendorff_alpha_nominal([a, b]).value)
+    assert pair.ac1.value == pytest.approx(ag.gwet_ac1(*ag.counts_2x2(a, b)).value)
+    assert ca.against_consensus["A"].kappa.value == pytest.approx(1.0)
+    assert ca.against_consensus["C"].n_units == 9
+    assert ca.against_consensus["B"].kappa.value == pytest.approx(cohen_kappa_score(b, a))

@@ -257,11 +257,32 @@ def test_copy_agreed_and_configurable_consensus_name(tmp_path):
     code_lines(p, "FG1", [5, 6], "veiligheid", "bram")
     for c in ("anna", "bram"):
         codings.mark_done(p, "FG1", c)
-    assert consensus.copy_agreed(p) == 1
+    assert consensus.copy_agreed(p) == 2  # werkwijze 1-2 and the agreed line 5 of veiligheid
     assert consensus.copy_agreed(p) == 0  # already there
     made = codings.list_codings(p, coder="overeenstemming")
-    assert [(c.code, format_ranges(c.ranges)) for c in made] == [("werkwijze", "1-2")]
+    assert sorted((c.code, format_ranges(c.ranges)) for c in made) == [("veiligheid", "5"), ("werkwijze", "1-2")]
     d = agreement_data.disagreements(p, "veiligheid")[0]
     consensus.accept(p, d, "bram")
-    assert {c.code for c in codings.list_codings(p, coder="overeenstemming")} == {"werkwijze", "veiligheid"}
+    made = codings.list_codings(p, coder="overeenstemming")
+    assert sorted((c.code, format_ranges(c.ranges)) for c in made) == [("veiligheid", "5-6"), ("werkwijze", "1-2")]
+    p.close()
+
+
+def test_copy_agreed_takes_agreed_lines_whatever_the_coding_boundaries(tmp_path):
+    # the repro: anna codes lines 1 and 2 as two codings, bram codes 1-2 as one
+    p = make_project(tmp_path / "b.db", {"FG1": 12})
+    code_lines(p, "FG1", [1], "werkwijze", "anna")
+    code_lines(p, "FG1", [2], "werkwijze", "anna")
+    code_lines(p, "FG1", [1, 2], "werkwijze", "bram")
+    code_lines(p, "FG1", [5, 6, 7, 8], "werkwijze", "anna")  # two agreed runs inside one disagreement
+    code_lines(p, "FG1", [5, 6], "werkwijze", "bram")
+    code_lines(p, "FG1", [8, 9], "werkwijze", "bram")
+    for c in ("anna", "bram"):
+        codings.mark_done(p, "FG1", c)
+    assert [d.id for d in agreement_data.disagreements(p, "werkwijze")] == ["FG1:5-9"]
+    assert consensus.copy_agreed(p, "werkwijze") == 3
+    made = codings.list_codings(p, coder="consensus")
+    assert sorted(format_ranges(c.ranges) for c in made) == ["1-2", "5-6", "8"]
+    events = p.query("SELECT summary FROM events WHERE action = 'consensus' AND kind = 'do'")
+    assert len(events) == 1  # one event, one undo
     p.close()

@@ -17,7 +17,7 @@ Decisions:
 * :func:`union` — every line in the block that any coder coded, as one coding;
 * :func:`set_ranges` — an edited range chosen by the supervisor;
 * :func:`clear` — not coded in the consensus;
-* :func:`copy_agreed` — blocks on which all coders agree, copied in one event.
+* :func:`copy_agreed` — every line all coders coded with a code, as maximal ranges, in one event.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from qualcode.agreement.units import Disagreement, resolve_scope
-from qualcode.coding import codings
+from qualcode.coding import codebook, codings
 from qualcode.corpus import transcripts
 from qualcode.errors import InputError, NotFoundError
 from qualcode.model import Coding, Range
@@ -115,35 +115,38 @@ def copy_agreed(
     transcript_names: Sequence[str] | None = None,
     by: str | None = None,
 ) -> int:
-    """Copy every coding on which all compared coders agree exactly into the consensus, in one event.
+    """Give the consensus every line on which all compared coders agree that it carries a code, in one event.
 
-    A coding counts as agreed when every coder who finished the transcript has a
-    coding of the same code with exactly the same lines. Already present
-    consensus codings are left alone. Returns the number of codings added.
+    Per transcript (finished by at least two of the coders) and code, the agreed lines
+    are those every coder who finished the transcript coded with the code, whatever
+    the boundaries of their codings (anna's 1 and 2 as two codings and bram's 1-2 agree
+    on lines 1 and 2). Agreed lines the consensus does not have yet are added, one
+    consensus coding per maximal run of consecutive lines; existing consensus codings
+    are left alone. Returns the number of codings added.
     """
     scope = resolve_scope(project, coders=coders, code=code, transcript_names=transcript_names)
     cons = scope.consensus
     if cons in scope.coders:
         raise InputError(f"the consensus coder {cons!r} cannot also be one of the compared coders")
     wanted = set(scope.codes)
+    code_ids = {c.name: c.id for c in codebook.all_codes(project) if c.name in wanted}
+    lines: dict[tuple[int, str, str], set[int]] = {}
+    for c in codings.list_codings(project, coder=[*scope.coders, cons]):
+        if c.code in wanted:
+            lines.setdefault((c.transcript_id, c.code, c.coder), set()).update(c.line_set())
     todo = []
-    existing = {(c.transcript_id, c.code_id, c.ranges) for c in codings.list_codings(project, coder=cons)}
-    all_c = [c for c in codings.list_codings(project, coder=scope.coders) if c.code in wanted]
     for t in scope.transcripts:
         present = [c for c in scope.coders if t.id in scope.done[c]]
         if len(present) < 2:
             continue
-        sets = {
-            p: {(c.code_id, c.ranges): c for c in all_c if c.transcript_id == t.id and c.coder == p} for p in present
-        }
-        first = sets[present[0]]
-        for key, c in first.items():
-            if all(key in sets[p] for p in present[1:]) and (t.id, *key) not in existing:
-                todo.append((t.id, c.code_id, c.ranges, c.memo))
+        for name in scope.codes:
+            agreed = set.intersection(*(lines.get((t.id, name, p), set()) for p in present))
+            new = agreed - lines.get((t.id, name, cons), set())
+            for run in from_lines(new):
+                todo.append((t.id, code_ids[name], run))
     if todo:
-        with project.transaction(
-            "consensus", cons, f"consensus: copy {len(todo)} agreed codings" + (f" (decided by {by})" if by else "")
-        ) as tx:
-            for tid, code_id, ranges, memo in todo:
-                codings.insert(tx, tid, code_id, cons, list(ranges), memo)
+        summary = f"consensus: {len(todo)} agreed range(s) copied" + (f" (decided by {by})" if by else "")
+        with project.transaction("consensus", cons, summary) as tx:
+            for tid, code_id, run in todo:
+                codings.insert(tx, tid, code_id, cons, [run], "")
     return len(todo)

@@ -1,4 +1,4 @@
-"""Inter-coder agreement on line units: pure statistics (numpy; scikit-learn for Cohen's kappa).
+"""Inter-coder agreement on line units: pure statistics in numpy.
 
 The unit is one transcript line. For one code there is, per coder and per line, a
 value ``1`` (the coder applied the code to the line), ``0`` (the coder finished the
@@ -6,50 +6,48 @@ transcript and did not apply it) or ``MISSING`` (the coder has not finished it).
 A :class:`LineUnits` holds these values for every code as ``int8`` matrices of shape
 ``(n_coders, n_units)`` plus, per unit, the transcript it belongs to (the cluster
 used by the bootstrap). :func:`analyse` turns it into one :class:`CodeAgreement`
-per code and one for all codes pooled.
+per code and a :class:`Summary` row.
 
-Definitions (two coders; a = both coded the line, b = only the first, c = only the
-second, d = neither; n = a + b + c + d, counted over lines both coders finished):
+Every coefficient follows its author's definition for raw data with missing values,
+as in Gwet's *Handbook of Inter-Rater Reliability* (4th ed., 2014) and his reference
+implementation irrCAC (raw-data functions), with q = 2 categories (coded / not coded).
+With r_i the number of coders who finished line i, r_ik how many of them gave value
+k, n the lines with r_i >= 1 and n2 the lines with r_i >= 2:
 
-* prevalence of a coder: share of the lines the coder finished that carry the code;
-* percent agreement p_o = (a + d) / n;
-* positive agreement 2a / (2a + b + c) and negative agreement 2d / (2d + b + c)
-  (Cicchetti & Feinstein 1990; Spitzer & Fleiss 1974);
-* Cohen's kappa (p_o - p_e) / (1 - p_e), p_e = p_A p_B + (1 - p_A)(1 - p_B) with p_X the
-  prevalence of coder X on the shared lines (Cohen 1960), computed with
-  ``sklearn.metrics.cohen_kappa_score(x, y, labels=[0, 1])``;
-* Krippendorff's alpha (nominal) = 1 - D_o / D_e from the coincidence matrix
-  (Krippendorff 2011, "Computing Krippendorff's Alpha-Reliability");
-* Gwet's AC1 = (p_o - p_e) / (1 - p_e) with p_e = 2 pi (1 - pi), pi the mean prevalence
-  (Gwet 2008);
-* PABAK = 2 p_o - 1, prevalence- and bias-adjusted kappa (Byrt, Bishop & Carlin 1993).
+* percent agreement p_a = (1/n2) sum_{r_i>=2} sum_k r_ik (r_ik - 1) / (r_i (r_i - 1));
+  for two coders (a + d) / (a + b + c + d);
+* Gwet's AC1 = (p_a - p_e) / (1 - p_e), p_e = sum_k pi_k (1 - pi_k) / (q - 1), with
+  pi_k = (1/n) sum_{r_i>=1} r_ik / r_i — lines one coder finished count in pi_k (Gwet 2008);
+* Brennan–Prediger = (p_a - 1/q) / (1 - 1/q) = 2 p_a - 1, which for two categories is
+  PABAK (Brennan & Prediger 1981; Byrt, Bishop & Carlin 1993);
+* Fleiss' kappa: p_e = sum_k pi_k^2 with the same pi_k (Fleiss 1971);
+* Cohen's kappa (two coders) on the lines both coders finished:
+  p_e = p_A p_B + (1 - p_A)(1 - p_B) (Cohen 1960); equal to scikit-learn's
+  ``cohen_kappa_score`` (tested, not imported);
+* Conger's kappa (three or more coders): p_e = sum_k (pbar_k^2 - s_k^2 / r), with p_gk
+  the share of coder g's finished lines in category k, pbar_k their mean and s_k^2
+  their variance over the r coders (Conger 1980);
+* Krippendorff's alpha (nominal) = 1 - D_o / D_e from the coincidence matrix of
+  the lines with r_i >= 2 (Krippendorff 2011);
+* positive and negative specific agreement sum k(k-1) / sum k(m-1) (Uebersax 1982;
+  for two coders 2a/(2a+b+c) and 2d/(2d+b+c), Cicchetti & Feinstein 1990).
 
-With more than two coders the same figures are their multi-coder generalisations
-over all pairs of coders that finished a line (units with at least two values):
-p_o is the share of agreeing coder pairs (Fleiss 1971), positive/negative agreement
-are the specific agreements sum k(k-1) / sum k(m-1) (Uebersax 1982), AC1 uses Gwet's
-multi-rater chance agreement, and Cohen's kappa and a–d are reported per pair only
-(``pairwise_kappa``). For two coders these formulas reduce exactly to the ones above.
+The summary row is De Vries' pooled kappa (De Vries et al. 2008): the mean p_o and
+the mean p_e of the per-code kappas (Cohen's or Conger's) over the codes with
+compared lines, then (p̄_o − p̄_e) / (1 − p̄_e). The other coefficients are given as
+plain means over the codes where they are defined, and labelled so.
 
-"Overall" pools the (code, line) units of all codes (pooled kappa, De Vries et al.
-2008). Confidence intervals are 95 % percentile bootstrap intervals that resample
-whole transcripts with replacement (a cluster bootstrap: lines of one transcript are
-not independent; Davison & Hinkley 1997, §3.8). Per-transcript sufficient statistics
-are computed once and every resample is a weighted sum of them, so 1,000 resamples
-cost one small matrix product.
+Confidence intervals are 95 % percentile bootstrap intervals that resample whole
+transcripts with replacement (a cluster bootstrap: lines of one transcript are not
+independent; Davison & Hinkley 1997, §3.8). Transcripts are drawn in the order of
+their names, so the intervals do not depend on the order they were listed in.
+An interval that rests on fewer than 10 transcripts in which the code occurs carries
+a caveat with that number; below 2 there is no interval. Per-transcript sufficient
+statistics are computed once and every resample is a weighted sum of them, so
+1,000 resamples cost one small matrix product.
 
 A statistic that cannot be computed is a :class:`Stat` with ``value=None`` and a
-``reason`` (e.g. "no variation: neither coder used the code"); nothing here returns
-NaN or a made-up 0 or 1.
-
-References: Cohen, J. (1960) Educ. Psychol. Meas. 20:37–46 · Krippendorff, K. (2011)
-Computing Krippendorff's Alpha-Reliability, Annenberg School for Communication ·
-Krippendorff, K. (2004) Content Analysis, 2nd ed., §11.4 (the .667/.800 bands) ·
-Gwet, K. L. (2008) Br. J. Math. Stat. Psychol. 61:29–48 · Byrt, T., Bishop, J. &
-Carlin, J. B. (1993) J. Clin. Epidemiol. 46:423–429 · Cicchetti, D. V. & Feinstein,
-A. R. (1990) J. Clin. Epidemiol. 43:551–558 · Landis, J. R. & Koch, G. G. (1977)
-Biometrics 33:159–174 · Fleiss, J. L. (1971) Psychol. Bull. 76:378–382 · De Vries,
-H. et al. (2008) Field Methods 20:272–282.
+``reason``; nothing here returns NaN or a made-up 0 or 1.
 """
 
 from __future__ import annotations
@@ -62,22 +60,41 @@ from typing import Any
 import numpy as np
 
 from qualcode.agreement.results import (  # noqa: F401  (re-exported: the public names of this module)
+    COEFFICIENTS,
     DEFAULT_RESAMPLES,
     DEFAULT_SEED,
     DEFAULT_THRESHOLD,
     EVERYWHERE,
+    FEW_TRANSCRIPTS,
+    MIN_TRANSCRIPTS,
     MISSING,
     NEITHER,
     NO_PAIRABLE,
     NO_SHARED,
     NOBODY,
+    UNUSED,
     AgreementReport,
     CodeAgreement,
     Interval,
     LineUnits,
+    Note,
+    PairAgreement,
     Stat,
+    Summary,
+    TranscriptAgreement,
 )
 from qualcode.errors import InputError
+
+LABELS = {
+    "percent_agreement": "percent agreement",
+    "kappa": "kappa",
+    "fleiss": "Fleiss' kappa",
+    "alpha": "alpha",
+    "ac1": "AC1",
+    "pabak": "PABAK",
+    "positive_agreement": "positive agreement",
+    "negative_agreement": "negative agreement",
+}
 
 
 # ------------------------------------------------------------------ interpretation
@@ -159,7 +176,7 @@ def negative_agreement(a: int, b: int, c: int, d: int) -> Stat:
     return Stat(2 * d / den) if den else Stat.undefined(EVERYWHERE)
 
 
-def _kappa_reason(a: int, b: int, c: int, d: int) -> str | None:
+def _kappa_reason(a: float, b: float, c: float, d: float) -> str | None:
     if a + b + c + d == 0:
         return NO_SHARED
     if a + b + c == 0:
@@ -169,55 +186,47 @@ def _kappa_reason(a: int, b: int, c: int, d: int) -> str | None:
     return None
 
 
+def _cohen_vec(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(kappa, p_o, p_e) for each row (a, b, c, d); kappa NaN where undefined (internal only)."""
+    a, b, c, d = np.moveaxis(counts, -1, 0)
+    n = a + b + c + d
+    with np.errstate(divide="ignore", invalid="ignore"):
+        po = (a + d) / n
+        pa = (a + b) / n
+        pb = (a + c) / n
+        pe = pa * pb + (1 - pa) * (1 - pb)
+        k = (po - pe) / (1 - pe)
+    bad = (n == 0) | (a + b + c == 0) | (b + c + d == 0)
+    return np.where(bad, np.nan, k), po, pe
+
+
 def kappa_from_counts(a: int, b: int, c: int, d: int) -> Stat:
-    """Cohen's kappa from a 2×2 table (numpy arithmetic; equals scikit-learn's)."""
+    """Cohen's kappa from a 2×2 table."""
     reason = _kappa_reason(a, b, c, d)
     if reason:
         return Stat.undefined(reason)
-    value = _kappa_vec(np.array([[a, b, c, d]], dtype=float))[0]
-    return Stat(float(value))
+    return Stat(float(_cohen_vec(np.array([[a, b, c, d]], dtype=float))[0][0]))
 
 
 def cohen_kappa(x: Sequence[int], y: Sequence[int]) -> Stat:
-    """Cohen's kappa of two coders' 0/1 values via ``sklearn.metrics.cohen_kappa_score``.
+    """Cohen's kappa of two coders' 0/1 values; units where either coder is missing are skipped.
 
-    Units where either coder is missing are skipped. Undefined (with the reason) when
-    no unit is shared or when both coders are constant and equal (p_e = 1).
+    Undefined (with the reason) when no unit is shared or when both coders are constant
+    and equal (p_e = 1). Equal to ``sklearn.metrics.cohen_kappa_score(x, y, labels=[0, 1])``.
     """
-    x = np.asarray(x, dtype=np.int64)
-    y = np.asarray(y, dtype=np.int64)
-    reason = _kappa_reason(*counts_2x2(x, y))
-    if reason:
-        return Stat.undefined(reason)
-    from sklearn.metrics import cohen_kappa_score
-
-    keep = (x >= 0) & (y >= 0)
-    return Stat(float(cohen_kappa_score(x[keep], y[keep], labels=[0, 1])))
+    return kappa_from_counts(*counts_2x2(x, y))
 
 
 def cohen_kappa_table(a: int, b: int, c: int, d: int) -> Stat:
-    """Cohen's kappa of a 2×2 table, computed by scikit-learn on the expanded units."""
-    x = np.repeat([1, 1, 0, 0], [a, b, c, d])
-    y = np.repeat([1, 0, 1, 0], [a, b, c, d])
-    return cohen_kappa(x, y)
+    """Cohen's kappa of a 2×2 table (same as :func:`kappa_from_counts`)."""
+    return kappa_from_counts(a, b, c, d)
 
 
-def cohen_kappa_counts(a: int, b: int, c: int, d: int) -> Stat:
-    """Cohen's kappa of a 2×2 table by scikit-learn, the four cells passed as sample weights.
-
-    Identical to :func:`cohen_kappa_table` (same confusion matrix) but independent of n.
-    """
-    reason = _kappa_reason(a, b, c, d)
-    if reason:
-        return Stat.undefined(reason)
-    from sklearn.metrics import cohen_kappa_score
-
-    value = cohen_kappa_score([1, 1, 0, 0], [1, 0, 1, 0], labels=[0, 1], sample_weight=[a, b, c, d])
-    return Stat(float(value))
+cohen_kappa_counts = cohen_kappa_table
 
 
 def gwet_ac1(a: int, b: int, c: int, d: int) -> Stat:
-    """Gwet's AC1 for two coders: (p_o - p_e) / (1 - p_e), p_e = 2 pi (1 - pi), pi = (p_A + p_B) / 2."""
+    """Gwet's AC1 for two coders without missing values: p_e = 2 pi (1 - pi), pi = (p_A + p_B) / 2."""
     n = a + b + c + d
     if n == 0:
         return Stat.undefined(NO_SHARED)
@@ -243,13 +252,8 @@ def pairwise_kappas(values: np.ndarray, coders: Sequence[str]) -> dict[str, Stat
 
 
 # ---------------------------------------------------------- Krippendorff's alpha
-def coincidence_matrix(data: Any) -> tuple[np.ndarray, list]:
-    """Krippendorff's coincidence matrix o_ck for nominal data.
-
-    ``data`` is coders × units; ``None`` or NaN marks a missing value. Only units
-    with at least two values (pairable) count; each contributes
-    n_uc (n_uk - [c = k]) / (m_u - 1). Returns the matrix and the category labels.
-    """
+def category_counts(data: Any) -> tuple[np.ndarray, list]:
+    """Units × categories counts of coders × units data (``None``/NaN missing), and the categories."""
     rows = [list(r) for r in data]
     if not rows:
         return np.zeros((0, 0)), []
@@ -267,10 +271,22 @@ def coincidence_matrix(data: Any) -> tuple[np.ndarray, list]:
         for u, v in enumerate(r):
             if not is_missing(v):
                 counts[u, index[v]] += 1
-    return _coincidences(counts), cats
+    return counts, cats
 
 
-def _coincidences(counts: np.ndarray) -> np.ndarray:
+def coincidence_matrix(data: Any) -> tuple[np.ndarray, list]:
+    """Krippendorff's coincidence matrix o_ck for nominal data.
+
+    ``data`` is coders × units; ``None`` or NaN marks a missing value. Only units
+    with at least two values (pairable) count; each contributes
+    n_uc (n_uk - [c = k]) / (m_u - 1). Returns the matrix and the category labels.
+    """
+    counts, cats = category_counts(data)
+    return coincidences(counts), cats
+
+
+def coincidences(counts: np.ndarray) -> np.ndarray:
+    """The coincidence matrix from units × categories counts."""
     m = counts.sum(axis=1)
     keep = m >= 2
     counts, m = counts[keep], m[keep]
@@ -287,10 +303,10 @@ def krippendorff_alpha_nominal(data: Any) -> Stat:
     (Krippendorff 2011). ``data`` is coders × units; ``None``/NaN is missing.
     """
     o, _ = coincidence_matrix(data)
-    return _alpha_from_coincidences(o)
+    return alpha_from_coincidences(o)
 
 
-def _alpha_from_coincidences(o: np.ndarray) -> Stat:
+def alpha_from_coincidences(o: np.ndarray) -> Stat:
     n_c = o.sum(axis=1)
     n = n_c.sum()
     if n < 2:
@@ -303,77 +319,132 @@ def _alpha_from_coincidences(o: np.ndarray) -> Stat:
 
 
 # ------------------------------------------------- sufficient statistics (binary)
-# Columns of the per-transcript statistics for one code (units with >= 2 values).
-_N0, _N1, _O01, _AGREE, _PAIRS, _POSN, _POSD, _NEGN, _NEGD, _SHARE1, _UNITS = range(11)
-_NSTAT = 11
+# Columns of the per-transcript statistics of one code; then per coder g the columns
+# _BASE + 2g (lines g coded) and _BASE + 2g + 1 (lines g finished); for two coders
+# a, b, c, d follow.
+_U1, _PI1, _U2, _PA, _N0, _N1, _O01, _POSN, _POSD, _NEGN, _NEGD, _ONES = range(12)
+_BASE = 12
+
+
+def _n_stats(r: int) -> int:
+    return _BASE + 2 * r + (4 if r == 2 else 0)
 
 
 def _cluster_stats(values: np.ndarray, clusters: np.ndarray, n_clusters: int) -> np.ndarray:
-    """Per-transcript sufficient statistics (n_clusters × 11) of one code's value matrix."""
-    k1 = (values == 1).sum(axis=0).astype(float)
-    k0 = (values == 0).sum(axis=0).astype(float)
-    m = k0 + k1
-    keep = m >= 2
-    k0, k1, m, cl = k0[keep], k1[keep], m[keep], clusters[keep]
+    """Per-transcript sufficient statistics (n_clusters × columns) of one code's value matrix."""
+    values = np.asarray(values)
+    r = values.shape[0]
+    one = values == 1
+    rated = values >= 0
+    k1 = one.sum(axis=0, dtype=np.int64).astype(float)
+    m = rated.sum(axis=0, dtype=np.int64).astype(float)
+    k0 = m - k1
+    m1 = m >= 1
+    m2 = m >= 2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share1 = np.where(m1, k1 / m, 0.0)
+        agree = np.where(m2, (k0 * (k0 - 1) + k1 * (k1 - 1)) / (m * (m - 1)), 0.0)
+        o01 = np.where(m2, k0 * k1 / (m - 1), 0.0)
     cols = [
-        k0,
+        m1.astype(float),
+        share1,
+        m2.astype(float),
+        agree,
+        np.where(m2, k0, 0.0),
+        np.where(m2, k1, 0.0),
+        o01,
+        np.where(m2, k1 * (k1 - 1), 0.0),
+        np.where(m2, k1 * (m - 1), 0.0),
+        np.where(m2, k0 * (k0 - 1), 0.0),
+        np.where(m2, k0 * (m - 1), 0.0),
         k1,
-        k0 * k1 / (m - 1),
-        k0 * (k0 - 1) + k1 * (k1 - 1),
-        m * (m - 1),
-        k1 * (k1 - 1),
-        k1 * (m - 1),
-        k0 * (k0 - 1),
-        k0 * (m - 1),
-        k1 / m,
-        np.ones_like(m),
     ]
-    out = np.empty((n_clusters, _NSTAT))
+    for g in range(r):
+        cols += [one[g], rated[g]]
+    if r == 2:
+        x, y = values
+        cols += [one[0] & one[1], one[0] & (y == 0), (x == 0) & one[1], (x == 0) & (y == 0)]
+    out = np.empty((n_clusters, len(cols)))
     for j, col in enumerate(cols):
-        out[:, j] = np.bincount(cl, weights=col, minlength=n_clusters)
+        out[:, j] = np.bincount(clusters, weights=col, minlength=n_clusters) if n_clusters else 0
     return out
 
 
-def _pair_counts(x: np.ndarray, y: np.ndarray, clusters: np.ndarray, n_clusters: int) -> np.ndarray:
-    """Per-transcript 2×2 counts (n_clusters × 4, columns a, b, c, d)."""
-    keep = (x >= 0) & (y >= 0)
-    idx = clusters[keep].astype(np.int64) * 4 + (3 - (x[keep].astype(np.int64) * 2 + y[keep]))
-    return np.bincount(idx, minlength=4 * n_clusters).reshape(n_clusters, 4).astype(float)
+def _coefficients(t: np.ndarray, r: int) -> dict[str, np.ndarray]:
+    """Every coefficient from summed statistics (any leading shape); NaN where undefined.
 
-
-def _kappa_vec(counts: np.ndarray) -> np.ndarray:
-    """Kappa for each row (a, b, c, d); NaN where undefined (internal only)."""
-    a, b, c, d = counts.T
-    n = a + b + c + d
+    Also ``po`` and ``pe``: observed and chance agreement of the kappa (for pooling).
+    """
     with np.errstate(divide="ignore", invalid="ignore"):
-        po = (a + d) / n
-        pa = (a + b) / n
-        pb = (a + c) / n
-        pe = pa * pb + (1 - pa) * (1 - pb)
-        k = (po - pe) / (1 - pe)
-    bad = (n == 0) | (a + b + c == 0) | (b + c + d == 0)
-    return np.where(bad, np.nan, k)
+        pa = t[..., _PA] / t[..., _U2]
+        pi1 = t[..., _PI1] / t[..., _U1]
+        pe_g = 2 * pi1 * (1 - pi1)
+        ac1 = (pa - pe_g) / (1 - pe_g)
+        pe_f = pi1 * pi1 + (1 - pi1) * (1 - pi1)
+        fleiss = np.where(pe_f < 1 - 1e-12, (pa - pe_f) / (1 - pe_f), np.nan)
+        n0, n1 = t[..., _N0], t[..., _N1]
+        alpha = np.where((n0 > 0.5) & (n1 > 0.5), 1 - (n0 + n1 - 1) * t[..., _O01] / (n0 * n1), np.nan)
+        pos = np.where(t[..., _POSD] > 0, t[..., _POSN] / t[..., _POSD], np.nan)
+        neg = np.where(t[..., _NEGD] > 0, t[..., _NEGN] / t[..., _NEGD], np.nan)
+        if r == 2:
+            kappa, po, pe = _cohen_vec(t[..., _BASE + 4 : _BASE + 8])
+        else:
+            g1 = t[..., _BASE : _BASE + 2 * r : 2]
+            gn = t[..., _BASE + 1 : _BASE + 2 * r : 2]
+            p = g1 / gn
+            pbar = p.mean(axis=-1)
+            s2 = p.var(axis=-1, ddof=1)
+            pe = pbar * pbar + (1 - pbar) * (1 - pbar) - 2 * s2 / r
+            po = pa
+            kappa = np.where((gn > 0).all(axis=-1) & (pe < 1 - 1e-12), (pa - pe) / (1 - pe), np.nan)
+    return {
+        "percent_agreement": pa,
+        "kappa": kappa,
+        "fleiss": fleiss,
+        "alpha": alpha,
+        "ac1": ac1,
+        "pabak": 2 * pa - 1,
+        "positive_agreement": pos,
+        "negative_agreement": neg,
+        "po": po,
+        "pe": pe,
+    }
 
 
-def _alpha_vec(t: np.ndarray) -> np.ndarray:
-    """Binary alpha from summed statistics (rows); NaN where undefined (internal only)."""
-    n0, n1, o01 = t[..., _N0], t[..., _N1], t[..., _O01]
-    n = n0 + n1
-    with np.errstate(divide="ignore", invalid="ignore"):
-        a = 1 - (n - 1) * o01 / (n0 * n1)
-    return np.where((n0 < 0.5) | (n1 < 0.5), np.nan, a)
+def _reason(key: str, tot: np.ndarray, r: int) -> str:
+    """Why coefficient ``key`` is undefined for the summed statistics ``tot``."""
+    if tot[_U2] == 0:
+        return NO_SHARED if r == 2 else NO_PAIRABLE
+    if key == "positive_agreement" or tot[_ONES] == 0:
+        return NEITHER if r == 2 else NOBODY
+    if key == "negative_agreement" or tot[_N0] == 0:
+        return EVERYWHERE
+    if key == "kappa" and r > 2 and (tot[_BASE + 1 : _BASE + 2 * r : 2] == 0).any():
+        return "a coder finished none of these lines"
+    if key == "alpha" and tot[_N1] == 0:
+        return "no variation on the lines finished by two or more coders: nobody coded them"
+    return "no variation: chance agreement is 1"
 
 
-def _percentile_ci(samples: np.ndarray, point: Stat, resamples: int, level: float, name: str) -> Interval:
-    if not point.defined:
-        return Interval(None, None, f"{name} is undefined", level, resamples, 0)
-    ok = samples[~np.isnan(samples)]
-    if ok.size < 2:
-        return Interval(None, None, f"{name} is undefined in the bootstrap resamples", level, resamples, int(ok.size))
-    lo, hi = np.quantile(ok, [(1 - level) / 2, 1 - (1 - level) / 2])
-    return Interval(float(lo), float(hi), None, level, resamples, int(ok.size))
+def raw_coefficients(data: Any) -> dict[str, Stat]:
+    """Every coefficient for coders × units 0/1 data (``None``/NaN/-1 missing), in one call.
+
+    The same code path as :func:`analyse`, for checking against other implementations.
+    """
+    rows = np.array(
+        [[MISSING if v is None or (isinstance(v, float) and math.isnan(v)) else int(v) for v in r] for r in data],
+        dtype=np.int8,
+    )
+    tot = _cluster_stats(rows, np.zeros(rows.shape[1], dtype=np.int64), 1)[0]
+    values = _coefficients(tot, rows.shape[0])
+    return {k: _stat(k, float(v), tot, rows.shape[0]) for k, v in values.items() if k not in ("po", "pe")}
 
 
+def _stat(key: str, value: float, tot: np.ndarray, r: int) -> Stat:
+    return Stat.undefined(_reason(key, tot, r)) if math.isnan(value) else Stat(value)
+
+
+# ------------------------------------------------------------------- bootstrap
 def bootstrap_weights(n_clusters: int, resamples: int, seed: int | None) -> np.ndarray:
     """How often each transcript is drawn in each resample (resamples × n_clusters).
 
@@ -386,6 +457,37 @@ def bootstrap_weights(n_clusters: int, resamples: int, seed: int | None) -> np.n
     return rng.multinomial(n_clusters, np.full(n_clusters, 1.0 / n_clusters), size=resamples).astype(float)
 
 
+def _percentile(samples: np.ndarray, level: float) -> tuple[float, float, int] | None:
+    ok = samples[~np.isnan(samples)]
+    if ok.size < 2:
+        return None
+    lo, hi = np.quantile(ok, [(1 - level) / 2, 1 - (1 - level) / 2])
+    return float(lo), float(hi), int(ok.size)
+
+
+def _cluster_index(clusters: Sequence[Any]) -> tuple[np.ndarray, int]:
+    """Cluster labels → indices in the sorted order of the labels (so listing order does not matter)."""
+    _, cl = np.unique(np.asarray(clusters), return_inverse=True)
+    return cl.astype(np.int64), int(cl.max()) + 1 if cl.size else 0
+
+
+def _simple_ci(key: str, values: np.ndarray, clusters: Sequence[Any], resamples: int, seed, level) -> Interval:
+    values = np.asarray(values)
+    cl, t = _cluster_index(clusters)
+    per = _cluster_stats(values, cl, t)
+    r = values.shape[0]
+    tot = per.sum(axis=0)
+    point = _stat(key, float(_coefficients(tot, r)[key]), tot, r)
+    if t < 2:
+        return Interval(None, None, "needs at least two transcripts", level, resamples, 0)
+    if not point.defined:
+        return Interval(None, None, f"{LABELS[key]} is undefined", level, resamples, 0)
+    found = _percentile(_coefficients(bootstrap_weights(t, resamples, seed) @ per, r)[key], level)
+    if found is None:
+        return Interval(None, None, f"{LABELS[key]} is undefined in the bootstrap resamples", level, resamples, 0)
+    return Interval(found[0], found[1], None, level, resamples, found[2])
+
+
 def bootstrap_kappa_ci(
     x: Sequence[int],
     y: Sequence[int],
@@ -396,14 +498,7 @@ def bootstrap_kappa_ci(
     level: float = 0.95,
 ) -> Interval:
     """Percentile bootstrap CI for Cohen's kappa, resampling whole clusters (transcripts)."""
-    x, y = np.asarray(x), np.asarray(y)
-    _, cl = np.unique(np.asarray(clusters), return_inverse=True)
-    t = int(cl.max()) + 1 if cl.size else 0
-    point = kappa_from_counts(*counts_2x2(x, y))
-    if t < 2:
-        return Interval(None, None, "needs at least two transcripts", level, resamples, 0)
-    per = _pair_counts(x, y, cl, t)
-    return _percentile_ci(_kappa_vec(bootstrap_weights(t, resamples, seed) @ per), point, resamples, level, "kappa")
+    return _simple_ci("kappa", np.vstack([x, y]), clusters, resamples, seed, level)
 
 
 def bootstrap_alpha_ci(
@@ -414,155 +509,221 @@ def bootstrap_alpha_ci(
     seed: int | None = DEFAULT_SEED,
     level: float = 0.95,
 ) -> Interval:
-    """Percentile bootstrap CI for binary Krippendorff's alpha, resampling whole clusters."""
-    values = np.asarray(values)
-    _, cl = np.unique(np.asarray(clusters), return_inverse=True)
-    t = int(cl.max()) + 1 if cl.size else 0
-    per = _cluster_stats(values, cl, t)
-    point = _alpha_stat(per.sum(axis=0))
-    if t < 2:
-        return Interval(None, None, "needs at least two transcripts", level, resamples, 0)
-    return _percentile_ci(_alpha_vec(bootstrap_weights(t, resamples, seed) @ per), point, resamples, level, "alpha")
-
-
-def _alpha_stat(tot: np.ndarray) -> Stat:
-    if tot[_UNITS] == 0:
-        return Stat.undefined(NO_PAIRABLE)
-    if tot[_N1] == 0:
-        return Stat.undefined(NOBODY)
-    if tot[_N0] == 0:
-        return Stat.undefined(EVERYWHERE)
-    return Stat(float(_alpha_vec(tot[None, :])[0]))
+    """Percentile bootstrap CI for Krippendorff's alpha, resampling whole clusters."""
+    return _simple_ci("alpha", values, clusters, resamples, seed, level)
 
 
 # ------------------------------------------------------------------ the analysis
-def _ratio(num: float, den: float, reason: str) -> Stat:
-    return Stat(float(num / den)) if den > 0 else Stat.undefined(reason)
+class _Boot:
+    """Shared bootstrap context of one analysis: the weights and why intervals may be missing."""
+
+    def __init__(self, weights: np.ndarray | None, resamples: int, level: float, n_active: int) -> None:
+        self.weights, self.resamples, self.level, self.n_active = weights, resamples, level, n_active
+
+    def no_interval(self, carrying: int) -> str | None:
+        if self.resamples <= 0:
+            return "no bootstrap requested"
+        if self.weights is None:
+            return f"needs at least two transcripts to resample (found {self.n_active})"
+        if carrying < MIN_TRANSCRIPTS:
+            return f"the code occurs in {carrying} transcript(s); no interval below {MIN_TRANSCRIPTS}"
+        return None
+
+    def interval(self, label: str, point: Stat, samples: np.ndarray | None, carrying: int) -> Interval:
+        caveat = (
+            f"rests on {carrying} transcripts in which the code occurs (fewer than {FEW_TRANSCRIPTS}); "
+            "likely too narrow"
+            if carrying < FEW_TRANSCRIPTS
+            else None
+        )
+        base = {"level": self.level, "resamples": self.resamples, "transcripts": carrying}
+        why = self.no_interval(carrying)
+        if why is None and not point.defined:
+            why = f"{label} is undefined"
+        if why is not None or samples is None:
+            return Interval(None, None, why or "no bootstrap", used=0, **base)
+        found = _percentile(samples, self.level)
+        if found is None:
+            return Interval(None, None, f"{label} is undefined in the bootstrap resamples", used=0, **base)
+        return Interval(found[0], found[1], None, used=found[2], caveat=caveat, **base)
 
 
-def _summarise(
+def pair_agreement(first: str, second: str, x: np.ndarray, y: np.ndarray) -> PairAgreement:
+    """Two rows of values compared: Cohen's kappa, alpha, AC1 and percent agreement (no intervals)."""
+    both = np.vstack([x, y])
+    tot = _cluster_stats(both, np.zeros(both.shape[1], dtype=np.int64), 1)[0]
+    v = _coefficients(tot, 2)
+    return PairAgreement(
+        first,
+        second,
+        int(round(tot[_U2])),
+        _stat("percent_agreement", float(v["percent_agreement"]), tot, 2),
+        _stat("kappa", float(v["kappa"]), tot, 2),
+        _stat("alpha", float(v["alpha"]), tot, 2),
+        _stat("ac1", float(v["ac1"]), tot, 2),
+    )
+
+
+def _notes(ca: CodeAgreement, tot: np.ndarray, r: int, boot: _Boot) -> list[Note]:
+    notes: list[Note] = []
+    if not ca.used:
+        notes.append(Note("unused", UNUSED))
+    else:
+        for key in ("kappa", "fleiss", "alpha", "positive_agreement", "negative_agreement", "percent_agreement"):
+            s: Stat = getattr(ca, key)
+            if not s.defined and s.reason:
+                notes.append(Note("undefined", f"{LABELS[key]}: {s.reason}"))
+        for c, s in ca.prevalence.items():
+            if not s.defined and s.reason:
+                notes.append(Note("undefined", f"prevalence of {c}: {s.reason}"))
+        why = boot.no_interval(ca.transcripts_with_code)
+        if why:
+            notes.append(Note("interval", f"no intervals: {why}"))
+        elif ca.transcripts_with_code < FEW_TRANSCRIPTS:
+            notes.append(
+                Note(
+                    "interval",
+                    f"intervals rest on {ca.transcripts_with_code} transcript(s) in which the code occurs "
+                    f"(fewer than {FEW_TRANSCRIPTS}); they are likely too narrow",
+                )
+            )
+        for key, ci in ca.intervals.items():
+            if ci.defined and ci.used < ci.resamples:
+                notes.append(Note("interval", f"{LABELS[key]} interval from {ci.used} of {ci.resamples} resamples"))
+    if r > 2:
+        notes.append(Note("coders", f"kappa is Conger's kappa ({r} coders); Cohen's kappa per pair in the pair table"))
+    return notes
+
+
+def _code_agreement(
     name: str,
     coders: list[str],
-    seen: np.ndarray,
+    values: np.ndarray,
     per: np.ndarray,
-    pairs: dict[tuple[int, int], np.ndarray],
-    weights: np.ndarray | None,
-    resamples: int,
-    level: float,
-    no_ci: str,
-    ci_caveat: str | None = None,
+    boot: _Boot,
+    reference: np.ndarray | None,
+    reference_name: str,
 ) -> CodeAgreement:
+    r = len(coders)
     tot = per.sum(axis=0)
-    n_units = int(round(tot[_UNITS]))
-    notes: list[str] = []
-    two = len(coders) == 2
-
-    prev = {
-        c: Stat(float(seen[i, 0] / seen[i, 1]))
-        if seen[i, 1]
-        else Stat.undefined("the coder finished none of these lines")
-        for i, c in enumerate(coders)
+    point = _coefficients(tot, r)
+    stats = {k: _stat(k, float(point[k]), tot, r) for k in LABELS}
+    carrying = int(np.count_nonzero(per[:, _ONES] > 0))
+    samples = _coefficients(boot.weights @ per, r) if boot.weights is not None and carrying >= 2 else None
+    intervals = {
+        k: boot.interval(LABELS[k], stats[k], None if samples is None else samples[k], carrying) for k in COEFFICIENTS
     }
-    if n_units == 0:
-        po = pos = neg = ac1 = pab = Stat.undefined(NO_SHARED if two else NO_PAIRABLE)
-    else:
-        po = _ratio(tot[_AGREE], tot[_PAIRS], NO_PAIRABLE)
-        pos = _ratio(tot[_POSN], tot[_POSD], NEITHER if two else NOBODY)
-        neg = _ratio(tot[_NEGN], tot[_NEGD], EVERYWHERE)
-        pi = tot[_SHARE1] / tot[_UNITS]
-        pe = 2 * pi * (1 - pi)
-        ac1 = Stat(float((po.value - pe) / (1 - pe)))
-        pab = Stat(float(2 * po.value - 1))
-
-    # pairwise kappas: scikit-learn on the pair's shared units, given as a weighted 2×2 table
-    pairwise: dict[str, Stat] = {}
-    for (i, j), per_pair in pairs.items():
-        a, b, c, d = (int(round(v)) for v in per_pair.sum(axis=0))
-        pairwise[pair_key(coders[i], coders[j])] = cohen_kappa_counts(a, b, c, d)
-    pairwise = dict(sorted(pairwise.items()))
-
-    alpha = _alpha_stat(tot)
-    alpha_ci = (
-        _percentile_ci(_alpha_vec(weights @ per), alpha, resamples, level, "alpha")
-        if weights is not None
-        else Interval(None, None, no_ci, level, resamples, 0)
-    )
-
-    if two:
-        (((i, j), per_pair),) = pairs.items()
-        a, b, c, d = (int(round(v)) for v in per_pair.sum(axis=0))
-        counts: tuple[int, int, int, int] | None = (a, b, c, d)
-        kappa = pairwise[pair_key(coders[i], coders[j])]
-        kappa_ci = (
-            _percentile_ci(_kappa_vec(weights @ per_pair), kappa, resamples, level, "kappa")
-            if weights is not None
-            else Interval(None, None, no_ci, level, resamples, 0)
-        )
-    else:
-        counts = None
-        kappa = Stat.undefined("Cohen's kappa is a two-coder statistic; see pairwise_kappa")
-        kappa_ci = Interval(None, None, kappa.reason, level, resamples, 0)
-        notes.append(
-            f"a, b, c, d and kappa: defined for two coders; {len(coders)} coders, see pairwise_kappa and alpha"
-        )
-
-    def note(label: str, s: Stat | Interval) -> None:
-        if not s.defined and s.reason:
-            notes.append(f"{label}: {s.reason}")
-
-    for c, s in prev.items():
-        note(f"prevalence {c}", s)
-    for label, s in (
-        ("percent_agreement", po),
-        ("positive_agreement", pos),
-        ("negative_agreement", neg),
-    ):
-        note(label, s)
-    if two:
-        note("kappa", kappa)
-        if kappa.defined:
-            note("kappa_ci", kappa_ci)
-    else:
-        for key, s in pairwise.items():
-            note(f"pairwise_kappa {key}", s)
-    note("alpha", alpha)
-    if alpha.defined:
-        note("alpha_ci", alpha_ci)
-    note("ac1", ac1)
-    note("pabak", pab)
-    for label, ci in (("kappa_ci", kappa_ci), ("alpha_ci", alpha_ci)):
-        if ci.defined and ci.used < ci.resamples:
-            notes.append(f"{label}: from {ci.used} of {ci.resamples} resamples (undefined in the others)")
-        if ci.defined and ci_caveat:
-            notes.append(f"{label}: {ci_caveat}")
-
-    return CodeAgreement(
+    prevalence = {
+        c: Stat(float(tot[_BASE + 2 * g] / tot[_BASE + 2 * g + 1]))
+        if tot[_BASE + 2 * g + 1]
+        else Stat.undefined("the coder finished none of these lines")
+        for g, c in enumerate(coders)
+    }
+    pairs: dict[str, PairAgreement] = {}
+    for i, j in combinations(range(r), 2):
+        pairs[pair_key(coders[i], coders[j])] = pair_agreement(coders[i], coders[j], values[i], values[j])
+    against = {}
+    if reference is not None:
+        against = {c: pair_agreement(c, reference_name, values[g], reference) for g, c in enumerate(coders)}
+    ca = CodeAgreement(
         code=name,
         coders=list(coders),
-        n_units=n_units,
-        counts=counts,
-        prevalence=prev,
-        percent_agreement=po,
-        positive_agreement=pos,
-        negative_agreement=neg,
-        kappa=kappa,
-        kappa_ci=kappa_ci,
-        alpha=alpha,
-        alpha_ci=alpha_ci,
-        ac1=ac1,
-        pabak=pab,
-        pairwise_kappa=pairwise,
-        notes=notes,
+        n_units=int(round(tot[_U2])),
+        counts=tuple(int(round(v)) for v in tot[_BASE + 4 : _BASE + 8]) if r == 2 else None,  # type: ignore[arg-type]
+        prevalence=prevalence,
+        percent_agreement=stats["percent_agreement"],
+        positive_agreement=stats["positive_agreement"],
+        negative_agreement=stats["negative_agreement"],
+        kappa=stats["kappa"],
+        fleiss=stats["fleiss"],
+        alpha=stats["alpha"],
+        ac1=stats["ac1"],
+        pabak=stats["pabak"],
+        intervals=intervals,
+        pairs=dict(sorted(pairs.items())),
+        used=bool(tot[_ONES] > 0),
+        transcripts_with_code=carrying,
+        against_consensus=against,
     )
+    ca.notes = _notes(ca, tot, r, boot)
+    return ca
 
 
-FEW_CLUSTERS = 5  # below this many transcripts a cluster bootstrap interval is too narrow to trust
+def _pooled(po: np.ndarray, pe: np.ndarray) -> np.ndarray:
+    """De Vries' pooled kappa over the last axis (codes); NaN entries (no compared lines) are left out."""
+    ok = ~(np.isnan(po) | np.isnan(pe))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        n = ok.sum(axis=-1)
+        mo = np.where(ok, po, 0).sum(axis=-1) / n
+        me = np.where(ok, pe, 0).sum(axis=-1) / n
+        return np.where(me < 1 - 1e-12, (mo - me) / (1 - me), np.nan)
 
 
-def _no_ci_reason(n_clusters: int, resamples: int) -> str:
-    if resamples <= 0:
-        return "no bootstrap requested"
-    return f"needs at least two transcripts with comparable lines to resample (found {n_clusters})"
+def pooled_kappa(per_code: np.ndarray, r: int) -> tuple[Stat, int]:
+    """De Vries' pooled kappa from summed statistics (codes × columns) and the lines compared."""
+    if per_code.shape[0] == 0:
+        return Stat.undefined("no codes"), 0
+    v = _coefficients(per_code, r)
+    n_units = int(round(per_code[0, _U2]))
+    if n_units == 0:
+        return Stat.undefined(NO_SHARED if r == 2 else NO_PAIRABLE), 0
+    with np.errstate(all="ignore"):
+        value = float(_pooled(v["po"], v["pe"]))
+    if math.isnan(value):
+        return Stat.undefined("no variation: no coder used any code"), n_units
+    return Stat(value), n_units
+
+
+def _mean_over_codes(codes: dict[str, CodeAgreement], key: str) -> tuple[Stat, int]:
+    vals = [getattr(ca, key).value for ca in codes.values() if getattr(ca, key).defined]
+    if not vals:
+        return Stat.undefined(f"{LABELS[key]} is undefined for every code"), 0
+    return Stat(float(np.mean(vals))), len(vals)
+
+
+def _summary(codes: dict[str, CodeAgreement], stacked: np.ndarray, r: int, boot: _Boot) -> Summary:
+    tot = stacked.sum(axis=1)  # codes × columns
+    pooled, n_units = pooled_kappa(tot, r)
+    carrying = int(np.count_nonzero(stacked[:, :, _ONES].sum(axis=0) > 0)) if stacked.size else 0
+    samples = None
+    if boot.weights is not None and carrying >= 2:
+        resampled = np.einsum("rt,cts->rcs", boot.weights, stacked)
+        v = _coefficients(resampled, r)
+        with np.errstate(all="ignore"):
+            samples = _pooled(v["po"], v["pe"])
+    ci = boot.interval("pooled kappa", pooled, samples, carrying)
+    means, counts = {}, {}
+    for key in COEFFICIENTS + ("positive_agreement", "negative_agreement"):
+        if key == "kappa":
+            continue
+        means[key], counts[key] = _mean_over_codes(codes, key)
+    return Summary(n_units, len(codes) if n_units else 0, pooled, ci, means, counts)
+
+
+def subset_agreement(report: AgreementReport, name: str, clusters: Sequence[int]) -> TranscriptAgreement:
+    """Pooled kappa and mean percent agreement over the codes, for a subset of the transcripts."""
+    stacked = report.cluster_stats
+    r = len(report.coders)
+    if stacked is None or not len(clusters):
+        return TranscriptAgreement(name, 0, Stat.undefined(NO_PAIRABLE), Stat.undefined(NO_PAIRABLE))
+    tot = stacked[:, list(clusters), :].sum(axis=1)
+    pooled, n_units = pooled_kappa(tot, r)
+    pa = _coefficients(tot, r)["percent_agreement"]
+    ok = pa[~np.isnan(pa)]
+    mean_pa = Stat(float(ok.mean())) if ok.size else Stat.undefined(NO_SHARED if r == 2 else NO_PAIRABLE)
+    return TranscriptAgreement(name, n_units, pooled, mean_pa, transcripts=[report.transcripts[k] for k in clusters])
+
+
+def rounds_agreement(report: AgreementReport, rounds: dict[str, int]) -> list[TranscriptAgreement]:
+    """Per round (transcript name → round number): pooled kappa and mean percent agreement."""
+    index = {t: k for k, t in enumerate(report.transcripts)}
+    out = []
+    for number in sorted(set(rounds.values())):
+        members = [index[t] for t, n in rounds.items() if n == number and t in index]
+        row = subset_agreement(report, f"round {number}", members)
+        row.round = number
+        out.append(row)
+    return out
 
 
 def analyse(
@@ -572,56 +733,54 @@ def analyse(
     seed: int | None = DEFAULT_SEED,
     level: float = 0.95,
 ) -> AgreementReport:
-    """Every statistic for every code in ``units`` and for all codes pooled ("overall").
+    """Every statistic for every code in ``units``, the summary row and agreement per transcript.
 
     All codes share one set of bootstrap resamples (the same transcripts drawn), so
-    the result depends only on the data, ``resamples`` and ``seed``.
+    the result depends only on the data, ``resamples`` and ``seed`` — not on the order
+    in which the transcripts are listed.
     """
     coders = list(units.coders)
-    if len(coders) < 2:
-        raise InputError(f"agreement needs at least two coders (found {len(coders)}: {', '.join(coders) or 'none'})")
+    r = len(coders)
+    if r < 2:
+        raise InputError(f"agreement needs at least two coders (found {r}: {', '.join(coders) or 'none'})")
     if not 0 < level < 1:
         raise InputError("the confidence level must be between 0 and 1")
     t = len(units.transcripts)
     clusters = np.asarray(units.clusters, dtype=np.int64)
-    pair_idx = list(combinations(range(len(coders)), 2))
-
-    prepared = []
-    per_total = np.zeros((t, _NSTAT))
-    seen_total = np.zeros((len(coders), 2), dtype=np.int64)
-    pair_total = {p: np.zeros((t, 4)) for p in pair_idx}
+    per_code: dict[str, np.ndarray] = {}
     for name, values in units.values.items():
         values = np.asarray(values)
-        if values.shape != (len(coders), units.n_units):
-            raise InputError(f"code {name}: expected {len(coders)} × {units.n_units} values, got {values.shape}")
-        per = _cluster_stats(values, clusters, t)
-        pairs = {p: _pair_counts(values[p[0]], values[p[1]], clusters, t) for p in pair_idx}
-        seen = np.stack([(values == 1).sum(axis=1), (values >= 0).sum(axis=1)], axis=1)
-        per_total += per
-        seen_total += seen
-        for p in pair_idx:
-            pair_total[p] += pairs[p]
-        prepared.append((name, seen, per, pairs))
+        if values.shape != (r, units.n_units):
+            raise InputError(f"code {name}: expected {r} × {units.n_units} values, got {values.shape}")
+        per_code[name] = _cluster_stats(values, clusters, t)
+    stacked = np.stack(list(per_code.values())) if per_code else np.zeros((0, t, _n_stats(r)))
 
-    # resample only transcripts that hold comparable lines (others would add nothing but noise)
-    active = np.flatnonzero(per_total[:, _UNITS] > 0)
+    # resample every transcript with a finished line, drawn in the order of the names
+    active = np.flatnonzero(stacked[0, :, _U1] > 0) if per_code else np.zeros(0, dtype=np.int64)
     weights = None
     if active.size >= 2 and resamples > 0:
+        order = sorted(active.tolist(), key=lambda k: units.transcripts[k])
         weights = np.zeros((resamples, t))
-        weights[:, active] = bootstrap_weights(active.size, resamples, seed)
-    no_ci = _no_ci_reason(int(active.size), resamples)
-    caveat = (
-        (
-            f"only {active.size} transcripts to resample; with fewer than {FEW_CLUSTERS} the interval "
-            "understates the uncertainty"
-        )
-        if 2 <= active.size < FEW_CLUSTERS
-        else None
-    )
+        weights[:, order] = bootstrap_weights(len(order), resamples, seed)
+    boot = _Boot(weights, resamples, level, int(active.size))
 
+    ref = units.reference or {}
     codes = {
-        name: _summarise(name, coders, seen, per, pairs, weights, resamples, level, no_ci, caveat)
-        for name, seen, per, pairs in prepared
+        name: _code_agreement(
+            name, coders, np.asarray(units.values[name]), per, boot, ref.get(name), units.reference_name
+        )
+        for name, per in per_code.items()
     }
-    overall = _summarise("overall", coders, seen_total, per_total, pair_total, weights, resamples, level, no_ci, caveat)
-    return AgreementReport(coders, list(units.transcripts), codes, overall, resamples, seed)
+    report = AgreementReport(
+        coders,
+        list(units.transcripts),
+        codes,
+        _summary(codes, stacked, r, boot),
+        resamples,
+        seed,
+        cluster_stats=stacked,
+    )
+    report.per_transcript = [subset_agreement(report, name, [k]) for k, name in enumerate(units.transcripts)]
+    for row in report.per_transcript:
+        row.transcripts = []
+    return report

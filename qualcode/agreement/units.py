@@ -18,22 +18,47 @@ A *disagreement* is a block of consecutive non-blank lines of one transcript
 and that differs between coders on at least one line: every block is a
 connected run of lines that any coder coded, so two codings that touch or
 overlap form one block.
+
+Comparison with the consensus: the consensus coder (project setting
+``consensus_coder``) counts only on the transcripts it is marked done on, exactly
+like a coder (``qualcode done FG1 --coder consensus``); elsewhere its values are
+missing. Each coder is then compared with it on the lines both finished.
+
+Rounds: a transcript is completed when the last compared coder marked it done
+(the ``done`` event in the event log). Consensus decisions (``consensus`` events)
+mark a discussion: the first transcript completed after a discussion starts a new
+round. Without consensus decisions everything is round 1. ``since`` keeps the
+transcripts completed at or after a moment.
 """
 
 from __future__ import annotations
 
+import bisect
+import csv
+import json
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
-from qualcode.agreement.stats import DEFAULT_RESAMPLES, DEFAULT_SEED, MISSING, AgreementReport, LineUnits, analyse
+from qualcode.agreement.stats import (
+    DEFAULT_RESAMPLES,
+    DEFAULT_SEED,
+    MISSING,
+    AgreementReport,
+    LineUnits,
+    analyse,
+    rounds_agreement,
+)
 from qualcode.coding import codebook, codings
 from qualcode.coding.quotes import quote_from_lines, transcript_lines
 from qualcode.corpus import transcripts
 from qualcode.errors import InputError, NotFoundError
 from qualcode.model import Coding, Range
 from qualcode.ranges import format_citation, format_ranges, from_lines
+from qualcode.store.events import parse_since
 from qualcode.store.project import Project
 
 
@@ -67,8 +92,14 @@ def resolve_scope(
     coders: Sequence[str] | None = None,
     code: str | None = None,
     transcript_names: Sequence[str] | None = None,
+    since: str | None = None,
+    round_: int | None = None,
 ) -> Scope:
-    """Check names and decide the coders, transcripts and codes of an analysis."""
+    """Check names and decide the coders, transcripts and codes of an analysis.
+
+    ``since`` (a moment, as ``qualcode log --since`` takes it) and ``round_`` (a round
+    number, see the module docstring) narrow the transcripts further.
+    """
     consensus = project.consensus_coder
     in_scope = (
         [transcripts.get(project, n) for n in dict.fromkeys(transcript_names)]
@@ -98,7 +129,77 @@ def resolve_scope(
     codes = [codebook.get_code(project, code).name] if code else [k.name for k in codebook.all_codes(project)]
     if not codes:
         raise InputError("the project has no codes; load a codebook first")
-    return Scope(chosen, covered, codes, {c: done.get(c, set()) for c in chosen}, consensus)
+    scope = Scope(chosen, covered, codes, {c: done.get(c, set()) for c in chosen}, consensus)
+    if since is not None:
+        moment = parse_since(since)
+        times = completion_times(project, scope)
+        scope.transcripts = [t for t in scope.transcripts if times.get(t.id, "") >= moment]
+        if not scope.transcripts:
+            raise InputError(f"no transcript in scope was completed since {since} (UTC {moment})")
+    if round_ is not None:
+        numbers = rounds(project, scope)
+        found = sorted(set(numbers.values()))
+        scope.transcripts = [t for t in scope.transcripts if numbers.get(t.id) == round_]
+        if not scope.transcripts:
+            raise InputError(f"there is no round {round_} (rounds: {', '.join(map(str, found)) or 'none'})")
+    return scope
+
+
+# ------------------------------------------------------------------------ rounds
+def completion_times(project: Project, scope: Scope) -> dict[int, str]:
+    """Transcript id → when the last compared coder marked it done (UTC time stamp)."""
+    out: dict[int, str] = {}
+    marks = ",".join("?" for _ in scope.coders)
+    for r in project.query(
+        f"SELECT transcript_id, max(done_at) AS at FROM progress WHERE coder IN ({marks}) GROUP BY transcript_id",
+        list(scope.coders),
+    ):
+        out[r["transcript_id"]] = r["at"]
+    return out
+
+
+def _completion_events(project: Project, scope: Scope) -> dict[int, int]:
+    """Transcript id → id of the event in which the last compared coder marked it done."""
+    progress = {
+        r["id"]: (r["coder"], r["transcript_id"], r["done_at"])
+        for r in project.query("SELECT id, coder, transcript_id, done_at FROM progress")
+    }
+    made: dict[int, int] = {}  # progress row id → event id that inserted it
+    for e in project.query("SELECT id, changes FROM events WHERE action = 'done' AND kind != 'undo' ORDER BY id"):
+        for ch in json.loads(e["changes"] or "[]"):
+            if ch.get("table") == "progress" and ch.get("op") == "insert" and ch.get("after"):
+                made[ch["after"]["id"]] = e["id"]
+    wanted = set(scope.coders)
+    stamps: list[tuple[str, int]] | None = None
+    out: dict[int, int] = {}
+    for pid, (coder, tid, done_at) in progress.items():
+        if coder not in wanted:
+            continue
+        eid = made.get(pid)
+        if eid is None:  # no event found (e.g. a bulk-built project): the last event at or before done_at
+            if stamps is None:
+                stamps = sorted((r[1], r[0]) for r in project.conn.execute("SELECT id, at FROM events"))
+            k = bisect.bisect_right(stamps, (done_at, 2**62))
+            eid = stamps[k - 1][1] if k else 0
+        out[tid] = max(out.get(tid, 0), eid)
+    return out
+
+
+def rounds(project: Project, scope: Scope) -> dict[int, int]:
+    """Transcript id → round number (1, 2, …) for the transcripts in scope; see the module docstring."""
+    done_at = _completion_events(project, scope)
+    talks = [
+        r["id"] for r in project.query("SELECT id FROM events WHERE action = 'consensus' AND kind = 'do' ORDER BY id")
+    ]
+    order = sorted((done_at[t.id], t.id) for t in scope.transcripts if t.id in done_at)
+    out: dict[int, int] = {}
+    number, previous = 1, None
+    for eid, tid in order:
+        if previous is not None and any(previous < talk < eid for talk in talks):
+            number += 1
+        out[tid] = number
+        previous = eid
+    return out
 
 
 def _units(project: Project, scope: Scope) -> tuple[np.ndarray, np.ndarray, dict[int, np.ndarray]]:
@@ -153,7 +254,37 @@ def build_units(project: Project, scope: Scope) -> LineUnits:
     for (code, i), parts in coded.items():
         units = np.concatenate(parts)
         values[code][i, units[units >= 0]] = 1
-    return LineUnits(list(scope.coders), [t.name for t in scope.transcripts], clusters, numbers, values)
+    out = LineUnits(list(scope.coders), [t.name for t in scope.transcripts], clusters, numbers, values)
+    out.reference = _consensus_values(project, scope, clusters, index, cluster_of)
+    out.reference_name = scope.consensus
+    return out
+
+
+def consensus_done(project: Project, scope: Scope) -> list[int]:
+    """Ids of the transcripts in scope that the consensus coder is marked done on."""
+    ids = {t.id for t in scope.transcripts}
+    return sorted(
+        r["transcript_id"]
+        for r in project.query("SELECT transcript_id FROM progress WHERE coder = ?", (scope.consensus,))
+        if r["transcript_id"] in ids
+    )
+
+
+def _consensus_values(project, scope, clusters, index, cluster_of) -> dict[str, np.ndarray] | None:
+    finished = consensus_done(project, scope)
+    if not finished or scope.consensus in scope.coders:
+        return None
+    base = np.full(clusters.shape[0], MISSING, dtype=np.int8)
+    base[np.isin(clusters, [cluster_of[t] for t in finished])] = 0
+    out = {code: base.copy() for code in scope.codes}
+    done = set(finished)
+    for coding in codings.list_codings(project, coder=scope.consensus):
+        if coding.code in out and coding.transcript_id in done:
+            idx = index[coding.transcript_id]
+            for a, b in coding.ranges:
+                units = idx[a : b + 1]
+                out[coding.code][units[units >= 0]] = 1
+    return out
 
 
 def line_units(
@@ -162,9 +293,13 @@ def line_units(
     coders: Sequence[str] | None = None,
     code: str | None = None,
     transcript_names: Sequence[str] | None = None,
+    since: str | None = None,
+    round_: int | None = None,
 ) -> tuple[Scope, LineUnits]:
     """Resolve the scope and build its line units in one call (what the CLI and the TUI use)."""
-    scope = resolve_scope(project, coders=coders, code=code, transcript_names=transcript_names)
+    scope = resolve_scope(
+        project, coders=coders, code=code, transcript_names=transcript_names, since=since, round_=round_
+    )
     return scope, build_units(project, scope)
 
 
@@ -176,11 +311,61 @@ def compute_report(
     transcript_names: Sequence[str] | None = None,
     resamples: int = DEFAULT_RESAMPLES,
     seed: int | None = None,
+    since: str | None = None,
+    round_: int | None = None,
 ) -> tuple[Scope, LineUnits, AgreementReport]:
-    """Scope, line units and the full agreement report (seed None: the fixed default seed)."""
-    scope, units = line_units(project, coders=coders, code=code, transcript_names=transcript_names)
+    """Scope, line units and the full agreement report (seed None: the fixed default seed).
+
+    Besides the per-code figures: agreement per transcript and per round, each coder
+    against the consensus (where the consensus coder is marked done), and the
+    multi-valued alpha of every theme the codebook marks exclusive.
+    """
+    from qualcode.agreement import exclusive
+
+    scope, units = line_units(
+        project, coders=coders, code=code, transcript_names=transcript_names, since=since, round_=round_
+    )
     report = analyse(units, resamples=resamples, seed=DEFAULT_SEED if seed is None else seed)
+    numbers = rounds(project, scope)
+    by_name = {t.name: numbers[t.id] for t in scope.transcripts if t.id in numbers}
+    for row in report.per_transcript:
+        row.round = by_name.get(row.name)
+    report.rounds = rounds_agreement(report, by_name)
+    report.consensus_coder = scope.consensus
+    report.consensus_transcripts = len(consensus_done(project, scope))
+    if code is None:
+        report.exclusive = exclusive.analyse_themes(units, codebook.exclusive_themes(project))
     return scope, units, report
+
+
+def write_units_csv(units: LineUnits, out: str | os.PathLike) -> dict:
+    """The unit matrix as CSV: transcript, line, code, one column per coder (1, 0 or empty).
+
+    The consensus coder gets a column too when it is marked done on some transcript.
+    Returns ``{"written": rows, "path": ...}``.
+    """
+    from qualcode.store.files import atomic_open
+
+    out = Path(out)
+    if out.suffix.lower() != ".csv":
+        raise InputError("the unit matrix is a CSV file; give a name ending in .csv", path=out)
+    names = [str(t) for t in units.transcripts]
+    ref = units.reference or {}
+    header = ["transcript", "line", "code", *units.coders] + ([units.reference_name] if ref else [])
+    cell = np.array(["", "0", "1"], dtype=object)
+    rows = 0
+    with atomic_open(out, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(header)
+        t_names = np.array(names, dtype=object)[units.clusters] if names else np.array([], dtype=object)
+        for code, values in units.values.items():
+            cols = [t_names, units.lines, np.full(units.n_units, code, dtype=object)]
+            cols += [cell[np.asarray(v, dtype=np.int64) + 1] for v in values]
+            if ref:
+                cols.append(cell[np.asarray(ref[code], dtype=np.int64) + 1])
+            w.writerows(zip(*cols, strict=True))
+            rows += units.n_units
+    return {"written": rows, "path": str(out), "columns": header}
 
 
 def coverage(project: Project, scope: Scope) -> dict:

@@ -47,7 +47,9 @@ def _stats_options(f):
     return f
 
 
-def compute(project, *, coders=None, code=None, transcript_names=(), resamples=1000, seed=None):
+def compute(
+    project, *, coders=None, code=None, transcript_names=(), resamples=1000, seed=None, since=None, round_=None
+):
     from qualcode.agreement import units as agreement_data
 
     return agreement_data.compute_report(
@@ -57,13 +59,43 @@ def compute(project, *, coders=None, code=None, transcript_names=(), resamples=1
         transcript_names=list(transcript_names) or None,
         resamples=resamples,
         seed=seed,
+        since=since,
+        round_=round_,
     )
+
+
+def _round_options(f):
+    f = click.option(
+        "--round",
+        "round_",
+        type=click.IntRange(1),
+        metavar="N",
+        help="Only the transcripts of round N. A round ends when consensus decisions are made (the "
+        "discussion); the first transcript completed after that starts the next round (from the event log).",
+    )(f)
+    f = click.option(
+        "--since",
+        metavar="WHEN",
+        help="Only transcripts the coders completed since WHEN (2024-05-01, 2024-05-01T14:30, today, 7d).",
+    )(f)
+    return f
 
 
 @cli.command("agreement")
 @_scope_options
 @click.option("--code", help="Only this code (default: every code).")
+@_round_options
 @_stats_options
+@click.option(
+    "--units",
+    "units_csv",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE.csv",
+    help="Also write the unit matrix (transcript, line, code, one column per coder: 1, 0 or empty for "
+    "not finished) so every figure can be recomputed in R or SPSS.",
+)
+@click.option("--per-transcript", is_flag=True, help="Also show agreement per transcript (with its round).")
+@click.option("--pairs", is_flag=True, help="Also show each pair of coders, and each coder against the consensus.")
 @click.option(
     "--segments",
     is_flag=True,
@@ -85,111 +117,250 @@ def agreement_cmd(
     coders: str | None,
     transcript_names: tuple[str, ...],
     code: str | None,
+    since: str | None,
+    round_: int | None,
     resamples: int,
     seed: int | None,
+    units_csv: Path | None,
+    per_transcript: bool,
+    pairs: bool,
     segments: bool,
     threshold: float,
     as_json: bool,
 ) -> None:
-    """Inter-coder agreement per code on line units (kappa, alpha, AC1, PABAK, 95 % CIs).
+    """Inter-coder agreement per code on line units, with 95 % bootstrap intervals.
 
     The unit is the transcript line: 1 = the coder applied the code, 0 = the coder marked the transcript done
-    and did not, missing = not done. Blank lines are excluded; all transcripts in scope are pooled per code;
-    "overall" pools all codes. Undefined figures show as – (JSON: null) with the reason in the notes.
+    and did not, missing = not done. Blank lines are excluded; all transcripts in scope are pooled per code.
+    Coefficients follow their authors' definitions for data with missing values (Gwet 2014; irrCAC):
+    percent agreement, Cohen's kappa (2 coders) or Conger's kappa (3+), Fleiss' kappa, Krippendorff's
+    alpha, Gwet's AC1 and PABAK (Brennan–Prediger). The summary row is De Vries' pooled kappa; its other
+    figures are means over the codes. Undefined figures show as – (JSON: null) with the reason in the notes.
+
+    Each coder against the consensus (--pairs) uses the transcripts the consensus coder is marked done on:
+    `qualcode done FG1 --coder consensus` once the consensus of FG1 is settled.
     """
     project = session.open(readonly=True)
     if segments:
         _segments(project, coders, code, transcript_names, threshold, as_json)
         return
-    _scope, _units, report = compute(
-        project, coders=coders, code=code, transcript_names=transcript_names, resamples=resamples, seed=seed
+    _scope, units, report = compute(
+        project,
+        coders=coders,
+        code=code,
+        transcript_names=transcript_names,
+        resamples=resamples,
+        seed=seed,
+        since=since,
+        round_=round_,
     )
+    written = None
+    if units_csv is not None:
+        from qualcode.agreement.units import write_units_csv
+
+        written = write_units_csv(units, units_csv)
     if as_json:
-        emit_json(report.to_json())
+        data = report.to_json()
+        if written:
+            data["units_file"] = written
+        emit_json(data)
         return
-    _print_report(report)
+    _print_report(report, per_transcript=per_transcript, pairs=pairs)
+    if written:
+        click.echo(f"Wrote the unit matrix ({written['written']:,} rows) to {written['path']}")
 
 
-def _f(stat) -> str:
-    """.812 / -.031 / – (three decimals, no leading zero: the table must fit 80 columns)."""
-    text = stat.format()
+def _num(value: float | None) -> str:
+    """.812 / -.031 / – (three decimals, no leading zero: the tables must fit 80 columns)."""
+    from qualcode.agreement.results import fmt
+
+    text = fmt(value)
     return text.replace("0.", ".", 1) if text.startswith(("0.", "-0.")) else text
 
 
+def _f(stat) -> str:
+    return _num(stat.value)
+
+
 def _ci(interval) -> str:
-    if not interval.defined:
-        return "–"
-    return f"[{interval.low:.3f}, {interval.high:.3f}]".replace("0.", ".")
+    """.961–.975 (no brackets: five intervals side by side must fit 80 columns)."""
+    return f"{_num(interval.low)}–{_num(interval.high)}" if interval.defined else "–"
 
 
-def _print_report(report) -> None:
+def _table(title: str):
     from rich import box
-    from rich.console import Console
     from rich.table import Table
 
+    return Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False, header_style="bold", collapse_padding=True)
+
+
+def _print_report(report, *, per_transcript: bool = False, pairs: bool = False) -> None:
+    from rich.console import Console
+    from rich.text import Text
+
     console = Console()
-    rows = list(report.codes.values()) + ([report.overall] if len(report.codes) > 1 else [])
-    two = len(report.coders) == 2
-    table = Table(
-        title=f"Agreement of {', '.join(report.coders)} · {len(report.transcripts)} transcript(s) · unit = line",
-        box=box.SIMPLE_HEAD,
-        pad_edge=False,
-        header_style="bold",
-    )
-    table.add_column("code", no_wrap=True)
-    table.add_column("lines", justify="right")
-    for name in ("agree", "pos", "neg", "kappa" if two else "min κ", "alpha", "AC1", "PABAK"):
+    kappa = "κ Cohen" if len(report.coders) == 2 else "κ Conger"
+    table = _table(f"Agreement of {', '.join(report.coders)} · {len(report.transcripts)} transcript(s) · unit = line")
+    table.title = Text(table.title)  # user text: never markup
+    table.add_column("code", no_wrap=True, overflow="ellipsis", max_width=22)
+    for name in ("lines", "agree", "pos", "neg", kappa, "Fleiss", "alpha", "AC1", "PABAK"):
         table.add_column(name, justify="right", no_wrap=True)
-    for ca in rows:
-        cells = [ca.code, str(ca.n_units)]
-        if two:
-            kappa = _f(ca.kappa)
-        else:
-            defined = [v for v in ca.pairwise_kappa.values() if v.defined]
-            kappa = _f(min(defined, key=lambda v: v.value)) if defined else "–"
-        cells += [
+    for ca in report.codes.values():
+        style = "" if ca.used else "dim"
+        cells = [
+            str(ca.n_units),
             _f(ca.percent_agreement),
             _f(ca.positive_agreement),
             _f(ca.negative_agreement),
-            kappa,
+            _f(ca.kappa),
+            _f(ca.fleiss),
             _f(ca.alpha),
             _f(ca.ac1),
             _f(ca.pabak),
         ]
-        table.add_row(*cells, end_section=ca is report.overall)
+        table.add_row(Text(ca.code), *cells, style=style)
+    if len(report.codes) > 1:
+        sm = report.summary
+        m = sm.means
+        table.add_row(
+            Text("summary*"),
+            str(sm.n_units),
+            _f(m["percent_agreement"]),
+            _f(m["positive_agreement"]),
+            _f(m["negative_agreement"]),
+            _f(sm.pooled_kappa),
+            _f(m["fleiss"]),
+            _f(m["alpha"]),
+            _f(m["ac1"]),
+            _f(m["pabak"]),
+            style="bold",
+        )
     console.print(table)
+    if len(report.codes) > 1:
+        click.echo(
+            "* summary: κ is De Vries' pooled kappa (mean p_o and mean p_e over the codes); "
+            "the other figures are means over the codes where they are defined."
+        )
 
-    detail = Table(
-        title="Counts and 95 % intervals (bootstrap over transcripts)",
-        box=box.SIMPLE_HEAD,
-        pad_edge=False,
-        header_style="bold",
-    )
-    detail.add_column("code", no_wrap=True)
-    if two:
-        detail.add_column("a/b/c/d", justify="right", no_wrap=True)
-        detail.add_column("kappa 95% CI", no_wrap=True)
-    else:
-        detail.add_column("pairwise kappa")
-    detail.add_column("alpha 95% CI", no_wrap=True)
-    for ca in rows:
-        if two:
-            detail.add_row(ca.code, "/".join(str(v) for v in ca.counts), _ci(ca.kappa_ci), _ci(ca.alpha_ci))
-        else:
-            pairs = "  ".join(f"{k} {_f(v)}" for k, v in ca.pairwise_kappa.items())
-            detail.add_row(ca.code, pairs, _ci(ca.alpha_ci))
-    console.print(detail)
-    for ca in rows:
-        for n in ca.notes:
-            click.echo(f"  {ca.code}: {n}")
+    ci = _table("95 % intervals (bootstrap over transcripts) · T = transcripts in which the code occurs")
+    ci.add_column("code", no_wrap=True, overflow="ellipsis", max_width=18)
+    ci.add_column("T", justify="right")
+    for name in ("agree", "κ", "alpha", "AC1", "PABAK"):
+        ci.add_column(name, no_wrap=True)
+    for ca in report.codes.values():
+        iv = ca.intervals
+        ci.add_row(
+            Text(ca.code),
+            str(ca.transcripts_with_code) + ("!" if ca.used and iv["kappa"].caveat else ""),
+            *(_ci(iv[k]) for k in ("percent_agreement", "kappa", "alpha", "ac1", "pabak")),
+            style="" if ca.used else "dim",
+        )
+    if len(report.codes) > 1:
+        ci.add_row(Text("summary*"), "", "", _ci(report.summary.pooled_kappa_ci), "", "", "", style="bold")
+    console.print(ci)
+    if pairs:
+        _print_pairs(console, report)
+    if report.exclusive:
+        _print_exclusive(console, report)
+    if len(report.rounds) > 1 or per_transcript:
+        _print_rounds(console, report, per_transcript)
+    _print_notes(report)
     click.echo(
         "alpha ≥ .800 reliable, ≥ .667 tentative (Krippendorff 2004). "
         + (
-            f"Bootstrap: {report.resamples} resamples, seed {report.seed}."
+            f"Bootstrap: {report.resamples} resamples, seed {report.seed}; "
+            f"! = fewer than 10 transcripts carry the code: the interval is likely too narrow."
             if report.resamples
             else "No bootstrap (--resamples 0)."
         )
     )
+
+
+def _print_pairs(console, report) -> None:
+    from rich.text import Text
+
+    t = _table("Coder pairs (Cohen's kappa on the lines both finished) and each coder against the consensus")
+    t.add_column("code", no_wrap=True, overflow="ellipsis", max_width=18)
+    t.add_column("pair", no_wrap=True)
+    for name in ("lines", "agree", "κ", "alpha", "AC1"):
+        t.add_column(name, justify="right", no_wrap=True)
+    for ca in report.codes.values():
+        rows = [(key.replace("|", " · "), p) for key, p in ca.pairs.items()]
+        rows += [(f"{c} · {p.second}", p) for c, p in ca.against_consensus.items()]
+        for label, p in rows:
+            t.add_row(
+                Text(ca.code),
+                Text(label),
+                str(p.n_units),
+                _f(p.percent_agreement),
+                _f(p.kappa),
+                _f(p.alpha),
+                _f(p.ac1),
+                style="" if ca.used else "dim",
+            )
+    console.print(t)
+    done = report.consensus_transcripts
+    click.echo(
+        f"Consensus coder {report.consensus_coder!r}: marked done on {done} of {len(report.transcripts)} "
+        f"transcript(s); it is compared only there (mark one with `qualcode done NAME --coder "
+        f"{report.consensus_coder}`)."
+    )
+
+
+def _print_exclusive(console, report) -> None:
+    from rich.text import Text
+
+    for theme, ex in report.exclusive.items():
+        click.echo(
+            f"Exclusive theme {theme}: multi-valued alpha {_f(ex.alpha)} over {ex.n_units} lines "
+            f"({len(ex.codes)} codes + none)."
+        )
+        for coder, n in ex.conflicts.items():
+            if n:
+                click.echo(f"  {coder} applied two codes of {theme} to {n} line(s); those lines are left out.")
+        for key, m in ex.confusion.items():
+            first, second = key.split("|", 1)
+            t = _table(f"{theme}: rows {first}, columns {second} (lines both finished)")
+            t.title = Text(t.title)
+            t.add_column("", no_wrap=True)
+            for c in ex.categories:
+                t.add_column(Text(c), justify="right")
+            for c, row in zip(ex.categories, m, strict=True):
+                t.add_row(Text(c), *(str(int(v)) for v in row))
+            console.print(t)
+
+
+def _print_rounds(console, report, per_transcript: bool) -> None:
+    from rich.text import Text
+
+    t = _table("Agreement per round" + (" and per transcript" if per_transcript else ""))
+    t.add_column("round / transcript", no_wrap=True)
+    for name in ("lines", "agree (mean)", "pooled κ"):
+        t.add_column(name, justify="right", no_wrap=True)
+    for r in report.rounds:
+        t.add_row(
+            Text(f"round {r.round} ({len(r.transcripts)} transcripts)"),
+            str(r.n_units),
+            _f(r.percent_agreement),
+            _f(r.pooled_kappa),
+            style="bold",
+        )
+        if per_transcript:
+            for row in report.per_transcript:
+                if row.round == r.round:
+                    t.add_row(Text("  " + row.name), str(row.n_units), _f(row.percent_agreement), _f(row.pooled_kappa))
+    if per_transcript:
+        for row in report.per_transcript:
+            if row.round is None:
+                t.add_row(Text(row.name), str(row.n_units), _f(row.percent_agreement), _f(row.pooled_kappa))
+    console.print(t)
+
+
+def _print_notes(report) -> None:
+    from qualcode.agreement.notes import english, grouped
+
+    for line in english(grouped(report)):
+        click.echo(line)
 
 
 def _segments(project, coders, code, transcript_names, threshold, as_json) -> None:
@@ -302,7 +473,11 @@ def disagreements_cmd(
 @click.option("--union", "take_union", is_flag=True, help="Take every line any coder coded in the block.")
 @click.option("--ranges", "edited", metavar="RANGES", help="Take this edited range, e.g. 57-64 or 57-60,63-64.")
 @click.option("--clear", "clear_", is_flag=True, help="Decide that the block is not coded.")
-@click.option("--agreed", is_flag=True, help="Copy every coding all coders agree on exactly (no DISAGREEMENT).")
+@click.option(
+    "--agreed",
+    is_flag=True,
+    help="Give the consensus every line all coders coded with the code, as maximal ranges (no DISAGREEMENT).",
+)
 @click.option("--memo", default="", help="Memo for an edited range (--ranges).")
 @_scope_options
 @json_option
@@ -327,7 +502,7 @@ def consensus_cmd(
     DISAGREEMENT is its number or id from `qualcode disagreements CODE` (e.g. 3 or FG1:12-20), or a line in it
     (FG1:15). Give exactly one of --accept CODER, --union, --ranges RANGES, --clear. The originals stay
     untouched; deciding again replaces the earlier decision. Use CODE `all` with --agreed to copy the agreed
-    codings of every code. Each decision is one event: `qualcode undo --coder consensus` takes it back.
+    lines of every code (whatever the boundaries of the coders' codings). Each decision is one event: `qualcode undo --coder consensus` takes it back.
 
     \b
     Examples:
@@ -359,7 +534,7 @@ def consensus_cmd(
         if as_json:
             emit_json({"added": n, "coder": project.consensus_coder})
         else:
-            click.echo(f"Copied {n} agreed coding(s) to {project.consensus_coder}.")
+            click.echo(f"Copied {n} agreed range(s) to {project.consensus_coder}.")
         return
     if not disagreement:
         raise InputError(f"which disagreement? give its number or id from `qualcode disagreements {code}`")

@@ -4,10 +4,16 @@ Validation errors name the file and the line (``codebook.yaml:14: duplicate
 hotkey 2 (also used by samenwerking)``). Loading an edited codebook updates codes
 by name and never orphans codings: removing a code that has codings is refused
 unless ``force=True``.
+
+A theme (a code with children) may carry ``exclusive: true``: its subcodes are
+mutually exclusive, so agreement reports a code × code confusion table and a
+multi-valued alpha for it. The flag is kept in the project setting
+``exclusive_themes`` (a JSON list of theme names).
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -18,7 +24,18 @@ from qualcode.errors import ConflictError, InputError, NotFoundError
 from qualcode.model import Code
 from qualcode.store.project import Project, Tx, new_guid, now
 
-CODE_FIELDS = ("name", "hotkey", "colour", "definition", "include", "exclude", "example", "memo", "children")
+CODE_FIELDS = (
+    "name",
+    "hotkey",
+    "colour",
+    "definition",
+    "include",
+    "exclude",
+    "example",
+    "memo",
+    "exclusive",
+    "children",
+)
 TOP_FIELDS = ("language", "citation", "consensus_coder", "codes", "title")
 PALETTE = ("#1F77B4", "#D62728", "#2CA02C", "#9467BD", "#E377C2", "#8C564B", "#17BECF", "#BCBD22", "#FF7F0E")
 HEX = re.compile(r"^#(?:[0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})$")
@@ -36,6 +53,7 @@ class CodeSpec:
     memo: str | None = None
     parent: str | None = None
     line: int | None = None
+    exclusive: bool = False  # a theme whose subcodes are mutually exclusive
 
 
 @dataclass
@@ -152,6 +170,15 @@ def _codes(node: yaml.Node, parent: str | None, spec: CodebookSpec, source: str)
         for key in ("definition", "include", "exclude", "example", "memo"):
             if key in fields:
                 setattr(code, key, _scalar(fields[key], source, key))
+        if "exclusive" in fields:
+            flag = _scalar(fields["exclusive"], source, "exclusive").lower()
+            if flag not in ("true", "false", "yes", "no"):
+                raise InputError(
+                    f"exclusive of {name!r} must be true or false, not {flag!r}",
+                    path=source,
+                    line=_line(fields["exclusive"]),
+                )
+            code.exclusive = flag in ("true", "yes")
         spec.codes.append(code)
         if "children" in fields:
             _codes(fields["children"], name, spec, source)
@@ -230,6 +257,7 @@ def current_spec(project: Project) -> CodebookSpec:
     codes = all_codes(project)
     by_id = {c.id: c for c in codes}
     memos = code_memos(project)
+    exclusive = set(_exclusive_names(project))
     return CodebookSpec(
         codes=[
             CodeSpec(
@@ -242,6 +270,7 @@ def current_spec(project: Project) -> CodebookSpec:
                 example=c.example,
                 memo=memos.get(c.id),
                 parent=by_id[c.parent_id].name if c.parent_id in by_id else None,
+                exclusive=c.name in exclusive,
             )
             for c in _tree_order(codes)
         ],
@@ -347,8 +376,35 @@ def apply(project: Project, spec: CodebookSpec, coder: str, *, force: bool = Fal
             project.set_setting(tx, "citation_template", spec.citation)
         if spec.consensus_coder:
             project.set_setting(tx, "consensus_coder", spec.consensus_coder)
+        flagged = [c.name for c in spec.codes if c.exclusive]
+        if flagged or project.setting("exclusive_themes"):
+            project.set_setting(tx, "exclusive_themes", json.dumps(flagged, ensure_ascii=False))
         tx.summary += f" (+{len(report['added'])} ~{len(report['updated'])} -{len(report['removed'])})"
     return report
+
+
+def _exclusive_names(project: Project) -> list[str]:
+    raw = project.setting("exclusive_themes")
+    try:
+        names = json.loads(raw) if raw else []
+    except ValueError:
+        return []
+    return [n for n in names if isinstance(n, str)] if isinstance(names, list) else []
+
+
+def exclusive_themes(project: Project) -> dict[str, list[str]]:
+    """Themes marked ``exclusive: true`` → their subcodes in codebook order (themes with 2+ subcodes)."""
+    codes = all_codes(project)
+    by_name = {c.name: c for c in codes}
+    out: dict[str, list[str]] = {}
+    for name in _exclusive_names(project):
+        theme = by_name.get(name)
+        if theme is None:
+            continue
+        kids = [c.name for c in codes if c.parent_id == theme.id]
+        if len(kids) >= 2:
+            out[name] = kids
+    return out
 
 
 def set_code_memo(tx: Tx, code_id: int, text: str, coder: str) -> None:
@@ -424,6 +480,8 @@ def to_dict(project: Project) -> dict:
         }
         if c.memo:
             d["memo"] = c.memo
+        if c.exclusive:
+            d["exclusive"] = True
         return d
 
     return {"language": spec.language, "citation": spec.citation, "codes": [entry(c) for c in spec.codes]}
@@ -441,6 +499,8 @@ def to_yaml(project: Project) -> str:
         for key in ("definition", "include", "exclude", "example", "memo"):
             if getattr(c, key):
                 d[key] = getattr(c, key)
+        if c.exclusive:
+            d["exclusive"] = True
         kids = [node(k) for k in spec.codes if k.parent == c.name]
         if kids:
             d["children"] = kids
