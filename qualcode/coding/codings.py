@@ -38,6 +38,12 @@ def _coding(row: dict) -> Coding:
     return Coding(**row)
 
 
+def _coding_from_tuple(row: tuple) -> Coding:
+    """A :data:`_SELECT` row as a tuple (listings: no dict per row)."""
+    i, name, tid, ranges, code, code_id, coder, memo, created, updated, guid = row
+    return Coding(i, name, tid, _stored_ranges(ranges), code, code_id, coder, memo, created, updated, guid)
+
+
 def as_ranges(ranges: str | Sequence[Range]) -> tuple[Range, ...]:
     return parse_ranges(ranges) if isinstance(ranges, str) else normalise(ranges)
 
@@ -229,7 +235,7 @@ def list_codings(
         params.append(transcripts.get(project, transcript).id)
     sql = _SELECT + (" WHERE " + " AND ".join(where) if where else "")
     sql += " ORDER BY c.transcript_id, c.first_line, c.last_line, k.position, c.coder, c.id"
-    return [_coding(r) for r in project.query(sql, params)]
+    return [_coding_from_tuple(r) for r in project.conn.execute(sql, params)]
 
 
 def coders(project: Project) -> list[str]:
