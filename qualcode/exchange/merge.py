@@ -23,6 +23,7 @@ from pathlib import Path
 
 from qualcode.corpus.ingest import text_sha256
 from qualcode.errors import InputError
+from qualcode.names import check_transcript_name
 from qualcode.ranges import format_ranges, parse_ranges
 from qualcode.store.project import Project
 from qualcode.store.sqlite_file import check_project_file
@@ -114,6 +115,7 @@ def merge(project: Project, other_path: str | os.PathLike, coder: str, *, dry_ru
                 if t["name"] in local_by_name:
                     report["transcripts_differing"].append(t["name"])
                     continue
+                check_transcript_name(t["name"], path=other_path)  # the same rule as import
                 row = {
                     k: t[k]
                     for k in (
