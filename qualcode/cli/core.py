@@ -40,10 +40,23 @@ def init(session: Session, codebook_file: Path | None) -> None:
 @click.option("--name", help="Short name for the transcript (one file only; default: the file stem).")
 @click.option("--wrap", default=80, show_default=True, help="Line width for wrapping .docx paragraphs.")
 @click.option("--audit", is_flag=True, help="Run the privacy audit on what was imported.")
+@click.option(
+    "--encoding",
+    metavar="NAME",
+    help="Encoding of .txt/.md files (e.g. cp1252, mac-roman, utf-16-le); default: decided from the bytes.",
+)
 @json_option
 @common_options
 @pass_session
-def import_(session: Session, files: tuple[Path, ...], name: str | None, wrap: int, audit: bool, as_json: bool) -> None:
+def import_(
+    session: Session,
+    files: tuple[Path, ...],
+    name: str | None,
+    wrap: int,
+    audit: bool,
+    encoding: str | None,
+    as_json: bool,
+) -> None:
     """Import transcripts (.txt, .md, .docx); all or nothing. Creates the project when missing.
 
     Also reads REFI-QDA projects (.qdpx) and codebooks (.qdc).
@@ -58,7 +71,9 @@ def import_(session: Session, files: tuple[Path, ...], name: str | None, wrap: i
         return
     if wrap < 20:
         raise click.BadParameter("must be at least 20", param_hint="--wrap")
-    parsed = transcripts.parse_files(list(files), names=[name] if name else None, wrap=wrap)
+    if encoding and any(f.suffix.lower() == ".docx" for f in files):
+        raise click.BadParameter("applies to .txt and .md files only", param_hint="--encoding")
+    parsed = transcripts.parse_files(list(files), names=[name] if name else None, wrap=wrap, encoding=encoding)
     with progress_bar("Importing") as progress:
         if session.project_path.exists():
             project = session.open()

@@ -61,15 +61,25 @@ def all_rows(project: Project) -> list[TranscriptRow]:
 
 
 def parse_files(
-    paths: Sequence[Path], *, names: Sequence[str] | None = None, wrap: int = 80, progress: Progress | None = None
+    paths: Sequence[Path],
+    *,
+    names: Sequence[str] | None = None,
+    wrap: int = 80,
+    progress: Progress | None = None,
+    encoding: str | None = None,
 ) -> list[ParsedTranscript]:
-    """Read every file first; any bad file aborts before the project is touched."""
+    """Read every file first; any bad file aborts before the project is touched.
+
+    ``encoding`` (``import --encoding``) decides the encoding of text files instead of the evidence.
+    """
     from qualcode.corpus.ingest import read_transcript
 
     parsed = []
     for i, path in enumerate(paths):
         name = names[i] if names else None
-        parsed.append(read_transcript(Path(path), name=name, wrap=wrap))
+        if name is not None:
+            check_transcript_name(name, path=path)  # before reading: --name is the user's text
+        parsed.append(read_transcript(Path(path), name=name, wrap=wrap, encoding=encoding))
         if progress:
             progress(i + 1, len(paths), f"read {Path(path).name}")
     return parsed

@@ -18,7 +18,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from qualcode.corpus.ingest.build import text_sha256
-from qualcode.corpus.ingest.decode import clean_control_chars, decode_bytes, normalise_newlines
+from qualcode.corpus.ingest.decode import MAX_TEXT_BYTES, clean_control_chars, decode_bytes, normalise_newlines
 from qualcode.corpus.ingest.numbering import detect_numbering, split_number
 from qualcode.corpus.ingest.speakers import PLACEHOLDER_RE, find_placeholders, split_speaker
 from qualcode.corpus.ingest.txt import parse_text
@@ -43,26 +43,31 @@ __all__ = [
 ]
 
 
-def read_transcript(path: str | Path, *, name: str | None = None, wrap: int = 80) -> ParsedTranscript:
+def read_transcript(
+    path: str | Path, *, name: str | None = None, wrap: int = 80, encoding: str | None = None
+) -> ParsedTranscript:
     """Read a .txt, .md or .docx transcript (suffix case-insensitive).
 
     ``name`` defaults to the file stem (``FG2.txt`` → ``FG2``); ``wrap`` is the
-    column width at which .docx paragraphs become lines. Raises
+    column width at which .docx paragraphs become lines; ``encoding`` overrides the
+    evidence-based choice for text files. Only regular files are read, and never more
+    than the limits (:data:`~qualcode.corpus.ingest.decode.MAX_TEXT_BYTES`,
+    :data:`~qualcode.archives.DOCX_LIMITS`). Raises
     :class:`~qualcode.errors.InputError` naming ``path`` for anything unreadable.
     """
+    from qualcode.archives import DOCX_LIMITS, read_regular_file
+
     p = Path(path)
     suffix = p.suffix.lower()
-    if not p.exists():
+    if not p.exists() and not p.is_symlink():
         raise InputError("no such file", path=path)
     if p.is_dir():
         raise InputError("is a directory, not a transcript file", path=path)
     if suffix not in SUPPORTED_SUFFIXES:
         shown = f"'{p.suffix}'" if p.suffix else "(no extension)"
         raise InputError(f"unsupported file type {shown} (use .txt, .md or .docx)", path=path)
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read the file ({exc.strerror or exc})", path=path) from None
+    limit = DOCX_LIMITS["max_file_bytes"] if suffix == ".docx" else MAX_TEXT_BYTES
+    data = read_regular_file(p, limit=limit, what="transcript")
     name = p.stem if name is None else name
     if suffix == ".docx":
         from qualcode.corpus.ingest.docx import read_docx
@@ -70,4 +75,4 @@ def read_transcript(path: str | Path, *, name: str | None = None, wrap: int = 80
         return read_docx(path, data, name=name, wrap=wrap)
     from qualcode.corpus.ingest.txt import read_txt
 
-    return read_txt(path, data, name=name)
+    return read_txt(path, data, name=name, encoding=encoding)
