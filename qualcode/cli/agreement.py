@@ -8,7 +8,7 @@ import click
 
 from qualcode.cli.base import Session, cli, common_options
 from qualcode.cli.export import export
-from qualcode.cli.output import emit_json, json_option, print_table
+from qualcode.cli.output import echo, emit_json, json_option, plain, print_table
 
 pass_session = click.make_pass_decorator(Session, ensure=True)
 
@@ -131,7 +131,7 @@ def _print_report(report) -> None:
     rows = list(report.codes.values()) + ([report.overall] if len(report.codes) > 1 else [])
     two = len(report.coders) == 2
     table = Table(
-        title=f"Agreement of {', '.join(report.coders)} · {len(report.transcripts)} transcript(s) · unit = line",
+        title=plain(f"Agreement of {', '.join(report.coders)} · {len(report.transcripts)} transcript(s) · unit = line"),
         box=box.SIMPLE_HEAD,
         pad_edge=False,
         header_style="bold",
@@ -141,7 +141,7 @@ def _print_report(report) -> None:
     for name in ("agree", "pos", "neg", "kappa" if two else "min κ", "alpha", "AC1", "PABAK"):
         table.add_column(name, justify="right", no_wrap=True)
     for ca in rows:
-        cells = [ca.code, str(ca.n_units)]
+        cells = [plain(ca.code), str(ca.n_units)]
         if two:
             kappa = _f(ca.kappa)
         else:
@@ -174,15 +174,15 @@ def _print_report(report) -> None:
     detail.add_column("alpha 95% CI", no_wrap=True)
     for ca in rows:
         if two:
-            detail.add_row(ca.code, "/".join(str(v) for v in ca.counts), _ci(ca.kappa_ci), _ci(ca.alpha_ci))
+            detail.add_row(plain(ca.code), "/".join(str(v) for v in ca.counts), _ci(ca.kappa_ci), _ci(ca.alpha_ci))
         else:
             pairs = "  ".join(f"{k} {_f(v)}" for k, v in ca.pairwise_kappa.items())
-            detail.add_row(ca.code, pairs, _ci(ca.alpha_ci))
+            detail.add_row(plain(ca.code), plain(pairs), _ci(ca.alpha_ci))
     console.print(detail)
     for ca in rows:
         for n in ca.notes:
-            click.echo(f"  {ca.code}: {n}")
-    click.echo(
+            echo(f"  {ca.code}: {n}")
+    echo(
         "alpha ≥ .800 reliable, ≥ .667 tentative (Krippendorff 2004). "
         + (
             f"Bootstrap: {report.resamples} resamples, seed {report.seed}."
@@ -277,22 +277,22 @@ def disagreements_cmd(
         emit_json([d.to_json() for d in items])
         return
     if not items:
-        click.echo(f"No disagreements on {code}.")
+        echo(f"No disagreements on {code}.")
         return
     from qualcode.ranges import format_ranges
 
     for k, d in enumerate(items, 1):
-        click.echo(f"{k}. {d.id} {d.citation}  speakers: {', '.join(d.speakers) or '–'}")
+        echo(f"{k}. {d.id} {d.citation}  speakers: {', '.join(d.speakers) or '–'}")
         for p in d.parts:
-            click.echo(f"     {format_ranges(p.ranges):>12}  {p.label}")
+            echo(f"     {format_ranges(p.ranges):>12}  {p.label}")
         for coder, cs in d.codings.items():
             for c in cs:
                 memo = f"  memo: {c.memo}" if c.memo else ""
-                click.echo(f"     {coder}: {format_ranges(c.ranges)}{memo}")
+                echo(f"     {coder}: {format_ranges(c.ranges)}{memo}")
         for c in d.consensus:
-            click.echo(f"     consensus: {format_ranges(c.ranges)}")
+            echo(f"     consensus: {format_ranges(c.ranges)}")
         text = d.text if len(d.text) <= 160 else d.text[:157] + "…"
-        click.echo(f"     “{text}”")
+        echo(f"     “{text}”")
 
 
 @cli.command("consensus")
@@ -359,7 +359,7 @@ def consensus_cmd(
         if as_json:
             emit_json({"added": n, "coder": project.consensus_coder})
         else:
-            click.echo(f"Copied {n} agreed coding(s) to {project.consensus_coder}.")
+            echo(f"Copied {n} agreed coding(s) to {project.consensus_coder}.")
         return
     if not disagreement:
         raise InputError(f"which disagreement? give its number or id from `qualcode disagreements {code}`")
@@ -383,7 +383,7 @@ def consensus_cmd(
         )
     else:
         what = ", ".join(format_ranges(c.ranges) for c in made) or "not coded"
-        click.echo(f"{project.consensus_coder}: {d.code} in {d.transcript} → {what}")
+        echo(f"{project.consensus_coder}: {d.code} in {d.transcript} → {what}")
 
 
 @export.command("agreement")
@@ -402,4 +402,4 @@ def export_agreement(
     path = write_report(
         project, out, coders=coders, transcript_names=list(transcript_names) or None, resamples=resamples, seed=seed
     )
-    click.echo(f"Wrote {path}")
+    echo(f"Wrote {path}")

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from qualcode.cli.base import Session, cli, common_options, project_option
-from qualcode.cli.output import emit_json, json_option, print_table, progress_bar
+from qualcode.cli.output import echo, emit_json, json_option, print_table, progress_bar
 
 pass_session = click.make_pass_decorator(Session, ensure=True)
 
@@ -32,7 +32,7 @@ def init(session: Session, codebook_file: Path | None) -> None:
     spec = codebook.load_file(codebook_file) if codebook_file else None  # validate before creating anything
     setup = (lambda p: codebook.apply(p, spec, session.coder)) if spec is not None else None
     session._open.append(Project.create(session.project_path, setup=setup))
-    click.echo(f"Created {session.project_path}" + (f" with codebook {codebook_file}" if spec else ""))
+    echo(f"Created {session.project_path}" + (f" with codebook {codebook_file}" if spec else ""))
 
 
 @cli.command("import")
@@ -103,12 +103,12 @@ def import_(
         )
     else:
         for p in parsed:
-            click.echo(
+            echo(
                 f"Imported {p.name} from {p.source}: {len(p.lines)} lines ({p.encoding}"
                 f"{', numbered' if p.numbered else ''})"
             )
             for w in p.warnings:
-                click.echo(f"  warning: {p.source}: {w}", err=True)
+                echo(f"  warning: {p.source}: {w}", err=True)
     if audit:
         from qualcode.cli.exchange import audit_after_import
 
@@ -161,12 +161,12 @@ def codebook_load(session: Session, file: Path, force: bool) -> None:
 
     spec = cb.load_file(file)
     report = cb.apply(session.open(), spec, session.coder, force=force)
-    click.echo(
+    echo(
         f"Loaded {file}: {len(report['added'])} added, {len(report['updated'])} updated, "
         f"{len(report['removed'])} removed"
     )
     if report["removed_codings"]:
-        click.echo(f"Deleted {report['removed_codings']} codings of removed codes: {', '.join(report['removed'])}")
+        echo(f"Deleted {report['removed_codings']} codings of removed codes: {', '.join(report['removed'])}")
 
 
 @codebook.command("show")
@@ -180,7 +180,7 @@ def codebook_show(session: Session, as_json: bool, as_yaml: bool) -> None:
 
     project = session.open(readonly=True)
     if as_yaml:
-        click.echo(cb.to_yaml(project), nl=False)
+        echo(cb.to_yaml(project), nl=False)
         return
     data = cb.to_dict(project)
     if as_json:
@@ -210,7 +210,7 @@ def code(session: Session, transcript: str, ranges: str, code: str, memo: str, a
     if as_json:
         emit_json(row)
     else:
-        click.echo(f"Coded {row['citation']} as {c.code} ({c.coder})")
+        echo(f"Coded {row['citation']} as {c.code} ({c.coder})")
 
 
 @cli.command()
@@ -226,7 +226,7 @@ def uncode(session: Session, transcript: str, ranges: str, code: str) -> None:
 
     project = session.open()
     c = codings.remove(project, transcript, ranges, code, session.coder)
-    click.echo(f"Removed {c.code} from {format_citation(c.transcript, c.ranges, project.citation_template)}")
+    echo(f"Removed {c.code} from {format_citation(c.transcript, c.ranges, project.citation_template)}")
 
 
 @cli.command()
@@ -240,7 +240,7 @@ def done(session: Session, transcript: str, undo_: bool) -> None:
 
     changed = codings.mark_done(session.open(), transcript, session.coder, done=not undo_)
     state = "not finished" if undo_ else "finished"
-    click.echo(f"{transcript} marked {state} for {session.coder}" + ("" if changed else " (it already was)"))
+    echo(f"{transcript} marked {state} for {session.coder}" + ("" if changed else " (it already was)"))
 
 
 @cli.command("codings")
@@ -296,10 +296,10 @@ def memo(session: Session, scope: str, target: str | None, text: str | None) -> 
     elif target is None:
         raise click.UsageError(f"memo {scope} needs a name")
     if text is None:
-        click.echo(memos.get(project, scope, target))
+        echo(memos.get(project, scope, target))
         return
     memos.set(project, scope, target, text, session.coder)
-    click.echo(f"Memo saved ({scope}{' ' + target if target else ''})")
+    echo(f"Memo saved ({scope}{' ' + target if target else ''})")
 
 
 @cli.command()
@@ -311,7 +311,7 @@ def undo(session: Session, as_json: bool) -> None:
     from qualcode.store import history
 
     event = history.undo(session.open(), session.coder)
-    emit_json(event) if as_json else click.echo(f"Undone: {event['summary']}")
+    emit_json(event) if as_json else echo(f"Undone: {event['summary']}")
 
 
 @cli.command()
@@ -323,4 +323,4 @@ def redo(session: Session, as_json: bool) -> None:
     from qualcode.store import history
 
     event = history.redo(session.open(), session.coder)
-    emit_json(event) if as_json else click.echo(f"Redone: {event['summary']}")
+    emit_json(event) if as_json else echo(f"Redone: {event['summary']}")
