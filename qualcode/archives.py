@@ -39,6 +39,7 @@ MAX_MEMBER_BYTES = 256 * 1024 * 1024
 MAX_TOTAL_BYTES = 1024 * 1024 * 1024
 MAX_RATIO = 200  # uncompressed / compressed; text compresses ~10x, bombs ~1000x
 RATIO_FLOOR = 1024 * 1024  # small members may have any ratio
+MAX_XML_DEPTH = 256  # a REFI-QDA project nests about 10 deep; readers recurse over the tree
 
 MAX_ARCHIVE_FILE_BYTES = 1024 * 1024 * 1024  # a .qdpx with its sources
 
@@ -245,7 +246,7 @@ def parse_xml(data: bytes, *, path: str | Path, member: str | None = None):
 
     where = f"{path} ({member})" if member else path
     try:
-        return DET.fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
+        root = DET.fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
     except defusedxml.EntitiesForbidden:
         raise InputError(
             "refusing XML that declares entities (an XML bomb or an external entity); nothing was written", path=where
@@ -259,3 +260,16 @@ def parse_xml(data: bytes, *, path: str | Path, member: str | None = None):
     except ParseError as e:
         line = e.position[0] if getattr(e, "position", None) else None
         raise InputError(f"not well-formed XML ({e.msg if hasattr(e, 'msg') else e})", path=where, line=line) from None
+    if _depth(root) > MAX_XML_DEPTH:
+        raise InputError(f"refusing XML nested more than {MAX_XML_DEPTH} elements deep", path=where)
+    return root
+
+
+def _depth(root) -> int:
+    """The nesting depth of an element tree, without recursion."""
+    deepest, stack = 0, [(root, 1)]
+    while stack:
+        element, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in element)
+    return deepest
