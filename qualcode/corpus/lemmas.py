@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from qualcode.errors import QualcodeError
 
 BATCH_SIZE = 1000
+MAX_PIECE_CHARS = 100_000  # spaCy's limit is 1,000,000; pieces keep memory per Doc small
 Progress = Callable[[int, int, str], None]
 
 
@@ -59,17 +60,54 @@ def doc_form(doc) -> tuple[str, str]:
     return " ".join(t.text for t in toks), " ".join(_lemma(t) for t in toks)
 
 
+def pieces(text: str, size: int | None = None) -> list[str]:
+    """``text`` cut into pieces of at most ``size`` characters, at whitespace where there is any.
+
+    A long line is legitimate input (a transcript without line breaks); spaCy refuses texts
+    over ``nlp.max_length`` and needs memory in proportion, so long lines go through in pieces.
+    Cutting at whitespace keeps every token whole; only a run of ``size`` characters without
+    any whitespace is cut inside a word.
+    """
+    size = size or MAX_PIECE_CHARS
+    out = []
+    while len(text) > size:
+        cut = max(text.rfind(" ", 0, size), text.rfind("\t", 0, size))
+        cut = cut if cut > 0 else size
+        out.append(text[:cut])
+        text = text[cut:]
+    out.append(text)
+    return out
+
+
+def _pieces_of(texts: Iterable[str]) -> Iterator[tuple[str, bool]]:
+    """(piece, is the last piece of its text) for every text, in order."""
+    for text in texts:
+        if len(text) <= MAX_PIECE_CHARS:
+            yield text, True
+            continue
+        parts = pieces(text)
+        for k, part in enumerate(parts):
+            yield part, k == len(parts) - 1
+
+
 def annotate(texts: Iterable[str], *, batch_size: int = BATCH_SIZE) -> Iterator[tuple[str, str]]:
-    """(tokens, lemmas) for each text, in order, through ``nlp.pipe`` in batches."""
+    """(tokens, lemmas) for each text, in order, through ``nlp.pipe`` in batches (long texts in pieces)."""
     nlp = pipeline()
-    for doc in nlp.pipe(texts, batch_size=batch_size):
-        yield doc_form(doc)
+    tokens: list[str] = []
+    lemmas: list[str] = []
+    for doc, last in nlp.pipe(_pieces_of(texts), batch_size=batch_size, as_tuples=True):
+        toks, lems = doc_form(doc)
+        if toks:
+            tokens.append(toks)
+            lemmas.append(lems)
+        if last:
+            yield " ".join(tokens), " ".join(lemmas)
+            tokens, lemmas = [], []
 
 
 def tokenize_query(text: str) -> tuple[list[str], list[str]]:
     """Lower-cased tokens and lemmas of a query, punctuation kept as tokens."""
-    doc = pipeline()(text)
-    toks = [t for t in doc if not t.is_space]
+    toks = [t for doc in pipeline().pipe(pieces(text)) for t in doc if not t.is_space]
     return [t.text.lower() for t in toks], [_lemma(t) for t in toks]
 
 
