@@ -361,6 +361,11 @@ def _read_text_source(src, z, path: Path, refi: _Refi, report: ImportReport) -> 
         wanted = [n for a, b in parts for n in range(a, b + 1)] if _range_count(parts) == len(norm_table) else []
         if len(wanted) == len(norm_table):
             numbers = wanted
+        else:
+            report.warnings.append(
+                f"source {raw_name!r}: its line-number marker does not fit its {len(norm_table)} lines; "
+                "lines numbered 1, 2, 3, …"
+            )
     if numbers is not None:
         entries = [(n, normalise_line(norm[s:e])[0]) for n, (s, e) in zip(numbers, norm_table)]
         parsed = build_transcript(entries, name=name, source=raw_name, encoding=encoding)
