@@ -28,6 +28,10 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         sys.exit(1)
+    except click.UsageError as e:  # one line like every other error, with where to find help
+        where = e.ctx.command_path if e.ctx is not None else "qualcode"
+        click.echo(f"error: {terminal_safe(e.format_message(), one_line=True)} (see `{where} --help`)", err=True)
+        sys.exit(e.exit_code)
     except click.ClickException as e:
         e.show()
         sys.exit(e.exit_code)
