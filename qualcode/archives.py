@@ -69,17 +69,18 @@ def read_regular_file(path: str | Path, *, limit: int, what: str = "file") -> by
         raise InputError(f"is a folder, not a {what}", path=path) from None
     except OSError as e:
         raise InputError(f"cannot read the file ({e.strerror or e})", path=path) from None
+    mode = os.fstat(fd).st_mode
+    if stat.S_ISDIR(mode):
+        os.close(fd)
+        raise InputError(f"is a folder, not a {what}", path=path)
     with os.fdopen(fd, "rb") as f:
-        mode = os.fstat(f.fileno()).st_mode
-        if stat.S_ISDIR(mode):
-            raise InputError(f"is a folder, not a {what}", path=path)
         if not stat.S_ISREG(mode):
             kind = (
                 "a FIFO"
                 if stat.S_ISFIFO(mode)
                 else "a device"
                 if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
-                else "special"
+                else "a special file"
             )
             raise InputError(f"not a regular file ({kind}); give a {what} on disk", path=path)
         size = os.fstat(f.fileno()).st_size

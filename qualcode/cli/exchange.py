@@ -52,6 +52,7 @@ def export_qdpx(session: Session, out: Path, as_json: bool) -> None:
 # --------------------------------------------------------------------- import
 def import_refi(session: Session, files, *, as_json: bool = False) -> None:
     """``qualcode import X.qdpx|X.qdc``: every file is read and checked first, then imported."""
+    from qualcode.archives import require_regular_file
     from qualcode.errors import InputError
     from qualcode.exchange.refi_load import import_file, prepare
 
@@ -60,8 +61,7 @@ def import_refi(session: Session, files, *, as_json: bool = False) -> None:
     if others:
         raise InputError("import REFI-QDA files (.qdpx, .qdc) on their own, not with transcripts", path=others[0])
     for f in files:
-        if not f.is_file():
-            raise InputError("no such file", path=f)
+        require_regular_file(f, what="REFI-QDA file")  # a FIFO or a device would block or never end
     prepared = [prepare(f) for f in files]  # every file read and checked before a project is created
     project = session.open(create=True)
     reports = [import_file(project, p, session.coder) for p in prepared]
