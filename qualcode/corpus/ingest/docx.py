@@ -126,8 +126,8 @@ def read_docx(path: str | Path, data: bytes, *, name: str, wrap: int = 80) -> Pa
     size = sum(len(paragraph) for paragraph in paragraphs)
     if size > MAX_TEXT_CHARS:
         raise InputError(
-            f"refusing a .docx with {size // (1024 * 1024)} million characters of text "
-            f"(limit {MAX_TEXT_CHARS // (1024 * 1024)} million; a long transcript has 5)",
+            f"refusing a .docx with {size:,} characters of text (limit {MAX_TEXT_CHARS:,}; "
+            "a long transcript has 5 million)",
             path=path,
         )
     lines: list[str] = []
