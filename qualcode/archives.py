@@ -13,13 +13,18 @@ written:
   "billion laughs" XML bomb), external entities and external DTDs are refused
   with an :class:`~qualcode.errors.InputError` naming the file and the member.
 
-Both are reusable by any reader (the .docx reader can call :func:`check_members`
-and :func:`parse_xml`).
+* :func:`read_regular_file` reads any file a user names (transcript, codebook,
+  archive): regular files only (a FIFO, a device or a symlink to ``/dev/zero`` is
+  refused before anything blocks) and never more than a limit.
+
+The limits are one policy for every reader: :data:`DOCX_LIMITS` for Word
+transcripts, the defaults for ``.qdpx`` projects.
 """
 
 from __future__ import annotations
 
 import io
+import os
 import re
 import stat
 import zipfile
@@ -34,8 +39,74 @@ MAX_MEMBER_BYTES = 256 * 1024 * 1024
 MAX_TOTAL_BYTES = 1024 * 1024 * 1024
 MAX_RATIO = 200  # uncompressed / compressed; text compresses ~10x, bombs ~1000x
 RATIO_FLOOR = 1024 * 1024  # small members may have any ratio
+MAX_XML_DEPTH = 256  # a REFI-QDA project nests about 10 deep; readers recurse over the tree
+
+MAX_ARCHIVE_FILE_BYTES = 1024 * 1024 * 1024  # a .qdpx with its sources
+
+# A Word transcript: 5 MB of text is a large transcript; its document.xml is a few
+# times that. Images and fonts count towards the total but are never read.
+DOCX_LIMITS = {
+    "max_members": 2_000,
+    "max_member_bytes": 64 * 1024 * 1024,
+    "max_total_bytes": 128 * 1024 * 1024,
+    "max_file_bytes": 64 * 1024 * 1024,
+}
 
 _DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+def read_regular_file(path: str | Path, *, limit: int, what: str = "file") -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes; :class:`InputError` otherwise.
+
+    Opened without blocking, so a FIFO or a device (also behind a symlink) is refused
+    at once; the size is checked before reading and the read itself stops at ``limit``.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except FileNotFoundError:
+        raise InputError("no such file", path=path) from None
+    except IsADirectoryError:
+        raise InputError(f"is a folder, not a {what}", path=path) from None
+    except OSError as e:
+        raise InputError(f"cannot read the file ({e.strerror or e})", path=path) from None
+    mode = os.fstat(fd).st_mode
+    if stat.S_ISDIR(mode):
+        os.close(fd)
+        raise InputError(f"is a folder, not a {what}", path=path)
+    with os.fdopen(fd, "rb") as f:
+        if not stat.S_ISREG(mode):
+            kind = (
+                "a FIFO"
+                if stat.S_ISFIFO(mode)
+                else "a device"
+                if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+                else "a special file"
+            )
+            raise InputError(f"not a regular file ({kind}); give a {what} on disk", path=path)
+        size = os.fstat(f.fileno()).st_size
+        if size > limit:
+            raise InputError(f"refusing a {what} of {_mb(size)} (limit {_mb(limit)})", path=path)
+        try:
+            data = f.read(limit + 1)
+        except OSError as e:
+            raise InputError(f"cannot read the file ({e.strerror or e})", path=path) from None
+    if len(data) > limit:  # it grew while we read
+        raise InputError(f"refusing a {what} larger than {_mb(limit)}", path=path)
+    return data
+
+
+def require_regular_file(path: str | Path, *, what: str = "file") -> None:
+    """Refuse anything but an existing regular file (FIFOs and devices block or never end)."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        raise InputError("no such file", path=path) from None
+    except OSError as e:
+        raise InputError(f"cannot read the file ({e.strerror or e})", path=path) from None
+    if stat.S_ISDIR(mode):
+        raise InputError(f"is a folder, not a {what}", path=path)
+    if not stat.S_ISREG(mode):
+        raise InputError(f"not a regular file; give a {what} on disk", path=path)
 
 
 def unsafe_member_reason(info: zipfile.ZipInfo) -> str | None:
@@ -137,17 +208,19 @@ class SafeZip:
         self.close()
 
 
-def open_zip(path: str | Path, *, what: str = "archive", data: bytes | None = None, **limits) -> SafeZip:
+def open_zip(
+    path: str | Path,
+    *,
+    what: str = "archive",
+    data: bytes | None = None,
+    max_file_bytes: int = MAX_ARCHIVE_FILE_BYTES,
+    **limits,
+) -> SafeZip:
     """Open and check a ZIP file (from ``path`` or from ``data``); raise :class:`InputError` if unsafe."""
-    try:
-        if data is None:
-            data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise InputError("no such file", path=path) from None
-    except IsADirectoryError:
-        raise InputError(f"is a folder, not a {what}", path=path) from None
-    except OSError as e:
-        raise InputError(f"cannot read the file ({e.strerror or e})", path=path) from None
+    if data is None:
+        data = read_regular_file(path, limit=max_file_bytes, what=what)
+    elif len(data) > max_file_bytes:
+        raise InputError(f"refusing a {what} of {_mb(len(data))} (limit {_mb(max_file_bytes)})", path=path)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError):
@@ -174,7 +247,7 @@ def parse_xml(data: bytes, *, path: str | Path, member: str | None = None):
 
     where = f"{path} ({member})" if member else path
     try:
-        return DET.fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
+        root = DET.fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
     except defusedxml.EntitiesForbidden:
         raise InputError(
             "refusing XML that declares entities (an XML bomb or an external entity); nothing was written", path=where
@@ -188,3 +261,16 @@ def parse_xml(data: bytes, *, path: str | Path, member: str | None = None):
     except ParseError as e:
         line = e.position[0] if getattr(e, "position", None) else None
         raise InputError(f"not well-formed XML ({e.msg if hasattr(e, 'msg') else e})", path=where, line=line) from None
+    if _depth(root) > MAX_XML_DEPTH:
+        raise InputError(f"refusing XML nested more than {MAX_XML_DEPTH} elements deep", path=where)
+    return root
+
+
+def _depth(root) -> int:
+    """The nesting depth of an element tree, without recursion."""
+    deepest, stack = 0, [(root, 1)]
+    while stack:
+        element, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in element)
+    return deepest

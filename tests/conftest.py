@@ -7,6 +7,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from core_helpers import CODEBOOK, SMALL_TRANSCRIPT
+from hypothesis import HealthCheck, settings
+
+# One Hypothesis profile for the suite (issue 11, class 24): no per-example deadline and no
+# "too slow" health check, so load on a shared 2-core CI machine cannot fail a property.
+# (The KeyboardInterrupt traceback seen after a passing run was not reproduced here; the only
+# SIGINT in the stack is execnet's, sent to an xdist worker still busy 5 s after shutdown.)
+settings.register_profile("qualcode", deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True)
+settings.load_profile("qualcode")
 
 
 @pytest.fixture

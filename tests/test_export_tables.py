@@ -99,7 +99,7 @@ def test_control_characters_and_formula_like_text(project_file, tmp_path):
     assert (cell.value, cell.data_type) == ("=SUM(A1)", "s")  # text, not a formula
     csv_out = tmp_path / "q.csv"
     run_cli(project_file, "export", "quotes", csv_out, "--coder", "anna", "--codes", "samenwerking")
-    assert read_csv(csv_out)[1][7] == "=SUM(A1)"
+    assert read_csv(csv_out)[1][7] == "'=SUM(A1)"  # OWASP: never a formula in a spreadsheet
 
 
 def test_default_path_and_bad_suffix(project_file, tmp_path):

@@ -83,12 +83,12 @@ def test_windows_1252(tmp_path):
     assert "één" in t.lines[0].text and "’n" in t.lines[1].text and "€" in t.lines[1].text and "ë" in t.lines[2].text
 
 
-def test_bytes_undefined_in_cp1252_fall_through_to_charset_normalizer(tmp_path):
-    # 0x81 is undefined in Windows-1252 and invalid UTF-8: neither may be claimed.
+def test_bytes_undefined_in_cp1252_are_refused_with_line_and_byte(tmp_path):
+    # 0x81 is undefined in Windows-1252 and invalid UTF-8: neither may be claimed, and no
+    # other code page may be guessed (it used to become Cyrillic cp1251).
     data = ("Dit is een tekst met één woord erin, en nog wat meer tekst.\n" * 3).encode("cp1252") + b"\x81\n"
-    t = read_transcript(write(tmp_path, "a.txt", data))
-    assert t.encoding not in ("utf-8", "cp1252")
-    assert len(t.lines) == 4
+    error = assert_input_error(write(tmp_path, "a.txt", data), r"unknown text encoding.*byte 0x81 at offset 180")
+    assert error.line == 4 and "--encoding" in error.message
 
 
 @pytest.mark.parametrize("newline", ["\r\n", "\r"])
@@ -359,7 +359,7 @@ def test_directory(tmp_path):
 
 
 def test_damaged_docx_random_bytes(tmp_path):
-    assert_input_error(write(tmp_path, "a.docx", bytes(range(256)) * 4), r"not a zip archive")
+    assert_input_error(write(tmp_path, "a.docx", bytes(range(256)) * 4), r"not a valid \.docx file \(not a ZIP archive")
 
 
 def zip_with(path, members):
@@ -400,12 +400,12 @@ def test_docx_with_bad_xml(tmp_path):
 
 def test_docx_with_unsafe_member_path(tmp_path):
     path = zip_with(tmp_path / "a.docx", {"word/document.xml": "<x/>", "../evil.txt": "x"})
-    assert_input_error(path, r"unsafe member path")
+    assert_input_error(path, r"member '\.\./evil\.txt' has a '\.\.' component")
 
 
 def test_docx_with_too_many_members(tmp_path):
     path = zip_with(tmp_path / "a.docx", {f"m{i}.txt": "" for i in range(2001)} | {"word/document.xml": "<x/>"})
-    assert_input_error(path, r"2002 archive members")
+    assert_input_error(path, r"refusing \.docx file with 2002 members \(limit 2000\)")
 
 
 def test_empty_docx(tmp_path):
@@ -422,8 +422,16 @@ def test_utf8_bom_with_nul_is_binary(tmp_path):
     assert_input_error(write(tmp_path, "a.txt", b"\xef\xbb\xbfM: a\x00b"), r"binary file \(NUL byte at offset 7\)")
 
 
-def test_invalid_utf8_after_bom_names_offset_and_line(tmp_path):
-    error = assert_input_error(write(tmp_path, "a.txt", b"\xef\xbb\xbfM: a\nR1: \xff\n"), r"byte 0xff at offset 12")
+def test_one_invalid_byte_after_bom_is_replaced_and_reported_with_offset_and_line(tmp_path):
+    t = read_transcript(write(tmp_path, "a.txt", b"\xef\xbb\xbfM: a\nR1: \xff\n"))
+    assert t.encoding == "utf-8-sig" and raws(t) == ["M: a", "R1: \ufffd"]
+    assert "line 2: byte 0xFF at offset 12 is not valid UTF-8" in t.warnings[0]
+
+
+def test_many_invalid_bytes_after_bom_names_offset_and_line(tmp_path):
+    error = assert_input_error(
+        write(tmp_path, "a.txt", b"\xef\xbb\xbfM: a\nR1: \xff\xfe\xfd\xfc\n"), r"byte 0xFF at offset 12"
+    )
     assert error.line == 2
 
 

@@ -15,6 +15,7 @@ import click
 
 from qualcode.cli import agreement, core, exchange, export, language, safety, timing, tui  # noqa: F401  (define the commands)
 from qualcode.cli.base import Session, UserError, cli, common_options, default_coder, project_option
+from qualcode.cli.output import terminal_safe
 from qualcode.errors import QualcodeError
 
 __all__ = ["Session", "UserError", "cli", "common_options", "default_coder", "main", "project_option"]
@@ -27,14 +28,18 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         sys.exit(1)
+    except click.UsageError as e:  # one line like every other error, with where to find help
+        where = e.ctx.command_path if e.ctx is not None else "qualcode"
+        click.echo(f"error: {terminal_safe(e.format_message(), one_line=True)} (see `{where} --help`)", err=True)
+        sys.exit(e.exit_code)
     except click.ClickException as e:
         e.show()
         sys.exit(e.exit_code)
     except QualcodeError as e:
-        click.echo(f"error: {e}", err=True)
+        click.echo(f"error: {terminal_safe(str(e), one_line=True)}", err=True)
         sys.exit(e.exit_code)
     except sqlite3.DatabaseError as e:
-        click.echo(f"error: database error: {e}", err=True)
+        click.echo(f"error: database error: {terminal_safe(str(e), one_line=True)}", err=True)
         sys.exit(1)
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)

@@ -8,7 +8,7 @@ import click
 
 from qualcode.cli.base import Session, cli, common_options
 from qualcode.cli.export import export
-from qualcode.cli.output import emit_json, json_option, print_table
+from qualcode.cli.output import echo, emit_json, json_option, plain, print_table
 
 pass_session = click.make_pass_decorator(Session, ensure=True)
 
@@ -167,7 +167,7 @@ def agreement_cmd(
         return
     _print_report(report, per_transcript=per_transcript, pairs=pairs)
     if written:
-        click.echo(f"Wrote the unit matrix ({written['written']:,} rows) to {written['path']}")
+        echo(f"Wrote the unit matrix ({written['written']:,} rows) to {written['path']}")
 
 
 def _num(value: float | None) -> str:
@@ -196,12 +196,11 @@ def _table(title: str):
 
 def _print_report(report, *, per_transcript: bool = False, pairs: bool = False) -> None:
     from rich.console import Console
-    from rich.text import Text
 
     console = Console()
     kappa = "κ Cohen" if len(report.coders) == 2 else "κ Conger"
     table = _table(f"Agreement of {', '.join(report.coders)} · {len(report.transcripts)} transcript(s) · unit = line")
-    table.title = Text(table.title)  # user text: never markup
+    table.title = plain(table.title)  # user text: never markup
     table.add_column("code", no_wrap=True, overflow="ellipsis", max_width=22)
     for name in ("lines", "agree", "pos", "neg", kappa, "Fleiss", "alpha", "AC1", "PABAK"):
         table.add_column(name, justify="right", no_wrap=True)
@@ -218,12 +217,12 @@ def _print_report(report, *, per_transcript: bool = False, pairs: bool = False) 
             _f(ca.ac1),
             _f(ca.pabak),
         ]
-        table.add_row(Text(ca.code), *cells, style=style)
+        table.add_row(plain(ca.code), *cells, style=style)
     if len(report.codes) > 1:
         sm = report.summary
         m = sm.means
         table.add_row(
-            Text("summary*"),
+            plain("summary*"),
             str(sm.n_units),
             _f(m["percent_agreement"]),
             _f(m["positive_agreement"]),
@@ -250,13 +249,13 @@ def _print_report(report, *, per_transcript: bool = False, pairs: bool = False) 
     for ca in report.codes.values():
         iv = ca.intervals
         ci.add_row(
-            Text(ca.code),
+            plain(ca.code),
             str(ca.transcripts_with_code) + ("!" if ca.used and iv["kappa"].caveat else ""),
             *(_ci(iv[k]) for k in ("percent_agreement", "kappa", "alpha", "ac1", "pabak")),
             style="" if ca.used else "dim",
         )
     if len(report.codes) > 1:
-        ci.add_row(Text("summary*"), "", "", _ci(report.summary.pooled_kappa_ci), "", "", "", style="bold")
+        ci.add_row(plain("summary*"), "", "", _ci(report.summary.pooled_kappa_ci), "", "", "", style="bold")
     console.print(ci)
     if pairs:
         _print_pairs(console, report)
@@ -277,7 +276,6 @@ def _print_report(report, *, per_transcript: bool = False, pairs: bool = False) 
 
 
 def _print_pairs(console, report) -> None:
-    from rich.text import Text
 
     t = _table("Coder pairs (Cohen's kappa on the lines both finished) and each coder against the consensus")
     t.add_column("code", no_wrap=True, overflow="ellipsis", max_width=18)
@@ -289,8 +287,8 @@ def _print_pairs(console, report) -> None:
         rows += [(f"{c} · {p.second}", p) for c, p in ca.against_consensus.items()]
         for label, p in rows:
             t.add_row(
-                Text(ca.code),
-                Text(label),
+                plain(ca.code),
+                plain(label),
                 str(p.n_units),
                 _f(p.percent_agreement),
                 _f(p.kappa),
@@ -308,7 +306,6 @@ def _print_pairs(console, report) -> None:
 
 
 def _print_exclusive(console, report) -> None:
-    from rich.text import Text
 
     for theme, ex in report.exclusive.items():
         click.echo(
@@ -317,21 +314,20 @@ def _print_exclusive(console, report) -> None:
         )
         for coder, n in ex.conflicts.items():
             if n:
-                click.echo(f"  {coder} applied two codes of {theme} to {n} line(s); those lines are left out.")
+                echo(f"  {coder} applied two codes of {theme} to {n} line(s); those lines are left out.")
         for key, m in ex.confusion.items():
             first, second = key.split("|", 1)
             t = _table(f"{theme}: rows {first}, columns {second} (lines both finished)")
-            t.title = Text(t.title)
+            t.title = plain(t.title)
             t.add_column("", no_wrap=True)
             for c in ex.categories:
-                t.add_column(Text(c), justify="right")
+                t.add_column(plain(c), justify="right")
             for c, row in zip(ex.categories, m, strict=True):
-                t.add_row(Text(c), *(str(int(v)) for v in row))
+                t.add_row(plain(c), *(str(int(v)) for v in row))
             console.print(t)
 
 
 def _print_rounds(console, report, per_transcript: bool) -> None:
-    from rich.text import Text
 
     t = _table("Agreement per round" + (" and per transcript" if per_transcript else ""))
     t.add_column("round / transcript", no_wrap=True)
@@ -339,7 +335,7 @@ def _print_rounds(console, report, per_transcript: bool) -> None:
         t.add_column(name, justify="right", no_wrap=True)
     for r in report.rounds:
         t.add_row(
-            Text(f"round {r.round} ({len(r.transcripts)} transcripts)"),
+            plain(f"round {r.round} ({len(r.transcripts)} transcripts)"),
             str(r.n_units),
             _f(r.percent_agreement),
             _f(r.pooled_kappa),
@@ -348,11 +344,11 @@ def _print_rounds(console, report, per_transcript: bool) -> None:
         if per_transcript:
             for row in report.per_transcript:
                 if row.round == r.round:
-                    t.add_row(Text("  " + row.name), str(row.n_units), _f(row.percent_agreement), _f(row.pooled_kappa))
+                    t.add_row(plain("  " + row.name), str(row.n_units), _f(row.percent_agreement), _f(row.pooled_kappa))
     if per_transcript:
         for row in report.per_transcript:
             if row.round is None:
-                t.add_row(Text(row.name), str(row.n_units), _f(row.percent_agreement), _f(row.pooled_kappa))
+                t.add_row(plain(row.name), str(row.n_units), _f(row.percent_agreement), _f(row.pooled_kappa))
     console.print(t)
 
 
@@ -448,22 +444,22 @@ def disagreements_cmd(
         emit_json([d.to_json() for d in items])
         return
     if not items:
-        click.echo(f"No disagreements on {code}.")
+        echo(f"No disagreements on {code}.")
         return
     from qualcode.ranges import format_ranges
 
     for k, d in enumerate(items, 1):
-        click.echo(f"{k}. {d.id} {d.citation}  speakers: {', '.join(d.speakers) or '–'}")
+        echo(f"{k}. {d.id} {d.citation}  speakers: {', '.join(d.speakers) or '–'}")
         for p in d.parts:
-            click.echo(f"     {format_ranges(p.ranges):>12}  {p.label}")
+            echo(f"     {format_ranges(p.ranges):>12}  {p.label}")
         for coder, cs in d.codings.items():
             for c in cs:
                 memo = f"  memo: {c.memo}" if c.memo else ""
-                click.echo(f"     {coder}: {format_ranges(c.ranges)}{memo}")
+                echo(f"     {coder}: {format_ranges(c.ranges)}{memo}")
         for c in d.consensus:
-            click.echo(f"     consensus: {format_ranges(c.ranges)}")
+            echo(f"     consensus: {format_ranges(c.ranges)}")
         text = d.text if len(d.text) <= 160 else d.text[:157] + "…"
-        click.echo(f"     “{text}”")
+        echo(f"     “{text}”")
 
 
 @cli.command("consensus")
@@ -534,7 +530,7 @@ def consensus_cmd(
         if as_json:
             emit_json({"added": n, "coder": project.consensus_coder})
         else:
-            click.echo(f"Copied {n} agreed range(s) to {project.consensus_coder}.")
+            echo(f"Copied {n} agreed range(s) to {project.consensus_coder}.")
         return
     if not disagreement:
         raise InputError(f"which disagreement? give its number or id from `qualcode disagreements {code}`")
@@ -558,7 +554,7 @@ def consensus_cmd(
         )
     else:
         what = ", ".join(format_ranges(c.ranges) for c in made) or "not coded"
-        click.echo(f"{project.consensus_coder}: {d.code} in {d.transcript} → {what}")
+        echo(f"{project.consensus_coder}: {d.code} in {d.transcript} → {what}")
 
 
 @export.command("agreement")
@@ -577,4 +573,4 @@ def export_agreement(
     path = write_report(
         project, out, coders=coders, transcript_names=list(transcript_names) or None, resamples=resamples, seed=seed
     )
-    click.echo(f"Wrote {path}")
+    echo(f"Wrote {path}")

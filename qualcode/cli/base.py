@@ -92,7 +92,9 @@ class UserError(click.ClickException):
         self.exit_code = error.exit_code
 
     def show(self, file=None) -> None:
-        click.echo(f"error: {self.format_message()}", err=True, file=file)
+        from qualcode.cli.output import terminal_safe
+
+        click.echo(f"error: {terminal_safe(self.format_message(), one_line=True)}", err=True, file=file)
 
 
 class QualcodeGroup(click.Group):

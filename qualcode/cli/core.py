@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from qualcode.cli.base import Session, cli, common_options, project_option
-from qualcode.cli.output import emit_json, json_option, print_table, progress_bar
+from qualcode.cli.output import echo, emit_json, json_option, print_table, progress_bar
 
 pass_session = click.make_pass_decorator(Session, ensure=True)
 
@@ -32,7 +32,7 @@ def init(session: Session, codebook_file: Path | None) -> None:
     spec = codebook.load_file(codebook_file) if codebook_file else None  # validate before creating anything
     setup = (lambda p: codebook.apply(p, spec, session.coder)) if spec is not None else None
     session._open.append(Project.create(session.project_path, setup=setup))
-    click.echo(f"Created {session.project_path}" + (f" with codebook {codebook_file}" if spec else ""))
+    echo(f"Created {session.project_path}" + (f" with codebook {codebook_file}" if spec else ""))
 
 
 @cli.command("import")
@@ -48,11 +48,23 @@ def init(session: Session, codebook_file: Path | None) -> None:
     "or a regular expression matched at line starts (group 'speaker' or the first group is the name).",
 )
 @click.option("--audit", is_flag=True, help="Run the privacy audit on what was imported.")
+@click.option(
+    "--encoding",
+    metavar="NAME",
+    help="Encoding of .txt/.md files (e.g. cp1252, mac-roman, utf-16-le); default: decided from the bytes.",
+)
 @json_option
 @common_options
 @pass_session
 def import_(
-    session: Session, files: tuple[Path, ...], name: str | None, wrap: int, speakers: str, audit: bool, as_json: bool
+    session: Session,
+    files: tuple[Path, ...],
+    name: str | None,
+    wrap: int,
+    speakers: str,
+    audit: bool,
+    encoding: str | None,
+    as_json: bool,
 ) -> None:
     """Import transcripts; all or nothing. Creates the project when missing.
 
@@ -70,7 +82,11 @@ def import_(
         return
     if wrap < 20:
         raise click.BadParameter("must be at least 20", param_hint="--wrap")
-    parsed = transcripts.parse_files(list(files), names=[name] if name else None, wrap=wrap, speakers=speakers)
+    if encoding and any(f.suffix.lower() not in (".txt", ".md") for f in files):
+        raise click.BadParameter("applies to .txt and .md files only", param_hint="--encoding")
+    parsed = transcripts.parse_files(
+        list(files), names=[name] if name else None, wrap=wrap, speakers=speakers, encoding=encoding
+    )
     with progress_bar("Importing") as progress:
         if session.project_path.exists():
             project = session.open()
@@ -104,14 +120,14 @@ def import_(
         )
     else:
         for p in parsed:
-            click.echo(
+            echo(
                 f"Imported {p.name} from {p.source}: {len(p.lines)} lines ({p.encoding}"
                 f"{', numbered' if p.numbered else ''}; reader: {p.reader})"
             )
             for notice in p.notices:
-                click.echo(f"  notice: {p.source}: {notice}", err=True)
+                echo(f"  notice: {p.source}: {notice}", err=True)
             for w in p.warnings:
-                click.echo(f"  warning: {p.source}: {w}", err=True)
+                echo(f"  warning: {p.source}: {w}", err=True)
     if audit:
         from qualcode.cli.exchange import audit_after_import
 
@@ -164,12 +180,12 @@ def codebook_load(session: Session, file: Path, force: bool) -> None:
 
     spec = cb.load_file(file)
     report = cb.apply(session.open(), spec, session.coder, force=force)
-    click.echo(
+    echo(
         f"Loaded {file}: {len(report['added'])} added, {len(report['updated'])} updated, "
         f"{len(report['removed'])} removed"
     )
     if report["removed_codings"]:
-        click.echo(f"Deleted {report['removed_codings']} codings of removed codes: {', '.join(report['removed'])}")
+        echo(f"Deleted {report['removed_codings']} codings of removed codes: {', '.join(report['removed'])}")
 
 
 @codebook.command("show")
@@ -183,7 +199,7 @@ def codebook_show(session: Session, as_json: bool, as_yaml: bool) -> None:
 
     project = session.open(readonly=True)
     if as_yaml:
-        click.echo(cb.to_yaml(project), nl=False)
+        echo(cb.to_yaml(project), nl=False)
         return
     data = cb.to_dict(project)
     if as_json:
@@ -238,7 +254,7 @@ def code(
     if as_json:
         emit_json(row)
     else:
-        click.echo(f"Coded {row['citation']} as {c.code} ({c.coder})")
+        echo(f"Coded {row['citation']} as {c.code} ({c.coder})")
 
 
 def _code_from(session: Session, path: Path, as_json: bool) -> None:
@@ -250,7 +266,7 @@ def _code_from(session: Session, path: Path, as_json: bool) -> None:
         emit_json({"file": str(path), "codings": result.codings, "coders": result.coders, "event": result.event_id})
     else:
         who = ", ".join(result.coders) or "nobody"
-        click.echo(f"Coded {result.codings} codings from {path} ({who}); one `qualcode undo` takes them all back")
+        echo(f"Coded {result.codings} codings from {path} ({who}); one `qualcode undo` takes them all back")
 
 
 @cli.command()
@@ -266,7 +282,7 @@ def uncode(session: Session, transcript: str, ranges: str, code: str) -> None:
 
     project = session.open()
     c = codings.remove(project, transcript, ranges, code, session.coder)
-    click.echo(f"Removed {c.code} from {format_citation(c.transcript, c.ranges, project.citation_template)}")
+    echo(f"Removed {c.code} from {format_citation(c.transcript, c.ranges, project.citation_template)}")
 
 
 @cli.command()
@@ -280,7 +296,7 @@ def done(session: Session, transcript: str, undo_: bool) -> None:
 
     changed = codings.mark_done(session.open(), transcript, session.coder, done=not undo_)
     state = "not finished" if undo_ else "finished"
-    click.echo(f"{transcript} marked {state} for {session.coder}" + ("" if changed else " (it already was)"))
+    echo(f"{transcript} marked {state} for {session.coder}" + ("" if changed else " (it already was)"))
 
 
 @cli.command("codings")
@@ -336,10 +352,10 @@ def memo(session: Session, scope: str, target: str | None, text: str | None) -> 
     elif target is None:
         raise click.UsageError(f"memo {scope} needs a name")
     if text is None:
-        click.echo(memos.get(project, scope, target))
+        echo(memos.get(project, scope, target))
         return
     memos.set(project, scope, target, text, session.coder)
-    click.echo(f"Memo saved ({scope}{' ' + target if target else ''})")
+    echo(f"Memo saved ({scope}{' ' + target if target else ''})")
 
 
 @cli.command()
@@ -351,7 +367,7 @@ def undo(session: Session, as_json: bool) -> None:
     from qualcode.store import history
 
     event = history.undo(session.open(), session.coder)
-    emit_json(event) if as_json else click.echo(f"Undone: {event['summary']}")
+    emit_json(event) if as_json else echo(f"Undone: {event['summary']}")
 
 
 @cli.command()
@@ -363,4 +379,4 @@ def redo(session: Session, as_json: bool) -> None:
     from qualcode.store import history
 
     event = history.redo(session.open(), session.coder)
-    emit_json(event) if as_json else click.echo(f"Redone: {event['summary']}")
+    emit_json(event) if as_json else echo(f"Redone: {event['summary']}")

@@ -8,7 +8,7 @@ import click
 
 from qualcode.cli.base import Session, cli, common_options
 from qualcode.cli.export import export, warn_open_findings
-from qualcode.cli.output import emit_json, json_option, print_table, progress_bar
+from qualcode.cli.output import echo, emit_json, json_option, print_table, progress_bar
 
 pass_session = click.make_pass_decorator(Session, ensure=True)
 
@@ -24,7 +24,7 @@ def export_qdc(session: Session, out: Path, as_json: bool) -> None:
     from qualcode.exchange.refi_write import export_qdc as run
 
     result = run(session.open(readonly=True), out)
-    emit_json(result) if as_json else click.echo(f"Wrote {out}: {result['codes']} codes")
+    emit_json(result) if as_json else echo(f"Wrote {out}: {result['codes']} codes")
 
 
 @export.command("qdpx")
@@ -41,7 +41,7 @@ def export_qdpx(session: Session, out: Path, as_json: bool) -> None:
     if as_json:
         emit_json(result)
     else:
-        click.echo(
+        echo(
             f"Wrote {out}: {result['sources']} transcripts, {result['codes']} codes, "
             f"{result['codings']} codings ({result['selections']} selections), {result['users']} coders, "
             f"{result['notes']} memos"
@@ -52,6 +52,7 @@ def export_qdpx(session: Session, out: Path, as_json: bool) -> None:
 # --------------------------------------------------------------------- import
 def import_refi(session: Session, files, *, as_json: bool = False) -> None:
     """``qualcode import X.qdpx|X.qdc``: every file is read and checked first, then imported."""
+    from qualcode.archives import require_regular_file
     from qualcode.errors import InputError
     from qualcode.exchange.refi_load import import_file, prepare
 
@@ -60,8 +61,7 @@ def import_refi(session: Session, files, *, as_json: bool = False) -> None:
     if others:
         raise InputError("import REFI-QDA files (.qdpx, .qdc) on their own, not with transcripts", path=others[0])
     for f in files:
-        if not f.is_file():
-            raise InputError("no such file", path=f)
+        require_regular_file(f, what="REFI-QDA file")  # a FIFO or a device would block or never end
     prepared = [prepare(f) for f in files]  # every file read and checked before a project is created
     project = session.open(create=True)
     reports = [import_file(project, p, session.coder) for p in prepared]
@@ -70,7 +70,7 @@ def import_refi(session: Session, files, *, as_json: bool = False) -> None:
         return
     for r in reports:
         for line in r.lines():
-            click.echo(line)
+            echo(line)
 
 
 def audit_after_import(session: Session, project, names) -> None:
@@ -102,7 +102,7 @@ def merge(session: Session, other: Path, dry_run: bool, as_json: bool) -> None:
         emit_json(report)
         return
     for line in merge_mod.report_lines(report):
-        click.echo(line)
+        echo(line)
 
 
 # ---------------------------------------------------------------------- audit
@@ -139,7 +139,7 @@ def audit(
         else:
             verb = "Accepted" if args[0] == "accept" else "Reopened"
             for f in changed:
-                click.echo(f"{verb} #{f['id']} {f['citation']} {f['kind']} {f['text']!r}")
+                echo(f"{verb} #{f['id']} {f['citation']} {f['kind']} {f['text']!r}")
         return
     project = session.open()
     with progress_bar("Auditing") as progress:
@@ -161,9 +161,9 @@ def _print_audit(result: dict, *, as_json: bool, show_all: bool = False) -> None
             )
         n_open = sum(1 for f in result["findings"] if f["status"] == "open")
         n_acc = sum(1 for f in result["findings"] if f["status"] == "accepted")
-        click.echo(
+        echo(
             f"Audited {', '.join(result['transcripts']) or 'no transcripts'}: {n_open} open findings, "
             f"{n_acc} accepted (detectors: {', '.join(result['detectors'])})"
         )
     for note in result["notes"]:
-        click.echo(note, err=True)
+        echo(note, err=True)

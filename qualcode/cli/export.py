@@ -17,7 +17,7 @@ from pathlib import Path
 import click
 
 from qualcode.cli.base import Session, cli, project_option
-from qualcode.cli.output import emit_json, json_option, progress_bar
+from qualcode.cli.output import echo, emit_json, json_option, progress_bar
 
 pass_session = click.make_pass_decorator(Session, ensure=True)
 
@@ -49,15 +49,13 @@ def _selection_options(f):
 def _report(result, as_json: bool) -> None:
     if result.removed_chars:
         n = result.removed_chars
-        click.echo(
-            f"warning: removed {n} control character{'s' if n != 1 else ''} that Word/Excel cannot hold", err=True
-        )
+        echo(f"warning: removed {n} control character{'s' if n != 1 else ''} that Word/Excel cannot hold", err=True)
     for w in result.warnings:
-        click.echo(f"warning: {w}", err=True)
+        echo(f"warning: {w}", err=True)
     if as_json:
         emit_json(result.as_dict())
     else:
-        click.echo(str(result.path))
+        echo(str(result.path))
 
 
 def _warn_privacy(project, coder, current_coder, codes, transcripts) -> None:
@@ -217,4 +215,4 @@ def warn_open_findings(project, codings) -> None:
 
     message = export_warning(project, codings)
     if message:
-        click.echo(message, err=True)
+        echo(message, err=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from qualcode.cli.base import Session, cli, common_options
-from qualcode.cli.output import emit_json, json_option, print_table, progress_bar
+from qualcode.cli.output import echo, emit_json, json_option, print_table, progress_bar
 
 pass_session = click.make_pass_decorator(Session, ensure=True)
 
@@ -66,14 +66,14 @@ def search(
         emit_json([h.as_dict() for h in result.hits])
         return
     if not result.hits:
-        click.echo(f"No hits for {query!r}" + (" (lemmas)" if lemma else ""))
+        echo(f"No hits for {query!r}" + (" (lemmas)" if lemma else ""))
         return
     print_kwic(result.hits, width)
     if result.complete:
         shown = f"{len(result.hits)} of {result.total}" if len(result.hits) < result.total else str(result.total)
-        click.echo(f"{shown} hits in {result.lines} lines")
+        echo(f"{shown} hits in {result.lines} lines")
     else:
-        click.echo(f"first {len(result.hits)} hits (stopped at --limit; there are more)")
+        echo(f"first {len(result.hits)} hits (stopped at --limit; there are more)")
 
 
 def print_kwic(hits, width: int) -> None:
@@ -81,7 +81,7 @@ def print_kwic(hits, width: int) -> None:
     cite = max(len(h.citation) for h in hits)
     spk = max(len(h.speaker or "") for h in hits)
     for h in hits:
-        click.echo(
+        echo(
             f"{h.citation:<{cite}}  {h.speaker or '':<{spk}}  {h.left:>{width}}"
             + click.style(h.match, bold=True)
             + h.right
@@ -134,7 +134,7 @@ def autocode(
         emit_json(rows)
         return
     if not rows:
-        click.echo("Nothing to code: no matches (or you coded them all already)")
+        echo("Nothing to code: no matches (or you coded them all already)")
         return
     verb = "Would code" if dry_run else "Coded"
     print_table(
@@ -144,7 +144,7 @@ def autocode(
             for r in rows
         ],
     )
-    click.echo(
+    echo(
         f"{verb} {len(rows)} {scope}s as {code} ({session.coder})"
         + ("" if dry_run else "; `qualcode undo` takes them all back")
     )
@@ -186,7 +186,7 @@ def suggest(
         if as_json:
             emit_json(report)
             return
-        click.echo(
+        echo(
             f"Grouped {len(report['folds'])}-fold cross-validation by transcript on {session.coder}'s "
             f"{len(report['transcripts'])} finished transcripts ({report['lines']} lines); "
             f"a line counts as suggested at probability ≥ {report['threshold']}."
@@ -202,7 +202,7 @@ def suggest(
                 for e in report["codes"]
             ],
         )
-        click.echo("Baseline: a line is coded when it holds a lemma of the code's name or definition.")
+        echo("Baseline: a line is coded when it holds a lemma of the code's name or definition.")
         return
     found = core.suggest(
         project, session.coder, transcript=transcript, code=code, limit=limit, min_probability=min_probability
@@ -222,7 +222,7 @@ def suggest(
         for s in items
     ]
     if not rows:
-        click.echo("No suggestions above the threshold")
+        echo("No suggestions above the threshold")
         return
     print_table(["code", "citation", "p", "words that weighed most", "line"], rows)
 
@@ -238,4 +238,4 @@ def dismiss(session: Session, transcript: str, line: int, code: str) -> None:
     from qualcode.language import suggest as core
 
     core.dismiss_suggestion(session.open(), session.coder, transcript, line, code)
-    click.echo(f"Dismissed {code} for {transcript} line {line}")
+    echo(f"Dismissed {code} for {transcript} line {line}")

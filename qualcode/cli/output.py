@@ -1,13 +1,59 @@
-"""Shared output helpers for commands: JSON, tables, progress bars."""
+"""Shared output helpers for commands: JSON, tables, progress bars, and text made safe for a terminal.
+
+Everything a command prints that may hold user text (transcript lines, code and
+coder names, memos, file names — also a colleague's, arriving by ``merge``) goes
+through :func:`echo` or :func:`print_table`: control characters (ESC, CSI, BEL,
+backspace, CR, C1 controls, bidirectional overrides) are shown as visible escapes
+such as ``\\x1b`` instead of reaching the terminal, and table cells are
+:class:`rich.text.Text`, never Rich markup, so ``[lacht]`` prints as ``[lacht]``
+and ``[/x]`` cannot crash a listing. JSON output escapes control characters itself.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from rich.text import Text
+
+
+# C0 controls except TAB and LF, DEL, C1 controls (U+009B is a one-character CSI), and
+# the bidirectional embeddings/overrides/isolates that reorder what a reader sees.
+_TERMINAL_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_TERMINAL_UNSAFE_ONE_LINE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
+def _escape(match: re.Match) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def terminal_safe(text: str, *, one_line: bool = False) -> str:
+    """``text`` with every terminal control character shown as an escape (``\\x1b``).
+
+    TAB and LF are kept, unless ``one_line`` (error messages: exactly one line), which escapes LF too.
+    """
+    pattern = _TERMINAL_UNSAFE_ONE_LINE if one_line else _TERMINAL_UNSAFE
+    return pattern.sub(_escape, text)
+
+
+def echo(message: object = "", *, err: bool = False, nl: bool = True) -> None:
+    """:func:`click.echo` for text that may hold user text: control characters escaped."""
+    click.echo(terminal_safe(str(message)), err=err, nl=nl)
+
+
+def plain(value: object) -> Text:
+    """A table cell or title: user text as :class:`rich.text.Text` (never markup), made terminal-safe."""
+    from rich.text import Text
+
+    return Text("" if value is None else terminal_safe(str(value)))
 
 
 def emit_json(data) -> None:
@@ -37,11 +83,11 @@ def print_table(columns: list[str], rows: Iterable[Iterable], title: str | None 
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=title, show_lines=False, header_style="bold")
+    table = Table(title=plain(title) if title else None, show_lines=False, header_style="bold")
     for col in columns:
-        table.add_column(col, overflow="fold")
+        table.add_column(plain(col), overflow="fold")
     for row in rows:
-        table.add_row(*("" if v is None else str(v) for v in row))
+        table.add_row(*(plain(v) for v in row))
     Console().print(table)
 
 

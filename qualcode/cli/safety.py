@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from qualcode.cli.base import Session, cli, common_options, project_option
-from qualcode.cli.output import emit_json, json_option, print_table
+from qualcode.cli.output import echo, emit_json, json_option, print_table
 
 pass_session = click.make_pass_decorator(Session, ensure=True)
 
@@ -31,7 +31,7 @@ def backups_(session: Session, as_json: bool) -> None:
         emit_json(rows)
         return
     if not rows:
-        click.echo(f"No backups yet in {backups.folder_for(session.project_path)}")
+        echo(f"No backups yet in {backups.folder_for(session.project_path)}")
         return
     print_table(
         ["#", "backup", "kind", "made (UTC)", "size", "transcripts", "codings", "last action"],
@@ -50,7 +50,7 @@ def backups_(session: Session, as_json: bool) -> None:
             for i, r in enumerate(rows, 1)
         ],
     )
-    click.echo("Restore one with `qualcode restore NUMBER` (or its name).")
+    echo("Restore one with `qualcode restore NUMBER` (or its name).")
 
 
 @cli.command()
@@ -70,9 +70,9 @@ def restore(session: Session, backup: str, yes: bool) -> None:
     if not yes:
         click.confirm(f"Replace {session.project_path} with {path.name} ({what})?", abort=True)
     result = backups.restore(session.project_path, path)
-    click.echo(f"Restored {session.project_path} from {path.name} ({what})")
+    echo(f"Restored {session.project_path} from {path.name} ({what})")
     if result["kept"]:
-        click.echo(f"The previous state is kept as {result['kept']}")
+        echo(f"The previous state is kept as {result['kept']}")
 
 
 @cli.command()
@@ -93,17 +93,17 @@ def check(session: Session, as_json: bool) -> None:
     else:
         for name, problems in report.checks.items():
             count = report.counted.get(name, 0)
-            click.echo(f"{'ok  ' if not problems else 'FAIL'} {name}" + (f" ({count} problems)" if count else ""))
+            echo(f"{'ok  ' if not problems else 'FAIL'} {name}" + (f" ({count} problems)" if count else ""))
             for p in problems:
-                click.echo(f"       {p}")
+                echo(f"       {p}")
             if count > len(problems):
-                click.echo(f"       … and {count - len(problems)} more")
+                echo(f"       … and {count - len(problems)} more")
     if not report.ok:
         raise QualcodeError(
             f"{session.project_path}: the check found problems; `qualcode backups` lists backups to restore"
         )
     if not as_json:
-        click.echo(
+        echo(
             f"{session.project_path}: all checks passed "
             f"({report.stats.get('events', 0)} events replayed to the current state)"
         )

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from qualcode.cli.base import Session, cli, common_options
+from qualcode.cli.output import echo
 
 pass_session = click.make_pass_decorator(Session, ensure=True)
 
@@ -64,8 +65,8 @@ def demo(session: Session, folder: Path | None, no_open: bool) -> None:
         project.close()
     if no_open:
         for line in lines:
-            click.echo(line)
-        click.echo(f"Open it with: qualcode --project {path} --coder anna")
+            echo(line)
+        echo(f"Open it with: qualcode --project {path} --coder anna")
         return
     session.project_path = path
     open_workbench(session, None)

@@ -67,20 +67,102 @@ class CodebookSpec:
 
 
 # ---------------------------------------------------------------------- parsing
+# A codebook is a few hundred codes: these limits are far above that and far below harm.
+MAX_CODEBOOK_BYTES = 2 * 1024 * 1024
+MAX_YAML_DEPTH = 64
+MAX_YAML_ALIASES = 1_000
+MAX_YAML_NODES = 200_000  # after expanding every alias
+
+
+class _YamlLimit(Exception):
+    def __init__(self, message: str, mark) -> None:
+        super().__init__(message)
+        self.line = mark.line + 1 if mark is not None else None
+
+
+class _LimitedLoader(yaml.SafeLoader):
+    """PyYAML's safe composer with limits checked while the node graph is built.
+
+    Refuses nesting deeper than :data:`MAX_YAML_DEPTH`, more than :data:`MAX_YAML_ALIASES`
+    aliases, and an alias inside the node it names (a self-reference, which would make
+    every later walk endless). The expanded size is checked after composing
+    (:func:`_check_expanded_size`), before anything walks the graph.
+    """
+
+    def __init__(self, stream) -> None:
+        super().__init__(stream)
+        self._depth = 0
+        self._aliases = 0
+        self._open_anchors: list[str] = []
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            self._aliases += 1
+            if self._aliases > MAX_YAML_ALIASES:
+                raise _YamlLimit(f"more than {MAX_YAML_ALIASES} aliases (*name)", event.start_mark)
+            if event.anchor in self._open_anchors:
+                raise _YamlLimit(f"alias *{event.anchor} refers to a node that contains it", event.start_mark)
+            return super().compose_node(parent, index)
+        self._depth += 1
+        if self._depth > MAX_YAML_DEPTH:
+            raise _YamlLimit(f"nested deeper than {MAX_YAML_DEPTH} levels", event.start_mark)
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            self._open_anchors.append(anchor)
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+            if anchor is not None:
+                self._open_anchors.pop()
+
+
+def _check_expanded_size(root) -> None:
+    """Refuse a node graph whose aliases expand to more than :data:`MAX_YAML_NODES` nodes (a YAML bomb)."""
+    sizes: dict[int, int] = {}
+
+    def size(node) -> int:
+        known = sizes.get(id(node))
+        if known is not None:
+            return known
+        if isinstance(node, yaml.SequenceNode):
+            total = 1 + sum(size(child) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            total = 1 + sum(size(k) + size(v) for k, v in node.value)
+        else:
+            total = 1
+        if total > MAX_YAML_NODES:
+            raise _YamlLimit(f"aliases expand to more than {MAX_YAML_NODES:,} values (a YAML bomb?)", node.start_mark)
+        sizes[id(node)] = total
+        return total
+
+    size(root)
+
+
 def load_file(path: str | Path) -> CodebookSpec:
+    from qualcode.archives import read_regular_file
+
     path = Path(path)
+    data = read_regular_file(path, limit=MAX_CODEBOOK_BYTES, what="codebook")
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError("no such codebook file", path=path) from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise InputError(f"cannot read the codebook ({e})", path=path) from None
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise InputError(
+            f"cannot read the codebook: not UTF-8 (byte 0x{data[e.start]:02X} at offset {e.start})",
+            path=path,
+            line=data.count(b"\n", 0, e.start) + 1,
+        ) from None
     return parse(text, source=str(path))
 
 
 def parse(text: str, source: str = "<codebook>") -> CodebookSpec:
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=_LimitedLoader)
+        if root is not None:
+            _check_expanded_size(root)
+    except _YamlLimit as e:
+        raise InputError(f"refusing the codebook: {e}", path=source, line=e.line) from None
     except yaml.MarkedYAMLError as e:
         line = e.problem_mark.line + 1 if e.problem_mark else None
         raise InputError(f"invalid YAML: {e.problem}", path=source, line=line) from None

@@ -26,6 +26,7 @@ from pathlib import Path
 from qualcode.errors import QualcodeError
 
 BATCH_SIZE = 1000
+MAX_PIECE_CHARS = 100_000  # spaCy's limit is 1,000,000; pieces keep memory per Doc small
 Progress = Callable[[int, int, str], None]
 
 
@@ -61,6 +62,36 @@ def doc_form(doc) -> tuple[str, str]:
     return " ".join(t.text for t in toks), " ".join(_lemma(t) for t in toks)
 
 
+def pieces(text: str, size: int | None = None) -> list[str]:
+    """``text`` cut into pieces of at most ``size`` characters, at whitespace where there is any.
+
+    A long line is legitimate input (a transcript without line breaks); spaCy refuses texts
+    over ``nlp.max_length`` and needs memory in proportion, so long lines go through in pieces.
+    Cutting at whitespace keeps every token whole; only a run of ``size`` characters without
+    any whitespace is cut inside a word.
+    """
+    size = size or MAX_PIECE_CHARS
+    out = []
+    while len(text) > size:
+        cut = max(text.rfind(" ", 0, size), text.rfind("\t", 0, size))
+        cut = cut if cut > 0 else size
+        out.append(text[:cut])
+        text = text[cut:]
+    out.append(text)
+    return out
+
+
+def _pieces_of(texts: Iterable[str]) -> Iterator[tuple[str, bool]]:
+    """(piece, is the last piece of its text) for every text, in order."""
+    for text in texts:
+        if len(text) <= MAX_PIECE_CHARS:
+            yield text, True
+            continue
+        parts = pieces(text)
+        for k, part in enumerate(parts):
+            yield part, k == len(parts) - 1
+
+
 def annotate(texts: Iterable[str], *, batch_size: int = BATCH_SIZE) -> Iterator[tuple[str, str]]:
     """(tokens, lemmas) for each text, in order: the pipeline's tokenizer, then its lookup table.
 
@@ -69,11 +100,23 @@ def annotate(texts: Iterable[str], *, batch_size: int = BATCH_SIZE) -> Iterator[
     Dutch lookup lemmatizer does: the lower-cased text, else itself). The result equals
     the whole pipeline's (``tests/test_nlp.py`` checks this) at a fraction of the cost.
     """
+    from collections import deque
+
     nlp = pipeline()
     table = lookup_table()
-    for doc in nlp.tokenizer.pipe(texts, batch_size=batch_size):
-        toks = [t.text for t in doc if not t.is_space]
-        yield " ".join(toks), " ".join(_lookup(table, tok) for tok in toks)
+    lasts: deque[bool] = deque()  # long texts go through in pieces; this says where each text ends
+
+    def piece_texts() -> Iterator[str]:
+        for piece, last in _pieces_of(texts):
+            lasts.append(last)
+            yield piece
+
+    tokens: list[str] = []
+    for doc in nlp.tokenizer.pipe(piece_texts(), batch_size=batch_size):
+        tokens += [t.text for t in doc if not t.is_space]
+        if lasts.popleft():
+            yield " ".join(tokens), " ".join(_lookup(table, tok) for tok in tokens)
+            tokens = []
 
 
 @functools.lru_cache(maxsize=1)
@@ -117,8 +160,7 @@ def tokenize_query(text: str, known: Callable[[str], str | None] | None = None) 
             table = lookup_table()
             lemmas = [lemma if lemma is not None else _lookup(table, t) for t, lemma in zip(toks, lemmas)]
         return [t.lower() for t in toks], [lemma for lemma in lemmas if lemma is not None]
-    doc = pipeline()(text)
-    toks = [t for t in doc if not t.is_space]
+    toks = [t for doc in pipeline().pipe(pieces(text)) for t in doc if not t.is_space]
     return [t.text.lower() for t in toks], [_lemma(t) for t in toks]
 
 

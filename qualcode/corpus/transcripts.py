@@ -15,6 +15,7 @@ from pathlib import Path
 from qualcode.corpus import lemmas
 from qualcode.errors import ConflictError, InputError, NotFoundError
 from qualcode.model import ParsedTranscript
+from qualcode.names import check_transcript_name
 from qualcode.store.project import Project, Tx, new_guid, now
 
 Progress = Callable[[int, int, str], None]  # (done, total, what)
@@ -66,14 +67,20 @@ def parse_files(
     wrap: int = 80,
     progress: Progress | None = None,
     speakers: str | None = None,
+    encoding: str | None = None,
 ) -> list[ParsedTranscript]:
-    """Read every file first; any bad file aborts before the project is touched."""
+    """Read every file first; any bad file aborts before the project is touched.
+
+    ``encoding`` (``import --encoding``) decides the encoding of text files instead of the evidence.
+    """
     from qualcode.corpus.ingest import read_transcript
 
     parsed = []
     for i, path in enumerate(paths):
         name = names[i] if names else None
-        parsed.append(read_transcript(Path(path), name=name, wrap=wrap, speakers=speakers))
+        if name is not None:
+            check_transcript_name(name, path=path)  # before reading: --name is the user's text
+        parsed.append(read_transcript(Path(path), name=name, wrap=wrap, speakers=speakers, encoding=encoding))
         if progress:
             progress(i + 1, len(paths), f"read {Path(path).name}")
     return parsed
@@ -84,8 +91,7 @@ def check_new(project: Project, parsed: Sequence[ParsedTranscript]) -> None:
     seen_names: dict[str, str] = {}
     seen_hashes: dict[str, str] = {}
     for p in parsed:
-        if not p.name or p.name != p.name.strip() or any(c in p.name for c in ";()\n"):
-            raise InputError(f"unusable transcript name {p.name!r} (no ; ( ) or surrounding spaces)", path=p.source)
+        check_transcript_name(p.name, path=p.source)
         if p.name in seen_names:
             raise ConflictError(
                 f"two files would both be named {p.name!r} ({seen_names[p.name]}, {p.source}); use --name",
@@ -116,6 +122,7 @@ def store(
     With ``annotate`` (the default) the lines' lemmas are stored too, in the same transaction
     (:func:`qualcode.corpus.lemmas.store_transcript_lemmas`).
     """
+    check_transcript_name(parsed.name, path=parsed.source)  # every way into the project passes here
     attributes = dict(parsed.attributes)
     attributes.setdefault("placeholders", parsed.placeholders)
     attributes.setdefault("speakers", list(dict.fromkeys(ln.speaker for ln in parsed.lines if ln.speaker)))

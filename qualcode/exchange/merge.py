@@ -21,8 +21,10 @@ import os
 import sqlite3
 from pathlib import Path
 
+from qualcode.archives import require_regular_file
 from qualcode.corpus.ingest import text_sha256
 from qualcode.errors import InputError
+from qualcode.names import check_transcript_name
 from qualcode.ranges import format_ranges, parse_ranges
 from qualcode.store.project import Project
 from qualcode.store.sqlite_file import check_project_file
@@ -64,6 +66,7 @@ def merge(project: Project, other_path: str | os.PathLike, coder: str, *, dry_ru
     other_path = Path(other_path)
     if not other_path.exists():
         raise InputError("no such project file", path=other_path)
+    require_regular_file(other_path, what="project file")  # a FIFO would block SQLite forever
     if other_path.resolve() == project.path.resolve():
         raise InputError("cannot merge a project into itself", path=other_path)
     other = _read_other(other_path)
@@ -114,6 +117,7 @@ def merge(project: Project, other_path: str | os.PathLike, coder: str, *, dry_ru
                 if t["name"] in local_by_name:
                     report["transcripts_differing"].append(t["name"])
                     continue
+                check_transcript_name(t["name"], path=other_path)  # the same rule as import
                 row = {
                     k: t[k]
                     for k in (

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from qualcode.exchange.refi_read import ImportReport, _Coding, _Refi, read_file
 from qualcode.exchange.refi_write import split_code_description
+from qualcode.names import safe_transcript_name
 from qualcode.ranges import format_ranges, normalise
 from qualcode.store.project import Project, now
 
@@ -139,11 +140,14 @@ def _write(tx, project: Project, refi: _Refi, report: ImportReport, coder: str) 
             source_ids[key] = row["id"]
             report.transcripts_matched.append(row["name"])
             continue
-        name, k = s.name, 2
+        base = safe_transcript_name(s.name, "source")
+        if base != s.name:
+            report.warnings.append(f"source {s.name!r} imported as {base!r} (not usable as a transcript name)")
+        name, k = base, 2
         while name in names_taken:
-            name, k = f"{s.name}-{k}", k + 1
-        if name != s.name:
-            report.warnings.append(f"source {s.name!r} imported as {name!r} (the name was taken)")
+            name, k = f"{base}-{k}", k + 1
+        if name != base:
+            report.warnings.append(f"source {base!r} imported as {name!r} (the name was taken)")
         s.parsed.name = name
         names_taken.add(name)
         source_ids[key] = transcripts.store(tx, s.parsed, guid=fresh(s.guid), imported_at=stamp)

@@ -33,6 +33,7 @@ from qualcode.model import ParsedTranscript, Range
 from qualcode.ranges import format_citation, parse_ranges
 
 MAX_QDC_BYTES = 50 * 1024 * 1024
+MAX_CODE_DEPTH = 100  # nested <Code> levels; a real hierarchy has fewer than 10
 _SKIPPED_PARTS = {
     "PictureSource": "picture source",
     "PDFSource": "PDF source",
@@ -181,12 +182,13 @@ class _Refi:
     notes: dict[str, tuple[str, str, str | None]] = field(default_factory=dict)  # guid → (name, text, user)
     project_notes: list[str] = field(default_factory=list)
     origin: str = ""
+    path: str | None = None  # for errors found while reading
 
 
 # -------------------------------------------------------------------- reading
 def read_file(path: str | Path, report: ImportReport) -> _Refi:
     """Read and check a .qdpx or .qdc without touching any project."""
-    from qualcode.archives import open_zip, parse_xml
+    from qualcode.archives import open_zip, parse_xml, read_regular_file
 
     path = Path(path)
     suffix = path.suffix.lower()
@@ -197,12 +199,12 @@ def read_file(path: str | Path, report: ImportReport) -> _Refi:
             raise InputError("no such file", path=path) from None
         if size > MAX_QDC_BYTES:
             raise InputError(f"refusing a codebook of {size // (1024 * 1024)} MB", path=path)
-        root = parse_xml(path.read_bytes(), path=path)
+        root = parse_xml(read_regular_file(path, limit=MAX_QDC_BYTES, what="codebook"), path=path)
         if _local(root.tag) != "CodeBook":
             raise InputError(
                 f"not a REFI-QDA codebook (root element <{_local(root.tag)}>, expected <CodeBook>)", path=path
             )
-        refi = _Refi("qdc", origin=root.get("origin", ""))
+        refi = _Refi("qdc", origin=root.get("origin", ""), path=str(path))
         _read_codes(_kid(root, "Codes"), (), refi)
         return refi
     if suffix != ".qdpx":
@@ -216,7 +218,7 @@ def read_file(path: str | Path, report: ImportReport) -> _Refi:
         root = parse_xml(z.read(qdes[0]), path=path, member=qdes[0])
         if _local(root.tag) != "Project":
             raise InputError(f"{qdes[0]} is not a REFI-QDA project (root <{_local(root.tag)}>)", path=path)
-        refi = _Refi("qdpx", origin=root.get("origin", ""))
+        refi = _Refi("qdpx", origin=root.get("origin", ""), path=str(path))
         users = _kid(root, "Users")
         for u in _kids(users, "User") if users is not None else []:
             guid = norm_guid(u.get("guid"))
@@ -274,9 +276,15 @@ def _decode(data: bytes, path: Path) -> tuple[str, str]:
     return text.lstrip("\ufeff"), encoding
 
 
+def _range_count(parts) -> int:
+    return sum(b - a + 1 for a, b in parts)
+
+
 def _read_codes(codes_el, parent: tuple[str, ...], refi: _Refi) -> None:
     if codes_el is None:
         return
+    if len(parent) >= MAX_CODE_DEPTH:
+        raise InputError(f"refusing codes nested more than {MAX_CODE_DEPTH} levels deep", path=refi.path)
     for c in _kids(codes_el, "Code"):
         raw = c.get("name") or ""
         parts = tuple(clean_name(p, "code") for p in raw.split("::")) if "::" in raw else (clean_name(raw, "code"),)
@@ -346,11 +354,18 @@ def _read_text_source(src, z, path: Path, refi: _Refi, report: ImportReport) -> 
     m = SOURCE_MARKER_RE.search(description)
     if m:
         try:
-            wanted = [n for a, b in parse_ranges(m.group("lines")) for n in range(a, b + 1)]
+            parts = parse_ranges(m.group("lines"))
         except InputError:
-            wanted = []
+            parts = []
+        # count before expanding: a marker like lines=1-2000000000 must not build a list of 2e9 numbers
+        wanted = [n for a, b in parts for n in range(a, b + 1)] if _range_count(parts) == len(norm_table) else []
         if len(wanted) == len(norm_table):
             numbers = wanted
+        else:
+            report.warnings.append(
+                f"source {raw_name!r}: its line-number marker does not fit its {len(norm_table)} lines; "
+                "lines numbered 1, 2, 3, …"
+            )
     if numbers is not None:
         entries = [(n, normalise_line(norm[s:e])[0]) for n, (s, e) in zip(numbers, norm_table)]
         parsed = build_transcript(entries, name=name, source=raw_name, encoding=encoding)

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qualcode.errors import InputError, NotFoundError
+from qualcode.names import path_inside
 
 Progress = Callable[[int, int, str], None]  # (done, total, what), as in qualcode.corpus.transcripts
 
@@ -162,7 +163,7 @@ def default_output(kind: str, name: str | None = None) -> Path:
         "quotes": "qualcode-quotes.xlsx",
         "transcript": f"{name}.docx",
     }[kind]
-    return DEFAULT_FOLDER / filename
+    return path_inside(DEFAULT_FOLDER, filename)  # a transcript name is user text: it must stay in exports/
 
 
 @contextlib.contextmanager

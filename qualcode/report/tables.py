@@ -3,8 +3,10 @@
 One row per quote, in transcript order then line order: transcript, ranges,
 citation, code, coder, speakers, text, memo. ``.xlsx`` is written with openpyxl
 (write-only mode: fast and low on memory); ``.csv`` is UTF-8 **with** a byte
-order mark so Excel opens Dutch text (é, ë, …) correctly. Control characters
-are removed (openpyxl refuses them; Excel would show garbage) and counted.
+order mark so Excel opens Dutch text (é, ë, …) correctly, and a
+cell that starts like a formula (= + - @ tab CR) gets a leading ``'`` (OWASP's advice
+against CSV injection; counted in the warnings). Control characters are removed
+(openpyxl refuses them; Excel would show garbage) and counted.
 """
 
 from __future__ import annotations
@@ -43,6 +45,35 @@ def quote_table(quotes: list[dict]) -> tuple[list[list[str]], int]:
     return rows, removed
 
 
+# Cells a spreadsheet would read as a formula (OWASP "CSV Injection"): = + - @ tab CR.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: str) -> tuple[str, bool]:
+    """``value`` as a CSV cell that no spreadsheet evaluates: a leading ``'`` when it starts like a formula.
+
+    The OWASP recommendation: prefix such cells with a single quote; the csv writer
+    quotes any field holding a comma, a double quote (doubled) or a line break.
+    """
+    if value.startswith(FORMULA_PREFIXES):
+        return "'" + value, True
+    return value, False
+
+
+def csv_safe_rows(rows: list[list[str]]) -> tuple[list[list[str]], int]:
+    """Every body cell through :func:`csv_safe` (the header is ours); how many changed."""
+    changed = 0
+    out = [rows[0]]
+    for row in rows[1:]:
+        safe_row = []
+        for value in row:
+            safe, was = csv_safe(value)
+            changed += was
+            safe_row.append(safe)
+        out.append(safe_row)
+    return out, changed
+
+
 def export_quotes(
     project,
     out: str | Path,
@@ -65,9 +96,16 @@ def export_quotes(
     rows, removed = quote_table(selection.quotes)
     if progress:
         progress(1, 2, "saving")
+    warnings = list(selection.warnings)
     if suffix == ".csv":
+        rows, neutralised = csv_safe_rows(rows)
         with atomic_open(out, "w", encoding="utf-8-sig", newline="") as f:
-            csv.writer(f).writerows(rows)
+            csv.writer(f).writerows(rows)  # fields with , " or line breaks are quoted
+        if neutralised:
+            warnings.append(
+                f"{neutralised} cell{'s' if neutralised != 1 else ''} starting with = + - @ tab or CR "
+                "got a leading ' so that spreadsheets show them as text, not formulas"
+            )
     else:
         from openpyxl import Workbook
         from openpyxl.cell import WriteOnlyCell
@@ -108,5 +146,5 @@ def export_quotes(
         coder=selection.coder,
         quotes=len(selection.quotes),
         removed_chars=removed,
-        warnings=selection.warnings,
+        warnings=warnings,
     )

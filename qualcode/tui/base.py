@@ -47,6 +47,10 @@ class QualcodeScreen(Screen):
             self.notify(str(e), severity="error", timeout=6, markup=False)
             return None
 
+    def notify(self, message: str, *, markup: bool = False, **kwargs) -> None:
+        """Notifications quote user text (names, memos, search terms, errors): plain text, never markup."""
+        super().notify(message, markup=markup, **kwargs)
+
     def reload(self) -> None:
         """Read the project again (F5, or after another screen changed something)."""
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from qualcode.corpus.ingest.build import text_sha256
-from qualcode.corpus.ingest.decode import clean_control_chars, decode_bytes, normalise_newlines
+from qualcode.corpus.ingest.decode import MAX_TEXT_BYTES, clean_control_chars, decode_bytes, normalise_newlines
 from qualcode.corpus.ingest.detect import SUPPORTED
 from qualcode.corpus.ingest.numbering import detect_numbering, split_number
 from qualcode.corpus.ingest.speakers import PLACEHOLDER_RE, find_placeholders, split_speaker
@@ -45,27 +45,34 @@ __all__ = [
 
 
 def read_transcript(
-    path: str | Path, *, name: str | None = None, wrap: int = 80, speakers: str | None = None
+    path: str | Path,
+    *,
+    name: str | None = None,
+    wrap: int = 80,
+    speakers: str | None = None,
+    encoding: str | None = None,
 ) -> ParsedTranscript:
     """Read a transcript in any supported format, decided from its content (then its extension).
 
     ``name`` defaults to the file stem (``FG2.txt`` → ``FG2``); ``wrap`` is the
     column width at which paragraphs and turns become lines; ``speakers`` is
-    ``none``, ``auto`` (default) or a pattern (:mod:`~qualcode.corpus.ingest.speaker_rule`).
-    Raises :class:`~qualcode.errors.InputError` naming ``path`` for anything unreadable.
+    ``none``, ``auto`` (default) or a pattern (:mod:`~qualcode.corpus.ingest.speaker_rule`);
+    ``encoding`` overrides the evidence-based choice for text files. Only regular files
+    are read, and never more than the limits (:data:`~qualcode.corpus.ingest.decode.MAX_TEXT_BYTES`,
+    :data:`~qualcode.archives.DOCX_LIMITS`). Raises :class:`~qualcode.errors.InputError`
+    naming ``path`` for anything unreadable.
     """
+    from qualcode.archives import DOCX_LIMITS, read_regular_file
     from qualcode.corpus.ingest.dispatch import read_any
     from qualcode.corpus.ingest.speaker_rule import SpeakerRule
 
     p = Path(path)
-    if not p.exists():
+    if not p.exists() and not p.is_symlink():
         raise InputError("no such file", path=path)
     if p.is_dir():
         raise InputError("is a directory, not a transcript file", path=path)
     rule = SpeakerRule.parse(speakers)
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read the file ({exc.strerror or exc})", path=path) from None
+    office = p.suffix.lower() in (".docx", ".odt")
+    data = read_regular_file(p, limit=DOCX_LIMITS["max_file_bytes"] if office else MAX_TEXT_BYTES, what="transcript")
     name = p.stem if name is None else name
-    return read_any(p, data, name=name, wrap=wrap, rule=rule)
+    return read_any(p, data, name=name, wrap=wrap, rule=rule, encoding=encoding)

@@ -10,16 +10,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qualcode.corpus.ingest.decode import decode_bytes, normalise_newlines
+from qualcode.corpus.ingest.decode import decode_text, normalise_newlines
 from qualcode.corpus.ingest.detect import SUPPORTED, SUPPORTED_TEXT, detect
 from qualcode.corpus.ingest.speaker_rule import AUTO, SpeakerRule
 from qualcode.errors import InputError
 from qualcode.model import ParsedTranscript
 
 
-def _decode(path: Path, data: bytes) -> tuple[str, str]:
+def _decode(path: Path, data: bytes, encoding: str | None = None) -> tuple[str, str, list[str]]:
+    """(text, encoding, notes on how the encoding was decided when the text was not clean UTF-8)."""
     try:
-        return decode_bytes(data, path=path)
+        decoded = decode_text(data, path=path, encoding=encoding)
+        return decoded.text, decoded.encoding, [f"encoding: {note}" for note in decoded.notes]
     except InputError:
         if path.suffix.lower() not in SUPPORTED:
             shown = f"'{path.suffix}'" if path.suffix else "(no extension)"
@@ -27,15 +29,24 @@ def _decode(path: Path, data: bytes) -> tuple[str, str]:
         raise
 
 
-def read_any(path: Path, data: bytes, *, name: str, wrap: int = 80, rule: SpeakerRule = AUTO) -> ParsedTranscript:
+def read_any(
+    path: Path, data: bytes, *, name: str, wrap: int = 80, rule: SpeakerRule = AUTO, encoding: str | None = None
+) -> ParsedTranscript:
+    """One file's bytes as a transcript; ``encoding`` overrides the evidence for text formats."""
     kind = detect(path, data)
     if kind == "docx":
         return _office(path, data, name=name, wrap=wrap, rule=rule, kind="docx")
     if kind == "odt":
         return _office(path, data, name=name, wrap=wrap, rule=rule, kind="odt")
-    text, encoding = _decode(path, data)
+    text, used, notes = _decode(path, data, encoding)
     kind = detect(path, data, text)
-    common = dict(name=name, encoding=encoding, wrap=wrap, rule=rule)
+    common = dict(name=name, encoding=used, wrap=wrap, rule=rule)
+    parsed = _by_kind(kind, path, text, common)
+    parsed.warnings[:0] = notes
+    return parsed
+
+
+def _by_kind(kind: str, path: Path, text: str, common: dict) -> ParsedTranscript:
     if kind == "vtt":
         from qualcode.corpus.ingest.vtt import read_vtt
 

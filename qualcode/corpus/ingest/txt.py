@@ -6,7 +6,7 @@ from pathlib import Path
 
 from qualcode.corpus.ingest.build import build_transcript
 from qualcode.corpus.ingest.decode import (
-    decode_bytes,
+    decode_text,
     line_warnings,
     needs_line_cleaning,
     normalise_line,
@@ -78,7 +78,12 @@ def parse_text(
     )
 
 
-def read_txt(path: str | Path, data: bytes, *, name: str) -> ParsedTranscript:
-    """Decode a .txt/.md file's bytes and parse them."""
-    text, encoding = decode_bytes(data, path=path)
-    return parse_text(text, name=name, source=Path(path).name, encoding=encoding, path=path)
+def read_txt(path: str | Path, data: bytes, *, name: str, encoding: str | None = None) -> ParsedTranscript:
+    """Decode a .txt/.md file's bytes (``encoding``: the user's choice) and parse them.
+
+    How the encoding was decided, when the file was not clean UTF-8, is the first warning.
+    """
+    decoded = decode_text(data, path=path, encoding=encoding)
+    parsed = parse_text(decoded.text, name=name, source=Path(path).name, encoding=decoded.encoding, path=path)
+    parsed.warnings[:0] = [f"encoding: {note}" for note in decoded.notes]
+    return parsed

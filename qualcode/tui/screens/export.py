@@ -24,6 +24,7 @@ from textual.widgets import Button, Checkbox, Footer, Input, Label, ProgressBar,
 from qualcode.coding import codings
 from qualcode.corpus import transcripts
 from qualcode.errors import InputError, QualcodeError
+from qualcode.names import path_inside
 from qualcode.store.project import Project
 from qualcode.tui.base import QualcodeScreen
 
@@ -305,7 +306,11 @@ class ExportScreen(QualcodeScreen):
     def default_path(self) -> str:
         kind = KINDS[self.kind]
         name = self.query_one("#export-transcript", Select).value
-        return str(DEFAULT_FOLDER / kind.default_name.format(name=name if isinstance(name, str) else "transcript"))
+        filename = kind.default_name.format(name=name if isinstance(name, str) else "transcript")
+        try:
+            return str(path_inside(DEFAULT_FOLDER, filename))  # a transcript name is user text
+        except InputError:
+            return str(DEFAULT_FOLDER / kind.default_name.format(name="transcript"))
 
     def _kind_changed(self) -> None:
         kind = KINDS[self.kind]
