@@ -409,3 +409,16 @@ def test_odt_paragraphs_speakers_and_notices(tmp_path):
         "tracked changes taken as accepted (deleted text left out)",
         "text in page headers/footers not imported",
     ]
+
+
+def test_numbered_transcript_export_shows_line_times(tmp_path):
+    import docx
+    from core_helpers import run_qualcode
+
+    (tmp_path / "FG2.vtt").write_bytes((FIXTURES / "teams.vtt").read_bytes())
+    assert run_qualcode("import", "FG2.vtt", "--wrap", "40", cwd=tmp_path, env={"QUALCODE_LEMMAS": "0"}).returncode == 0
+    result = run_qualcode("export", "transcript", "FG2", "fg2.docx", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    texts = [p.text for p in docx.Document(str(tmp_path / "fg2.docx")).paragraphs if p.style.name == "Transcript Line"]
+    assert texts[0] == "1\t00:00:01  Anna de Vries: Welkom allemaal bij deze"
+    assert texts[3] == "4\t00:00:07  Bram: Nou, wij plannen eerst een"
