@@ -77,7 +77,7 @@ def _amber(line: str):
 def _arrow_blocks(lines: list[str]) -> list[Cue]:
     cues: list[Cue] = []
     block: list[str] | None = None
-    times = (None, None)
+    times: tuple[float | None, float | None] = (None, None)
 
     def close() -> None:
         if block:
@@ -158,6 +158,11 @@ def _qualcoder(lines: list[str]) -> list[Cue]:
         else:
             cues.append(Cue(line.strip()))
     return cues
+
+
+def _otter_with_speaker(line: str) -> bool:
+    m = OTTER_HEADER_RE.match(line)
+    return bool(m and m.group("speaker"))
 
 
 def _count(lines: list[str], test: Callable[[str], object]) -> int:
