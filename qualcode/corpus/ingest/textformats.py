@@ -180,10 +180,7 @@ def detect_layout(lines: list[str]) -> tuple[str, list[Cue]] | None:
         return "Teams transcript (time --> time, name, text)", _arrow_blocks(lines)
     if _count(lines, AMBER_HEADER_RE.match) >= share:
         return "Amberscript text (speaker [hh:mm:ss])", _header_blocks(lines, _amber)
-    if (
-        _count(lines, lambda line: OTTER_HEADER_RE.match(line) and OTTER_HEADER_RE.match(line).group("speaker"))
-        >= share
-    ):
+    if _count(lines, _otter_with_speaker) >= share:
         return "Otter/Teams text (speaker  m:ss)", _header_blocks(lines, _otter)
     if _count(lines, TIMED_LINE_RE.match) >= share:
         return "timed lines ([hh:mm:ss] SPEAKER: text)", _timed_lines(lines)
