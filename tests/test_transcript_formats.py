@@ -409,3 +409,31 @@ def test_odt_paragraphs_speakers_and_notices(tmp_path):
         "tracked changes taken as accepted (deleted text left out)",
         "text in page headers/footers not imported",
     ]
+
+
+def test_numbered_transcript_export_shows_line_times(tmp_path):
+    import docx
+    from core_helpers import run_qualcode
+
+    (tmp_path / "FG2.vtt").write_bytes((FIXTURES / "teams.vtt").read_bytes())
+    assert run_qualcode("import", "FG2.vtt", "--wrap", "40", cwd=tmp_path, env={"QUALCODE_LEMMAS": "0"}).returncode == 0
+    result = run_qualcode("export", "transcript", "FG2", "fg2.docx", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    texts = [p.text for p in docx.Document(str(tmp_path / "fg2.docx")).paragraphs if p.style.name == "Transcript Line"]
+    assert texts[0] == "1\t00:00:01  Anna de Vries: Welkom allemaal bij deze"
+    assert texts[3] == "4\t00:00:07  Bram: Nou, wij plannen eerst een"
+
+
+def test_merge_carries_line_times(tmp_path):
+    from core_helpers import run_qualcode
+
+    (tmp_path / "FG2.vtt").write_bytes((FIXTURES / "teams.vtt").read_bytes())
+    (tmp_path / "FG1.txt").write_text("M: hallo\nR1: ja\n", encoding="utf-8")
+    env = {"QUALCODE_LEMMAS": "0"}
+    assert run_qualcode("--project", "other.db", "import", "FG2.vtt", cwd=tmp_path, env=env).returncode == 0
+    assert run_qualcode("import", "FG1.txt", cwd=tmp_path, env=env).returncode == 0
+    merged = run_qualcode("merge", "other.db", cwd=tmp_path, env=env)
+    assert merged.returncode == 0, merged.stderr
+    with Project.open(tmp_path / "qualcode.db") as project:
+        t = transcripts.get(project, "FG2")
+        assert [(r["start"], r["end"]) for r in transcripts.lines(project, t.id)][:2] == [(1.25, 7.0), (4.6, 7.0)]

@@ -50,9 +50,11 @@ def _read_other(path: Path) -> dict:
             "progress": rows("SELECT * FROM progress ORDER BY id"),
             "coders": rows("SELECT * FROM coders") if "coders" in tables else [],
         }
+        timed = "start" in {r["name"] for r in rows("PRAGMA table_info(lines)")}  # schema 5: line times
+        line_columns = "n, speaker, turn, raw, text" + (", start, [end] AS [end]" if timed else "")
         for t in data["transcripts"]:
             data["lines"][t["id"]] = rows(
-                "SELECT n, speaker, turn, raw, text FROM lines WHERE transcript_id = ? ORDER BY n", (t["id"],)
+                f"SELECT {line_columns} FROM lines WHERE transcript_id = ? ORDER BY n", (t["id"],)
             )
     except sqlite3.DatabaseError as e:
         raise InputError(f"cannot read the other project ({e})", path=path) from None

@@ -91,3 +91,32 @@ async def test_play_without_a_player_says_so(tmp_path, monkeypatch):
         await pilot.pause()
         messages = [n.message for n in app._notifications]
         assert any("install mpv or ffplay" in m for m in messages)
+
+
+async def test_reimport_from_the_transcripts_screen_shows_the_review_list_then_applies(project_path, tmp_path):
+    from textual.widgets import Input, OptionList
+    from tui_helpers import FIXTURES, OTHER, my_codings
+
+    from qualcode.tui.screens.reimport import ReimportReviewScreen
+    from qualcode.tui.screens.transcripts import TranscriptsScreen
+
+    corrected = tmp_path / "FGT-corrected.txt"
+    corrected.write_text("Datum: 3 mei\nLocatie: [GEMEENTE]\n" + (FIXTURES / "FGT.txt").read_text(encoding="utf-8"))
+    app = create_app(project_path, CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, TranscriptsScreen)
+        await pilot.press("R")
+        await pilot.pause()
+        app.screen.query_one(Input).value = str(corrected)
+        await pilot.press("enter")
+        await pilot.pause()
+        review = app.screen
+        assert isinstance(review, ReimportReviewScreen)
+        items = [str(review.query_one(OptionList).get_option_at_index(i).prompt) for i in range(1)]
+        assert items == ["moved                  samenwerking (bram) (FGT; 10-12) → (FGT; 12-14)"]
+        assert [c.ranges for c in my_codings(project_path, OTHER)] == [((10, 12),)]  # nothing changed yet
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, TranscriptsScreen)
+    assert [c.ranges for c in my_codings(project_path, OTHER)] == [((12, 14),)]

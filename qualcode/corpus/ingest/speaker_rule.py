@@ -13,6 +13,7 @@ are one speaker, and diarisation ids lose their brackets (``[SPEAKER_00]`` → `
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ _VOICE_RE = re.compile(r"^<v(?:\.[^ >]*)?\s+([^>]*)>$")
 _ID_IN_BRACKETS_RE = re.compile(r"^\[((?:SPEAKER|speaker|Speaker)[ _]?\d+|[a-z]+\d+)\]$")
 
 
+@functools.lru_cache(maxsize=4096)
 def normalise_speaker(label: str) -> str:
     """One spelling per speaker: entities decoded, emphasis, ``<v …>``, colons and extra spaces removed."""
     name = html.unescape(label).strip()

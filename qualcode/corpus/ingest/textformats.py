@@ -77,7 +77,7 @@ def _amber(line: str):
 def _arrow_blocks(lines: list[str]) -> list[Cue]:
     cues: list[Cue] = []
     block: list[str] | None = None
-    times = (None, None)
+    times: tuple[float | None, float | None] = (None, None)
 
     def close() -> None:
         if block:
@@ -160,6 +160,11 @@ def _qualcoder(lines: list[str]) -> list[Cue]:
     return cues
 
 
+def _otter_with_speaker(line: str) -> bool:
+    m = OTTER_HEADER_RE.match(line)
+    return bool(m and m.group("speaker"))
+
+
 def _count(lines: list[str], test: Callable[[str], object]) -> int:
     return sum(1 for line in lines if line.strip() and test(line))
 
@@ -175,10 +180,7 @@ def detect_layout(lines: list[str]) -> tuple[str, list[Cue]] | None:
         return "Teams transcript (time --> time, name, text)", _arrow_blocks(lines)
     if _count(lines, AMBER_HEADER_RE.match) >= share:
         return "Amberscript text (speaker [hh:mm:ss])", _header_blocks(lines, _amber)
-    if (
-        _count(lines, lambda line: OTTER_HEADER_RE.match(line) and OTTER_HEADER_RE.match(line).group("speaker"))
-        >= share
-    ):
+    if _count(lines, _otter_with_speaker) >= share:
         return "Otter/Teams text (speaker  m:ss)", _header_blocks(lines, _otter)
     if _count(lines, TIMED_LINE_RE.match) >= share:
         return "timed lines ([hh:mm:ss] SPEAKER: text)", _timed_lines(lines)

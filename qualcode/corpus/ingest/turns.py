@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from qualcode.corpus.ingest.build import text_sha256
-from qualcode.corpus.ingest.decode import line_warnings, normalise_line
+from qualcode.corpus.ingest.decode import line_warnings, needs_line_cleaning, normalise_line
 from qualcode.corpus.ingest.speaker_rule import AUTO, SpeakerRule, normalise_speaker
 from qualcode.corpus.ingest.speakers import find_placeholders, is_evident_label
 from qualcode.errors import InputError
@@ -38,10 +38,16 @@ CUE_LABEL_RE = re.compile(r"\s*(\[[^\]\n]{1,40}\]|[^\W\d_][\w'’ .\-]{0,39}?)\s
 _TAG_RE = re.compile(r"</?[a-zA-Z][^>]*>")
 
 
-def clean_cue_text(text: str) -> tuple[str, int, int]:
-    """Markup tags out, entities decoded, control characters out, all whitespace → single spaces."""
-    text = html.unescape(_TAG_RE.sub("", text)) if ("<" in text or "&" in text) else text
-    text, removed, separators = normalise_line(text.replace("\n", " ").replace("\t", " "))
+def clean_cue_text(text: str, *, clean: bool = True) -> tuple[str, int, int]:
+    """Markup tags out, entities decoded, control characters out, all whitespace → single spaces.
+
+    ``clean=False`` skips the control-character and NFC pass (the caller checked the whole text).
+    """
+    if "<" in text or "&" in text:
+        text = html.unescape(_TAG_RE.sub("", text))
+    removed = separators = 0
+    if clean:
+        text, removed, separators = normalise_line(text.replace("\n", " ").replace("\t", " "))
     return " ".join(text.split()), removed, separators
 
 
@@ -77,13 +83,13 @@ def label_cues(cues: list[Cue], rule: SpeakerRule) -> None:
 def wrap_words(words: Sequence[str], width: int, first_indent: int) -> list[tuple[int, int]]:
     """Greedy wrap: ``(first word, last word + 1)`` per line; a word longer than a line stays whole."""
     lines: list[tuple[int, int]] = []
-    start, length = 0, first_indent
-    for i, word in enumerate(words):
-        if i > start and length + 1 + len(word) > width:
+    start, length = 0, first_indent - 1  # -1: the first word needs no space before it
+    for i, size in enumerate(map(len, words)):
+        if length + 1 + size > width and i > start:
             lines.append((start, i))
-            start, length = i, len(word)
+            start, length = i, size
         else:
-            length += (1 if i > start else 0) + len(word)
+            length += 1 + size
     if start < len(words):
         lines.append((start, len(words)))
     return lines
@@ -118,8 +124,9 @@ def cues_to_transcript(
         raise InputError(f"wrap width must be at least 1 column, not {wrap}", path=path)
     warnings = list(warnings or [])
     kept: list[Cue] = []
+    clean = needs_line_cleaning("".join(cue.text for cue in cues))
     for index, cue in enumerate(cues, start=1):
-        text, removed, separators = clean_cue_text(cue.text)
+        text, removed, separators = clean_cue_text(cue.text, clean=clean)
         warnings.extend(line_warnings(f"cue {index}", removed, separators))
         if text:
             kept.append(Cue(text, cue.speaker, cue.start, cue.end))
@@ -131,9 +138,9 @@ def cues_to_transcript(
         words: list[str] = []
         owner: list[int] = []
         for i, cue in enumerate(turn):
-            for word in cue.text.split():
-                words.append(word)
-                owner.append(i)
+            split = cue.text.split()
+            words.extend(split)
+            owner.extend([i] * len(split))
         if not words:
             continue
         speaker = turn[0].speaker

@@ -13,7 +13,6 @@ from pathlib import Path
 
 from qualcode.corpus.ingest.cues_check import check_order, timing_lines
 from qualcode.corpus.ingest.speaker_rule import AUTO, SpeakerRule
-from qualcode.corpus.ingest.timecode import parse_clock
 from qualcode.corpus.ingest.turns import Cue, cues_to_transcript
 from qualcode.errors import InputError
 from qualcode.model import ParsedTranscript
@@ -37,10 +36,8 @@ def read_cues(text: str, *, path: str | Path) -> list[Cue]:
         raise InputError(f"malformed WebVTT ({exc})", path=path) from None
     if len(captions) != len(timings):
         raise InputError(f"malformed WebVTT: {len(timings)} time-code lines but {len(captions)} cues read", path=path)
-    cues = []
-    for caption in captions:
-        cues.append(Cue(caption.text, caption.voice or None, parse_clock(caption.start), parse_clock(caption.end)))
-    return cues
+    # the times were parsed (and checked) with the time-code lines, cue by cue in the same order
+    return [Cue(caption.text, caption.voice or None, start, end) for caption, (_, start, end) in zip(captions, timings)]
 
 
 def read_vtt(

@@ -20,7 +20,8 @@ from qualcode.corpus import transcripts
 from qualcode.errors import QualcodeError
 from qualcode.store.project import Project
 
-SUFFIXES = (".txt", ".md", ".docx")
+# a folder import takes every transcript format except .json/.tsv, which other tools' files share (pick those one by one)
+SUFFIXES = (".txt", ".md", ".docx", ".odt", ".vtt", ".srt", ".otr")
 
 
 def transcript_files(path: Path) -> list[Path]:
@@ -76,7 +77,7 @@ class ImportScreen(ModalScreen[list[str] | None]):
             return
         files = transcript_files(path)
         if not files:
-            self.notify(f"{path}: no .txt, .md or .docx files", severity="error")
+            self.notify(f"{path}: no transcript files ({', '.join(SUFFIXES)})", severity="error", markup=False)
             return
         self.query_one("#import-status", Label).update(f"importing {len(files)} file(s)…")
         self.import_worker = self.run_import(files)
