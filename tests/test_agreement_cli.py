@@ -16,7 +16,10 @@ from qualcode.coding import codings
 from qualcode.store.project import Project
 
 CODE_KEYS = {
+    "used",
     "n_units",
+    "transcripts_with_code",
+    "ci_transcripts",
     "a",
     "b",
     "c",
@@ -26,13 +29,35 @@ CODE_KEYS = {
     "positive_agreement",
     "negative_agreement",
     "kappa",
+    "kappa_name",
     "kappa_ci",
+    "fleiss_kappa",
+    "fleiss_kappa_ci",
     "alpha",
     "alpha_ci",
     "ac1",
+    "ac1_ci",
     "pabak",
+    "pabak_ci",
+    "percent_agreement_ci",
+    "pairs",
     "pairwise_kappa",
+    "against_consensus",
     "notes",
+    "note_kinds",
+}
+REPORT_KEYS = {
+    "unit",
+    "coders",
+    "transcripts",
+    "resamples",
+    "seed",
+    "codes",
+    "summary",
+    "per_transcript",
+    "rounds",
+    "exclusive",
+    "consensus",
 }
 
 
@@ -85,7 +110,7 @@ def published(tmp_path) -> Path:
 
 def test_krippendorff_binary_example_end_to_end(published):
     data = run_json(published, "agreement", "--transcript", "K10", "--code", "kripp")
-    assert set(data) == {"unit", "coders", "transcripts", "codes", "overall"}
+    assert set(data) == REPORT_KEYS
     assert data["unit"] == "line" and data["coders"] == ["anna", "bram"] and data["transcripts"] == ["K10"]
     k = data["codes"]["kripp"]
     assert set(k) == CODE_KEYS
@@ -93,7 +118,7 @@ def test_krippendorff_binary_example_end_to_end(published):
     assert round(k["alpha"], 3) == 0.095 and round(k["kappa"], 3) == 0.091
     assert list(k["pairwise_kappa"]) == ["anna|bram"] and round(k["pairwise_kappa"]["anna|bram"], 3) == 0.091
     assert k["prevalence"] == {"anna": pytest.approx(0.2), "bram": pytest.approx(0.4)}
-    assert k["kappa_ci"] is None and any("kappa_ci" in n for n in k["notes"])  # one transcript: no bootstrap
+    assert k["kappa_ci"] is None and any("no intervals" in n for n in k["notes"])  # one transcript: no bootstrap
 
 
 def test_kappa_0_400_end_to_end(published):
@@ -136,21 +161,25 @@ def test_unused_code_is_null_with_a_reason(published):
     u = data["codes"]["ongebruikt"]
     assert u["kappa"] is None and u["alpha"] is None and u["positive_agreement"] is None
     assert u["pairwise_kappa"] == {"anna|bram": None}
-    assert any(n.startswith("kappa:") and "neither coder used the code" in n for n in u["notes"])
+    assert u["notes"] == ["code not used by any coder"] and u["used"] is False
+    assert u["ac1"] == 1.0 and u["ac1_ci"] is None  # true, but says nothing: dimmed in the table
     assert u["d"] == u["n_units"] == 10 + 50 + 100
-    # overall pools all codes' line units
-    o = data["overall"]
-    assert o["n_units"] == 4 * 160
-    assert o["a"] == 1 + 20 + 80 and o["b"] == 1 + 5 + 10 and o["c"] == 3 + 10 + 5
+    # the summary row: De Vries' pooled kappa, the same with or without the unused code
+    s = data["summary"]
+    assert s["n_units"] == 160 and s["n_codes"] == 4
+    without = run_json(published, "agreement", "--resamples", "0", "--transcript", "K10")
+    assert without["summary"]["pooled_kappa"] == pytest.approx(without["codes"]["kripp"]["kappa"])
+    assert s["mean_over_codes"]["alpha"] == 3 and s["means"]["ac1"] is not None
     assert data["transcripts"] == ["K10", "T50", "P1", "P2", "P3", "P4"]
 
 
 def test_text_table(published):
     result = run(published, "agreement", "--resamples", "0")
     assert result.exit_code == 0
-    for word in ("kripp", "tabel", "paradox", "ongebruikt", "overall", "kappa", "alpha", "neither coder used"):
+    for word in ("kripp", "tabel", "paradox", "ongebruikt", "summary", "κ", "alpha", "not used by any coder"):
         assert word in result.output
-    assert "nan" not in result.output.lower()
+    assert "De Vries' pooled kappa" in result.output
+    assert "nan" not in result.output.lower() and "e-1" not in result.output
 
 
 def test_missing_data_end_to_end(tmp_path):
@@ -180,7 +209,7 @@ def test_three_coders_end_to_end(tmp_path):
     data = run_json(path, "agreement", "--resamples", "0")
     assert data["coders"] == ["anna", "bram", "carl"]
     w = data["codes"]["werkwijze"]
-    assert w["a"] is None and w["kappa"] is None
+    assert w["a"] is None and w["kappa_name"] == "Conger" and w["kappa"] is not None
     assert set(w["pairwise_kappa"]) == {"anna|bram", "anna|carl", "bram|carl"}
     # anna vs bram: a=3 b=1 c=0 d=6, p_e = .4·.3 + .6·.7 = .54 → kappa = (.9 - .54) / .46
     assert w["pairwise_kappa"]["anna|bram"] == pytest.approx((0.9 - 0.54) / 0.46)

@@ -26,7 +26,8 @@ k, n the lines with r_i >= 1 and n2 the lines with r_i >= 2:
   ``cohen_kappa_score`` (tested, not imported);
 * Conger's kappa (three or more coders): p_e = sum_k (pbar_k^2 - s_k^2 / r), with p_gk
   the share of coder g's finished lines in category k, pbar_k their mean and s_k^2
-  their variance over the r coders (Conger 1980);
+  their variance over the r coders (Conger 1980); a coder who finished none of the
+  lines in question (one transcript, a round, a resample) is left out of r;
 * Krippendorff's alpha (nominal) = 1 - D_o / D_e from the coincidence matrix of
   the lines with r_i >= 2 (Krippendorff 2011);
 * positive and negative specific agreement sum k(k-1) / sum k(m-1) (Uebersax 1982;
@@ -389,14 +390,17 @@ def _coefficients(t: np.ndarray, r: int) -> dict[str, np.ndarray]:
         if r == 2:
             kappa, po, pe = _cohen_vec(t[..., _BASE + 4 : _BASE + 8])
         else:
+            # coders who finished no line here (a transcript or resample without them) are left out
             g1 = t[..., _BASE : _BASE + 2 * r : 2]
             gn = t[..., _BASE + 1 : _BASE + 2 * r : 2]
-            p = g1 / gn
-            pbar = p.mean(axis=-1)
-            s2 = p.var(axis=-1, ddof=1)
-            pe = pbar * pbar + (1 - pbar) * (1 - pbar) - 2 * s2 / r
+            rated = gn > 0
+            k = rated.sum(axis=-1)
+            p = np.where(rated, g1 / np.where(rated, gn, 1), 0.0)
+            pbar = p.sum(axis=-1) / k
+            s2 = np.where(rated, (p - pbar[..., None]) ** 2, 0.0).sum(axis=-1) / (k - 1)
+            pe = pbar * pbar + (1 - pbar) * (1 - pbar) - 2 * s2 / k
             po = pa
-            kappa = np.where((gn > 0).all(axis=-1) & (pe < 1 - 1e-12), (pa - pe) / (1 - pe), np.nan)
+            kappa = np.where((k >= 2) & (pe < 1 - 1e-12), (pa - pe) / (1 - pe), np.nan)
     return {
         "percent_agreement": pa,
         "kappa": kappa,
@@ -419,8 +423,8 @@ def _reason(key: str, tot: np.ndarray, r: int) -> str:
         return NEITHER if r == 2 else NOBODY
     if key == "negative_agreement" or tot[_N0] == 0:
         return EVERYWHERE
-    if key == "kappa" and r > 2 and (tot[_BASE + 1 : _BASE + 2 * r : 2] == 0).any():
-        return "a coder finished none of these lines"
+    if key == "kappa" and r > 2 and (tot[_BASE + 1 : _BASE + 2 * r : 2] > 0).sum() < 2:
+        return "fewer than two coders finished these lines"
     if key == "alpha" and tot[_N1] == 0:
         return "no variation on the lines finished by two or more coders: nobody coded them"
     return "no variation: chance agreement is 1"
