@@ -331,8 +331,44 @@ def _n_stats(r: int) -> int:
     return _BASE + 2 * r + (4 if r == 2 else 0)
 
 
+MAX_STATE_CODERS = 7  # up to 3**7 = 2,187 value patterns per line: count patterns, not lines
+
+
 def _cluster_stats(values: np.ndarray, clusters: np.ndarray, n_clusters: int) -> np.ndarray:
-    """Per-transcript sufficient statistics (n_clusters × columns) of one code's value matrix."""
+    """Per-transcript sufficient statistics (n_clusters × columns) of one code's value matrix.
+
+    A line's contribution depends only on its pattern of values (each coder 1, 0 or
+    missing), so the lines of each transcript are counted per pattern (one bincount)
+    and multiplied by the pattern × statistic table; with more than
+    :data:`MAX_STATE_CODERS` coders the columns are summed directly.
+    """
+    values = np.asarray(values)
+    r = values.shape[0]
+    if r > MAX_STATE_CODERS:
+        return _cluster_stats_direct(values, clusters, n_clusters)
+    n_states = 3**r
+    state = np.zeros(values.shape[1], dtype=np.int64)
+    for g in range(r):
+        state += (values[g].astype(np.int64) + 1) * 3**g
+    idx = np.asarray(clusters, dtype=np.int64) * n_states + state
+    counts = np.bincount(idx, minlength=n_clusters * n_states).reshape(n_clusters, n_states)
+    return counts.astype(float) @ _state_table(r)
+
+
+_STATE_TABLES: dict[int, np.ndarray] = {}
+
+
+def _state_table(r: int) -> np.ndarray:
+    """Every value pattern of ``r`` coders (pattern k: coder g has value (k // 3**g) % 3 - 1) → its statistics."""
+    if r not in _STATE_TABLES:
+        k = np.arange(3**r)
+        patterns = np.stack([(k // 3**g) % 3 - 1 for g in range(r)]).astype(np.int8)
+        _STATE_TABLES[r] = _cluster_stats_direct(patterns, k, 3**r)
+    return _STATE_TABLES[r]
+
+
+def _cluster_stats_direct(values: np.ndarray, clusters: np.ndarray, n_clusters: int) -> np.ndarray:
+    """Per-transcript sufficient statistics (n_clusters × columns), column by column (any number of coders)."""
     values = np.asarray(values)
     r = values.shape[0]
     one = values == 1
@@ -718,6 +754,29 @@ def subset_agreement(report: AgreementReport, name: str, clusters: Sequence[int]
     return TranscriptAgreement(name, n_units, pooled, mean_pa, transcripts=[report.transcripts[k] for k in clusters])
 
 
+def per_transcript(stacked: np.ndarray, names: list[str], r: int) -> list[TranscriptAgreement]:
+    """Pooled kappa and mean percent agreement over the codes, for every transcript at once."""
+    if stacked.shape[0] == 0:
+        return []
+    v = _coefficients(stacked, r)  # codes × transcripts
+    with np.errstate(all="ignore"):
+        pooled = _pooled(v["po"].T, v["pe"].T)
+    pa = v["percent_agreement"]
+    ok = ~np.isnan(pa)
+    with np.errstate(all="ignore"):
+        mean_pa = np.where(ok, pa, 0).sum(axis=0) / ok.sum(axis=0)
+    n_units = np.rint(stacked[0, :, _U2]).astype(int)
+    none = NO_SHARED if r == 2 else NO_PAIRABLE
+    out = []
+    for k, name in enumerate(names):
+        if n_units[k] == 0:
+            out.append(TranscriptAgreement(name, 0, Stat.undefined(none), Stat.undefined(none)))
+            continue
+        kappa = Stat(float(pooled[k])) if not math.isnan(pooled[k]) else Stat.undefined("no variation")
+        out.append(TranscriptAgreement(name, int(n_units[k]), kappa, Stat(float(mean_pa[k]))))
+    return out
+
+
 def rounds_agreement(report: AgreementReport, rounds: dict[str, int]) -> list[TranscriptAgreement]:
     """Per round (transcript name → round number): pooled kappa and mean percent agreement."""
     index = {t: k for k, t in enumerate(report.transcripts)}
@@ -784,7 +843,5 @@ def analyse(
         seed,
         cluster_stats=stacked,
     )
-    report.per_transcript = [subset_agreement(report, name, [k]) for k, name in enumerate(units.transcripts)]
-    for row in report.per_transcript:
-        row.transcripts = []
+    report.per_transcript = per_transcript(stacked, list(units.transcripts), r)
     return report
