@@ -346,13 +346,26 @@ def _cluster_stats(values: np.ndarray, clusters: np.ndarray, n_clusters: int) ->
     r = values.shape[0]
     if r > MAX_STATE_CODERS:
         return _cluster_stats_direct(values, clusters, n_clusters)
+    return _pattern_counts(values, clusters, n_clusters).astype(float) @ _state_table(r)
+
+
+def _pattern_counts(values: np.ndarray, clusters: np.ndarray, n_clusters: int) -> np.ndarray:
+    """How many lines of each transcript have each value pattern (n_clusters × 3**r)."""
+    r = values.shape[0]
     n_states = 3**r
-    state = np.zeros(values.shape[1], dtype=np.int64)
+    state = np.zeros(values.shape[1], dtype=np.int16)
     for g in range(r):
-        state += (values[g].astype(np.int64) + 1) * 3**g
-    idx = np.asarray(clusters, dtype=np.int64) * n_states + state
-    counts = np.bincount(idx, minlength=n_clusters * n_states).reshape(n_clusters, n_states)
-    return counts.astype(float) @ _state_table(r)
+        state += (values[g] + 1).astype(np.int16) * (3**g)
+    idx = np.asarray(clusters, dtype=np.int64) * n_states
+    idx += state
+    return np.bincount(idx, minlength=n_clusters * n_states).reshape(n_clusters, n_states)
+
+
+def _pair_from_patterns(counts: np.ndarray, r: int, i: int, j: int) -> np.ndarray:
+    """Summed statistics of coders i and j alone, from the pattern counts of all r coders."""
+    k = np.arange(3**r)
+    sub = (k // 3**i) % 3 + 3 * ((k // 3**j) % 3)
+    return np.bincount(sub, weights=counts, minlength=9) @ _state_table(2)
 
 
 _STATE_TABLES: dict[int, np.ndarray] = {}
@@ -588,10 +601,16 @@ class _Boot:
         return Interval(found[0], found[1], None, used=found[2], caveat=caveat, **base)
 
 
-def pair_agreement(first: str, second: str, x: np.ndarray, y: np.ndarray) -> PairAgreement:
-    """Two rows of values compared: Cohen's kappa, alpha, AC1 and percent agreement (no intervals)."""
-    both = np.vstack([x, y])
-    tot = _cluster_stats(both, np.zeros(both.shape[1], dtype=np.int64), 1)[0]
+def pair_agreement(
+    first: str, second: str, x: np.ndarray | None, y: np.ndarray | None, tot: np.ndarray | None = None
+) -> PairAgreement:
+    """Two rows of values compared: Cohen's kappa, alpha, AC1 and percent agreement (no intervals).
+
+    ``tot`` (the pair's summed statistics) may be given instead of the rows.
+    """
+    if tot is None:
+        both = np.vstack([x, y])
+        tot = _cluster_stats(both, np.zeros(both.shape[1], dtype=np.int64), 1)[0]
     v = _coefficients(tot, 2)
     return PairAgreement(
         first,
@@ -643,13 +662,17 @@ def _code_agreement(
     boot: _Boot,
     reference: np.ndarray | None,
     reference_name: str,
+    patterns: np.ndarray | None = None,
+    resampled: np.ndarray | None = None,
 ) -> CodeAgreement:
     r = len(coders)
     tot = per.sum(axis=0)
     point = _coefficients(tot, r)
     stats = {k: _stat(k, float(point[k]), tot, r) for k in LABELS}
     carrying = int(np.count_nonzero(per[:, _ONES] > 0))
-    samples = _coefficients(boot.weights @ per, r) if boot.weights is not None and carrying >= 2 else None
+    samples = None
+    if boot.weights is not None and carrying >= 2:
+        samples = _coefficients(boot.weights @ per if resampled is None else resampled, r)
     intervals = {
         k: boot.interval(LABELS[k], stats[k], None if samples is None else samples[k], carrying) for k in COEFFICIENTS
     }
@@ -661,7 +684,11 @@ def _code_agreement(
     }
     pairs: dict[str, PairAgreement] = {}
     for i, j in combinations(range(r), 2):
-        pairs[pair_key(coders[i], coders[j])] = pair_agreement(coders[i], coders[j], values[i], values[j])
+        if patterns is not None:
+            pair_tot = _pair_from_patterns(patterns, r, i, j)
+            pairs[pair_key(coders[i], coders[j])] = pair_agreement(coders[i], coders[j], None, None, pair_tot)
+        else:
+            pairs[pair_key(coders[i], coders[j])] = pair_agreement(coders[i], coders[j], values[i], values[j])
     against = {}
     if reference is not None:
         against = {c: pair_agreement(c, reference_name, values[g], reference) for g, c in enumerate(coders)}
@@ -721,13 +748,14 @@ def _mean_over_codes(codes: dict[str, CodeAgreement], key: str) -> tuple[Stat, i
     return Stat(float(np.mean(vals))), len(vals)
 
 
-def _summary(codes: dict[str, CodeAgreement], stacked: np.ndarray, r: int, boot: _Boot) -> Summary:
+def _summary(
+    codes: dict[str, CodeAgreement], stacked: np.ndarray, r: int, boot: _Boot, resampled: np.ndarray | None
+) -> Summary:
     tot = stacked.sum(axis=1)  # codes × columns
     pooled, n_units = pooled_kappa(tot, r)
     carrying = int(np.count_nonzero(stacked[:, :, _ONES].sum(axis=0) > 0)) if stacked.size else 0
     samples = None
-    if boot.weights is not None and carrying >= 2:
-        resampled = np.einsum("rt,cts->rcs", boot.weights, stacked)
+    if resampled is not None and carrying >= 2:
         v = _coefficients(resampled, r)
         with np.errstate(all="ignore"):
             samples = _pooled(v["po"], v["pe"])
@@ -811,11 +839,17 @@ def analyse(
     t = len(units.transcripts)
     clusters = np.asarray(units.clusters, dtype=np.int64)
     per_code: dict[str, np.ndarray] = {}
+    patterns: dict[str, np.ndarray] = {}
     for name, values in units.values.items():
         values = np.asarray(values)
         if values.shape != (r, units.n_units):
             raise InputError(f"code {name}: expected {r} × {units.n_units} values, got {values.shape}")
-        per_code[name] = _cluster_stats(values, clusters, t)
+        if r <= MAX_STATE_CODERS:
+            counts = _pattern_counts(values, clusters, t)
+            patterns[name] = counts.sum(axis=0).astype(float)
+            per_code[name] = counts.astype(float) @ _state_table(r)
+        else:
+            per_code[name] = _cluster_stats_direct(values, clusters, t)
     stacked = np.stack(list(per_code.values())) if per_code else np.zeros((0, t, _n_stats(r)))
 
     # resample every transcript with a finished line, drawn in the order of the names
@@ -826,19 +860,31 @@ def analyse(
         weights = np.zeros((resamples, t))
         weights[:, order] = bootstrap_weights(len(order), resamples, seed)
     boot = _Boot(weights, resamples, level, int(active.size))
+    resampled = None
+    if weights is not None:  # every code's statistics in every resample: one matrix product
+        c, _, n_s = stacked.shape
+        resampled = (weights @ stacked.transpose(1, 0, 2).reshape(t, c * n_s)).reshape(resamples, c, n_s)
 
     ref = units.reference or {}
     codes = {
         name: _code_agreement(
-            name, coders, np.asarray(units.values[name]), per, boot, ref.get(name), units.reference_name
+            name,
+            coders,
+            np.asarray(units.values[name]),
+            per,
+            boot,
+            ref.get(name),
+            units.reference_name,
+            patterns.get(name),
+            None if resampled is None else resampled[:, k, :],
         )
-        for name, per in per_code.items()
+        for k, (name, per) in enumerate(per_code.items())
     }
     report = AgreementReport(
         coders,
         list(units.transcripts),
         codes,
-        _summary(codes, stacked, r, boot),
+        _summary(codes, stacked, r, boot, resampled),
         resamples,
         seed,
         cluster_stats=stacked,
