@@ -202,6 +202,9 @@ def rounds(project: Project, scope: Scope) -> dict[int, int]:
     return out
 
 
+LIST_LIMIT = 4  # list covered lines while they are at most this many times the lines (else running sums)
+
+
 @dataclass
 class _Layout:
     """Where every non-blank line of the scope sits: unit index by (transcript, line number).
@@ -225,15 +228,12 @@ def _layout(project: Project, scope: Scope) -> _Layout:
     lines are read from the table, so 1,000,000 lines never pass through Python.
     """
     wanted = {t.id for t in scope.transcripts}
-    spans = {
-        tid: (count, low, high)
-        for tid, count, low, high in project.conn.execute(
-            "SELECT transcript_id, count(*), min(n), max(n) FROM lines GROUP BY transcript_id"
-        )
-        if tid in wanted
-    }
+    spans = _spans(project)
     blank: dict[int, list[int]] = {}
-    for tid, n in project.conn.execute("SELECT transcript_id, n FROM lines WHERE trim(text, ' ' || char(9)) = ''"):
+    for tid, n in project.conn.execute(
+        # text < '!' is a cheap first test (blank text starts below '!'); trim decides
+        "SELECT transcript_id, n FROM lines WHERE text < '!' AND trim(text, ' ' || char(9)) = ''"
+    ):
         if tid in wanted:
             blank.setdefault(tid, []).append(n)
     clusters, numbers, positions = [], [], []
@@ -259,6 +259,30 @@ def _layout(project: Project, scope: Scope) -> _Layout:
     return _Layout(_cat(clusters), _cat(numbers), _cat(positions), offset, last, size)
 
 
+def _spans(project: Project) -> dict[int, tuple[int, int, int]]:
+    """Transcript id → (number of lines, first line number, last line number), from the line index.
+
+    When every transcript's stored ``line_count`` equals last − first + 1 and the counts add
+    up to the number of lines, each transcript is numbered without gaps and no line needs
+    counting; otherwise the lines are counted per transcript.
+    """
+    rows = project.conn.execute(
+        "SELECT t.id, t.line_count, (SELECT min(n) FROM lines WHERE transcript_id = t.id), "
+        "(SELECT max(n) FROM lines WHERE transcript_id = t.id) FROM transcripts t"
+    ).fetchall()
+    total = project.conn.execute("SELECT count(*) FROM lines").fetchone()[0]
+    if all(low is not None and count == high - low + 1 for _, count, low, high in rows) and total == sum(
+        r[1] for r in rows
+    ):
+        return {tid: (count, low, high) for tid, count, low, high in rows}
+    return {
+        tid: (count, low, high)
+        for tid, count, low, high in project.conn.execute(
+            "SELECT transcript_id, count(*), min(n), max(n) FROM lines GROUP BY transcript_id"
+        )
+    }
+
+
 def _cat(parts: list[np.ndarray]) -> np.ndarray:
     return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
@@ -266,10 +290,13 @@ def _cat(parts: list[np.ndarray]) -> np.ndarray:
 def _coded(
     project: Project, layout: _Layout, coders: Sequence[str], codes: Sequence[str], done: dict[str, set[int]]
 ) -> dict[tuple[str, str], np.ndarray]:
-    """(code, coder) → bool per unit: the lines the coder coded with the code in transcripts they finished.
+    """(code, coder) → the units the coder coded with the code in transcripts they finished.
 
-    Each range becomes +1 at its first and -1 after its last global position; a running
-    sum marks the covered lines, whatever the boundaries of the codings. One-range
+    The result is an index into the units (unit numbers, possibly repeated, or a bool
+    mask): either way ``values[i, result] = 1`` marks the lines, whatever the boundaries
+    of the codings. Usually the covered lines are listed directly; when codings cover
+    many more lines than there are, each range becomes +1 at its first and -1 after its
+    last global position and a running sum marks the covered lines. One-range
     codings (nearly all) are read as numbers (``first_line``, ``last_line``) and handled
     in numpy; multi-range ones are split in Python.
     """
@@ -278,22 +305,29 @@ def _coded(
     wanted = [code_index[i] for i, n in names.items() if n in set(codes)]
     coder_case = " ".join(f"WHEN ? THEN {i}" for i in range(len(coders)))
     marks = ",".join("?" for _ in coders)
+    where = f"FROM codings WHERE coder IN ({marks})"
+    one = np.array(
+        project.conn.execute(
+            f"SELECT transcript_id, code_id, CASE coder {coder_case} END, first_line, last_line {where} "
+            "AND instr(ranges, ',') = 0",
+            [*coders, *coders],
+        ).fetchall(),
+        dtype=np.int64,
+    ).reshape(-1, 5)
     rows: list[tuple[int, int, int, int, int]] = []
-    cursor = project.conn.execute(
-        f"SELECT transcript_id, code_id, CASE coder {coder_case} END, first_line, last_line, "
-        f"CASE WHEN instr(ranges, ',') > 0 THEN ranges END FROM codings WHERE coder IN ({marks})",
+    for tid_, code_id, g, multi in project.conn.execute(
+        f"SELECT transcript_id, code_id, CASE coder {coder_case} END, ranges {where} AND instr(ranges, ',') > 0",
         [*coders, *coders],
-    )
-    for tid, code_id, g, first, last, multi in cursor:
-        if multi is None:
-            rows.append((tid, code_index[code_id], g, first, last))
-        else:
-            for part in multi.split(","):
-                x, _, y = part.partition("-")
-                rows.append((tid, code_index[code_id], g, int(x), int(y or x)))
-    if not rows:
+    ):
+        for part in multi.split(","):
+            x, _, y = part.partition("-")
+            rows.append((tid_, code_id, g, int(x), int(y or x)))
+    data = np.concatenate([one, np.array(rows, dtype=np.int64).reshape(-1, 5)])
+    if not data.size:
         return {}
-    data = np.array(rows, dtype=np.int64)
+    code_map = np.full(max(code_index) + 1, -1, dtype=np.int64)
+    code_map[list(code_index)] = list(code_index.values())
+    data[:, 1] = code_map[data[:, 1]]
     tid, code, coder, lo, hi = data.T
     top = int(max(tid.max(), max(layout.offset, default=0))) + 1
     offset = np.full(top, -1, dtype=np.int64)
@@ -311,11 +345,30 @@ def _coded(
         return {}
     start, stop = offset[tid] + lo, offset[tid] + hi + 1
     key = code * len(coders) + coder
+    name_of = {k: names[i] for i, k in code_index.items()}
+    lengths = stop - start
+    total = int(lengths.sum())
+    out: dict[tuple[str, str], np.ndarray] = {}
+    if total <= LIST_LIMIT * max(layout.position.size, 250_000):
+        # few covered lines: list them (unit indices per (code, coder)), no pass over every line per group
+        unit_at = np.full(layout.size + 1, -1, dtype=np.int64)
+        unit_at[layout.position] = np.arange(layout.position.size)
+        first = np.repeat(start - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
+        units = unit_at[first]
+        keys = np.repeat(key, lengths)
+        ok = units >= 0
+        units, keys = units[ok], keys[ok]
+        order = np.argsort(keys, kind="stable")
+        units, keys = units[order], keys[order]
+        bounds = np.flatnonzero(np.diff(keys)) + 1
+        for s_, e_ in zip(np.r_[0, bounds], np.r_[bounds, keys.size], strict=True):
+            if e_ > s_:
+                k = int(keys[s_])
+                out[(name_of[k // len(coders)], coders[k % len(coders)])] = units[s_:e_]
+        return out
     order = np.argsort(key, kind="stable")
     key, start, stop = key[order], start[order], stop[order]
     bounds = np.flatnonzero(np.diff(key)) + 1
-    name_of = {k: names[i] for i, k in code_index.items()}
-    out = {}
     for s_, e_ in zip(np.r_[0, bounds], np.r_[bounds, key.size], strict=True):
         k = int(key[s_])
         diff = np.bincount(start[s_:e_], minlength=layout.size + 1) - np.bincount(
