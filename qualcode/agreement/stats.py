@@ -589,16 +589,14 @@ class _Boot:
             if carrying < FEW_TRANSCRIPTS
             else None
         )
-        base = {"level": self.level, "resamples": self.resamples, "transcripts": carrying}
         why = self.no_interval(carrying)
         if why is None and not point.defined:
             why = f"{label} is undefined"
-        if why is not None or samples is None:
-            return Interval(None, None, why or "no bootstrap", used=0, **base)
-        found = _percentile(samples, self.level)
+        found = None if why is not None or samples is None else _percentile(samples, self.level)
         if found is None:
-            return Interval(None, None, f"{label} is undefined in the bootstrap resamples", used=0, **base)
-        return Interval(found[0], found[1], None, used=found[2], caveat=caveat, **base)
+            why = why or f"{label} is undefined in the bootstrap resamples"
+            return Interval(None, None, why, self.level, self.resamples, 0, carrying)
+        return Interval(found[0], found[1], None, self.level, self.resamples, found[2], carrying, caveat)
 
 
 def pair_agreement(
@@ -609,6 +607,7 @@ def pair_agreement(
     ``tot`` (the pair's summed statistics) may be given instead of the rows.
     """
     if tot is None:
+        assert x is not None and y is not None
         both = np.vstack([x, y])
         tot = _cluster_stats(both, np.zeros(both.shape[1], dtype=np.int64), 1)[0]
     v = _coefficients(tot, 2)

@@ -138,10 +138,10 @@ def resolve_scope(
             raise InputError(f"no transcript in scope was completed since {since} (UTC {moment})")
     if round_ is not None:
         numbers = rounds(project, scope)
-        found = sorted(set(numbers.values()))
+        existing = sorted(set(numbers.values()))
         scope.transcripts = [t for t in scope.transcripts if numbers.get(t.id) == round_]
         if not scope.transcripts:
-            raise InputError(f"there is no round {round_} (rounds: {', '.join(map(str, found)) or 'none'})")
+            raise InputError(f"there is no round {round_} (rounds: {', '.join(map(str, existing)) or 'none'})")
     return scope
 
 
@@ -490,7 +490,7 @@ def write_units_csv(units: LineUnits, out: str | os.PathLike) -> dict:
 
     out = Path(out)
     if out.suffix.lower() != ".csv":
-        raise InputError("the unit matrix is a CSV file; give a name ending in .csv", path=out)
+        raise InputError("the unit matrix is a CSV file; give a name ending in .csv", path=str(out))
     names = [str(t) for t in units.transcripts]
     ref = units.reference or {}
     header = ["transcript", "line", "code", *units.coders] + ([units.reference_name] if ref else [])

@@ -810,10 +810,10 @@ def write_report_with_warnings(
 
     out = Path(out)
     if out.suffix.lower() != ".docx":
-        raise InputError("the agreement report is a Word file; give a name ending in .docx", path=out)
+        raise InputError("the agreement report is a Word file; give a name ending in .docx", path=str(out))
     folder = out.parent if str(out.parent) else Path(".")
     if not folder.is_dir():
-        raise InputError(f"folder {folder} does not exist", path=out)
+        raise InputError(f"folder {folder} does not exist", path=str(out))
     lang = lang or project.setting("language") or "en"
     if lang not in WORDS:
         raise InputError(f"unknown language {lang!r} (choose nl or en)")
