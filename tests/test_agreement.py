@@ -421,3 +421,16 @@ def test_pair_matrix_and_coder_against_consensus():
     assert ca.against_consensus["A"].kappa.value == pytest.approx(1.0)
     assert ca.against_consensus["C"].n_units == 9
     assert ca.against_consensus["B"].kappa.value == pytest.approx(cohen_kappa_score(b, a))
+
+
+def test_pattern_counting_equals_summing_line_by_line():
+    rng = np.random.default_rng(12)
+    for r in (2, 3, 5):
+        values = rng.integers(-1, 2, size=(r, 400)).astype(np.int8)
+        cl = rng.integers(0, 7, size=400)
+        fast = ag._cluster_stats(values, cl, 7)
+        slow = ag._cluster_stats_direct(values, cl, 7)
+        assert np.allclose(fast, slow, atol=1e-9)
+    wide = rng.integers(-1, 2, size=(9, 50)).astype(np.int8)  # above MAX_STATE_CODERS: the direct path
+    report = ag.analyse(LineUnits([f"c{i}" for i in range(9)], ["T"], np.zeros(50, int), np.arange(50), {"c": wide}))
+    assert report.codes["c"].kappa_name == "Conger" and report.codes["c"].alpha.defined

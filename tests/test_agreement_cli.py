@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,10 @@ from qualcode.coding import codings
 from qualcode.store.project import Project
 
 CODE_KEYS = {
+    "used",
     "n_units",
+    "transcripts_with_code",
+    "ci_transcripts",
     "a",
     "b",
     "c",
@@ -26,13 +30,35 @@ CODE_KEYS = {
     "positive_agreement",
     "negative_agreement",
     "kappa",
+    "kappa_name",
     "kappa_ci",
+    "fleiss_kappa",
+    "fleiss_kappa_ci",
     "alpha",
     "alpha_ci",
     "ac1",
+    "ac1_ci",
     "pabak",
+    "pabak_ci",
+    "percent_agreement_ci",
+    "pairs",
     "pairwise_kappa",
+    "against_consensus",
     "notes",
+    "note_kinds",
+}
+REPORT_KEYS = {
+    "unit",
+    "coders",
+    "transcripts",
+    "resamples",
+    "seed",
+    "codes",
+    "summary",
+    "per_transcript",
+    "rounds",
+    "exclusive",
+    "consensus",
 }
 
 
@@ -85,7 +111,7 @@ def published(tmp_path) -> Path:
 
 def test_krippendorff_binary_example_end_to_end(published):
     data = run_json(published, "agreement", "--transcript", "K10", "--code", "kripp")
-    assert set(data) == {"unit", "coders", "transcripts", "codes", "overall"}
+    assert set(data) == REPORT_KEYS
     assert data["unit"] == "line" and data["coders"] == ["anna", "bram"] and data["transcripts"] == ["K10"]
     k = data["codes"]["kripp"]
     assert set(k) == CODE_KEYS
@@ -93,7 +119,7 @@ def test_krippendorff_binary_example_end_to_end(published):
     assert round(k["alpha"], 3) == 0.095 and round(k["kappa"], 3) == 0.091
     assert list(k["pairwise_kappa"]) == ["anna|bram"] and round(k["pairwise_kappa"]["anna|bram"], 3) == 0.091
     assert k["prevalence"] == {"anna": pytest.approx(0.2), "bram": pytest.approx(0.4)}
-    assert k["kappa_ci"] is None and any("kappa_ci" in n for n in k["notes"])  # one transcript: no bootstrap
+    assert k["kappa_ci"] is None and any("no intervals" in n for n in k["notes"])  # one transcript: no bootstrap
 
 
 def test_kappa_0_400_end_to_end(published):
@@ -136,21 +162,25 @@ def test_unused_code_is_null_with_a_reason(published):
     u = data["codes"]["ongebruikt"]
     assert u["kappa"] is None and u["alpha"] is None and u["positive_agreement"] is None
     assert u["pairwise_kappa"] == {"anna|bram": None}
-    assert any(n.startswith("kappa:") and "neither coder used the code" in n for n in u["notes"])
+    assert u["notes"] == ["code not used by any coder"] and u["used"] is False
+    assert u["ac1"] == 1.0 and u["ac1_ci"] is None  # true, but says nothing: dimmed in the table
     assert u["d"] == u["n_units"] == 10 + 50 + 100
-    # overall pools all codes' line units
-    o = data["overall"]
-    assert o["n_units"] == 4 * 160
-    assert o["a"] == 1 + 20 + 80 and o["b"] == 1 + 5 + 10 and o["c"] == 3 + 10 + 5
+    # the summary row: De Vries' pooled kappa, the same with or without the unused code
+    s = data["summary"]
+    assert s["n_units"] == 160 and s["n_codes"] == 4
+    without = run_json(published, "agreement", "--resamples", "0", "--transcript", "K10")
+    assert without["summary"]["pooled_kappa"] == pytest.approx(without["codes"]["kripp"]["kappa"])
+    assert s["mean_over_codes"]["alpha"] == 3 and s["means"]["ac1"] is not None
     assert data["transcripts"] == ["K10", "T50", "P1", "P2", "P3", "P4"]
 
 
 def test_text_table(published):
     result = run(published, "agreement", "--resamples", "0")
     assert result.exit_code == 0
-    for word in ("kripp", "tabel", "paradox", "ongebruikt", "overall", "kappa", "alpha", "neither coder used"):
+    for word in ("kripp", "tabel", "paradox", "ongebruikt", "summary", "κ", "alpha", "not used by any coder"):
         assert word in result.output
-    assert "nan" not in result.output.lower()
+    assert "De Vries' pooled kappa" in result.output
+    assert "nan" not in result.output.lower() and "e-1" not in result.output
 
 
 def test_missing_data_end_to_end(tmp_path):
@@ -180,7 +210,7 @@ def test_three_coders_end_to_end(tmp_path):
     data = run_json(path, "agreement", "--resamples", "0")
     assert data["coders"] == ["anna", "bram", "carl"]
     w = data["codes"]["werkwijze"]
-    assert w["a"] is None and w["kappa"] is None
+    assert w["a"] is None and w["kappa_name"] == "Conger" and w["kappa"] is not None
     assert set(w["pairwise_kappa"]) == {"anna|bram", "anna|carl", "bram|carl"}
     # anna vs bram: a=3 b=1 c=0 d=6, p_e = .4·.3 + .6·.7 = .54 → kappa = (.9 - .54) / .46
     assert w["pairwise_kappa"]["anna|bram"] == pytest.approx((0.9 - 0.54) / 0.46)
@@ -267,31 +297,37 @@ def test_export_agreement_docx(published, tmp_path):
     with Project.open(published) as p:
         code_lines(p, "T50", [46], "tabel", "anna", memo="twijfel over regel 46")
     out = tmp_path / "rapport.docx"
-    result = run(published, "export", "agreement", str(out), "--resamples", "200")
+    result = run(published, "export", "agreement", str(out), "--resamples", "200", "--lang", "en")
     assert result.exit_code == 0, result.output
     assert out.exists() and not list(tmp_path.glob(".rapport.docx.*"))
     doc = Document(str(out))
     text = "\n".join(p.text for p in doc.paragraphs)
-    assert "The unit is the transcript line" in text
+    assert "the value is 1 when the coder applied the code" in text
     assert "Coders: anna, bram" in text
     assert "K10, T50, P1, P2, P3, P4" in text
     assert "6 of 6 transcripts" in text and "100% of the corpus" in text
     assert "Krippendorff, K. (2011)" in text and "Gwet, K. L. (2008)" in text
     table = doc.tables[0]
     header = [c.text for c in table.rows[0].cells]
-    assert header[:6] == ["Code", "Lines", "a", "b", "c", "d"]
+    assert header == ["Code", "n lines", "% agreement", "κ [95% CI]", "α [95% CI]", "AC1"]
     body = {r.cells[0].text: [c.text for c in r.cells] for r in table.rows[1:]}
-    assert set(body) == {"kripp", "tabel", "paradox", "ongebruikt", "overall"}
+    assert set(body) == {"kripp", "tabel", "paradox", "ongebruikt", "Summary*"}
     # pooled over all six transcripts, with anna's extra coding on line 46: a=20, b=6, c=10, d=14+10+100
-    assert body["tabel"][2:7] == ["20", "6", "10", "124", kappa_from_counts(20, 6, 10, 124).format()]
-    assert body["ongebruikt"][6] == "–"
-    assert body["paradox"][header.index("AC1")] == gwet_ac1(80, 10, 5, 5 + 10 + 50).format()
+    # tabel occurs in one transcript: no interval; paradox in four: an interval (marked † in table 2)
+    assert body["tabel"][3] == kappa_from_counts(20, 6, 10, 124).format().lstrip("0")
+    assert re.fullmatch(r"\.\d{3} \[-?\.\d{3}, \.\d{3}\]", body["paradox"][3])
+    others = {r.cells[0].text: [c.text for c in r.cells] for r in doc.tables[1].rows[1:]}
+    assert others["paradox"][-1] == "4 †" and others["tabel"][-1] == "1"
+    assert body["ongebruikt"][3] == "–"
+    assert body["paradox"][5] == gwet_ac1(80, 10, 5, 5 + 10 + 50).format().lstrip("0")
+    counts = {r.cells[0].text: [c.text for c in r.cells] for r in doc.tables[2].rows[1:]}
+    assert counts["tabel"][1:5] == ["20", "6", "10", "124"]
     # disagreements with citations, parts and memos
     for citation in ("(K10; 1-3)", "(K10; 6)", "(K10; 9)", "(T50; 1-35)", "(T50; 46)"):
         assert citation in text
     assert "1-20: both; 21-25: anna only; 26-35: bram only" in text
     assert "twijfel over regel 46" in text
-    assert "neither coder used the code" in text
+    assert "Code not used by any coder" in text and "ongebruikt" in text
 
 
 def test_export_agreement_refuses_other_suffix(published, capsys):
@@ -314,6 +350,20 @@ def test_import_hygiene():
     assert proc.returncode == 0, proc.stderr
 
 
+def test_agreement_never_imports_scikit_learn(published):
+    """Kappa is numpy (tested against scikit-learn elsewhere): computing a full report loads no sklearn."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from qualcode.store.project import Project; from qualcode.agreement import units; "
+        f"p = Project.open({str(published)!r}, readonly=True); units.compute_report(p, resamples=50); "
+        "assert 'sklearn' not in sys.modules, 'scikit-learn imported'"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+
+
 def test_export_three_coders_with_consensus(tmp_path):
     from docx import Document
 
@@ -326,13 +376,12 @@ def test_export_three_coders_with_consensus(tmp_path):
     p.close()
     assert run_json(path, "consensus", "werkwijze", "FG1:7", "--accept", "carl")["codings"][0]["ranges"] == [[7, 8]]
     out = tmp_path / "drie.docx"
-    assert run(path, "export", "agreement", str(out), "--resamples", "0").exit_code == 0
+    assert run(path, "export", "agreement", str(out), "--resamples", "0", "--lang", "en").exit_code == 0
     doc = Document(str(out))
-    header = [c.text for c in doc.tables[0].rows[0].cells]
-    assert header[:3] == ["Code", "Lines", "Pairwise κ"]
-    row = [c.text for c in doc.tables[0].rows[1].cells]
-    assert row[0] == "werkwijze" and "anna|bram" in row[2] and "bram|carl" in row[2]
+    pairs = [[c.text for c in r.cells] for r in doc.tables[3].rows]
+    assert pairs[0][:2] == ["Code", "Coders"]
+    assert [r[1] for r in pairs[1:]] == ["anna – bram", "anna – carl", "bram – carl"]
     text = "\n".join(par.text for par in doc.paragraphs)
-    assert "Coders: anna, bram, carl" in text and "Cohen's kappa for every pair of coders" in text
+    assert "Coders: anna, bram, carl" in text and "Conger's kappa (Conger, 1980)" in text
     assert "1: bram + anna" not in text and "1: anna + bram" in text and "7: anna + carl" in text
     assert "Consensus: 7-8" in text

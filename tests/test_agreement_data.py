@@ -286,3 +286,30 @@ def test_copy_agreed_takes_agreed_lines_whatever_the_coding_boundaries(tmp_path)
     events = p.query("SELECT summary FROM events WHERE action = 'consensus' AND kind = 'do'")
     assert len(events) == 1  # one event, one undo
     p.close()
+
+
+def test_multi_range_codings_and_overlapping_codings_fill_the_same_lines(two):
+    codings.apply(two, "FG1", "2-3,6-7", "werkwijze", "anna")
+    codings.apply(two, "FG1", "3-4", "werkwijze", "anna")  # overlaps the first: line 3 once
+    codings.apply(two, "FG1", "9-10", "veiligheid", "bram")
+    codings.mark_done(two, "FG1", "anna")
+    codings.mark_done(two, "FG1", "bram")
+    _, units = agreement_data.line_units(two, transcript_names=["FG1"])
+    assert units.values["werkwijze"][0].tolist() == [0, 1, 1, 1, 0, 1, 1, 0, 0, 0]
+    assert units.values["veiligheid"][1].tolist() == [0] * 8 + [1, 1]
+    assert (units.values["veiligheid"][0] == 0).all()
+
+
+def test_running_sums_give_the_same_units_as_listing(two, monkeypatch):
+    codings.apply(two, "FG1", "2-3,6-7", "werkwijze", "anna")
+    codings.apply(two, "FG1", "3-10", "werkwijze", "bram")
+    codings.apply(two, "FG2", "1-8", "veiligheid", "anna")
+    for t in ("FG1", "FG2"):
+        codings.mark_done(two, t, "anna")
+        codings.mark_done(two, t, "bram")
+    _, listed = agreement_data.line_units(two)
+    monkeypatch.setattr(agreement_data, "LIST_LIMIT", 0)  # force the running-sum path
+    _, summed = agreement_data.line_units(two)
+    for code in listed.values:
+        assert (listed.values[code] == summed.values[code]).all(), code
+    assert listed.values["werkwijze"][1, :10].tolist() == [0, 0, 1, 1, 1, 1, 1, 1, 1, 1]

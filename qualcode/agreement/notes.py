@@ -72,7 +72,10 @@ def english(notes: GroupedNotes) -> list[str]:
         lines.append(f"No intervals ({reason}): " + ", ".join(codes))
     for (figure, reason), codes in notes.undefined.items():
         lines.append(f"{figure} undefined ({reason}): " + ", ".join(codes))
-    for code, figure, used, total in notes.partial:
-        lines.append(f"{code}: {figure} interval from the {used} of {total} resamples where it is defined")
+    if notes.partial:
+        lines.append(
+            "Intervals from the resamples in which the figure is defined: "
+            + ", ".join(f"{code} {figure} ({used} of {total})" for code, figure, used, total in notes.partial)
+        )
     lines.extend(notes.coders)
     return lines

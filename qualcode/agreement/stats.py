@@ -26,7 +26,8 @@ k, n the lines with r_i >= 1 and n2 the lines with r_i >= 2:
   ``cohen_kappa_score`` (tested, not imported);
 * Conger's kappa (three or more coders): p_e = sum_k (pbar_k^2 - s_k^2 / r), with p_gk
   the share of coder g's finished lines in category k, pbar_k their mean and s_k^2
-  their variance over the r coders (Conger 1980);
+  their variance over the r coders (Conger 1980); a coder who finished none of the
+  lines in question (one transcript, a round, a resample) is left out of r;
 * Krippendorff's alpha (nominal) = 1 - D_o / D_e from the coincidence matrix of
   the lines with r_i >= 2 (Krippendorff 2011);
 * positive and negative specific agreement sum k(k-1) / sum k(m-1) (Uebersax 1982;
@@ -330,8 +331,57 @@ def _n_stats(r: int) -> int:
     return _BASE + 2 * r + (4 if r == 2 else 0)
 
 
+MAX_STATE_CODERS = 7  # up to 3**7 = 2,187 value patterns per line: count patterns, not lines
+
+
 def _cluster_stats(values: np.ndarray, clusters: np.ndarray, n_clusters: int) -> np.ndarray:
-    """Per-transcript sufficient statistics (n_clusters × columns) of one code's value matrix."""
+    """Per-transcript sufficient statistics (n_clusters × columns) of one code's value matrix.
+
+    A line's contribution depends only on its pattern of values (each coder 1, 0 or
+    missing), so the lines of each transcript are counted per pattern (one bincount)
+    and multiplied by the pattern × statistic table; with more than
+    :data:`MAX_STATE_CODERS` coders the columns are summed directly.
+    """
+    values = np.asarray(values)
+    r = values.shape[0]
+    if r > MAX_STATE_CODERS:
+        return _cluster_stats_direct(values, clusters, n_clusters)
+    return _pattern_counts(values, clusters, n_clusters).astype(float) @ _state_table(r)
+
+
+def _pattern_counts(values: np.ndarray, clusters: np.ndarray, n_clusters: int) -> np.ndarray:
+    """How many lines of each transcript have each value pattern (n_clusters × 3**r)."""
+    r = values.shape[0]
+    n_states = 3**r
+    state = np.zeros(values.shape[1], dtype=np.int16)
+    for g in range(r):
+        state += (values[g] + 1).astype(np.int16) * (3**g)
+    idx = np.asarray(clusters, dtype=np.int64) * n_states
+    idx += state
+    return np.bincount(idx, minlength=n_clusters * n_states).reshape(n_clusters, n_states)
+
+
+def _pair_from_patterns(counts: np.ndarray, r: int, i: int, j: int) -> np.ndarray:
+    """Summed statistics of coders i and j alone, from the pattern counts of all r coders."""
+    k = np.arange(3**r)
+    sub = (k // 3**i) % 3 + 3 * ((k // 3**j) % 3)
+    return np.bincount(sub, weights=counts, minlength=9) @ _state_table(2)
+
+
+_STATE_TABLES: dict[int, np.ndarray] = {}
+
+
+def _state_table(r: int) -> np.ndarray:
+    """Every value pattern of ``r`` coders (pattern k: coder g has value (k // 3**g) % 3 - 1) → its statistics."""
+    if r not in _STATE_TABLES:
+        k = np.arange(3**r)
+        patterns = np.stack([(k // 3**g) % 3 - 1 for g in range(r)]).astype(np.int8)
+        _STATE_TABLES[r] = _cluster_stats_direct(patterns, k, 3**r)
+    return _STATE_TABLES[r]
+
+
+def _cluster_stats_direct(values: np.ndarray, clusters: np.ndarray, n_clusters: int) -> np.ndarray:
+    """Per-transcript sufficient statistics (n_clusters × columns), column by column (any number of coders)."""
     values = np.asarray(values)
     r = values.shape[0]
     one = values == 1
@@ -389,14 +439,17 @@ def _coefficients(t: np.ndarray, r: int) -> dict[str, np.ndarray]:
         if r == 2:
             kappa, po, pe = _cohen_vec(t[..., _BASE + 4 : _BASE + 8])
         else:
+            # coders who finished no line here (a transcript or resample without them) are left out
             g1 = t[..., _BASE : _BASE + 2 * r : 2]
             gn = t[..., _BASE + 1 : _BASE + 2 * r : 2]
-            p = g1 / gn
-            pbar = p.mean(axis=-1)
-            s2 = p.var(axis=-1, ddof=1)
-            pe = pbar * pbar + (1 - pbar) * (1 - pbar) - 2 * s2 / r
+            rated = gn > 0
+            k = rated.sum(axis=-1)
+            p = np.where(rated, g1 / np.where(rated, gn, 1), 0.0)
+            pbar = p.sum(axis=-1) / k
+            s2 = np.where(rated, (p - pbar[..., None]) ** 2, 0.0).sum(axis=-1) / (k - 1)
+            pe = pbar * pbar + (1 - pbar) * (1 - pbar) - 2 * s2 / k
             po = pa
-            kappa = np.where((gn > 0).all(axis=-1) & (pe < 1 - 1e-12), (pa - pe) / (1 - pe), np.nan)
+            kappa = np.where((k >= 2) & (pe < 1 - 1e-12), (pa - pe) / (1 - pe), np.nan)
     return {
         "percent_agreement": pa,
         "kappa": kappa,
@@ -419,8 +472,8 @@ def _reason(key: str, tot: np.ndarray, r: int) -> str:
         return NEITHER if r == 2 else NOBODY
     if key == "negative_agreement" or tot[_N0] == 0:
         return EVERYWHERE
-    if key == "kappa" and r > 2 and (tot[_BASE + 1 : _BASE + 2 * r : 2] == 0).any():
-        return "a coder finished none of these lines"
+    if key == "kappa" and r > 2 and (tot[_BASE + 1 : _BASE + 2 * r : 2] > 0).sum() < 2:
+        return "fewer than two coders finished these lines"
     if key == "alpha" and tot[_N1] == 0:
         return "no variation on the lines finished by two or more coders: nobody coded them"
     return "no variation: chance agreement is 1"
@@ -536,22 +589,27 @@ class _Boot:
             if carrying < FEW_TRANSCRIPTS
             else None
         )
-        base = {"level": self.level, "resamples": self.resamples, "transcripts": carrying}
         why = self.no_interval(carrying)
         if why is None and not point.defined:
             why = f"{label} is undefined"
-        if why is not None or samples is None:
-            return Interval(None, None, why or "no bootstrap", used=0, **base)
-        found = _percentile(samples, self.level)
+        found = None if why is not None or samples is None else _percentile(samples, self.level)
         if found is None:
-            return Interval(None, None, f"{label} is undefined in the bootstrap resamples", used=0, **base)
-        return Interval(found[0], found[1], None, used=found[2], caveat=caveat, **base)
+            why = why or f"{label} is undefined in the bootstrap resamples"
+            return Interval(None, None, why, self.level, self.resamples, 0, carrying)
+        return Interval(found[0], found[1], None, self.level, self.resamples, found[2], carrying, caveat)
 
 
-def pair_agreement(first: str, second: str, x: np.ndarray, y: np.ndarray) -> PairAgreement:
-    """Two rows of values compared: Cohen's kappa, alpha, AC1 and percent agreement (no intervals)."""
-    both = np.vstack([x, y])
-    tot = _cluster_stats(both, np.zeros(both.shape[1], dtype=np.int64), 1)[0]
+def pair_agreement(
+    first: str, second: str, x: np.ndarray | None, y: np.ndarray | None, tot: np.ndarray | None = None
+) -> PairAgreement:
+    """Two rows of values compared: Cohen's kappa, alpha, AC1 and percent agreement (no intervals).
+
+    ``tot`` (the pair's summed statistics) may be given instead of the rows.
+    """
+    if tot is None:
+        assert x is not None and y is not None
+        both = np.vstack([x, y])
+        tot = _cluster_stats(both, np.zeros(both.shape[1], dtype=np.int64), 1)[0]
     v = _coefficients(tot, 2)
     return PairAgreement(
         first,
@@ -603,13 +661,17 @@ def _code_agreement(
     boot: _Boot,
     reference: np.ndarray | None,
     reference_name: str,
+    patterns: np.ndarray | None = None,
+    resampled: np.ndarray | None = None,
 ) -> CodeAgreement:
     r = len(coders)
     tot = per.sum(axis=0)
     point = _coefficients(tot, r)
     stats = {k: _stat(k, float(point[k]), tot, r) for k in LABELS}
     carrying = int(np.count_nonzero(per[:, _ONES] > 0))
-    samples = _coefficients(boot.weights @ per, r) if boot.weights is not None and carrying >= 2 else None
+    samples = None
+    if boot.weights is not None and carrying >= 2:
+        samples = _coefficients(boot.weights @ per if resampled is None else resampled, r)
     intervals = {
         k: boot.interval(LABELS[k], stats[k], None if samples is None else samples[k], carrying) for k in COEFFICIENTS
     }
@@ -621,7 +683,11 @@ def _code_agreement(
     }
     pairs: dict[str, PairAgreement] = {}
     for i, j in combinations(range(r), 2):
-        pairs[pair_key(coders[i], coders[j])] = pair_agreement(coders[i], coders[j], values[i], values[j])
+        if patterns is not None:
+            pair_tot = _pair_from_patterns(patterns, r, i, j)
+            pairs[pair_key(coders[i], coders[j])] = pair_agreement(coders[i], coders[j], None, None, pair_tot)
+        else:
+            pairs[pair_key(coders[i], coders[j])] = pair_agreement(coders[i], coders[j], values[i], values[j])
     against = {}
     if reference is not None:
         against = {c: pair_agreement(c, reference_name, values[g], reference) for g, c in enumerate(coders)}
@@ -681,13 +747,14 @@ def _mean_over_codes(codes: dict[str, CodeAgreement], key: str) -> tuple[Stat, i
     return Stat(float(np.mean(vals))), len(vals)
 
 
-def _summary(codes: dict[str, CodeAgreement], stacked: np.ndarray, r: int, boot: _Boot) -> Summary:
+def _summary(
+    codes: dict[str, CodeAgreement], stacked: np.ndarray, r: int, boot: _Boot, resampled: np.ndarray | None
+) -> Summary:
     tot = stacked.sum(axis=1)  # codes × columns
     pooled, n_units = pooled_kappa(tot, r)
     carrying = int(np.count_nonzero(stacked[:, :, _ONES].sum(axis=0) > 0)) if stacked.size else 0
     samples = None
-    if boot.weights is not None and carrying >= 2:
-        resampled = np.einsum("rt,cts->rcs", boot.weights, stacked)
+    if resampled is not None and carrying >= 2:
         v = _coefficients(resampled, r)
         with np.errstate(all="ignore"):
             samples = _pooled(v["po"], v["pe"])
@@ -712,6 +779,29 @@ def subset_agreement(report: AgreementReport, name: str, clusters: Sequence[int]
     ok = pa[~np.isnan(pa)]
     mean_pa = Stat(float(ok.mean())) if ok.size else Stat.undefined(NO_SHARED if r == 2 else NO_PAIRABLE)
     return TranscriptAgreement(name, n_units, pooled, mean_pa, transcripts=[report.transcripts[k] for k in clusters])
+
+
+def per_transcript(stacked: np.ndarray, names: list[str], r: int) -> list[TranscriptAgreement]:
+    """Pooled kappa and mean percent agreement over the codes, for every transcript at once."""
+    if stacked.shape[0] == 0:
+        return []
+    v = _coefficients(stacked, r)  # codes × transcripts
+    with np.errstate(all="ignore"):
+        pooled = _pooled(v["po"].T, v["pe"].T)
+    pa = v["percent_agreement"]
+    ok = ~np.isnan(pa)
+    with np.errstate(all="ignore"):
+        mean_pa = np.where(ok, pa, 0).sum(axis=0) / ok.sum(axis=0)
+    n_units = np.rint(stacked[0, :, _U2]).astype(int)
+    none = NO_SHARED if r == 2 else NO_PAIRABLE
+    out = []
+    for k, name in enumerate(names):
+        if n_units[k] == 0:
+            out.append(TranscriptAgreement(name, 0, Stat.undefined(none), Stat.undefined(none)))
+            continue
+        kappa = Stat(float(pooled[k])) if not math.isnan(pooled[k]) else Stat.undefined("no variation")
+        out.append(TranscriptAgreement(name, int(n_units[k]), kappa, Stat(float(mean_pa[k]))))
+    return out
 
 
 def rounds_agreement(report: AgreementReport, rounds: dict[str, int]) -> list[TranscriptAgreement]:
@@ -748,11 +838,17 @@ def analyse(
     t = len(units.transcripts)
     clusters = np.asarray(units.clusters, dtype=np.int64)
     per_code: dict[str, np.ndarray] = {}
+    patterns: dict[str, np.ndarray] = {}
     for name, values in units.values.items():
         values = np.asarray(values)
         if values.shape != (r, units.n_units):
             raise InputError(f"code {name}: expected {r} × {units.n_units} values, got {values.shape}")
-        per_code[name] = _cluster_stats(values, clusters, t)
+        if r <= MAX_STATE_CODERS:
+            counts = _pattern_counts(values, clusters, t)
+            patterns[name] = counts.sum(axis=0).astype(float)
+            per_code[name] = counts.astype(float) @ _state_table(r)
+        else:
+            per_code[name] = _cluster_stats_direct(values, clusters, t)
     stacked = np.stack(list(per_code.values())) if per_code else np.zeros((0, t, _n_stats(r)))
 
     # resample every transcript with a finished line, drawn in the order of the names
@@ -763,24 +859,34 @@ def analyse(
         weights = np.zeros((resamples, t))
         weights[:, order] = bootstrap_weights(len(order), resamples, seed)
     boot = _Boot(weights, resamples, level, int(active.size))
+    resampled = None
+    if weights is not None:  # every code's statistics in every resample: one matrix product
+        c, _, n_s = stacked.shape
+        resampled = (weights @ stacked.transpose(1, 0, 2).reshape(t, c * n_s)).reshape(resamples, c, n_s)
 
     ref = units.reference or {}
     codes = {
         name: _code_agreement(
-            name, coders, np.asarray(units.values[name]), per, boot, ref.get(name), units.reference_name
+            name,
+            coders,
+            np.asarray(units.values[name]),
+            per,
+            boot,
+            ref.get(name),
+            units.reference_name,
+            patterns.get(name),
+            None if resampled is None else resampled[:, k, :],
         )
-        for name, per in per_code.items()
+        for k, (name, per) in enumerate(per_code.items())
     }
     report = AgreementReport(
         coders,
         list(units.transcripts),
         codes,
-        _summary(codes, stacked, r, boot),
+        _summary(codes, stacked, r, boot, resampled),
         resamples,
         seed,
         cluster_stats=stacked,
     )
-    report.per_transcript = [subset_agreement(report, name, [k]) for k, name in enumerate(units.transcripts)]
-    for row in report.per_transcript:
-        row.transcripts = []
+    report.per_transcript = per_transcript(stacked, list(units.transcripts), r)
     return report

@@ -138,10 +138,10 @@ def resolve_scope(
             raise InputError(f"no transcript in scope was completed since {since} (UTC {moment})")
     if round_ is not None:
         numbers = rounds(project, scope)
-        found = sorted(set(numbers.values()))
+        existing = sorted(set(numbers.values()))
         scope.transcripts = [t for t in scope.transcripts if numbers.get(t.id) == round_]
         if not scope.transcripts:
-            raise InputError(f"there is no round {round_} (rounds: {', '.join(map(str, found)) or 'none'})")
+            raise InputError(f"there is no round {round_} (rounds: {', '.join(map(str, existing)) or 'none'})")
     return scope
 
 
@@ -202,60 +202,203 @@ def rounds(project: Project, scope: Scope) -> dict[int, int]:
     return out
 
 
-def _units(project: Project, scope: Scope) -> tuple[np.ndarray, np.ndarray, dict[int, np.ndarray]]:
-    """(clusters, line numbers, transcript id → array n → unit index or -1) for non-blank lines."""
-    rows = np.array(
+LIST_LIMIT = 4  # list covered lines while they are at most this many times the lines (else running sums)
+
+
+@dataclass
+class _Layout:
+    """Where every non-blank line of the scope sits: unit index by (transcript, line number).
+
+    A line's global position is ``offset[transcript id] + n``; ``position[u]`` is that of
+    unit ``u``. Ranges of codings become intervals of global positions.
+    """
+
+    clusters: np.ndarray  # unit → index of its transcript in scope order
+    numbers: np.ndarray  # unit → line number
+    position: np.ndarray  # unit → global position
+    offset: dict[int, int]  # transcript id → offset of its line 0
+    last: dict[int, int]  # transcript id → its last line number
+    size: int  # number of global positions
+
+
+def _layout(project: Project, scope: Scope) -> _Layout:
+    """The non-blank lines of the scope in scope order (line order within a transcript).
+
+    Line numbers and counts come from the ``(transcript_id, n)`` index; only the blank
+    lines are read from the table, so 1,000,000 lines never pass through Python.
+    """
+    wanted = {t.id for t in scope.transcripts}
+    spans = _spans(project)
+    blank: dict[int, list[int]] = {}
+    for tid, n in project.conn.execute(
+        # text < '!' is a cheap first test (blank text starts below '!'); trim decides
+        "SELECT transcript_id, n FROM lines WHERE text < '!' AND trim(text, ' ' || char(9)) = ''"
+    ):
+        if tid in wanted:
+            blank.setdefault(tid, []).append(n)
+    clusters, numbers, positions = [], [], []
+    offset: dict[int, int] = {}
+    last: dict[int, int] = {}
+    size = 0
+    for k, t in enumerate(scope.transcripts):
+        count, low, high = spans.get(t.id, (0, 1, 0))
+        if count == high - low + 1:
+            ns = np.arange(low, high + 1, dtype=np.int64)
+        else:  # gaps in the numbering: read this transcript's line numbers
+            ns = np.array(
+                [r[0] for r in project.conn.execute("SELECT n FROM lines WHERE transcript_id = ? ORDER BY n", (t.id,))],
+                dtype=np.int64,
+            )
+        if t.id in blank:
+            ns = ns[~np.isin(ns, blank[t.id])]
+        offset[t.id], last[t.id] = size, int(high)
+        clusters.append(np.full(ns.size, k, dtype=np.int64))
+        numbers.append(ns)
+        positions.append(ns + size)
+        size += int(high) + 2
+    return _Layout(_cat(clusters), _cat(numbers), _cat(positions), offset, last, size)
+
+
+def _spans(project: Project) -> dict[int, tuple[int, int, int]]:
+    """Transcript id → (number of lines, first line number, last line number), from the line index.
+
+    When every transcript's stored ``line_count`` equals last − first + 1 and the counts add
+    up to the number of lines, each transcript is numbered without gaps and no line needs
+    counting; otherwise the lines are counted per transcript.
+    """
+    rows = project.conn.execute(
+        "SELECT t.id, t.line_count, (SELECT min(n) FROM lines WHERE transcript_id = t.id), "
+        "(SELECT max(n) FROM lines WHERE transcript_id = t.id) FROM transcripts t"
+    ).fetchall()
+    total = project.conn.execute("SELECT count(*) FROM lines").fetchone()[0]
+    if all(low is not None and count == high - low + 1 for _, count, low, high in rows) and total == sum(
+        r[1] for r in rows
+    ):
+        return {tid: (count, low, high) for tid, count, low, high in rows}
+    return {
+        tid: (count, low, high)
+        for tid, count, low, high in project.conn.execute(
+            "SELECT transcript_id, count(*), min(n), max(n) FROM lines GROUP BY transcript_id"
+        )
+    }
+
+
+def _cat(parts: list[np.ndarray]) -> np.ndarray:
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+
+def _coded(
+    project: Project, layout: _Layout, coders: Sequence[str], codes: Sequence[str], done: dict[str, set[int]]
+) -> dict[tuple[str, str], np.ndarray]:
+    """(code, coder) → the units the coder coded with the code in transcripts they finished.
+
+    The result is an index into the units (unit numbers, possibly repeated, or a bool
+    mask): either way ``values[i, result] = 1`` marks the lines, whatever the boundaries
+    of the codings. Usually the covered lines are listed directly; when codings cover
+    many more lines than there are, each range becomes +1 at its first and -1 after its
+    last global position and a running sum marks the covered lines. One-range
+    codings (nearly all) are read as numbers (``first_line``, ``last_line``) and handled
+    in numpy; multi-range ones are split in Python.
+    """
+    code_index = {r[0]: k for k, r in enumerate(project.conn.execute("SELECT id, name FROM codes"))}
+    names = {r[0]: r[1] for r in project.conn.execute("SELECT id, name FROM codes")}
+    wanted = [code_index[i] for i, n in names.items() if n in set(codes)]
+    coder_case = " ".join(f"WHEN ? THEN {i}" for i in range(len(coders)))
+    marks = ",".join("?" for _ in coders)
+    where = f"FROM codings WHERE coder IN ({marks})"
+    one = np.array(
         project.conn.execute(
-            "SELECT transcript_id, n FROM lines WHERE trim(text, ' ' || char(9)) <> '' ORDER BY transcript_id, n"
+            f"SELECT transcript_id, code_id, CASE coder {coder_case} END, first_line, last_line {where} "
+            "AND instr(ranges, ',') = 0",
+            [*coders, *coders],
         ).fetchall(),
         dtype=np.int64,
-    ).reshape(-1, 2)
-    ids = [t.id for t in scope.transcripts]
-    cluster_map = np.full(max(ids + [int(rows[:, 0].max(initial=0))]) + 1, -1, dtype=np.int64)
-    cluster_map[ids] = np.arange(len(ids))
-    clusters = cluster_map[rows[:, 0]]
-    keep = clusters >= 0
-    order = np.argsort(clusters[keep], kind="stable")  # scope order, line order within a transcript
-    rows, clusters = rows[keep][order], clusters[keep][order]
-    numbers = rows[:, 1].copy()
-    index = {}
-    bounds = np.searchsorted(clusters, np.arange(len(scope.transcripts) + 1))
-    for k, t in enumerate(scope.transcripts):
-        lo, hi = bounds[k], bounds[k + 1]
-        ns = numbers[lo:hi]
-        idx = np.full(int(ns.max(initial=0)) + 2, -1, dtype=np.int64)
-        idx[ns] = np.arange(lo, hi)
-        index[t.id] = idx
-    return clusters, numbers, index
+    ).reshape(-1, 5)
+    rows: list[tuple[int, int, int, int, int]] = []
+    for tid_, code_id, g, multi in project.conn.execute(
+        f"SELECT transcript_id, code_id, CASE coder {coder_case} END, ranges {where} AND instr(ranges, ',') > 0",
+        [*coders, *coders],
+    ):
+        for part in multi.split(","):
+            x, _, y = part.partition("-")
+            rows.append((tid_, code_id, g, int(x), int(y or x)))
+    data = np.concatenate([one, np.array(rows, dtype=np.int64).reshape(-1, 5)])
+    if not data.size:
+        return {}
+    code_map = np.full(max(code_index) + 1, -1, dtype=np.int64)
+    code_map[list(code_index)] = list(code_index.values())
+    data[:, 1] = code_map[data[:, 1]]
+    tid, code, coder, lo, hi = data.T
+    top = int(max(tid.max(), max(layout.offset, default=0))) + 1
+    offset = np.full(top, -1, dtype=np.int64)
+    last = np.zeros(top, dtype=np.int64)
+    for t, o in layout.offset.items():
+        offset[t], last[t] = o, layout.last[t]
+    finished = np.zeros((len(coders), top), dtype=bool)
+    for g, c in enumerate(coders):
+        ids = [t for t in done.get(c, ()) if t < top]
+        finished[g, ids] = True
+    hi = np.minimum(hi, last[tid])  # line numbers past the last stored line fall off
+    keep = (offset[tid] >= 0) & finished[coder, tid] & np.isin(code, wanted) & (lo <= hi)
+    tid, code, coder, lo, hi = tid[keep], code[keep], coder[keep], lo[keep], hi[keep]
+    if not tid.size:
+        return {}
+    start, stop = offset[tid] + lo, offset[tid] + hi + 1
+    key = code * len(coders) + coder
+    name_of = {k: names[i] for i, k in code_index.items()}
+    lengths = stop - start
+    total = int(lengths.sum())
+    out: dict[tuple[str, str], np.ndarray] = {}
+    if total <= LIST_LIMIT * max(layout.position.size, 250_000):
+        # few covered lines: list them (unit indices per (code, coder)), no pass over every line per group
+        unit_at = np.full(layout.size + 1, -1, dtype=np.int64)
+        unit_at[layout.position] = np.arange(layout.position.size)
+        first = np.repeat(start - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
+        units = unit_at[first]
+        keys = np.repeat(key, lengths)
+        ok = units >= 0
+        units, keys = units[ok], keys[ok]
+        order = np.argsort(keys, kind="stable")
+        units, keys = units[order], keys[order]
+        bounds = np.flatnonzero(np.diff(keys)) + 1
+        for s_, e_ in zip(np.r_[0, bounds], np.r_[bounds, keys.size], strict=True):
+            if e_ > s_:
+                k = int(keys[s_])
+                out[(name_of[k // len(coders)], coders[k % len(coders)])] = units[s_:e_]
+        return out
+    order = np.argsort(key, kind="stable")
+    key, start, stop = key[order], start[order], stop[order]
+    bounds = np.flatnonzero(np.diff(key)) + 1
+    for s_, e_ in zip(np.r_[0, bounds], np.r_[bounds, key.size], strict=True):
+        k = int(key[s_])
+        diff = np.bincount(start[s_:e_], minlength=layout.size + 1) - np.bincount(
+            stop[s_:e_], minlength=layout.size + 1
+        )
+        covered = np.cumsum(diff.astype(np.int32), dtype=np.int32)[layout.position] > 0
+        out[(name_of[k // len(coders)], coders[k % len(coders)])] = covered
+    return out
 
 
 def build_units(project: Project, scope: Scope) -> LineUnits:
     """Line-unit values (1 / 0 / missing) per code and coder for the scope."""
-    clusters, numbers, index = _units(project, scope)
-    n = clusters.shape[0]
+    layout = _layout(project, scope)
+    n = layout.clusters.shape[0]
     cluster_of = {t.id: k for k, t in enumerate(scope.transcripts)}
-    base = np.full((len(scope.coders), n), MISSING, dtype=np.int8)
+    finished = np.zeros((len(scope.coders), n), dtype=bool)
     for i, c in enumerate(scope.coders):
-        finished = np.array([cluster_of[tid] for tid in scope.done[c] if tid in cluster_of], dtype=np.int64)
-        base[i, np.isin(clusters, finished)] = 0
-    values = {code: base.copy() for code in scope.codes}
-    row_of = {c: i for i, c in enumerate(scope.coders)}
-    wanted = set(scope.codes)
-    coded: dict[tuple[str, int], list[np.ndarray]] = {}
-    for coding in codings.list_codings(project, coder=scope.coders):
-        if coding.code not in wanted or coding.transcript_id not in index:
-            continue
-        if coding.transcript_id not in scope.done[coding.coder]:
-            continue  # unfinished: missing, whatever was coded so far
-        idx = index[coding.transcript_id]
-        bucket = coded.setdefault((coding.code, row_of[coding.coder]), [])
-        for a, b in coding.ranges:
-            bucket.append(idx[a : b + 1])  # line numbers past the last stored line fall off the slice
-    for (code, i), parts in coded.items():
-        units = np.concatenate(parts)
-        values[code][i, units[units >= 0]] = 1
-    out = LineUnits(list(scope.coders), [t.name for t in scope.transcripts], clusters, numbers, values)
-    out.reference = _consensus_values(project, scope, clusters, index, cluster_of)
+        ids = np.array([cluster_of[tid] for tid in scope.done[c] if tid in cluster_of], dtype=np.int64)
+        finished[i] = np.isin(layout.clusters, ids)
+    base = np.where(finished, 0, MISSING).astype(np.int8)
+    coded = _coded(project, layout, scope.coders, scope.codes, scope.done)
+    values = {}
+    for code in scope.codes:
+        v = base.copy()
+        for i, c in enumerate(scope.coders):
+            if (code, c) in coded:
+                v[i, coded[(code, c)]] = 1
+        values[code] = v
+    out = LineUnits(list(scope.coders), [t.name for t in scope.transcripts], layout.clusters, layout.numbers, values)
+    out.reference = _consensus_values(project, scope, layout, cluster_of)
     out.reference_name = scope.consensus
     return out
 
@@ -270,20 +413,19 @@ def consensus_done(project: Project, scope: Scope) -> list[int]:
     )
 
 
-def _consensus_values(project, scope, clusters, index, cluster_of) -> dict[str, np.ndarray] | None:
+def _consensus_values(project, scope, layout: _Layout, cluster_of) -> dict[str, np.ndarray] | None:
     finished = consensus_done(project, scope)
     if not finished or scope.consensus in scope.coders:
         return None
-    base = np.full(clusters.shape[0], MISSING, dtype=np.int8)
-    base[np.isin(clusters, [cluster_of[t] for t in finished])] = 0
-    out = {code: base.copy() for code in scope.codes}
-    done = set(finished)
-    for coding in codings.list_codings(project, coder=scope.consensus):
-        if coding.code in out and coding.transcript_id in done:
-            idx = index[coding.transcript_id]
-            for a, b in coding.ranges:
-                units = idx[a : b + 1]
-                out[coding.code][units[units >= 0]] = 1
+    base = np.full(layout.clusters.shape[0], MISSING, dtype=np.int8)
+    base[np.isin(layout.clusters, [cluster_of[t] for t in finished])] = 0
+    coded = _coded(project, layout, [scope.consensus], scope.codes, {scope.consensus: set(finished)})
+    out = {}
+    for code in scope.codes:
+        v = base.copy()
+        if (code, scope.consensus) in coded:
+            v[coded[(code, scope.consensus)]] = 1
+        out[code] = v
     return out
 
 
@@ -348,7 +490,7 @@ def write_units_csv(units: LineUnits, out: str | os.PathLike) -> dict:
 
     out = Path(out)
     if out.suffix.lower() != ".csv":
-        raise InputError("the unit matrix is a CSV file; give a name ending in .csv", path=out)
+        raise InputError("the unit matrix is a CSV file; give a name ending in .csv", path=str(out))
     names = [str(t) for t in units.transcripts]
     ref = units.reference or {}
     header = ["transcript", "line", "code", *units.coders] + ([units.reference_name] if ref else [])

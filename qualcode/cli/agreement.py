@@ -560,17 +560,64 @@ def consensus_cmd(
 @export.command("agreement")
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
 @_scope_options
+@_round_options
 @_stats_options
+@click.option(
+    "--lang",
+    type=click.Choice(["nl", "en"]),
+    default=None,
+    help="Language of the report (default: the project's language setting).",
+)
+@click.option(
+    "--template",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE.docx",
+    help="Start from your own Word document or template (.docx/.dotx) and use its styles and page setup.",
+)
+@click.option(
+    "--units",
+    "units_csv",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE.csv",
+    help="Also write the unit matrix to FILE.csv; the method paragraph names it.",
+)
 @common_options
 @pass_session
 def export_agreement(
-    session: Session, out: Path, coders: str | None, transcript_names: tuple[str, ...], resamples: int, seed: int | None
+    session: Session,
+    out: Path,
+    coders: str | None,
+    transcript_names: tuple[str, ...],
+    since: str | None,
+    round_: int | None,
+    resamples: int,
+    seed: int | None,
+    lang: str | None,
+    template: Path | None,
+    units_csv: Path | None,
 ) -> None:
-    """Write the agreement report (method, per-code table, disagreements with citations) to OUT.docx."""
-    from qualcode.report.agreement import write_report
+    """Write the agreement report to OUT.docx for a methods appendix.
+
+    One method paragraph with references; the main table (code, n lines, % agreement, kappa [95% CI],
+    alpha [95% CI], AC1, summary row) on an A4 portrait page; the other coefficients, counts, coder pairs,
+    rounds and exclusive themes in further tables; notes grouped by kind; every disagreement with its citation.
+    """
+    from qualcode.report.agreement import write_report_with_warnings
 
     project = session.open(readonly=True)
-    path = write_report(
-        project, out, coders=coders, transcript_names=list(transcript_names) or None, resamples=resamples, seed=seed
+    path, warnings = write_report_with_warnings(
+        project,
+        out,
+        coders=coders,
+        transcript_names=list(transcript_names) or None,
+        resamples=resamples,
+        seed=seed,
+        lang=lang,
+        template=template,
+        since=since,
+        round_=round_,
+        units_csv=units_csv,
     )
-    echo(f"Wrote {path}")
+    for w in warnings:
+        echo(f"warning: {w}", err=True)
+    echo(f"Wrote {path}" + (f" and the unit matrix {units_csv}" if units_csv else ""))

@@ -55,10 +55,22 @@ async def test_table_then_accept_first_coder_writes_consensus(project_path):
         assert str(table.get_row("werkwijze")[2]) == "3/2/2/73"
         assert str(table.get_row("samenwerking")[7]) == "1.000"
         assert str(table.get_row("veiligheid")[7]) == "–"  # undefined, not 0
-        # the reason for an undefined figure is shown for the highlighted row
+        # nobody used veiligheid: its row is dimmed and the note says so
+        assert all("dim" in str(cell.style) for cell in table.get_row("veiligheid"))
+        assert not any("dim" in str(cell.style) for cell in table.get_row("samenwerking")[:2])
         table.move_cursor(row=table.get_row_index("veiligheid"))
         await pilot.pause()
-        assert "no variation" in str(screen.query_one("#agreement-note").render())
+        assert "code not used by any coder" in str(screen.query_one("#agreement-note").render())
+        # the summary row is De Vries' pooled kappa, explained in the note
+        summary = table.get_row(OVERALL)
+        assert str(summary[0]) == "summary" and str(summary[5]) == screen.report.summary.pooled_kappa.format()
+        table.move_cursor(row=table.get_row_index(OVERALL))
+        await pilot.pause()
+        assert "De Vries' pooled kappa" in str(screen.query_one("#agreement-note").render())
+        # the new columns: Fleiss' kappa, AC1 and PABAK intervals, transcripts carrying the code
+        labels = [str(c.label) for c in table.columns.values()]
+        assert labels[-4:] == ["Fleiss", "AC1 95% CI", "PABAK 95% CI", "T"]
+        assert str(table.get_row("werkwijze")[-1]) == "1"
         table.move_cursor(row=0)
         await pilot.pause()
         # Enter on werkwijze (the first row) lists its one disagreement

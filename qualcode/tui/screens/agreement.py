@@ -19,7 +19,8 @@ from textual.widgets import DataTable, Footer, Static
 
 from qualcode.agreement import consensus
 from qualcode.agreement import units as agreement_data
-from qualcode.agreement.stats import AgreementReport, CodeAgreement, Stat, alpha_band, landis_koch
+from qualcode.agreement.results import UNUSED
+from qualcode.agreement.stats import AgreementReport, CodeAgreement, Interval, Stat, alpha_band, landis_koch
 from qualcode.errors import QualcodeError
 from qualcode.ranges import format_ranges
 from qualcode.store import history
@@ -27,7 +28,7 @@ from qualcode.store.project import Project
 from qualcode.tui.base import QualcodeScreen
 from qualcode.tui.screens.dialogs import ChoiceScreen, PromptScreen
 
-OVERALL = "__overall__"
+OVERALL = "__overall__"  # the summary row: De Vries' pooled kappa and means over codes
 RESAMPLES = 1000
 
 BAND_STYLE = {"reliable": "green", "tentative": "yellow", "unreliable": "red"}
@@ -57,9 +58,24 @@ def kappa_cell(stat: Stat) -> Text:
 
 
 def pct(stat: Stat) -> Text:
-    if not stat.defined:
+    if not stat.defined or stat.value is None:
         return Text("–", style="dim", justify="right")
     return Text(f"{stat.value * 100:.1f}%", justify="right")
+
+
+def ci_cell(interval: Interval) -> Text:
+    """The interval, with a trailing ! when it rests on fewer than 10 transcripts that carry the code."""
+    return Text(interval.format() + (" !" if interval.defined and interval.caveat else ""))
+
+
+def dimmed(cells: list) -> list:
+    """The row of a code nobody used: every cell dim (its 1.000s say nothing)."""
+    out = []
+    for cell in cells:
+        cell = cell.copy()
+        cell.style = f"{cell.style} dim".strip()
+        out.append(cell)
+    return out
 
 
 class AgreementScreen(QualcodeScreen):
@@ -68,9 +84,12 @@ class AgreementScreen(QualcodeScreen):
     AREA = "agreement"
     HELP_TITLE = "Agreement (supervisor)"
     HELP_TEXT = (
-        "The table shows, per code and overall, line-unit agreement between the coders who finished the "
-        "transcripts: n lines, Cohen's kappa (two coders) with a 95% bootstrap interval over transcripts, "
-        "Krippendorff's alpha with its interval, Gwet's AC1, PABAK, percent and positive agreement. Alpha "
+        "The table shows, per code, line-unit agreement between the coders who finished the transcripts: "
+        "n lines, percent and positive agreement, kappa (Cohen's for two coders, Conger's for more) and "
+        "Krippendorff's alpha with 95% bootstrap intervals over transcripts, Gwet's AC1, PABAK, Fleiss' kappa, "
+        "the AC1 and PABAK intervals and T, the number of transcripts in which the code occurs (! marks an "
+        "interval resting on fewer than 10: likely too narrow). The summary row is De Vries' pooled kappa; "
+        "its other figures are means over the codes. Codes no coder used are dimmed. Alpha "
         "is green from .800, yellow from .667, red below (Krippendorff); kappa-like figures follow Landis & "
         "Koch. A dash is undefined; the line below the table says why. Enter on a code lists its "
         "disagreements; on a disagreement, a/b accept the first/second coder, c picks any coder, u takes "
@@ -137,6 +156,10 @@ class AgreementScreen(QualcodeScreen):
             ("band", "band"),
             ("AC1", "ac1"),
             ("PABAK", "pabak"),
+            ("Fleiss", "fleiss"),
+            ("AC1 95% CI", "ac1_ci"),
+            ("PABAK 95% CI", "pabak_ci"),
+            ("T", "transcripts"),
         ):
             table.add_column(label, key=key)
         dis = self.query_one("#disagreement-table", DataTable)
@@ -185,29 +208,61 @@ class AgreementScreen(QualcodeScreen):
         table.clear()
         for name, ca in report.codes.items():
             table.add_row(*self._row(name, ca), key=name)
-        table.add_row(*self._row("overall", report.overall, bold=True), key=OVERALL)
+        if len(report.codes) > 1:
+            table.add_row(*self._summary_row(report), key=OVERALL)
         if self.code in report.codes:
             table.move_cursor(row=table.get_row_index(self.code))
         self._show_note()
         self.refresh_bindings()
 
-    def _row(self, name: str, ca: CodeAgreement, bold: bool = False) -> list:
+    def _row(self, name: str, ca: CodeAgreement) -> list:
         counts = "/".join(str(x) for x in ca.counts) if ca.counts is not None else "–"
         band = alpha_band(ca.alpha.value)
-        return [
-            Text(name, style="bold" if bold else ""),
+        cells = [
+            Text(name),
             Text(str(ca.n_units), justify="right"),
             Text(counts),
             pct(ca.percent_agreement),
             pct(ca.positive_agreement),
             kappa_cell(ca.kappa),
-            Text(ca.kappa_ci.format()),
+            ci_cell(ca.kappa_ci),
             alpha_cell(ca.alpha),
-            Text(ca.alpha_ci.format()),
+            ci_cell(ca.alpha_ci),
             Text(band or "–", style=BAND_STYLE.get(band or "", "dim")),
             kappa_cell(ca.ac1),
             kappa_cell(ca.pabak),
+            kappa_cell(ca.fleiss),
+            ci_cell(ca.intervals["ac1"]),
+            ci_cell(ca.intervals["pabak"]),
+            Text(str(ca.transcripts_with_code), justify="right"),
         ]
+        return cells if ca.used else dimmed(cells)
+
+    def _summary_row(self, report: AgreementReport) -> list:
+        s = report.summary
+        m = s.means
+        band = alpha_band(m["alpha"].value)
+        cells = [
+            Text("summary"),
+            Text(str(s.n_units), justify="right"),
+            Text("–"),
+            pct(m["percent_agreement"]),
+            pct(m["positive_agreement"]),
+            kappa_cell(s.pooled_kappa),
+            ci_cell(s.pooled_kappa_ci),
+            alpha_cell(m["alpha"]),
+            Text("–"),
+            Text(band or "–", style=BAND_STYLE.get(band or "", "dim")),
+            kappa_cell(m["ac1"]),
+            kappa_cell(m["pabak"]),
+            kappa_cell(m["fleiss"]),
+            Text("–"),
+            Text("–"),
+            Text(""),
+        ]
+        for cell in cells:
+            cell.stylize("bold")
+        return cells
 
     def current_code(self) -> str | None:
         table = self.query_one("#agreement-table", DataTable)
@@ -221,18 +276,31 @@ class AgreementScreen(QualcodeScreen):
             return
         table = self.query_one("#agreement-table", DataTable)
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value if table.row_count else None
-        ca = self.report.overall if key == OVERALL else self.report.codes.get(key)
         note = self.query_one("#agreement-note", Static)
+        if key == OVERALL:
+            counts = self.report.summary.mean_counts
+            note.update(
+                Text(
+                    "summary: kappa is De Vries' pooled kappa (mean p_o and mean p_e over the codes); the other "
+                    f"figures are means over the codes where they are defined (alpha over {counts.get('alpha', 0)}, "
+                    f"AC1 over {counts.get('ac1', 0)} of {len(self.report.codes)} codes)"
+                )
+            )
+            return
+        ca = self.report.codes.get(key)
         if ca is None:
             note.update("")
             return
-        parts = []
+        if not ca.used:
+            note.update(Text(f"{UNUSED}: its agreement, AC1 and PABAK of 1.000 say nothing", style="dim"))
+            return
+        parts = [f"kappa: {ca.kappa_name}'s"]
         if len(self.coders) > 2 and ca.pairwise_kappa:
             parts.append("pairwise kappa: " + ", ".join(f"{k} {v.format()}" for k, v in ca.pairwise_kappa.items()))
-        prevalence = ", ".join(f"{c} {v.value * 100:.1f}%" for c, v in ca.prevalence.items() if v.defined)
+        prevalence = ", ".join(f"{c} {v.value * 100:.1f}%" for c, v in ca.prevalence.items() if v.value is not None)
         if prevalence:
             parts.append(f"prevalence: {prevalence}")
-        parts.extend(ca.notes)
+        parts.extend(n.text for n in ca.notes if n.kind != "coders")
         note.update(Text(" · ".join(parts)))
 
     @on(DataTable.RowHighlighted, "#agreement-table")
