@@ -356,7 +356,7 @@ def _print_notes(report) -> None:
     from qualcode.agreement.notes import english, grouped
 
     for line in english(grouped(report)):
-        click.echo(line)
+        echo(line)
 
 
 def _segments(project, coders, code, transcript_names, threshold, as_json) -> None:
