@@ -265,9 +265,7 @@ class Project:
             raise
         project = cls(path, conn, readonly=readonly)
         project.damaged = damaged
-        if damaged is not None:
-            project.notices.append(f"{path}: {damaged_message(damaged)}; opened for reading only")
-        elif wanted_write and readonly:
+        if wanted_write and readonly and damaged is None:
             project.notices.append(
                 f"{path}: the file or its folder is read-only; opened for reading only, changes will be refused"
             )
@@ -277,6 +275,8 @@ class Project:
             backups.on_open(project)
         for notice in project.notices:
             log.warning("notice: %s", notice)
+        if damaged is not None:  # shown by the workbench; a CLI write says it in its one error line
+            project.notices.append(f"{path}: the project file is damaged ({damaged}); opened for reading only")
         return project
 
     def close(self) -> None:

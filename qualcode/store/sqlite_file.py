@@ -238,7 +238,10 @@ def _check_length(conn: sqlite3.Connection, path: Path, hint: str) -> None:
 
 def _quick_check(conn: sqlite3.Connection) -> str | None:
     problems = [row[0] for row in conn.execute("PRAGMA quick_check(3)")]
-    return None if problems == ["ok"] else "; ".join(problems)[:200]
+    if problems == ["ok"]:
+        return None
+    text = " ".join(" ".join(problems).replace("*** in database main ***", "").split())
+    return (text[:120] + " …") if len(text) > 120 else text
 
 
 def _last_event(conn: sqlite3.Connection) -> tuple | None:
