@@ -157,6 +157,7 @@ class Project:
         self.db = sqlite_utils.Database(conn)
         self.notices: list[str] = []  # one-line remarks for the user (read-only, no backup made, …)
         self.damaged: str | None = None  # why the file is damaged (then it is open read-only)
+        self.readonly_reason = "the project is open read-only"
         self._closed = False
         register_project(self.path, lambda: _transcript_sources(self.path))
 
@@ -265,18 +266,20 @@ class Project:
             raise
         project = cls(path, conn, readonly=readonly)
         project.damaged = damaged
-        if wanted_write and readonly and damaged is None:
-            project.notices.append(
-                f"{path}: the file or its folder is read-only; opened for reading only, changes will be refused"
-            )
         if not readonly:
             from qualcode.store import backups
 
             backups.on_open(project)
         for notice in project.notices:
             log.warning("notice: %s", notice)
-        if damaged is not None:  # shown by the workbench; a CLI write says it in its one error line
+        # shown by the workbench; a CLI write says it in its one error line
+        if damaged is not None:
             project.notices.append(f"{path}: the project file is damaged ({damaged}); opened for reading only")
+        elif wanted_write and readonly:
+            project.readonly_reason = "the file or its folder is read-only"
+            project.notices.append(
+                f"{path}: {project.readonly_reason}; opened for reading only, changes will be refused"
+            )
         return project
 
     def close(self) -> None:
@@ -326,7 +329,7 @@ class Project:
         if self.damaged is not None:
             raise DamagedError(damaged_message(self.damaged), path=self.path)
         if self.readonly:
-            raise ProjectError("the project is open read-only; nothing was changed", path=self.path)
+            raise ProjectError(f"{self.readonly_reason}; nothing was changed", path=self.path)
         self._begin()
         tx = Tx(self, action, coder, summary, kind, ref)
         try:
