@@ -73,7 +73,15 @@ def test_real_work_passes_the_check_in_and_out_of_process(worked: Path):
     r = run("check", "--json", "--project", worked.name, cwd=worked.parent)
     report = json.loads(r.stdout)
     assert report["ok"] is True and report["stats"]["replayed_changes"] > 10
-    assert set(report["checks"]) == {"integrity", "foreign_keys", "ranges", "text_hashes", "event_replay"}
+    assert set(report["checks"]) == {
+        "integrity",
+        "foreign_keys",
+        "ranges",
+        "text_hashes",
+        "line_seals",
+        "event_chain",
+        "event_replay",
+    }
     assert sha(worked) == before  # check never writes
 
 

@@ -36,12 +36,13 @@ class Session:
         self.coder = coder or os.environ.get("QUALCODE_CODER") or default_coder()
         self._open: list = []
 
-    def open(self, *, create: bool = False, readonly: bool = False):
-        """Open the project (``create=True``: make it when missing). Closed when the command ends."""
+    def open(self, *, create: bool = False, readonly: bool = False, derived_from: tuple[Path, ...] = ()):
+        """Open the project (``create=True``: make it when missing, with at most the permissions of
+        ``derived_from``). Closed when the command ends."""
         from qualcode.store.project import Project
 
         if create and not self.project_path.exists():
-            project = Project.create(self.project_path)
+            project = Project.create(self.project_path, derived_from=tuple(derived_from))
         else:
             project = Project.open(self.project_path, readonly=readonly)
         self._open.append(project)
@@ -105,8 +106,10 @@ class QualcodeGroup(click.Group):
             return super().invoke(ctx)
         except QualcodeError as e:
             raise UserError(e) from None
-        except sqlite3.DatabaseError as e:
-            raise UserError(QualcodeError(f"database error: {e}")) from None
+        except sqlite3.DatabaseError as e:  # disk full, busy, damaged (with the restore advice) …
+            from qualcode.store.sqlite_file import explain
+
+            raise UserError(explain(e, ctx.ensure_object(Session).project_path)) from None
 
 
 @click.group(cls=QualcodeGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})

@@ -97,6 +97,7 @@ def import_(
             project = Project.create(
                 session.project_path,
                 setup=lambda p: transcripts.import_parsed(p, parsed, session.coder, progress=progress),
+                derived_from=files,
             )
             session._open.append(project)
     if as_json:
@@ -346,11 +347,11 @@ def memo(session: Session, scope: str, target: str | None, text: str | None) -> 
     `memo project TEXT`, `memo coding ID TEXT`. Without TEXT, print the memo."""
     from qualcode.coding import memos
 
-    project = session.open(readonly=text is None)
-    if scope == "project":
+    if scope == "project":  # `memo project TEXT`: the project has no name, so TEXT comes first
         target, text = None, target if text is None else f"{target} {text}"
     elif target is None:
         raise click.UsageError(f"memo {scope} needs a name")
+    project = session.open(readonly=text is None)
     if text is None:
         echo(memos.get(project, scope, target))
         return

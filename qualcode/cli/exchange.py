@@ -63,7 +63,7 @@ def import_refi(session: Session, files, *, as_json: bool = False) -> None:
     for f in files:
         require_regular_file(f, what="REFI-QDA file")  # a FIFO or a device would block or never end
     prepared = [prepare(f) for f in files]  # every file read and checked before a project is created
-    project = session.open(create=True)
+    project = session.open(create=True, derived_from=tuple(files))
     reports = [import_file(project, p, session.coder) for p in prepared]
     if as_json:
         emit_json([r.as_dict() for r in reports])

@@ -380,16 +380,28 @@ def _tree_order(codes: list[Code]) -> list[Code]:
     return out
 
 
-def apply(project: Project, spec: CodebookSpec, coder: str, *, force: bool = False) -> dict:
+def apply(
+    project: Project,
+    spec: CodebookSpec,
+    coder: str,
+    *,
+    force: bool = False,
+    rename: tuple[str, str] | None = None,
+    summary: str | None = None,
+) -> dict:
     """Make the project's codes match ``spec`` in one transaction.
 
     Codes are matched by name: existing ones are updated in place (their codings
     stay), new ones are added, and codes missing from ``spec`` are removed —
     refused with :class:`ConflictError` when they have codings, unless ``force``.
     Returns ``{"added", "updated", "removed", "removed_codings"}``.
+    ``rename=(old, new)`` renames a code in the same transaction (its codings stay).
+    Everything is validated before anything is written.
     """
     _check_unique(spec, spec.source)
     existing = {c.name: c for c in all_codes(project)}
+    if rename is not None:
+        existing[rename[1]] = existing.pop(rename[0])
     wanted = {c.name for c in spec.codes}
     for code in spec.codes:
         if code.parent is not None and code.parent not in wanted:
@@ -403,7 +415,10 @@ def apply(project: Project, spec: CodebookSpec, coder: str, *, force: bool = Fal
             f"the new codebook drops codes that have codings: {detail}; use --force to delete them with their codings"
         )
     report = {"added": [], "updated": [], "removed": [c.name for c in gone], "removed_codings": sum(doomed.values())}
-    with project.transaction("codebook.load", coder, f"load codebook {Path(spec.source).name}", kind="log") as tx:
+    summary = summary or f"load codebook {Path(spec.source).name}"
+    with project.transaction("codebook.load", coder, summary, kind="log") as tx:
+        if rename is not None:
+            tx.update("codes", {"id": existing[rename[1]].id}, {"name": rename[1]})
         for c in gone:
             for row in tx.conn.execute("SELECT id FROM codings WHERE code_id = ?", (c.id,)).fetchall():
                 tx.delete("codings", {"id": row[0]})
@@ -522,17 +537,33 @@ def edit_code(project: Project, code_name: str, coder: str, **changes) -> dict:
     if idx is None:
         get_code(project, name)  # raises with a suggestion
     new = replace(spec.codes[idx], **changes)
+    _check_edit(spec, idx, new)  # before anything is written, naming the code that is in the way
     spec.codes[idx] = new
-    if new.name != name:  # a rename keeps the code (and its codings): rename in place first
-        if any(c.name == new.name for i, c in enumerate(spec.codes) if i != idx):
-            raise ConflictError(f"a code named {new.name!r} exists already")
+    rename = None
+    if new.name != name:  # a rename keeps the code (and its codings): in the same transaction as the rest
+        rename = (name, new.name)
         for c in spec.codes:
             if c.parent == name:
                 c.parent = new.name
-        with project.transaction("codebook.rename", coder, f"rename code {name} → {new.name}", kind="log") as tx:
-            tx.update("codes", {"id": get_code(project, name).id}, {"name": new.name})
     spec.source = "<edit>"
-    return apply(project, spec, coder)
+    summary = f"rename code {name} → {new.name}" if rename else f"edit code {name}"
+    return apply(project, spec, coder, rename=rename, summary=summary)
+
+
+def _check_edit(spec: CodebookSpec, idx: int, new: CodeSpec) -> None:
+    """Refuse an edit of ``spec.codes[idx]`` that would clash, naming the other code."""
+    others = [c for i, c in enumerate(spec.codes) if i != idx]
+    if any(c.name == new.name for c in others):
+        raise ConflictError(f"a code named {new.name!r} exists already; {spec.codes[idx].name!r} was not changed")
+    holder = next((c for c in others if new.hotkey is not None and c.hotkey == new.hotkey), None)
+    if holder is not None:
+        raise ConflictError(f"hotkey {new.hotkey} is used by {holder.name!r}; {spec.codes[idx].name!r} was not changed")
+    if new.parent is not None:
+        old_name = spec.codes[idx].name
+        if new.parent in (new.name, old_name):
+            raise InputError(f"code {new.name!r} cannot be its own parent")
+        if not any(c.name == new.parent for c in others):
+            raise NotFoundError(f"no code {new.parent!r} to be the parent of {new.name!r}")
 
 
 def add_code(project: Project, spec_code: CodeSpec, coder: str) -> dict:

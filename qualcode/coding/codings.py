@@ -123,6 +123,8 @@ def _apply(
     """Write a new coding for resolved names (the caller checked it is not there yet)."""
     check_ranges(project, t, rs)
     with project.transaction("code", coder, f"code {t.name} {format_ranges(rs)} {k.name}") as tx:
+        if find(project, t.id, k.id, coder, rs) is not None:  # again inside the write lock: another process?
+            raise ConflictError(f"{coder} already coded {t.name} {format_ranges(rs)} as {k.name}")
         coding_id = insert(tx, t.id, k.id, coder, rs, memo)
     return get(project, coding_id)
 

@@ -34,7 +34,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from qualcode.errors import NotFoundError, ProjectError
-from qualcode.store.files import fsync_dir
+from qualcode.store.files import derived_permissions, fsync_dir
 
 DEFAULT_KEEP = 10
 SESSION_GAP_S = 10 * 60.0
@@ -125,8 +125,11 @@ def describe(backup: Backup) -> dict:
     return d
 
 
-def _copy_db(source: sqlite3.Connection, target: Path) -> None:
-    """Online-backup ``source`` to ``target`` (temporary name, fsync, rename into place)."""
+def _copy_db(source: sqlite3.Connection, target: Path, like: Path) -> None:
+    """Online-backup ``source`` to ``target`` (temporary name, fsync, rename into place).
+
+    The copy gets at most the permissions of the project file ``like``: a private
+    project has private backups."""
     tmp = target.with_name(f".{target.name}.{os.getpid()}.partial")
     try:
         dst = sqlite3.connect(str(tmp), isolation_level=None)
@@ -135,7 +138,8 @@ def _copy_db(source: sqlite3.Connection, target: Path) -> None:
             dst.execute("PRAGMA journal_mode = DELETE")  # a backup is one self-contained file
         finally:
             dst.close()
-        with open(tmp, "rb") as f:
+        derived_permissions(tmp, like)
+        with open(tmp, "rb") as f:  # our own new file, not the project
             os.fsync(f.fileno())
         os.replace(tmp, target)
     except BaseException:
@@ -155,7 +159,7 @@ def make_backup(
     _clean_partials(folder)
     name = f"{project_path.stem}-{_stamp()}-{os.getpid()}-{kind}.db"
     target = folder / name
-    _copy_db(conn, target)
+    _copy_db(conn, target, project_path)
     rotate(project_path, keep_count() if keep is None else keep)
     return Backup(name, target, kind, _iso(_NAME.match(name).group("stamp")), target.stat().st_size)
 
@@ -253,12 +257,22 @@ def restore(project_path: str | os.PathLike, backup: str | os.PathLike) -> dict:
     When the current file opens, the backup is copied *into* it with the online
     backup API (other open connections see the change safely); when it is
     damaged or missing, it is kept byte for byte in ``backups/`` and replaced by
-    a copy built under a temporary name.
+    a copy built under a temporary name. A restored file keeps the current file's
+    permissions. A full disk or a read-only folder is one line; the project is unchanged.
     """
+    from qualcode.store.sqlite_file import explain, os_reason
+
+    try:
+        return _restore(Path(project_path), Path(backup))
+    except OSError as e:
+        raise ProjectError(f"cannot restore ({os_reason(e)}); the project is unchanged", path=project_path) from None
+    except sqlite3.Error as e:
+        raise explain(e, Path(project_path)) from None
+
+
+def _restore(project_path: Path, backup: Path) -> dict:
     from qualcode.store.sqlite_file import check_project_file
 
-    project_path = Path(project_path)
-    backup = Path(backup)
     check_project_file(backup)
     src = sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
     try:
@@ -272,12 +286,13 @@ def restore(project_path: str | os.PathLike, backup: str | os.PathLike) -> dict:
                 dst.execute("PRAGMA busy_timeout = 30000")
                 src.backup(dst)
                 dst.execute("PRAGMA journal_mode = WAL")
+                dst.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the file itself holds the restored state
             finally:
                 dst.close()
         else:
             tmp = project_path.with_name(f".{project_path.name}.{os.getpid()}.restoring")
             try:
-                _copy_db(src, tmp)
+                _copy_db(src, tmp, project_path if project_path.exists() else backup)
                 for suffix in ("-wal", "-shm"):  # a stale log must never be replayed onto the restored file
                     with contextlib.suppress(FileNotFoundError):
                         os.unlink(f"{project_path}{suffix}")
@@ -299,8 +314,7 @@ def _keep_current(project_path: Path) -> dict | None:
     if not project_path.exists():
         return None
     try:
-        check_project_file(project_path)
-        live = True
+        live = check_project_file(project_path, deep=True) is None  # a damaged page: keep the bytes as they are
     except ProjectError as e:
         if "another program" in e.message:
             raise ProjectError("is not a qualcode project; restore will not replace it", path=project_path) from None
@@ -318,7 +332,8 @@ def _keep_current(project_path: Path) -> dict | None:
         folder.mkdir(exist_ok=True)
         name = f"{project_path.stem}-{_stamp()}-{os.getpid()}-before-restore.db"
         tmp = folder / f".{name}.partial"
-        shutil.copyfile(project_path, tmp)
+        shutil.copyfile(project_path, tmp)  # damaged: no connection to it is open in this process
+        derived_permissions(tmp, project_path)
         os.replace(tmp, folder / name)
         b = Backup(
             name,

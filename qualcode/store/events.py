@@ -28,7 +28,10 @@ def parse_since(text: str, now: datetime | None = None) -> str:
         day = local_now.replace(hour=0, minute=0, second=0, microsecond=0)
         when = day - timedelta(days=1) if s == "yesterday" else day
     elif m := _AGE.match(s):
-        when = now - timedelta(**{_UNITS[m.group(2)]: int(m.group(1))})
+        try:
+            when = now - timedelta(**{_UNITS[m.group(2)]: int(m.group(1))})
+        except (OverflowError, ValueError):
+            raise InputError(f"--since {text!r}: that is further back than any date (at most 9999 years)") from None
     else:
         try:
             when = datetime.fromisoformat(text.strip().replace("Z", "+00:00").replace("z", "+00:00"))
@@ -37,9 +40,12 @@ def parse_since(text: str, now: datetime | None = None) -> str:
                 f"--since {text!r}: write a date (2024-05-01), a time (2024-05-01T14:30), "
                 "today, yesterday or an age (12h, 7d)"
             ) from None
+    try:
         if when.tzinfo is None:
             when = when.astimezone()  # local time
-    return when.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        return when.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    except (OverflowError, ValueError):
+        raise InputError(f"--since {text!r}: not a date qualcode can compare (out of range)") from None
 
 
 def events(

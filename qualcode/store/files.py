@@ -10,6 +10,16 @@ target, if any, is untouched.
 
     with atomic_open(out, "w", encoding="utf-8-sig", newline="") as f:
         csv.writer(f).writerows(rows)
+
+Two promises every writer gets from :func:`check_target`:
+
+* it never writes onto a project file, its ``-wal``/``-shm``/``-journal``, a
+  backup, or a transcript source of a project open in this process;
+* a file written while a project is open gets at most that project file's
+  permissions (a private ``chmod 600`` project gives private exports).
+
+Open projects register themselves here (:func:`register_project`); this module
+never opens a project file itself (see :mod:`qualcode.store.sqlite_file`).
 """
 
 from __future__ import annotations
@@ -17,11 +27,69 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
 
 from qualcode.errors import InputError
+
+SIDECARS = ("-wal", "-shm", "-journal")
+_open_projects: dict[Path, int] = {}  # project path -> how many Project objects have it open
+_sources: dict[Path, Callable[[], list[str]]] = {}  # project path -> its transcript sources
+
+
+def register_project(path: Path, sources: Callable[[], list[str]] | None = None) -> None:
+    """A project was opened in this process: protect its files and cap the permissions of what we write."""
+    key = Path(os.path.abspath(path))
+    _open_projects[key] = _open_projects.get(key, 0) + 1
+    if sources is not None:
+        _sources[key] = sources
+
+
+def unregister_project(path: Path) -> None:
+    key = Path(os.path.abspath(path))
+    left = _open_projects.get(key, 0) - 1
+    if left > 0:
+        _open_projects[key] = left
+    else:
+        _open_projects.pop(key, None)
+        _sources.pop(key, None)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.abspath(a) == os.path.abspath(b)
+
+
+def protected_reason(target: Path) -> str | None:
+    """Why ``target`` must never be written by an exporter, or ``None``. Never opens ``target`` outside SQLite."""
+    from qualcode.store.sqlite_file import is_qualcode_file
+
+    name = target.name
+    for suffix in SIDECARS:
+        if name.endswith(suffix) and target.with_name(name[: -len(suffix)]).exists():
+            return f"is the {suffix} file of the project {name[: -len(suffix)]}"
+    for project in list(_open_projects):
+        for suffix in ("", *SIDECARS):
+            if _same_file(target, Path(f"{project}{suffix}")):
+                return "is the open project file" if not suffix else f"is the {suffix} file of the open project"
+        if _same_file(target.parent, project.parent / "backups"):
+            return "is in the project's backups folder"
+        for source in _safe_sources(project):
+            if _same_file(target, Path(source)):
+                return "is the source file of a transcript in the open project"
+    if target.is_file() and is_qualcode_file(target):
+        return "is a qualcode project (or a backup of one)"
+    return None
+
+
+def _safe_sources(project: Path) -> list[str]:
+    try:
+        return _sources[project]() if project in _sources else []
+    except Exception:  # the listing is a courtesy; the file checks above do not depend on it
+        return []
 
 
 def check_target(target: str | os.PathLike) -> Path:
@@ -30,6 +98,9 @@ def check_target(target: str | os.PathLike) -> Path:
     folder = target.parent if str(target.parent) else Path(".")
     if target.is_dir():
         raise InputError("is a folder; give a file name", path=target)
+    reason = protected_reason(target)
+    if reason is not None:
+        raise InputError(f"{reason}; an export never writes over it, choose another file name", path=target)
     if not folder.is_dir():
         raise InputError(f"folder {folder} does not exist", path=target)
     if not os.access(folder, os.W_OK | os.X_OK):
@@ -54,7 +125,7 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
         yield tmp
         with open(tmp, "rb+") as f:
             os.fsync(f.fileno())
-        ordinary_permissions(tmp)  # mkstemp makes the file private (0600)
+        derived_permissions(tmp)  # mkstemp makes the file private (0600)
         os.replace(tmp, target)
         fsync_dir(folder)
     except OSError as e:
@@ -82,6 +153,30 @@ def ordinary_permissions(path: str | os.PathLike) -> None:
     umask = os.umask(0)
     os.umask(umask)
     os.chmod(path, 0o666 & ~umask)
+
+
+def project_mode(project: Path) -> int | None:
+    """The permission bits of a project file (``None`` when it cannot be read)."""
+    try:
+        return os.stat(project).st_mode & 0o777
+    except OSError:
+        return None
+
+
+def derived_permissions(path: str | os.PathLike, *sources: Path) -> None:
+    """Permissions for a file derived from a project: the umask's, never more than any source project's.
+
+    ``sources`` default to every project open in this process, so an export of a
+    ``chmod 600`` project is 0600 too.
+    """
+    umask = os.umask(0)
+    os.umask(umask)
+    mode = 0o666 & ~umask
+    for source in sources or tuple(_open_projects):
+        source_mode = project_mode(source)
+        if source_mode is not None:
+            mode &= source_mode
+    os.chmod(path, mode)
 
 
 def fsync_dir(folder: Path) -> None:

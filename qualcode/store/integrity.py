@@ -7,22 +7,32 @@ Checks, in order (each adds problems to one report; nothing is ever written):
    ``first_line``/``last_line``, and lie inside its transcript's lines;
 3. every transcript's stored lines (``raw``, in line order) hash to its
    ``sha256`` and number exactly ``line_count``, 1…n without gaps;
-4. the event log replays to the current state: every event's row changes,
+4. every transcript's lines (number, speaker, turn, raw and display text) match
+   the seal written when they were stored (``line_seals``, schema 4);
+5. the event log is the one that was written: each event's hash follows from its
+   time, coder, action, summary and changes and the event before it;
+6. the event log replays to the current state: every event's row changes,
    applied in id order to an empty copy of the schema, give exactly the rows of
    ``codes``, ``codings``, ``memos``, ``progress`` and ``transcripts``. A change
    that does not fit (an insert of an existing row, an update or delete whose
    ``before`` differs) is reported with its event id.
+
+All checks read one snapshot (one read transaction): another window writing
+meanwhile is neither seen half-way nor reported as damage. A project that is
+busy beyond the timeout is an error of its own, never a finding.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import sqlite3
 from dataclasses import dataclass, field
 
-from qualcode.errors import InputError
+from qualcode.errors import InputError, ProjectError
 from qualcode.ranges import format_ranges, parse_ranges
+from qualcode.store import seals
 from qualcode.store.project import Project
 
 REPLAYED_TABLES = ("transcripts", "codes", "codings", "memos", "progress")
@@ -59,32 +69,74 @@ class Report:
 
 
 def check(project: Project) -> Report:
-    """Run every check on an open project (read-only is enough)."""
+    """Run every check on an open project (read-only is enough), all on one snapshot."""
     report = Report(str(project.path))
-    for name, fn in (
-        ("integrity", _sqlite_integrity),
-        ("foreign_keys", _foreign_keys),
-        ("ranges", _ranges),
-        ("text_hashes", _hashes),
-        ("event_replay", _replay),
-    ):
+    _run_checks(project, report, (("integrity", _sqlite_integrity),))  # one statement: a snapshot of its own
+    project.conn.execute("BEGIN")  # deferred: the first read fixes the snapshot every other check sees
+    try:
+        project.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        _run_checks(project, report, CHECKS)
+        _stats(project, report)
+    finally:
+        with contextlib.suppress(sqlite3.DatabaseError):  # ending a read of a damaged file may report the damage again
+            project.conn.execute("ROLLBACK")
+    return report
+
+
+def _run_checks(project: Project, report: Report, checks: tuple) -> None:
+    for name, fn in checks:
         report.checks.setdefault(name, [])
         try:
             fn(project, report, name)
         except sqlite3.DatabaseError as e:
+            if "locked" in str(e) or "busy" in str(e):  # not a finding: say so, advise nothing
+                raise ProjectError("the project is busy; `qualcode check` found nothing wrong, try again") from None
             report.add(name, f"could not run: {e}")
+
+
+def _stats(project: Project, report: Report) -> None:
     for table in ("transcripts", "lines", "codes", "codings", "memos", "events"):
         try:
             report.stats[table] = project.scalar(f"SELECT count(*) FROM [{table}]")
         except sqlite3.DatabaseError:
             pass
-    return report
 
 
 def _sqlite_integrity(project: Project, report: Report, name: str) -> None:
     for (row,) in project.conn.execute("PRAGMA integrity_check"):
         if row != "ok":
             report.add(name, row)
+
+
+def _has_table(project: Project, table: str) -> bool:
+    return project.scalar("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)) is not None
+
+
+def _line_seals(project: Project, report: Report, name: str) -> None:
+    if not _has_table(project, "line_seals"):
+        return
+    sealed = dict(project.conn.execute("SELECT transcript_id, sha256 FROM line_seals").fetchall())
+    for tid, tname in project.conn.execute("SELECT id, name FROM transcripts ORDER BY id").fetchall():
+        if tid not in sealed:
+            report.add(name, f"transcript {tname}: its lines have no seal (lines changed outside qualcode?)")
+        elif seals.lines_hash(project.conn, tid) != sealed[tid]:
+            report.add(name, f"transcript {tname}: a line's text, speaker or number was changed after import")
+
+
+def _event_chain(project: Project, report: Report, name: str) -> None:
+    cols = [r[1] for r in project.conn.execute("PRAGMA table_info(events)")]
+    if "hash" not in cols:
+        return
+    previous = ""
+    for row in project.conn.execute(f"SELECT {seals.EVENT_COLUMNS}, hash FROM events ORDER BY id"):
+        expected = seals.event_hash(previous, row[:-1])
+        if row[-1] != expected:
+            report.add(
+                name,
+                f"event {row[0]}: its time, coder, action, summary or changes were changed after it was written "
+                "(or an event before it was removed)",
+            )
+        previous = row[-1] or ""
 
 
 def _foreign_keys(project: Project, report: Report, name: str) -> None:
@@ -136,6 +188,16 @@ def _hashes(project: Project, report: Report, name: str) -> None:
             report.add(name, f"transcript {tname}: {stored_rows} lines stored, line_count says {count}")
         if h.hexdigest() != sha:
             report.add(name, f"transcript {tname}: stored text does not match its sha256 (changed or damaged)")
+
+
+CHECKS = (
+    ("foreign_keys", _foreign_keys),
+    ("ranges", _ranges),
+    ("text_hashes", _hashes),
+    ("line_seals", _line_seals),
+    ("event_chain", _event_chain),
+    ("event_replay", lambda project, report, name: _replay(project, report, name)),
+)
 
 
 # ------------------------------------------------------------------- replay

@@ -33,8 +33,18 @@ if TYPE_CHECKING:
 
 from qualcode.errors import ConflictError, ProjectError
 from qualcode.store import schema as migrations
-from qualcode.store.files import fsync_dir, ordinary_permissions
-from qualcode.store.sqlite_file import BUSY_TIMEOUT_S, check_project_file, connect_readonly
+from qualcode.store import seals
+from qualcode.store.files import derived_permissions, fsync_dir, register_project, unregister_project
+from qualcode.store.sqlite_file import (
+    BUSY_TIMEOUT_S,
+    DamagedError,
+    check_project_file,
+    close_connection,
+    connect_readonly,
+    damaged_message,
+    explain,
+    os_reason,
+)
 
 DEFAULT_PROJECT = "qualcode.db"
 log = logging.getLogger("qualcode")
@@ -147,6 +157,10 @@ class Project:
         self.conn = conn
         self.readonly = readonly
         self.notices: list[str] = []  # one-line remarks for the user (read-only, no backup made, …)
+        self.damaged: str | None = None  # why the file is damaged (then it is open read-only)
+        self.readonly_reason = "the project is open read-only"
+        self._closed = False
+        register_project(self.path, lambda: _transcript_sources(self.path))
 
     @functools.cached_property
     def db(self) -> sqlite_utils.Database:
@@ -161,13 +175,29 @@ class Project:
 
     # ------------------------------------------------------------------ opening
     @classmethod
-    def create(cls, path: str | os.PathLike, *, setup: Callable[[Project], None] | None = None) -> Project:
+    def create(
+        cls,
+        path: str | os.PathLike,
+        *,
+        setup: Callable[[Project], None] | None = None,
+        derived_from: tuple[Path, ...] = (),
+    ) -> Project:
         """Create a new project file atomically: build it under a temporary name, then rename.
 
         ``setup(project)`` runs on the new file before the rename (e.g. loading a
         codebook), so a crash leaves no project or a complete one, codebook included.
+        The file gets the umask's permissions, never more than the files it is made
+        from (``derived_from``) or any project open in this process.
         """
-        path = Path(path)
+        try:
+            return cls._create(Path(path), setup, derived_from)
+        except OSError as e:
+            raise ProjectError(f"cannot create the project ({os_reason(e)}); nothing was made", path=path) from None
+        except sqlite3.Error as e:
+            raise explain(e, Path(path)) from None
+
+    @classmethod
+    def _create(cls, path: Path, setup: Callable[[Project], None] | None, derived_from: tuple[Path, ...]) -> Project:
         if path.exists():
             raise ProjectError("a file already exists there; open it, or choose another name", path=path)
         folder = path.parent if str(path.parent) else Path(".")
@@ -176,7 +206,7 @@ class Project:
         _remove_stale_temporaries(folder, path.name)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".creating", dir=folder)
         os.close(fd)
-        ordinary_permissions(tmp)  # mkstemp makes 0600; a project file is an ordinary file
+        derived_permissions(tmp, *derived_from)  # mkstemp makes 0600
         try:
             conn = sqlite3.connect(tmp, isolation_level=None)
             try:
@@ -190,7 +220,11 @@ class Project:
                 conn.execute("INSERT INTO meta (key, value) VALUES ('created_at', ?)", (now(),))
                 conn.execute("COMMIT")
                 if setup is not None:
-                    setup(cls(Path(tmp), conn))
+                    made = cls(Path(tmp), conn)
+                    try:
+                        setup(made)
+                    finally:
+                        unregister_project(made.path)
             finally:
                 conn.close()
             with open(tmp, "rb") as f:
@@ -212,14 +246,19 @@ class Project:
                 "no project here; create one with `qualcode init` (or `qualcode import FILE…`), or pass --project PATH",
                 path=path,
             )
-        check_project_file(path)
         wanted_write = not readonly
-        if not readonly and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
+        folder = path.parent if str(path.parent) else Path(".")
+        if not readonly and not (os.access(path, os.W_OK) and os.access(folder, os.W_OK)):
             readonly = True  # WAL needs to create files beside the project
-        if readonly:
-            conn = connect_readonly(path)
-        else:
-            conn = sqlite3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+        damaged = check_project_file(path, deep=not readonly)
+        readonly = readonly or damaged is not None
+        try:
+            if readonly:
+                conn = connect_readonly(path)
+            else:
+                conn = sqlite3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+        except sqlite3.Error as e:
+            raise explain(e, path) from None
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
             conn.execute("PRAGMA foreign_keys = ON")
@@ -232,26 +271,34 @@ class Project:
                     "the project needs a schema upgrade but is read-only; open it once with write access", path=path
                 )
         except sqlite3.DatabaseError as e:
-            conn.close()
-            raise ProjectError(
-                f"cannot open the project ({e}); `qualcode restore` can bring back a backup", path=path
-            ) from None
+            close_connection(conn)
+            raise explain(e, path) from None
+        except BaseException:
+            close_connection(conn)
+            raise
         project = cls(path, conn, readonly=readonly)
-        if wanted_write and readonly:
-            project.notices.append(
-                f"{path}: the file or its folder is read-only; opened for reading only, changes will be refused"
-            )
+        project.damaged = damaged
         if not readonly:
             from qualcode.store import backups
 
             backups.on_open(project)
         for notice in project.notices:
             log.warning("notice: %s", notice)
+        # shown by the workbench; a CLI write says it in its one error line
+        if damaged is not None:
+            project.notices.append(f"{path}: the project file is damaged ({damaged}); opened for reading only")
+        elif wanted_write and readonly:
+            project.readonly_reason = "the file or its folder is read-only"
+            project.notices.append(
+                f"{path}: {project.readonly_reason}; opened for reading only, changes will be refused"
+            )
         return project
 
     def close(self) -> None:
-        with contextlib.suppress(sqlite3.Error):
-            self.conn.close()
+        if not self._closed:
+            self._closed = True
+            close_connection(self.conn)
+            unregister_project(self.path)
 
     def __enter__(self) -> Project:
         return self
@@ -291,32 +338,56 @@ class Project:
         codebook loads), or ``"undo"``/``"redo"`` (used by :mod:`qualcode.store.history`).
         Nothing is written when the block raises.
         """
+        if self.damaged is not None:
+            raise DamagedError(damaged_message(self.damaged), path=self.path)
         if self.readonly:
-            raise ProjectError("the project is open read-only; nothing was changed", path=self.path)
+            raise ProjectError(f"{self.readonly_reason}; nothing was changed", path=self.path)
         self._begin()
         tx = Tx(self, action, coder, summary, kind, ref)
         try:
+            transcripts_before = self._transcript_ids()
             yield tx
-            cur = self.conn.execute(
-                "INSERT INTO events (at, coder, action, kind, ref, summary, changes) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    now(),
-                    coder,
-                    action,
-                    tx.kind,
-                    tx.ref,
-                    tx.summary,
-                    json.dumps(tx.changes, ensure_ascii=False, separators=(",", ":")),
-                ),
-            )
-            tx.event_id = cur.lastrowid
+            for transcript_id in self._transcript_ids() - transcripts_before:
+                seals.seal_lines(self.conn, transcript_id)  # lines stored in this action
+            self._append_event(tx)
             self.conn.execute("COMMIT")
         except BaseException as e:
             if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
-            if isinstance(e, sqlite3.OperationalError):
-                raise _explain_operational(e, self.path) from None
+                with contextlib.suppress(sqlite3.Error):
+                    self.conn.execute("ROLLBACK")
+            if isinstance(e, sqlite3.IntegrityError) and "identical coding" in str(e):
+                raise ConflictError(
+                    "that coder has this coding already (same lines, same code); nothing was changed"
+                ) from None
+            if isinstance(e, sqlite3.DatabaseError) and not isinstance(e, sqlite3.IntegrityError):
+                error = explain(e, self.path)
+                if isinstance(error, DamagedError):
+                    self.damaged = str(e)
+                raise error from None
             raise
+
+    def _transcript_ids(self) -> set[int]:
+        return {r[0] for r in self.conn.execute("SELECT id FROM transcripts")}
+
+    def _append_event(self, tx: Tx) -> None:
+        """The action's event, chained to the one before it (see :mod:`qualcode.store.seals`)."""
+        last = self.conn.execute("SELECT id, hash FROM events ORDER BY id DESC LIMIT 1").fetchone()
+        event_id = (last[0] if last else 0) + 1
+        row = (
+            event_id,
+            now(),
+            tx.coder,
+            tx.action,
+            tx.kind,
+            tx.ref,
+            tx.summary,
+            json.dumps(tx.changes, ensure_ascii=False, separators=(",", ":")),
+        )
+        self.conn.execute(
+            f"INSERT INTO events ({seals.EVENT_COLUMNS}, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (*row, seals.event_hash((last[1] or "") if last else "", row)),
+        )
+        tx.event_id = event_id
 
     def _begin(self) -> None:
         """``BEGIN IMMEDIATE`` with retries beyond the busy timeout for long writers."""
@@ -325,9 +396,9 @@ class Project:
             try:
                 self.conn.execute("BEGIN IMMEDIATE")
                 return
-            except sqlite3.OperationalError as e:
+            except sqlite3.DatabaseError as e:
                 if "locked" not in str(e) and "busy" not in str(e):
-                    raise _explain_operational(e, self.path) from None
+                    raise explain(e, self.path) from None
                 if time.monotonic() > deadline:
                     raise ProjectError(
                         "the project is busy (another qualcode is writing); try again", path=self.path
@@ -378,17 +449,13 @@ class GuidPool:
         self.used.add(guid)
 
 
-def _explain_operational(e: sqlite3.OperationalError, path: Path) -> Exception:
-    msg = str(e)
-    if "locked" in msg or "busy" in msg:
-        return ProjectError(
-            "the project is busy (another qualcode is writing); nothing was changed, try again", path=path
-        )
-    if "full" in msg:
-        return ProjectError("the disk is full; the action was rolled back and the project is intact", path=path)
-    if "readonly" in msg or "read-only" in msg:
-        return ProjectError("the project is read-only; nothing was changed", path=path)
-    return ProjectError(f"database error: {msg}", path=path)
+def _transcript_sources(path: Path) -> list[str]:
+    """The files a project's transcripts were imported from (read on a connection of its own)."""
+    conn = connect_readonly(path)
+    try:
+        return [r[0] for r in conn.execute("SELECT source FROM transcripts")]
+    finally:
+        close_connection(conn)
 
 
 def _remove_stale_temporaries(folder: Path, name: str, age_s: float = 3600) -> None:

@@ -1,0 +1,55 @@
+"""Hashes over the stored facts that citations and undo rely on (schema version 4).
+
+* :func:`event_hash` chains each event to the one before it: changing an event's
+  coder, time, summary or changes (or removing one) breaks the chain from there on.
+* :func:`seal_lines` hashes every fact of a transcript's lines (number, speaker,
+  turn, raw and display text) into ``line_seals``; quotes are built from them.
+
+Plain SHA-256, no secret: this notices changes made outside qualcode (a stray
+``UPDATE``, a hand-edited file), it does not stop someone who recomputes the chain.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Sequence
+
+EVENT_COLUMNS = "id, at, coder, action, kind, ref, summary, changes"
+
+
+def event_hash(previous: str, row: Sequence) -> str:
+    """The hash of one event (its :data:`EVENT_COLUMNS` values, in order) after ``previous``."""
+    body = json.dumps([previous, *row], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def previous_hash(conn: sqlite3.Connection, event_id: int) -> str:
+    row = conn.execute("SELECT hash FROM events WHERE id < ? ORDER BY id DESC LIMIT 1", (event_id,)).fetchone()
+    return (row[0] or "") if row else ""
+
+
+def event_intact(conn: sqlite3.Connection, event_id: int) -> bool:
+    """Whether event ``event_id`` is as it was written (its hash follows from its content and its predecessor)."""
+    row = conn.execute(f"SELECT {EVENT_COLUMNS}, hash FROM events WHERE id = ?", (event_id,)).fetchone()
+    if row is None:
+        return False
+    return row[-1] is not None and event_hash(previous_hash(conn, event_id), row[:-1]) == row[-1]
+
+
+def lines_hash(conn: sqlite3.Connection, transcript_id: int) -> str:
+    h = hashlib.sha256()
+    for row in conn.execute(
+        "SELECT n, speaker, turn, raw, text FROM lines WHERE transcript_id = ? ORDER BY n", (transcript_id,)
+    ):
+        h.update(json.dumps(row, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+        h.update(b"\n")
+    return h.hexdigest()
+
+
+def seal_lines(conn: sqlite3.Connection, transcript_id: int) -> None:
+    conn.execute(
+        "INSERT OR REPLACE INTO line_seals (transcript_id, sha256) VALUES (?, ?)",
+        (transcript_id, lines_hash(conn, transcript_id)),
+    )
