@@ -18,7 +18,7 @@ from qualcode.errors import ConflictError, InputError, NotFoundError
 from qualcode.model import Code
 from qualcode.store.project import Project, Tx, new_guid, now
 
-CODE_FIELDS = ("name", "hotkey", "colour", "definition", "include", "exclude", "example", "memo", "children")
+CODE_FIELDS = ("name", "title", "hotkey", "colour", "definition", "include", "exclude", "example", "memo", "children")
 TOP_FIELDS = ("language", "citation", "consensus_coder", "codes", "title")
 PALETTE = ("#1F77B4", "#D62728", "#2CA02C", "#9467BD", "#E377C2", "#8C564B", "#17BECF", "#BCBD22", "#FF7F0E")
 HEX = re.compile(r"^#(?:[0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})$")
@@ -35,6 +35,7 @@ class CodeSpec:
     example: str = ""
     memo: str | None = None
     parent: str | None = None
+    title: str = ""  # display title in reports (default: the name, capitalised)
     line: int | None = None
 
 
@@ -45,6 +46,7 @@ class CodebookSpec:
     language: str | None = None
     citation: str | None = None
     consensus_coder: str | None = None
+    title: str | None = None  # the project title reports show (never the file name)
     extra: dict = field(default_factory=dict)
 
 
@@ -79,7 +81,7 @@ def parse(text: str, source: str = "<codebook>") -> CodebookSpec:
     if "codes" not in top:
         raise InputError("the codebook has no `codes:` list", path=source, line=_line(root))
     spec = CodebookSpec(codes=[], source=source)
-    for key in ("language", "citation", "consensus_coder"):
+    for key in ("language", "citation", "consensus_coder", "title"):
         if key in top:
             setattr(spec, key, _scalar(top[key], source, key))
     if spec.language not in (None, "nl", "en"):
@@ -149,7 +151,7 @@ def _codes(node: yaml.Node, parent: str | None, spec: CodebookSpec, source: str)
                     f"colour of {name!r} must be #RRGGBB, not {colour!r}", path=source, line=_line(fields["colour"])
                 )
             code.colour = normalise_colour(colour)
-        for key in ("definition", "include", "exclude", "example", "memo"):
+        for key in ("title", "definition", "include", "exclude", "example", "memo"):
             if key in fields:
                 setattr(code, key, _scalar(fields[key], source, key))
         spec.codes.append(code)
@@ -191,7 +193,7 @@ def all_codes(project: Project) -> list[Code]:
     return [
         Code(**r)
         for r in project.query(
-            "SELECT id, name, parent_id, definition, include, exclude, example, colour, hotkey, position, guid "
+            "SELECT id, name, parent_id, definition, include, exclude, example, colour, hotkey, position, guid, title "
             "FROM codes ORDER BY position, id"
         )
     ]
@@ -199,7 +201,7 @@ def all_codes(project: Project) -> list[Code]:
 
 def get_code(project: Project, name: str) -> Code:
     row = project.query_one(
-        "SELECT id, name, parent_id, definition, include, exclude, example, colour, hotkey, position, guid "
+        "SELECT id, name, parent_id, definition, include, exclude, example, colour, hotkey, position, guid, title "
         "FROM codes WHERE name = ?",
         (name,),
     )
@@ -241,6 +243,7 @@ def current_spec(project: Project) -> CodebookSpec:
                 exclude=c.exclude,
                 example=c.example,
                 memo=memos.get(c.id),
+                title=c.title,
                 parent=by_id[c.parent_id].name if c.parent_id in by_id else None,
             )
             for c in _tree_order(codes)
@@ -249,6 +252,7 @@ def current_spec(project: Project) -> CodebookSpec:
         language=project.setting("language"),
         citation=project.setting("citation_template"),
         consensus_coder=project.setting("consensus_coder"),
+        title=project.setting("title"),
     )
 
 
@@ -319,6 +323,7 @@ def apply(project: Project, spec: CodebookSpec, coder: str, *, force: bool = Fal
                 "include": c.include,
                 "exclude": c.exclude,
                 "example": c.example,
+                "title": c.title,
                 "colour": colour,
                 "hotkey": c.hotkey,
                 "position": position,
@@ -347,6 +352,8 @@ def apply(project: Project, spec: CodebookSpec, coder: str, *, force: bool = Fal
             project.set_setting(tx, "citation_template", spec.citation)
         if spec.consensus_coder:
             project.set_setting(tx, "consensus_coder", spec.consensus_coder)
+        if spec.title:
+            project.set_setting(tx, "title", spec.title)
         tx.summary += f" (+{len(report['added'])} ~{len(report['updated'])} -{len(report['removed'])})"
     return report
 
@@ -413,6 +420,7 @@ def to_dict(project: Project) -> dict:
     def entry(c: CodeSpec) -> dict:
         d = {
             "name": c.name,
+            "title": c.title,
             "hotkey": c.hotkey,
             "colour": c.colour,
             "definition": c.definition,
@@ -435,6 +443,8 @@ def to_yaml(project: Project) -> str:
 
     def node(c: CodeSpec) -> dict:
         d: dict = {"name": c.name}
+        if c.title:
+            d["title"] = c.title
         if c.hotkey is not None:
             d["hotkey"] = c.hotkey
         d["colour"] = c.colour
@@ -447,6 +457,7 @@ def to_yaml(project: Project) -> str:
         return d
 
     data = {
+        **({"title": spec.title} if spec.title else {}),
         "language": spec.language,
         "citation": spec.citation,
         "codes": [node(c) for c in spec.codes if c.parent is None],

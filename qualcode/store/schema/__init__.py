@@ -14,6 +14,7 @@ from collections.abc import Callable
 from qualcode.store.schema.v1_core import v1_core  # (transcripts, lines, codes, codings, memos, events)
 from qualcode.store.schema.v2_lemmas import v2_lemmas  # (lemmas, full-text index, dismissed suggestions)
 from qualcode.store.schema.v3_exchange import v3_exchange  # (REFI-QDA coders' GUIDs, privacy audit)
+from qualcode.store.schema.v6_authoring import v6_authoring  # (picks, theme summaries, titles, display names)
 
 APPLICATION_ID = 0x51434F44  # "QCOD": marks a SQLite file as a qualcode project
 
@@ -21,6 +22,7 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: v1_core,
     2: v2_lemmas,
     3: v3_exchange,
+    6: v6_authoring,
 }
 
 LATEST = max(MIGRATIONS)
