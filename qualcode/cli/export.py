@@ -54,6 +54,8 @@ def _report(result, as_json: bool) -> None:
         )
     for w in result.warnings:
         click.echo(f"warning: {w}", err=True)
+    for n in getattr(result, "notes", ()):
+        click.echo(f"note: {n}", err=True)
     if as_json:
         emit_json(result.as_dict())
     else:
@@ -74,21 +76,41 @@ def _warn_privacy(project, coder, current_coder, codes, transcripts) -> None:
 @click.option(
     "--layout",
     type=click.Choice(["quotes", "table", "both"]),
-    default="both",
+    default="quotes",
     show_default=True,
-    help="Quotes as Quote paragraphs, as a quote table, or both.",
+    help="Quotes as paragraphs under the themes; a quote table there instead; or both "
+    "(paragraphs, plus the quote table as its own section).",
 )
+@click.option("--picked", is_flag=True, help="Only the quotes you picked (qualcode pick), in your order.")
+@click.option(
+    "--inline-under",
+    type=click.IntRange(min=0),
+    default=25,
+    show_default=True,
+    metavar="N",
+    help="Quotes shorter than N words go inline in running text (0: none).",
+)
+@click.option("--speaker", is_flag=True, help="Add the speakers to each citation: (FG2; 57-64, R4).")
+@click.option("--summary-grid", is_flag=True, help="Add the summaries per theme × transcript as a table.")
+@click.option(
+    "--chart",
+    type=click.Choice(["none", "bar", "native"]),
+    default="bar",
+    show_default=True,
+    help="The frequency chart: none, a bar chart picture, or native (no library writes Word charts: a picture).",
+)
+@click.option("--author", metavar="NAME", help="The document's author (default: your display name).")
 @click.option(
     "--lang",
     type=click.Choice(["nl", "en"]),
     default=None,
-    help="Language of the labels (default: the project's language setting).",
+    help="Language of the labels and the document (default: the project's language setting).",
 )
 @click.option(
     "--template",
     type=click.Path(dir_okay=False, path_type=Path),
     metavar="FILE.docx",
-    help="Start from your own Word document or template (.docx/.dotx) and use its styles.",
+    help="Start from your own Word document or template (.docx/.dotx) and use its styles and page.",
 )
 @click.option("--appendix", is_flag=True, help="Add every selected transcript with its line numbers.")
 @json_option
@@ -101,6 +123,12 @@ def export_docx_cmd(
     code_names: str | None,
     transcript_names: str | None,
     layout: str,
+    picked: bool,
+    inline_under: int,
+    speaker: bool,
+    summary_grid: bool,
+    chart: str,
+    author: str | None,
     lang: str | None,
     template: Path | None,
     appendix: bool,
@@ -108,12 +136,13 @@ def export_docx_cmd(
 ) -> None:
     """Write the themes report to OUT.docx (default exports/qualcode-report.docx).
 
-    Title and method, the codebook table, a frequency table and chart, one section per theme with its
-    summary and quotes cited as (FG2; 57-64), and optionally the numbered transcripts.
+    Title, contents and method; the results: one section per theme with your summary and quotes
+    cited as (FG2; 57-64); the codebook, a frequency table and chart; optionally the numbered transcripts.
 
     \b
     Examples:
       qualcode export docx rapport.docx
+      qualcode export docx --picked --speaker --inline-under 20
       qualcode export docx --coder anna --codes werkwijze,samenwerking --layout table
       qualcode export docx --template huisstijl.dotx --appendix --lang en
     """
@@ -132,6 +161,12 @@ def export_docx_cmd(
         lang=lang,
         template=template,
         appendix=appendix,
+        picked=picked,
+        inline_under=inline_under,
+        speaker=speaker,
+        summary_grid=summary_grid,
+        chart=chart,
+        author=author,
     )
     with output_path(out, "docx") as path, progress_bar("Exporting") as progress:
         result = export_docx(project, path, options, progress=progress)
