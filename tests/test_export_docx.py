@@ -462,10 +462,21 @@ def test_template_without_quote_caption_and_table_grid_gets_them_created(project
     template.save(tmp_path / "plain.docx")
     out = tmp_path / "fallback.docx"
     result = run_cli(
-        project_file, "export", "docx", out, "--coder", "anna", "--template", tmp_path / "plain.docx", "--inline-under", "0"
+        project_file,
+        "export",
+        "docx",
+        out,
+        "--coder",
+        "anna",
+        "--template",
+        tmp_path / "plain.docx",
+        "--inline-under",
+        "0",
     )
     assert result.exit_code == 0
-    assert "note: the template has no style 'Quote'; added one based on its Normal (indented both sides)" in result.stderr
+    assert (
+        "note: the template has no style 'Quote'; added one based on its Normal (indented both sides)" in result.stderr
+    )
     assert "no style 'Caption'" in result.stderr and "no style 'Table Grid'" in result.stderr
     document = open_docx(out)
     paragraphs = section(document, "Samenwerking")["paragraphs"]

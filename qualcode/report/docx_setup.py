@@ -220,11 +220,11 @@ def toc_paragraph(writer: DocWriter, heading: str, placeholder: str) -> None:
 def add_page_numbers(writer: DocWriter) -> bool:
     """A centred page number in the footer of every section that has no footer of its own yet."""
     added = False
-    for section in writer.document.sections:
+    for index, section in enumerate(writer.document.sections):
         footer = section.footer
         if not footer.is_linked_to_previous and any(p.text.strip() for p in footer.paragraphs):
             continue
-        if section is not writer.document.sections[0] and footer.is_linked_to_previous:
+        if index and footer.is_linked_to_previous:
             continue  # inherits the first section's footer
         footer.is_linked_to_previous = False
         paragraph = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
