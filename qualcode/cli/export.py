@@ -177,6 +177,19 @@ def export_docx_cmd(
 @export.command("quotes")
 @click.argument("out", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @_selection_options
+@click.option(
+    "--lang",
+    type=click.Choice(["nl", "en"]),
+    default=None,
+    help="Language of the headers and sheet name (default: the project's language setting).",
+)
+@click.option(
+    "--csv-dialect",
+    type=click.Choice(["nl", "en"]),
+    default=None,
+    help="CSV for Dutch Excel (nl: semicolons, BOM, lines kept as text) or for scripts (en: commas). "
+    "Default: the language.",
+)
 @json_option
 @project_option
 @pass_session
@@ -186,12 +199,15 @@ def export_quotes_cmd(
     export_coder: str | None,
     code_names: str | None,
     transcript_names: str | None,
+    lang: str | None,
+    csv_dialect: str | None,
     as_json: bool,
 ) -> None:
     """Write one row per quote to OUT.xlsx or OUT.csv (default exports/qualcode-quotes.xlsx).
 
-    Columns: transcript, ranges, citation, code, coder, speakers, text, memo. CSV is UTF-8 with a byte
-    order mark, so Excel shows accented letters correctly.
+    Columns: transcript, lines, source, code, coder, speakers, quote, memo (Dutch or English headers).
+    Excel gets a filter on the header, a frozen header row and citations as text; CSV is UTF-8 with
+    a byte order mark, with semicolons for Dutch Excel (--csv-dialect nl) or commas (en).
     """
     from qualcode.report.selection import check_suffix, output_path
     from qualcode.report.tables import export_quotes
@@ -207,6 +223,8 @@ def export_quotes_cmd(
             current_coder=session.coder,
             codes=code_names,
             transcripts=transcript_names,
+            lang=lang,
+            csv_dialect=csv_dialect,
             progress=progress,
         )
     _report(result, as_json)
