@@ -62,12 +62,10 @@ def _report(result, as_json: bool) -> None:
         click.echo(str(result.path))
 
 
-def _warn_privacy(project, coder, current_coder, codes, transcripts) -> None:
+def _warn_privacy(project, result) -> None:
     """Warn (count and first findings) when a quote that went out holds an open privacy finding."""
-    from qualcode.report.selection import select
-
-    chosen = select(project, coder=coder, current_coder=current_coder, codes=codes, transcripts=transcripts)
-    warn_open_findings(project, chosen.quotes)
+    if result.exported:
+        warn_open_findings(project, result.exported)
 
 
 @export.command("docx")
@@ -171,7 +169,7 @@ def export_docx_cmd(
     with output_path(out, "docx") as path, progress_bar("Exporting") as progress:
         result = export_docx(project, path, options, progress=progress)
     _report(result, as_json)
-    _warn_privacy(project, export_coder, session.coder, code_names, transcript_names)
+    _warn_privacy(project, result)
 
 
 @export.command("quotes")
@@ -228,7 +226,7 @@ def export_quotes_cmd(
             progress=progress,
         )
     _report(result, as_json)
-    _warn_privacy(project, export_coder, session.coder, code_names, transcript_names)
+    _warn_privacy(project, result)
 
 
 @export.command("transcript")

@@ -41,6 +41,7 @@ class ExportResult:
     removed_chars: int = 0  # control characters removed because Word/Excel cannot hold them
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what the export decided (themes left out, styles added)
+    exported: list = field(default_factory=list, repr=False)  # the quotes that went out (for the privacy warning)
 
     def as_dict(self) -> dict:
         return {

@@ -104,6 +104,7 @@ def export_quotes(
         quotes=len(selection.quotes),
         removed_chars=removed,
         warnings=selection.warnings,
+        exported=selection.quotes,
     )
 
 

@@ -80,6 +80,7 @@ def export_docx(
         removed_chars=writer.removed,
         warnings=selection.warnings + writer.warnings,
         notes=writer.notes,
+        exported=selection.quotes,
     )
 
 

@@ -172,12 +172,8 @@ def run_job(project: Project, job: ExportJob, progress=None) -> ExportOutcome:
     warnings += result.warnings
     if job.kind in ("docx", "quotes"):
         from qualcode.corpus.privacy import export_warning
-        from qualcode.report.selection import select
 
-        chosen = select(
-            project, coder=job.coder, current_coder=job.current_coder, codes=job.codes, transcripts=job.transcripts
-        )
-        message = export_warning(project, chosen.quotes)
+        message = export_warning(project, result.exported)
         warnings += [message] if message else []
     return ExportOutcome(result.path, summary, warnings)
 
