@@ -79,7 +79,7 @@ class ExportJob:
     transcript: str | None = None
     codes: str | None = None
     transcripts: str | None = None
-    layout: str = "both"
+    layout: str = "quotes"
     lang: str | None = None
     template: Path | None = None
     appendix: bool = False
@@ -250,8 +250,8 @@ class ExportScreen(QualcodeScreen):
                 "layout",
                 "Layout",
                 Select(
-                    [("quotes and table", "both"), ("quotes", "quotes"), ("table", "table")],
-                    value="both",
+                    [("quotes", "quotes"), ("quotes + quote table section", "both"), ("table", "table")],
+                    value="quotes",
                     allow_blank=False,
                     id="export-layout",
                 ),
@@ -355,7 +355,7 @@ class ExportScreen(QualcodeScreen):
             transcript=choice("transcript"),
             codes=text("codes"),
             transcripts=text("transcripts"),
-            layout=choice("layout") or "both",
+            layout=choice("layout") or "quotes",
             lang=choice("lang"),
             template=Path(template).expanduser() if template else None,
             appendix=self.query_one("#export-appendix", Checkbox).value,
