@@ -53,9 +53,12 @@ def block_twips(document_xml: str) -> int:
 
 
 def table_widths(document_xml: str) -> list[int]:
+    """Each table's extent from the page margin: its indent plus its columns."""
     return [
-        sum(int(w) for w in re.findall(r'<w:gridCol w:w="(\d+)"/>', grid))
-        for grid in re.findall(r"<w:tblGrid>(.*?)</w:tblGrid>", document_xml)
+        int(indent) + sum(int(w) for w in re.findall(r'<w:gridCol w:w="(\d+)"/>', grid))
+        for indent, grid in re.findall(
+            r'<w:tblInd w:w="(\d+)" w:type="dxa"/>.*?<w:tblGrid>(.*?)</w:tblGrid>', document_xml, re.S
+        )
     ]
 
 

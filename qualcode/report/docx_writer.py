@@ -43,6 +43,8 @@ TWIPS_PER_CM = 567
 CM_PER_CHAR = 0.21  # average width of a character of running text at 11 pt (Calibri/Arial)
 CM_PER_WORD_CHAR = 0.27  # per character of the longest word: wide fonts (DejaVu, Verdana) and bold headers
 CELL_PADDING_CM = 0.45  # the table style's cell margins (2 × 0.19 cm) and a little air
+TABLE_INDENT_TWIPS = 108  # = Table Grid's left cell margin: the border sits on the page margin, not 0.19 cm left of it
+TABLE_INDENT_CM = TABLE_INDENT_TWIPS / TWIPS_PER_CM
 
 # What to use when a template lacks a style (in this order); None means "no style" (Normal / plain table).
 FALLBACKS: dict[str, tuple[str | None, ...]] = {
@@ -64,7 +66,7 @@ def column_widths(
     cap_chars: int = 70,
     whole: Sequence[int] = (),
 ) -> list[float]:
-    """Column widths in cm sized by content, within ``block_cm`` (the text block's width).
+    """Column widths in cm sized by content, within ``block_cm`` (the text block's width) less the table indent.
 
     Every column is at least as wide as its longest word (header included), so no word
     breaks mid-word; the room left goes to the columns whose text wraps, in proportion
@@ -72,6 +74,7 @@ def column_widths(
     Columns in ``whole`` (citations, counts) are never wrapped: their whole text counts as one word.
     Only when even the longest words do not fit are all columns scaled down.
     """
+    block_cm -= TABLE_INDENT_CM  # tables are indented by the cell margin so their border sits on the page margin
     n = len(header)
     longest_word = [0] * n
     longest_text = [0] * n
@@ -329,7 +332,8 @@ class DocWriter:
         if sid:
             parts.append(f'<w:tblStyle w:val="{escape_attr(sid)}"/>')
         parts.append(
-            f'<w:tblW w:w="{sum(twips)}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
+            f'<w:tblW w:w="{sum(twips)}" w:type="dxa"/><w:tblInd w:w="{TABLE_INDENT_TWIPS}" w:type="dxa"/>'
+            '<w:tblLayout w:type="fixed"/>'
             '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" '
             'w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>'
         )

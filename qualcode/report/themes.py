@@ -319,7 +319,7 @@ def _theme(
         header = [words["col_quote"], words["col_source"]]
         rows = [[quote_text(q), citation_of(q, options.speaker)] for q in quotes]
         writer.caption(words["table_word"], words["quote_table_caption"].format(theme=code.display_title))
-        writer.table(header, rows, widths_cm=column_widths(header, rows, block, whole=(1,)))
+        writer.table(header, rows, widths_cm=column_widths(header, rows, block))
         return
     inline: list[dict] = []
     for q in quotes:
@@ -476,7 +476,7 @@ def _quote_table_section(
         for code, _level in outline
         for q in by_code.get(code.name, [])
     ]
-    writer.table(header, rows, widths_cm=column_widths(header, rows, block, whole=(2,)))
+    writer.table(header, rows, widths_cm=column_widths(header, rows, block))
 
 
 def _appendix(writer: DocWriter, project, selection: Selection, words: dict, lang: str, progress, done, steps) -> None:
