@@ -45,9 +45,12 @@ def pick(
     from qualcode.coding import picks
 
     row = picks.pick(
-        session.open(), transcript, ranges, code, session.coder, after=tuple(after) if after else None, of=of
+        session.open(), transcript, ranges, code, session.coder, after=(after[0], after[1]) if after else None, of=of
     )
-    emit_json(row) if as_json else click.echo(f"Picked {row['citation']} for {row['code']}")
+    if as_json:
+        emit_json(row)
+    else:
+        click.echo(f"Picked {row['citation']} for {row['code']}")
 
 
 @cli.command()

@@ -193,7 +193,9 @@ def load_quotes(project, coder: str, code_ids: set[int], transcript_ids: set[int
     turns: dict[int, dict[int, int]] = {}
     if needed:
         marks = ", ".join("?" for _ in needed)
-        current, buf, tb = None, [], {}
+        current: int | None = None
+        buf: list[tuple[int, str | None, str]] = []
+        tb: dict[int, int] = {}
         for tid, n, speaker, text, turn in project.conn.execute(
             f"SELECT transcript_id, n, speaker, text, turn FROM lines WHERE transcript_id IN ({marks}) "
             "ORDER BY transcript_id, n",

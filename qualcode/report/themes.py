@@ -32,6 +32,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from qualcode.model import Code
 from qualcode.report.docx_writer import DocWriter, column_widths, open_document
 from qualcode.report.labels import labels
 from qualcode.report.selection import CHARTS, LAYOUTS, ExportResult, Progress, Selection, select
@@ -183,7 +184,7 @@ def _tick(progress: Progress | None, done: int, total: int, what: str) -> None:
 
 
 # --------------------------------------------------------------------- outline
-def theme_outline(selection: Selection, summaries: dict) -> tuple[list[tuple[object, int]], list[str]]:
+def theme_outline(selection: Selection, summaries: dict) -> tuple[list[tuple[Code, int]], list[str]]:
     """(code, heading level) in codebook order, parents before subcodes; and the names left out.
 
     A theme is shown when it has quotes in the selection, an author's summary, or a shown
@@ -208,7 +209,7 @@ def theme_outline(selection: Selection, summaries: dict) -> tuple[list[tuple[obj
 
     for root in children.get(None, []):
         visit(root)
-    out: list[tuple[object, int]] = []
+    out: list[tuple[Code, int]] = []
 
     def walk(parent: int | None, level: int) -> None:
         for c in children.get(parent, []):
