@@ -379,3 +379,44 @@ def test_move_pick_within_its_theme(project_file):
         assert order == [ids[0], ids[2], ids[1]]
         assert picks.move(project, ids[0], "anna", -1) is False  # already first
         assert picks.move(project, ids[1], "anna", +1) is False  # last of its theme (samenwerking is another)
+
+
+# ------------------------------------------------------------- chart
+def test_chart_uses_the_template_body_font(tmp_path):
+    from docx import Document
+
+    from qualcode.report.docx_setup import body_font
+
+    assert body_font(Document()) == "Cambria"  # python-docx's default template: its theme's minor font
+    template = Document()
+    template.styles["Normal"].font.name = "Liberation Serif"
+    assert body_font(template) == "Liberation Serif"
+
+
+def test_chart_beyond_twelve_transcripts_shows_totals_and_says_so(tmp_path):
+    from qualcode.coding import codebook, codings
+    from qualcode.corpus import transcripts
+    from qualcode.report import chart
+    from qualcode.store.project import Project
+
+    files = []
+    for i in range(13):
+        path = tmp_path / f"G{i:02d}.txt"
+        path.write_text(f"R1: Dit is groep {i}.\nR2: En nog een regel over groep {i}.\n", encoding="utf-8")
+        files.append(path)
+    with Project.create(tmp_path / "p.db") as project:
+        codebook.load(project, Path(__file__).resolve().parent.parent / "codebooks" / "default.yaml", "anna")
+        transcripts.import_files(project, files, "anna")
+        for i in range(13):
+            codings.apply(project, f"G{i:02d}", "1", "werkwijze" if i % 3 else "nazorg", "anna")
+    out = tmp_path / "r.docx"
+    export(tmp_path / "p.db", out)
+    captions = [p.text for p in open_docx(out).paragraphs if p.text.startswith("Figuur 1.")]
+    assert captions == [
+        "Figuur 1. Aantal coderingen per code, gesorteerd op frequentie (totalen over 13 transcripten; "
+        "per transcript zie de tabel)"
+    ]
+    assert chart.order_codes(["nazorg", "werkwijze"], ["a"], {("werkwijze", "a"): 8, ("nazorg", "a"): 5}) == [
+        "werkwijze",
+        "nazorg",
+    ]
