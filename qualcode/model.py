@@ -56,6 +56,12 @@ class Code:
     hotkey: int | None
     position: int
     guid: str
+    title: str = ""  # display title for reports (codebook ``title:``); empty: the name
+
+    @property
+    def display_title(self) -> str:
+        """The heading a report gives this theme: ``title``, else the name with a capital."""
+        return self.title or (self.name[:1].upper() + self.name[1:])
 
 
 @dataclass(frozen=True)

@@ -141,9 +141,11 @@ def table_rows(table) -> list[list[str]]:
 
 @pytest.fixture(scope="module")
 def report(built: Path, tmp_path_factory):
-    """The default report (anna's codings, layout both, Dutch) with the appendix, built once."""
+    """Anna's report (layout both, every quote a block quote, Dutch) with the appendix, built once."""
     out = tmp_path_factory.mktemp("report") / "rapport.docx"
-    result = run_cli(built, "export", "docx", out, "--coder", "anna", "--appendix")
+    result = run_cli(
+        built, "export", "docx", out, "--coder", "anna", "--appendix", "--layout", "both", "--inline-under", "0"
+    )
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == str(out)
     return open_docx(out), out
@@ -155,34 +157,35 @@ def test_title_method_and_heading_outline(report):
     paragraphs = document.paragraphs
     assert paragraphs[0].style.name == "Title"
     headings = [(p.style.name, p.text) for p in paragraphs if p.style.name.startswith("Heading")]
-    themes = [h for h in headings if not h[1].startswith(("Werkwijze", "Codeboek", "Frequenties", "Bijlage"))]
-    assert themes == [
-        ("Heading 1", "werkwijze"),
-        ("Heading 2", "methodiek"),
-        ("Heading 2", "casusoverleg"),
-        ("Heading 1", "samenwerking"),
-        ("Heading 1", "veiligheid"),
-        ("Heading 1", "nazorg"),
-        ("Heading 1", "verbeterpunten"),
-    ]
-    order = [h[1] for h in headings]
-    assert order.index("Werkwijze") < order.index("Codeboek") < order.index("Frequenties") < order.index("werkwijze")
-    assert order[-2:] == ["Bijlage: transcript FG1", "Bijlage: transcript FG2"]
-    method = section(document, "Werkwijze")["paragraphs"][0].text
+    assert headings == [
+        ("Heading 1", "Methode"),
+        ("Heading 1", "Resultaten"),
+        ("Heading 2", "Werkwijze"),  # display titles; themes under "Resultaten"
+        ("Heading 3", "Methodiek"),
+        ("Heading 2", "Samenwerking"),
+        ("Heading 2", "Veiligheid"),
+        ("Heading 1", "Codeboek"),
+        ("Heading 1", "Frequenties"),
+        ("Heading 1", "Citatentabel"),
+        ("Heading 1", "Bijlage: transcript FG1"),
+        ("Heading 1", "Bijlage: transcript FG2"),
+    ]  # casusoverleg, nazorg and verbeterpunten have no quotes and no summary: left out
+    method = section(document, "Methode")["paragraphs"][0].text
     assert "2 transcripten (FG1, FG2)" in method
     assert "met samen 576 genummerde regels" in method  # 289 + 287
-    assert "Gecodeerd door: anna, bram" in method
-    assert "de codering van anna (6 citaten)" in method
+    assert "Gecodeerd door 2 codeurs." in method  # no display names: counted, never login names
+    assert "anna" not in method and "bram" not in method and ".db" not in method
+    assert "de codering van één codeur (6 citaten)" in method
     assert "7 codes (5 hoofdcodes en 2 subcodes)" in method
 
 
 def test_quotes_with_exact_citations_under_the_right_heading(report):
     document, _ = report
-    samenwerking = quotes_in(section(document, "samenwerking"))
+    samenwerking = quotes_in(section(document, "Samenwerking"))
     assert len(samenwerking) == 1
     assert samenwerking[0].startswith("Nou, ik zal een voorbeeld geven. We hadden een casus")  # label R3: stripped
     assert samenwerking[0].endswith(SAMENWERKING_END)
-    werkwijze = quotes_in(section(document, "werkwijze"))
+    werkwijze = quotes_in(section(document, "Werkwijze"))
     # transcript order, then line order; multi-range quote joined with (…) and cited with both ranges
     assert [re.search(r"\(FG\d; [\d; -]+\)$", q).group(0) for q in werkwijze] == [
         "(FG1; 27-29)",
@@ -193,30 +196,36 @@ def test_quotes_with_exact_citations_under_the_right_heading(report):
     assert "drie zinnen, en dat klopt vaak gewoon niet. (…) Ja, want dat huisbezoek is voor mij" in multi
     assert multi.endswith("wat ze van ons kunnen verwachten. " + MULTI_RANGE_CITATION)
     assert "R2:" not in multi
-    assert quotes_in(section(document, "methodiek"))[0].endswith("(FG2; 20-22)")
+    assert quotes_in(section(document, "Methodiek"))[0].endswith("(FG2; 20-22)")
     # bram's codings are not in anna's report
-    assert quotes_in(section(document, "nazorg")) == []
+    assert "Nazorg" not in [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
     assert not any("(FG1; 31-33)" in p.text for p in document.paragraphs)
     # the citation is its own run, after the text
-    quote_paragraph = [p for p in section(document, "samenwerking")["paragraphs"] if p.style.name == "Quote"][0]
+    quote_paragraph = [p for p in section(document, "Samenwerking")["paragraphs"] if p.style.name == "Quote"][0]
     assert quote_paragraph.runs[-1].text == " (FG2; 57-64)"
 
 
-def test_theme_summary_and_quote_table(report):
+def test_no_codebook_text_as_theme_summary_and_the_quote_table_section(report, built):
+    from qualcode.coding import codebook
+    from qualcode.store.project import Project
+
     document, _ = report
-    werkwijze = section(document, "werkwijze")
-    assert werkwijze["paragraphs"][0].style.name == "Normal"
-    assert werkwijze["paragraphs"][0].text.startswith("Respondenten beschrijven een werkwijze die sterk leunt")
-    captions = [p.text for p in werkwijze["paragraphs"] if p.style.name == "Caption"]
-    assert captions == ["Tabel 3. Citaten bij werkwijze"]
-    (table,) = werkwijze["tables"]
+    with Project.open(built, readonly=True) as project:
+        memos = codebook.code_memos(project)
+        codes = codebook.all_codes(project)
+    assert memos  # the shipped codebook has memos; none of them is the author's summary
+    results = [p.text for s in sections(document) if s["style"] in ("Heading 2", "Heading 3") for p in s["paragraphs"]]
+    for text in list(memos.values()) + [c.definition for c in codes] + [c.example for c in codes if c.example]:
+        assert not any(text[:40] in p for p in results), text[:40]
+    werkwijze = section(document, "Werkwijze")
+    assert werkwijze["tables"] == [] and werkwijze["paragraphs"][0].style.name == "Quote"
+    (table,) = section(document, "Citatentabel")["tables"]
     rows = table_rows(table)
     assert rows[0] == ["Thema", "Citaat", "Bron", "Spreker"]
-    assert [r[2] for r in rows[1:]] == ["(FG1; 27-29)", MULTI_RANGE_CITATION, "(FG2; 20-22)"]
-    assert all(r[0] == "werkwijze" for r in rows[1:])
+    assert [r[2] for r in rows[1:4]] == ["(FG1; 27-29)", MULTI_RANGE_CITATION, "(FG2; 20-22)"]
+    assert [r[0] for r in rows[1:]] == ["Werkwijze"] * 3 + ["Methodiek", "Samenwerking", "Veiligheid"]
     assert rows[2][3] == "R2"
     assert "(…)" in rows[2][1] and not rows[2][1].endswith(")")  # text only; the source has its own column
-    assert section(document, "nazorg")["paragraphs"][-1].text == "Geen citaten bij dit thema in deze selectie."
 
 
 def test_codebook_table_numbers(report, built):
@@ -226,7 +235,7 @@ def test_codebook_table_numbers(report, built):
     document, _ = report
     (table,) = section(document, "Codeboek")["tables"]
     rows = table_rows(table)
-    assert rows[0] == ["Code", "Definitie", "Wanneer gebruiken", "Wanneer niet gebruiken", "Coderingen", "Transcripten"]
+    assert rows[0] == ["Code", "Definitie", "Aantal"]
     by_code = {r[0]: r for r in rows[1:]}
     assert list(by_code) == [
         "werkwijze",
@@ -237,13 +246,15 @@ def test_codebook_table_numbers(report, built):
         "nazorg",
         "verbeterpunten",
     ]
-    assert by_code["werkwijze"][4:] == ["3", "2"]
-    assert by_code["methodiek"][4:] == ["1", "1"]
-    assert by_code["samenwerking"][4:] == ["1", "1"]
-    assert by_code["nazorg"][4:] == ["0", "0"]  # bram's coding does not count in anna's report
+    assert by_code["werkwijze"][2] == "3 (2)"  # codings (transcripts)
+    assert by_code["methodiek"][2] == "1 (1)"
+    assert by_code["samenwerking"][2] == "1 (1)"
+    assert by_code["nazorg"][2] == "0 (0)"  # bram's coding does not count in anna's report
     with Project.open(built, readonly=True) as project:
         code = codebook.get_code(project, "veiligheid")
-    assert by_code["veiligheid"][1:4] == [code.definition, code.include, code.exclude]
+    assert by_code["veiligheid"][1] == "\n".join(
+        [code.definition, f"Wanneer gebruiken: {code.include}", f"Wanneer niet gebruiken: {code.exclude}"]
+    )
 
 
 def test_frequency_table_and_chart(report):
@@ -253,16 +264,19 @@ def test_frequency_table_and_chart(report):
     rows = table_rows(table)
     assert rows[0] == ["Code", "FG1", "FG2", "Totaal"]
     by_code = {r[0]: r[1:] for r in rows[1:]}
-    assert by_code["werkwijze"] == ["2", "1", "3"]
-    assert by_code["samenwerking"] == ["0", "1", "1"]
-    assert by_code["veiligheid"] == ["1", "0", "1"]
+    assert by_code["Werkwijze"] == ["2", "1", "3"]
+    assert by_code["Samenwerking"] == ["0", "1", "1"]
+    assert by_code["Veiligheid"] == ["1", "0", "1"]
     assert rows[-1] == ["Totaal", "3", "3", "6"]
     captions = [p.text for p in sec["paragraphs"] if p.style.name == "Caption"]
     assert captions[0] == "Tabel 2. Aantal coderingen per code en transcript"
-    assert captions[1].startswith("Figuur 1. ")
-    # the chart: exactly one inline picture, a PNG image part in the package
+    assert captions[1] == "Figuur 1. Aantal coderingen per code, gesorteerd op frequentie"
+    # the chart: exactly one inline picture, a PNG image part in the package, with alt text
     assert len(document.inline_shapes) == 1
-    blip = document.inline_shapes[0]._inline.graphic.graphicData.pic.blipFill.blip
+    inline = document.inline_shapes[0]._inline
+    descr = inline.docPr.get("descr")
+    assert descr.startswith("Liggend staafdiagram") and "Werkwijze 3, Methodiek 1" in descr  # sorted by frequency
+    blip = inline.graphic.graphicData.pic.blipFill.blip
     image = document.part.related_parts[blip.embed]
     assert image.content_type == "image/png"
     assert image.blob.startswith(b"\x89PNG\r\n\x1a\n") and len(image.blob) > 5000
@@ -275,7 +289,7 @@ def test_every_style_used_exists_in_the_document(report):
         styles = z.read("word/styles.xml").decode("utf-8")
     used = set(re.findall(r'<w:(?:pStyle|rStyle|tblStyle) w:val="([^"]+)"', body))
     defined = set(re.findall(r'<w:style [^>]*w:styleId="([^"]+)"', styles))
-    assert {"Title", "Heading1", "Heading2", "Quote", "TableGrid", "Caption"} <= used
+    assert {"Title", "Heading1", "Heading2", "Heading3", "Quote", "TableGrid", "Caption"} <= used
     assert used <= defined, f"styles used but not defined: {used - defined}"
 
 
@@ -304,28 +318,30 @@ def test_appendix_line_numbers_match_stored_lines(report, built):
 # ----------------------------------------------------------------- options
 def test_english_labels(project_file, tmp_path):
     out = tmp_path / "report-en.docx"
-    result = run_cli(project_file, "export", "docx", out, "--coder", "anna", "--lang", "en")
+    result = run_cli(project_file, "export", "docx", out, "--coder", "anna", "--lang", "en", "--layout", "both")
     assert result.exit_code == 0
     document = open_docx(out)
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
-    assert headings[:3] == ["Method", "Codebook", "Frequencies"]
+    assert headings == ["Method", "Results", "Codebook", "Frequencies", "Quote table"]
     assert document.paragraphs[0].text == "Results: themes and quotes"
-    assert table_rows(section(document, "werkwijze")["tables"][0])[0] == ["Theme", "Quote", "Source", "Speaker"]
+    assert table_rows(section(document, "Quote table")["tables"][0])[0] == ["Theme", "Quote", "Source", "Speaker"]
     assert table_rows(section(document, "Frequencies")["tables"][0])[-1][0] == "Total"
-    assert "Table 1. The codebook" in [p.text for p in document.paragraphs]
+    assert any(p.text.startswith("Table 1. The codebook") for p in document.paragraphs)
     # the quotes themselves and their citations do not change with the language
-    assert quotes_in(section(document, "samenwerking"))[0].endswith(SAMENWERKING_END)
+    assert quotes_in(section(document, "Samenwerking"))[0].endswith(SAMENWERKING_END)
 
 
 def test_layouts(project_file, tmp_path):
-    run_cli(project_file, "export", "docx", tmp_path / "q.docx", "--coder", "anna", "--layout", "quotes")
+    run_cli(project_file, "export", "docx", tmp_path / "q.docx", "--coder", "anna")
     run_cli(project_file, "export", "docx", tmp_path / "t.docx", "--coder", "anna", "--layout", "table")
     quotes_only = open_docx(tmp_path / "q.docx")
     table_only = open_docx(tmp_path / "t.docx")
-    assert len(quotes_only.tables) == 2  # codebook and frequencies only
-    assert len(quotes_in(section(quotes_only, "werkwijze"))) == 3
-    assert quotes_in(section(table_only, "werkwijze")) == []
-    assert len(table_rows(section(table_only, "werkwijze")["tables"][0])) == 1 + 3
+    assert len(quotes_only.tables) == 2  # the default: codebook and frequencies only, no quote printed twice
+    werkwijze = section(quotes_only, "Werkwijze")["paragraphs"]
+    assert len([p for p in werkwijze if "(FG" in p.text]) == 3
+    assert quotes_in(section(table_only, "Werkwijze")) == []
+    rows = table_rows(section(table_only, "Werkwijze")["tables"][0])
+    assert rows[0] == ["Citaat", "Bron"] and len(rows) == 1 + 3  # no "Thema" column repeating the heading
 
 
 def test_code_and_transcript_filters(project_file, tmp_path):
@@ -341,17 +357,19 @@ def test_code_and_transcript_filters(project_file, tmp_path):
         "methodiek,samenwerking",
         "--transcripts",
         "FG2",
+        "--inline-under",
+        "0",
     )
     document = open_docx(out)
-    headings = [(p.style.name, p.text) for p in document.paragraphs if p.style.name in ("Heading 1", "Heading 2")]
-    assert headings[3:] == [("Heading 1", "werkwijze"), ("Heading 2", "methodiek"), ("Heading 1", "samenwerking")]
-    assert quotes_in(section(document, "werkwijze")) == []  # the parent is only there for the outline
-    assert section(document, "werkwijze")["tables"] == []
-    assert quotes_in(section(document, "methodiek"))[0].endswith("(FG2; 20-22)")
+    headings = [(p.style.name, p.text) for p in document.paragraphs if p.style.name in ("Heading 2", "Heading 3")]
+    assert headings == [("Heading 2", "Werkwijze"), ("Heading 3", "Methodiek"), ("Heading 2", "Samenwerking")]
+    assert quotes_in(section(document, "Werkwijze")) == []  # the parent is only there for the outline
+    assert section(document, "Werkwijze")["tables"] == []
+    assert quotes_in(section(document, "Methodiek"))[0].endswith("(FG2; 20-22)")
     assert table_rows(section(document, "Frequenties")["tables"][0]) == [
         ["Code", "FG2", "Totaal"],
-        ["methodiek", "1", "1"],
-        ["samenwerking", "1", "1"],
+        ["Methodiek", "1", "1"],
+        ["Samenwerking", "1", "1"],
         ["Totaal", "2", "2"],
     ]
     assert not any("(FG1;" in p.text for p in document.paragraphs)
@@ -359,24 +377,28 @@ def test_code_and_transcript_filters(project_file, tmp_path):
 
 def test_consensus_coder_is_the_default_when_it_has_codings(project_file, tmp_path):
     from qualcode.coding import codings
+    from qualcode.coding.summaries import set_display_name
     from qualcode.store.project import Project
 
+    with Project.open(project_file) as project:
+        set_display_name(project, "bram", "Bram de Boer", "bram")
     first = tmp_path / "before.docx"
     run_cli(project_file, "export", "docx", first, coder="bram")  # no consensus yet: the current coder (bram)
     document = open_docx(first)
-    assert "de codering van bram" in section(document, "Werkwijze")["paragraphs"][0].text
-    assert quotes_in(section(document, "nazorg"))[0].endswith("(FG2; 57-64)")
+    assert "de codering van Bram de Boer" in section(document, "Methode")["paragraphs"][0].text
+    assert [p.text for p in section(document, "Nazorg")["paragraphs"]][0].endswith("(FG2; 57-64)")
+    assert document.core_properties.author == "Bram de Boer"  # the author's display name
     with Project.open(project_file) as project:
         codings.apply(project, "FG1", "36-37", "samenwerking", "consensus")
     second = tmp_path / "after.docx"
     run_cli(project_file, "export", "docx", second, coder="bram")
     document = open_docx(second)
-    assert "de codering van consensus (1 citaat)" in section(document, "Werkwijze")["paragraphs"][0].text
-    assert [q[-12:] for q in quotes_in(section(document, "samenwerking"))] == ["(FG1; 36-37)"]
-    assert quotes_in(section(document, "nazorg")) == []
+    assert "de consensuscodering (1 citaat)" in section(document, "Methode")["paragraphs"][0].text
+    assert [p.text[-12:] for p in section(document, "Samenwerking")["paragraphs"]] == ["(FG1; 36-37)"]
+    assert "Nazorg" not in [p.text for p in document.paragraphs]
     third = tmp_path / "explicit.docx"
     run_cli(project_file, "export", "docx", third, "--coder", "bram", coder="anna")  # --coder still wins
-    assert "de codering van bram" in section(open_docx(third), "Werkwijze")["paragraphs"][0].text
+    assert "de codering van Bram de Boer" in section(open_docx(third), "Methode")["paragraphs"][0].text
 
 
 def test_template_styles_are_used(project_file, tmp_path):
@@ -391,13 +413,13 @@ def test_template_styles_are_used(project_file, tmp_path):
     template.save(tmp_path / "huisstijl.docx")
     out = tmp_path / "styled.docx"
     result = run_cli(project_file, "export", "docx", out, "--coder", "anna", "--template", tmp_path / "huisstijl.docx")
-    assert result.exit_code == 0 and result.stderr == ""
+    assert result.exit_code == 0 and "warning" not in result.stderr
     document = open_docx(out)
     assert not any("TEMPLATE BODY TEXT" in p.text for p in document.paragraphs)
     assert document.styles["Quote"].font.color.rgb == RGBColor(0x12, 0x34, 0x56)
     assert document.styles["Heading 1"].font.size == Pt(27)
     assert document.sections[0].left_margin == Pt(99)
-    assert quotes_in(section(document, "samenwerking"))[0].endswith(SAMENWERKING_END)
+    assert quotes_in(section(document, "Samenwerking"))[0].endswith(SAMENWERKING_END)
 
 
 def test_dutch_word_template_with_localised_style_ids(project_file, tmp_path):
@@ -419,7 +441,7 @@ def test_dutch_word_template_with_localised_style_ids(project_file, tmp_path):
     result = run_cli(
         project_file, "export", "docx", out, "--coder", "anna", "--template", tmp_path / "nl.docx", "--appendix"
     )
-    assert result.exit_code == 0 and result.stderr == ""
+    assert result.exit_code == 0 and "warning" not in result.stderr
     with zipfile.ZipFile(out) as z:
         body = z.read("word/document.xml").decode("utf-8")
         styles = z.read("word/styles.xml").decode("utf-8")
@@ -427,24 +449,47 @@ def test_dutch_word_template_with_localised_style_ids(project_file, tmp_path):
     assert '"Quote"' not in body
     assert styles.count('w:styleId="LineNumber"') == 1  # the template's own, not a second one
     document = open_docx(out)
-    assert quotes_in(section(document, "samenwerking"))[0].endswith(SAMENWERKING_END)
+    assert quotes_in(section(document, "Samenwerking"))[0].endswith(SAMENWERKING_END)
 
 
-def test_template_without_quote_style_falls_back_and_says_so(project_file, tmp_path):
+def test_template_without_quote_caption_and_table_grid_gets_them_created(project_file, tmp_path):
     from docx import Document
 
     template = Document()
-    for name in ("Quote", "Quote Char"):
+    for name in ("Quote", "Quote Char", "Caption", "Table Grid"):
         element = template.styles[name].element
         element.getparent().remove(element)
     template.save(tmp_path / "plain.docx")
     out = tmp_path / "fallback.docx"
-    result = run_cli(project_file, "export", "docx", out, "--coder", "anna", "--template", tmp_path / "plain.docx")
+    result = run_cli(
+        project_file,
+        "export",
+        "docx",
+        out,
+        "--coder",
+        "anna",
+        "--template",
+        tmp_path / "plain.docx",
+        "--inline-under",
+        "0",
+    )
     assert result.exit_code == 0
-    assert "warning: the template has no style 'Quote'; used 'Intense Quote' instead" in result.stderr
+    assert (
+        "note: the template has no style 'Quote'; added one based on its Normal (indented both sides)" in result.stderr
+    )
+    assert "no style 'Caption'" in result.stderr and "no style 'Table Grid'" in result.stderr
     document = open_docx(out)
-    paragraphs = section(document, "samenwerking")["paragraphs"]
-    assert [p.style.name for p in paragraphs if p.text.endswith(SAMENWERKING_END)] == ["Intense Quote"]
+    paragraphs = section(document, "Samenwerking")["paragraphs"]
+    assert [p.style.name for p in paragraphs if p.text.endswith(SAMENWERKING_END)] == ["Quote"]
+    quote = document.styles["Quote"]
+    assert quote.base_style.name == "Normal"
+    assert quote.paragraph_format.left_indent > 0 and quote.paragraph_format.right_indent > 0
+    assert not quote.font.italic
+    assert {t.style.name for t in document.tables} == {"Table Grid"}
+    with zipfile.ZipFile(out) as z:
+        styles = z.read("word/styles.xml").decode("utf-8")
+    grid = re.search(r'<w:style [^>]*w:type="table"[^>]*>.*?<w:name w:val="Table Grid"/>.*?</w:style>', styles, re.S)
+    assert grid and '<w:insideH w:val="single"' in grid.group(0)  # tables keep their borders
 
 
 def test_dotx_template_is_accepted(project_file, tmp_path):
@@ -462,15 +507,15 @@ def test_dotx_template_is_accepted(project_file, tmp_path):
         run_cli(project_file, "export", "docx", out, "--coder", "anna", "--template", tmp_path / "t.dotx").exit_code
         == 0
     )
-    assert quotes_in(section(open_docx(out), "samenwerking"))[0].endswith(SAMENWERKING_END)
+    assert quotes_in(section(open_docx(out), "Samenwerking"))[0].endswith(SAMENWERKING_END)
 
 
 def test_control_characters_are_removed_and_reported(project_file, tmp_path):
-    from qualcode.coding import memos
+    from qualcode.coding import summaries
     from qualcode.store.project import Project
 
     with Project.open(project_file) as project:
-        memos.set(project, "code", "samenwerking", "Samen\x07werking\x0b loopt stroef.", "anna")
+        summaries.set_summary(project, "samenwerking", "Samen\x07werking\x0b loopt stroef.", "anna")
         # a line stored by an older version, before import cleaned control characters
         project.conn.execute(
             "UPDATE lines SET raw = raw || '\x01', text = text || '\x01' "
@@ -479,10 +524,10 @@ def test_control_characters_are_removed_and_reported(project_file, tmp_path):
     out = tmp_path / "clean.docx"
     result = run_cli(project_file, "export", "docx", out, "--coder", "anna", "--appendix")
     assert result.exit_code == 0
-    # memo (2) + quote text (1) + quote table cell (1) + appendix line (1)
-    assert "warning: removed 5 control characters that Word/Excel cannot hold" in result.stderr
+    # summary (2) + quote text (1) + appendix line (1)
+    assert "warning: removed 4 control characters that Word/Excel cannot hold" in result.stderr
     document = open_docx(out)
-    sec = section(document, "samenwerking")
+    sec = section(document, "Samenwerking")
     assert sec["paragraphs"][0].text == "Samenwerking loopt stroef."
     assert quotes_in(sec)[0].endswith(SAMENWERKING_END)
     fg2 = [
@@ -513,7 +558,7 @@ def test_default_output_folder_is_exports(project_file, tmp_path):
     assert failed.exit_code == 1 and not (tmp_path / "exports").exists()  # no empty folder left behind
     result = run_cli(project_file, "export", "docx", "--coder", "anna", cwd=tmp_path)
     assert result.stdout.strip() == str(Path("exports") / "qualcode-report.docx")
-    assert quotes_in(section(open_docx(tmp_path / "exports" / "qualcode-report.docx"), "samenwerking"))
+    assert quotes_in(section(open_docx(tmp_path / "exports" / "qualcode-report.docx"), "Samenwerking"))
 
 
 # ------------------------------------------------------------- bad input
@@ -575,7 +620,7 @@ def test_end_to_end_subprocess(project_file, tmp_path):
     result = run_subprocess(project_file, "export", "docx", out, "--coder", "anna", "--json", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert '"quotes": 6' in result.stdout
-    assert quotes_in(section(open_docx(out), "samenwerking"))[0].endswith(SAMENWERKING_END)
+    assert quotes_in(section(open_docx(out), "Samenwerking"))[0].endswith(SAMENWERKING_END)
 
 
 def test_progress_callback_reaches_the_end(built, tmp_path):
@@ -601,7 +646,7 @@ def test_progress_callback_reaches_the_end(built, tmp_path):
 def test_cli_start_up_does_not_import_heavy_libraries():
     code = (
         "import sys, qualcode.cli.base, qualcode.report.selection, qualcode.report.themes, qualcode.report.tables; "
-        "heavy = [m for m in ('docx', 'openpyxl', 'matplotlib', 'textual') if m in sys.modules]; "
+        "heavy = [m for m in ('docx', 'openpyxl', 'matplotlib', 'PIL', 'textual') if m in sys.modules]; "
         "print(heavy)"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)

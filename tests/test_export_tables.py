@@ -10,7 +10,10 @@ from pathlib import Path
 import pytest
 from test_export_docx import build_project, run_cli, run_subprocess  # the same known project and CLI helpers
 
-COLUMNS = ["transcript", "ranges", "citation", "code", "coder", "speakers", "text", "memo"]
+COLUMNS = ["transcript", "ranges", "citation", "code", "coder", "speakers", "text", "memo"]  # keys for the rows
+NL_HEADER = ["Transcript", "Regels", "Bron", "Code", "Codeur", "Sprekers", "Citaat", "Memo"]
+EN_HEADER = ["Transcript", "Lines", "Source", "Code", "Coder", "Speakers", "Quote", "Memo"]
+NB = "\u2011"
 
 
 @pytest.fixture
@@ -22,13 +25,15 @@ def read_xlsx(path: Path) -> list[list]:
     from openpyxl import load_workbook
 
     wb = load_workbook(path)
-    ws = wb["quotes"]
+    ws = wb["Citaten"]
     return [[("" if v is None else v) for v in row] for row in ws.iter_rows(values_only=True)]
 
 
-def read_csv(path: Path) -> list[list[str]]:
+def read_csv(path: Path, delimiter: str = ";") -> list[list[str]]:
+    """A Dutch-dialect CSV (semicolons) with the lines column back in ASCII."""
     with open(path, encoding="utf-8-sig", newline="") as f:
-        return list(csv.reader(f))
+        rows = list(csv.reader(f, delimiter=delimiter))
+    return [rows[0]] + [[v.replace(NB, "-") if i == 1 else v for i, v in enumerate(r)] for r in rows[1:]]
 
 
 def test_xlsx_one_row_per_quote(project_file, tmp_path):
@@ -36,7 +41,7 @@ def test_xlsx_one_row_per_quote(project_file, tmp_path):
     result = run_cli(project_file, "export", "quotes", out, "--coder", "anna")
     assert result.exit_code == 0 and result.stdout.strip() == str(out)
     rows = read_xlsx(out)
-    assert rows[0] == COLUMNS
+    assert rows[0] == NL_HEADER
     body = [dict(zip(COLUMNS, r)) for r in rows[1:]]
     assert [(r["transcript"], r["ranges"], r["code"]) for r in body] == [
         ("FG1", "27-29", "werkwijze"),
@@ -59,9 +64,10 @@ def test_csv_has_bom_and_same_rows(project_file, tmp_path):
     run_cli(project_file, "export", "quotes", out, "--coder", "anna")
     data = out.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
-    assert data[3:].startswith(b"transcript,ranges,citation")
+    assert data[3:].startswith(b"Transcript;Regels;Bron")
+    assert "27\u201129".encode() in data  # Dutch Excel keeps it as text, not 27 September
     rows = read_csv(out)
-    assert rows[0] == COLUMNS
+    assert rows[0] == NL_HEADER
     xlsx = tmp_path / "quotes.xlsx"
     run_cli(project_file, "export", "quotes", xlsx, "--coder", "anna")
     assert rows[1:] == [[str(v) for v in r] for r in read_xlsx(xlsx)[1:]]
@@ -95,7 +101,7 @@ def test_control_characters_and_formula_like_text(project_file, tmp_path):
     assert "warning: removed 1 control character that Word/Excel cannot hold" in result.stderr
     from openpyxl import load_workbook
 
-    cell = load_workbook(out)["quotes"]["H2"]
+    cell = load_workbook(out)["Citaten"]["H2"]
     assert (cell.value, cell.data_type) == ("=SUM(A1)", "s")  # text, not a formula
     csv_out = tmp_path / "q.csv"
     run_cli(project_file, "export", "quotes", csv_out, "--coder", "anna", "--codes", "samenwerking")
@@ -142,3 +148,35 @@ def test_atomic_refuses_bad_targets(tmp_path):
     with pytest.raises(InputError, match="is a folder"):
         with atomic_path(tmp_path):
             pass
+
+
+def test_xlsx_filter_frozen_header_and_citations_as_text(project_file, tmp_path):
+    from openpyxl import load_workbook
+
+    out = tmp_path / "q.xlsx"
+    assert run_cli(project_file, "export", "quotes", out, "--coder", "anna", "--lang", "en").exit_code == 0
+    wb = load_workbook(out)
+    assert wb.sheetnames == ["Quotes"]
+    ws = wb["Quotes"]
+    assert [c.value for c in ws[1]] == EN_HEADER
+    assert ws.auto_filter.ref == "A1:H7"
+    assert ws.freeze_panes == "A2"
+    for row in ws.iter_rows(min_row=2, max_col=3):
+        for cell in row:
+            assert cell.data_type == "s" and cell.number_format == "@", cell.coordinate
+    assert ws["B2"].value == "27-29"
+
+
+def test_csv_dialects(project_file, tmp_path):
+    en = tmp_path / "en.csv"
+    assert run_cli(project_file, "export", "quotes", en, "--coder", "anna", "--csv-dialect", "en").exit_code == 0
+    data = en.read_bytes()
+    assert data[3:].startswith(b"Transcript,Regels,Bron")  # labels follow --lang (nl), separators the dialect
+    with open(en, encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    assert rows[1][1] == "27-29" and rows[1][2] == "(FG1; 27-29)"
+    nl = tmp_path / "nl.csv"
+    run_cli(project_file, "export", "quotes", nl, "--coder", "anna", "--lang", "en", "--csv-dialect", "nl")
+    with open(nl, encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f, delimiter=";"))
+    assert rows[0] == EN_HEADER and rows[1][1] == f"27{NB}29"

@@ -13,7 +13,17 @@ import sys
 
 import click
 
-from qualcode.cli import agreement, core, exchange, export, language, safety, timing, tui  # noqa: F401  (define the commands)
+from qualcode.cli import (  # noqa: F401  (define the commands)
+    agreement,
+    authoring,
+    core,
+    exchange,
+    export,
+    language,
+    safety,
+    timing,
+    tui,
+)
 from qualcode.cli.base import Session, UserError, cli, common_options, default_coder, project_option
 from qualcode.cli.output import terminal_safe
 from qualcode.errors import QualcodeError

@@ -343,7 +343,8 @@ def codings_(
 @common_options
 @pass_session
 def memo(session: Session, scope: str, target: str | None, text: str | None) -> None:
-    """Write a memo: `memo code werkwijze TEXT` (theme summary), `memo transcript FG1 TEXT`,
+    """Write a memo: `memo code werkwijze TEXT` (a code memo; the report's theme summaries: `qualcode summary`),
+    `memo transcript FG1 TEXT`,
     `memo project TEXT`, `memo coding ID TEXT`. Without TEXT, print the memo."""
     from qualcode.coding import memos
 

@@ -52,18 +52,18 @@ def _report(result, as_json: bool) -> None:
         echo(f"warning: removed {n} control character{'s' if n != 1 else ''} that Word/Excel cannot hold", err=True)
     for w in result.warnings:
         echo(f"warning: {w}", err=True)
+    for n in getattr(result, "notes", ()):
+        echo(f"note: {n}", err=True)
     if as_json:
         emit_json(result.as_dict())
     else:
         echo(str(result.path))
 
 
-def _warn_privacy(project, coder, current_coder, codes, transcripts) -> None:
+def _warn_privacy(project, result) -> None:
     """Warn (count and first findings) when a quote that went out holds an open privacy finding."""
-    from qualcode.report.selection import select
-
-    chosen = select(project, coder=coder, current_coder=current_coder, codes=codes, transcripts=transcripts)
-    warn_open_findings(project, chosen.quotes)
+    if result.exported:
+        warn_open_findings(project, result.exported)
 
 
 @export.command("docx")
@@ -72,21 +72,41 @@ def _warn_privacy(project, coder, current_coder, codes, transcripts) -> None:
 @click.option(
     "--layout",
     type=click.Choice(["quotes", "table", "both"]),
-    default="both",
+    default="quotes",
     show_default=True,
-    help="Quotes as Quote paragraphs, as a quote table, or both.",
+    help="Quotes as paragraphs under the themes; a quote table there instead; or both "
+    "(paragraphs, plus the quote table as its own section).",
 )
+@click.option("--picked", is_flag=True, help="Only the quotes you picked (qualcode pick), in your order.")
+@click.option(
+    "--inline-under",
+    type=click.IntRange(min=0),
+    default=25,
+    show_default=True,
+    metavar="N",
+    help="Quotes shorter than N words go inline in running text (0: none).",
+)
+@click.option("--speaker", is_flag=True, help="Add the speakers to each citation: (FG2; 57-64, R4).")
+@click.option("--summary-grid", is_flag=True, help="Add the summaries per theme × transcript as a table.")
+@click.option(
+    "--chart",
+    type=click.Choice(["none", "bar", "native"]),
+    default="bar",
+    show_default=True,
+    help="The frequency chart: none, a bar chart picture, or native (no library writes Word charts: a picture).",
+)
+@click.option("--author", metavar="NAME", help="The document's author (default: your display name).")
 @click.option(
     "--lang",
     type=click.Choice(["nl", "en"]),
     default=None,
-    help="Language of the labels (default: the project's language setting).",
+    help="Language of the labels and the document (default: the project's language setting).",
 )
 @click.option(
     "--template",
     type=click.Path(dir_okay=False, path_type=Path),
     metavar="FILE.docx",
-    help="Start from your own Word document or template (.docx/.dotx) and use its styles.",
+    help="Start from your own Word document or template (.docx/.dotx) and use its styles and page.",
 )
 @click.option("--appendix", is_flag=True, help="Add every selected transcript with its line numbers.")
 @json_option
@@ -99,6 +119,12 @@ def export_docx_cmd(
     code_names: str | None,
     transcript_names: str | None,
     layout: str,
+    picked: bool,
+    inline_under: int,
+    speaker: bool,
+    summary_grid: bool,
+    chart: str,
+    author: str | None,
     lang: str | None,
     template: Path | None,
     appendix: bool,
@@ -106,12 +132,13 @@ def export_docx_cmd(
 ) -> None:
     """Write the themes report to OUT.docx (default exports/qualcode-report.docx).
 
-    Title and method, the codebook table, a frequency table and chart, one section per theme with its
-    summary and quotes cited as (FG2; 57-64), and optionally the numbered transcripts.
+    Title, contents and method; the results: one section per theme with your summary and quotes
+    cited as (FG2; 57-64); the codebook, a frequency table and chart; optionally the numbered transcripts.
 
     \b
     Examples:
       qualcode export docx rapport.docx
+      qualcode export docx --picked --speaker --inline-under 20
       qualcode export docx --coder anna --codes werkwijze,samenwerking --layout table
       qualcode export docx --template huisstijl.dotx --appendix --lang en
     """
@@ -130,16 +157,35 @@ def export_docx_cmd(
         lang=lang,
         template=template,
         appendix=appendix,
+        picked=picked,
+        inline_under=inline_under,
+        speaker=speaker,
+        summary_grid=summary_grid,
+        chart=chart,
+        author=author,
     )
     with output_path(out, "docx") as path, progress_bar("Exporting") as progress:
         result = export_docx(project, path, options, progress=progress)
     _report(result, as_json)
-    _warn_privacy(project, export_coder, session.coder, code_names, transcript_names)
+    _warn_privacy(project, result)
 
 
 @export.command("quotes")
 @click.argument("out", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @_selection_options
+@click.option(
+    "--lang",
+    type=click.Choice(["nl", "en"]),
+    default=None,
+    help="Language of the headers and sheet name (default: the project's language setting).",
+)
+@click.option(
+    "--csv-dialect",
+    type=click.Choice(["nl", "en"]),
+    default=None,
+    help="CSV for Dutch Excel (nl: semicolons, BOM, lines kept as text) or for scripts (en: commas). "
+    "Default: the language.",
+)
 @json_option
 @project_option
 @pass_session
@@ -149,12 +195,15 @@ def export_quotes_cmd(
     export_coder: str | None,
     code_names: str | None,
     transcript_names: str | None,
+    lang: str | None,
+    csv_dialect: str | None,
     as_json: bool,
 ) -> None:
     """Write one row per quote to OUT.xlsx or OUT.csv (default exports/qualcode-quotes.xlsx).
 
-    Columns: transcript, ranges, citation, code, coder, speakers, text, memo. CSV is UTF-8 with a byte
-    order mark, so Excel shows accented letters correctly.
+    Columns: transcript, lines, source, code, coder, speakers, quote, memo (Dutch or English headers).
+    Excel gets a filter on the header, a frozen header row and citations as text; CSV is UTF-8 with
+    a byte order mark, with semicolons for Dutch Excel (--csv-dialect nl) or commas (en).
     """
     from qualcode.report.selection import check_suffix, output_path
     from qualcode.report.tables import export_quotes
@@ -170,10 +219,12 @@ def export_quotes_cmd(
             current_coder=session.coder,
             codes=code_names,
             transcripts=transcript_names,
+            lang=lang,
+            csv_dialect=csv_dialect,
             progress=progress,
         )
     _report(result, as_json)
-    _warn_privacy(project, export_coder, session.coder, code_names, transcript_names)
+    _warn_privacy(project, result)
 
 
 @export.command("transcript")

@@ -26,6 +26,7 @@ from qualcode.store.project import Project, Tx, new_guid, now
 
 CODE_FIELDS = (
     "name",
+    "title",
     "hotkey",
     "colour",
     "definition",
@@ -52,6 +53,7 @@ class CodeSpec:
     example: str = ""
     memo: str | None = None
     parent: str | None = None
+    title: str = ""  # display title in reports (default: the name, capitalised)
     line: int | None = None
     exclusive: bool = False  # a theme whose subcodes are mutually exclusive
 
@@ -63,6 +65,7 @@ class CodebookSpec:
     language: str | None = None
     citation: str | None = None
     consensus_coder: str | None = None
+    title: str | None = None  # the project title reports show (never the file name)
     extra: dict = field(default_factory=dict)
 
 
@@ -179,7 +182,7 @@ def parse(text: str, source: str = "<codebook>") -> CodebookSpec:
     if "codes" not in top:
         raise InputError("the codebook has no `codes:` list", path=source, line=_line(root))
     spec = CodebookSpec(codes=[], source=source)
-    for key in ("language", "citation", "consensus_coder"):
+    for key in ("language", "citation", "consensus_coder", "title"):
         if key in top:
             setattr(spec, key, _scalar(top[key], source, key))
     if spec.language not in (None, "nl", "en"):
@@ -249,7 +252,7 @@ def _codes(node: yaml.Node, parent: str | None, spec: CodebookSpec, source: str)
                     f"colour of {name!r} must be #RRGGBB, not {colour!r}", path=source, line=_line(fields["colour"])
                 )
             code.colour = normalise_colour(colour)
-        for key in ("definition", "include", "exclude", "example", "memo"):
+        for key in ("title", "definition", "include", "exclude", "example", "memo"):
             if key in fields:
                 setattr(code, key, _scalar(fields[key], source, key))
         if "exclusive" in fields:
@@ -300,7 +303,7 @@ def all_codes(project: Project) -> list[Code]:
     return [
         Code(**r)
         for r in project.query(
-            "SELECT id, name, parent_id, definition, include, exclude, example, colour, hotkey, position, guid "
+            "SELECT id, name, parent_id, definition, include, exclude, example, colour, hotkey, position, guid, title "
             "FROM codes ORDER BY position, id"
         )
     ]
@@ -308,7 +311,7 @@ def all_codes(project: Project) -> list[Code]:
 
 def get_code(project: Project, name: str) -> Code:
     row = project.query_one(
-        "SELECT id, name, parent_id, definition, include, exclude, example, colour, hotkey, position, guid "
+        "SELECT id, name, parent_id, definition, include, exclude, example, colour, hotkey, position, guid, title "
         "FROM codes WHERE name = ?",
         (name,),
     )
@@ -351,6 +354,7 @@ def current_spec(project: Project) -> CodebookSpec:
                 exclude=c.exclude,
                 example=c.example,
                 memo=memos.get(c.id),
+                title=c.title,
                 parent=by_id[c.parent_id].name if c.parent_id in by_id else None,
                 exclusive=c.name in exclusive,
             )
@@ -360,6 +364,7 @@ def current_spec(project: Project) -> CodebookSpec:
         language=project.setting("language"),
         citation=project.setting("citation_template"),
         consensus_coder=project.setting("consensus_coder"),
+        title=project.setting("title"),
     )
 
 
@@ -445,6 +450,7 @@ def apply(
                 "include": c.include,
                 "exclude": c.exclude,
                 "example": c.example,
+                "title": c.title,
                 "colour": colour,
                 "hotkey": c.hotkey,
                 "position": position,
@@ -476,6 +482,8 @@ def apply(
         flagged = [c.name for c in spec.codes if c.exclusive]
         if flagged or project.setting("exclusive_themes"):
             project.set_setting(tx, "exclusive_themes", json.dumps(flagged, ensure_ascii=False))
+        if spec.title:
+            project.set_setting(tx, "title", spec.title)
         tx.summary += f" (+{len(report['added'])} ~{len(report['updated'])} -{len(report['removed'])})"
     return report
 
@@ -582,6 +590,7 @@ def to_dict(project: Project) -> dict:
     def entry(c: CodeSpec) -> dict:
         d = {
             "name": c.name,
+            "title": c.title,
             "hotkey": c.hotkey,
             "colour": c.colour,
             "definition": c.definition,
@@ -606,6 +615,8 @@ def to_yaml(project: Project) -> str:
 
     def node(c: CodeSpec) -> dict:
         d: dict = {"name": c.name}
+        if c.title:
+            d["title"] = c.title
         if c.hotkey is not None:
             d["hotkey"] = c.hotkey
         d["colour"] = c.colour
@@ -620,6 +631,7 @@ def to_yaml(project: Project) -> str:
         return d
 
     data = {
+        **({"title": spec.title} if spec.title else {}),
         "language": spec.language,
         "citation": spec.citation,
         "codes": [node(c) for c in spec.codes if c.parent is None],

@@ -363,65 +363,135 @@ def reopen(project: Project, ids: Sequence[int], coder: str, *, same_text: bool 
 def open_findings_in(project: Project, quotes_or_codings: Iterable | None = None) -> list[dict]:
     """Open findings inside the lines of quotes that go out.
 
-    Accepts :class:`~qualcode.model.Coding` objects or quote dicts with
-    ``transcript`` and ``ranges`` (``None``: every coding). Uses the stored
-    findings, plus our own patterns on the quoted lines of transcripts never
-    audited (accepted findings stay silent). Each result is a finding dict with
-    ``quote`` (the quote's citation) added.
+    Accepts :class:`~qualcode.model.Coding` objects or quote dicts with ``id``,
+    ``transcript`` and ``ranges`` (``None``: every coding). One SQL pass joins the
+    stored findings to the codings' line spans (multi-range gaps are dropped after);
+    for transcripts never audited a second query reads the coded lines once and our
+    own patterns run on them (accepted findings stay silent). Each result is a finding
+    dict with ``quote`` (the quote's citation) added, in the order of the quotes given.
     """
-    from qualcode.coding import codings as codings_mod
-
-    items = codings_mod.list_codings(project) if quotes_or_codings is None else list(quotes_or_codings)
-    if not items:
-        return []
-    tids = {r["name"]: r["id"] for r in project.query("SELECT id, name FROM transcripts")}
-    audited = {r["transcript_id"] for r in project.query("SELECT DISTINCT transcript_id FROM audit_runs")}
-    stored: dict[int, list[dict]] = {}
-    for f in list_findings(project):
-        stored.setdefault(tids[f["transcript"]], []).append(f)
     template = project.citation_template
-    out, seen = [], set()
-    detector = PatternDetector()
-    for item in items:
-        name = item["transcript"] if isinstance(item, dict) else item.transcript
-        ranges = [tuple(r) for r in (item["ranges"] if isinstance(item, dict) else item.ranges)]
-        tid = tids.get(name)
-        if tid is None:
+    wanted: dict[int, tuple[str, list[tuple[int, int]]]] | None = None
+    if quotes_or_codings is not None:
+        wanted = {}
+        for item in quotes_or_codings:
+            if isinstance(item, dict):
+                wanted[item["id"]] = (item["transcript"], [tuple(r) for r in item["ranges"]])
+            else:
+                wanted[item.id] = (item.transcript, [tuple(r) for r in item.ranges])
+        if not wanted:
+            return []
+    stored: dict[int, list[dict]] = {}  # coding id → findings on its lines (open and accepted)
+    spans: dict[int, tuple[str, list[tuple[int, int]]]] = {}
+    for (
+        cid,
+        tname,
+        ranges_text,
+        fid,
+        line,
+        start,
+        end,
+        kind,
+        text,
+        status,
+        detector,
+        decided_by,
+    ) in project.conn.execute(
+        "SELECT c.id, t.name, c.ranges, f.id, f.line, f.start, f.end, f.kind, f.text, f.status, f.detector, "
+        "f.decided_by FROM audit_findings f JOIN codings c ON c.transcript_id = f.transcript_id "
+        "AND f.line BETWEEN c.first_line AND c.last_line JOIN transcripts t ON t.id = f.transcript_id "
+        "ORDER BY f.transcript_id, f.line, f.start"
+    ):
+        if wanted is not None and cid not in wanted:
             continue
-        quote = format_citation(name, ranges, template)
-        covered = [f for f in stored.get(tid, []) if any(a <= f["line"] <= b for a, b in ranges)]
+        ranges = _span_ranges(ranges_text)
+        if not any(a <= line <= b for a, b in ranges):
+            continue
+        spans[cid] = (tname, ranges)
+        stored.setdefault(cid, []).append(
+            {
+                "id": fid,
+                "transcript": tname,
+                "line": line,
+                "citation": format_citation(tname, [(line, line)], template),
+                "kind": kind,
+                "text": text,
+                "status": status,
+                "detector": detector,
+                "start": start,
+                "end": end,
+                "decided_by": decided_by,
+            }
+        )
+    scanned = _scan_unaudited(project, wanted, template)
+    order = list(wanted) if wanted is not None else sorted(set(stored) | set(scanned))
+    out, seen = [], set()
+    for cid in order:
+        covered = stored.get(cid, [])
         hits = [f for f in covered if f["status"] == "open"]
-        if tid not in audited:
-            accepted = {(f["line"], f["start"], f["kind"]) for f in covered if f["status"] == "accepted"}
-            lines = [
-                (r["n"], r["raw"])
-                for r in project.query("SELECT n, raw FROM lines WHERE transcript_id = ? ORDER BY n", (tid,))
-                if any(a <= r["n"] <= b for a, b in ranges)
-            ]
-            for f in scan_lines(lines, [detector]):
-                if (f.line, f.start, f.kind) not in accepted and (tid, f.line, f.start, f.kind) not in {
-                    (tid, h["line"], h["start"], h["kind"]) for h in hits
-                }:
-                    hits.append(
-                        {
-                            "id": None,
-                            "transcript": name,
-                            "line": f.line,
-                            "citation": format_citation(name, [(f.line, f.line)], template),
-                            "kind": f.kind,
-                            "text": f.text,
-                            "status": "open",
-                            "detector": f.detector,
-                            "start": f.start,
-                            "end": f.end,
-                            "decided_by": None,
-                        }
-                    )
+        accepted = {(f["line"], f["start"], f["kind"]) for f in covered if f["status"] == "accepted"}
+        known = {(h["line"], h["start"], h["kind"]) for h in hits}
+        for f in scanned.get(cid, []):
+            if (f["line"], f["start"], f["kind"]) not in accepted | known:
+                hits.append(f)
+        if not hits:
+            continue
+        name, ranges = wanted[cid] if wanted is not None else spans.get(cid) or scanned[cid][0]["_span"]
+        quote = format_citation(name, ranges, template)
         for h in hits:
             key = (quote, h["line"], h["start"], h["kind"])
             if key not in seen:
                 seen.add(key)
-                out.append({**h, "quote": quote})
+                out.append({**{k: v for k, v in h.items() if k != "_span"}, "quote": quote})
+    return out
+
+
+def _span_ranges(text: str) -> list[tuple[int, int]]:
+    out = []
+    for part in text.split(","):
+        a, _, b = part.partition("-")
+        out.append((int(a), int(b or a)))
+    return out
+
+
+def _scan_unaudited(project: Project, wanted: dict | None, template: str) -> dict[int, list[dict]]:
+    """Our patterns on the coded lines of transcripts never audited: coding id → findings (one query)."""
+    rows = project.conn.execute(
+        "SELECT c.id, t.name, c.ranges, l.n, l.raw FROM codings c JOIN transcripts t ON t.id = c.transcript_id "
+        "JOIN lines l ON l.transcript_id = c.transcript_id AND l.n BETWEEN c.first_line AND c.last_line "
+        "WHERE c.transcript_id NOT IN (SELECT transcript_id FROM audit_runs) ORDER BY c.id, l.n"
+    ).fetchall()
+    if not rows:
+        return {}
+    detector = PatternDetector()
+    cache: dict[tuple[str, int], list] = {}
+    out: dict[int, list[dict]] = {}
+    for cid, tname, ranges_text, n, raw in rows:
+        if wanted is not None and cid not in wanted:
+            continue
+        ranges = _span_ranges(ranges_text)
+        if not any(a <= n <= b for a, b in ranges):
+            continue
+        key = (tname, n)
+        if key not in cache:
+            cache[key] = scan_lines([(n, raw)], [detector])
+        for f in cache[key]:
+            out.setdefault(cid, []).append(
+                {
+                    "id": None,
+                    "transcript": tname,
+                    "line": f.line,
+                    "citation": format_citation(tname, [(f.line, f.line)], template),
+                    "kind": f.kind,
+                    "text": f.text,
+                    "status": "open",
+                    "detector": f.detector,
+                    "start": f.start,
+                    "end": f.end,
+                    "decided_by": None,
+                    "_span": (tname, ranges),
+                }
+            )
     return out
 
 

@@ -256,9 +256,14 @@ def project_xml(project: Project) -> ProjectExport:
     code_guid = {r["id"]: r["guid"] for r in project.query("SELECT id, guid FROM codes")}
     rows = transcripts.all_rows(project)
     if rows:
+        all_lines: dict[int, list[dict]] = {}  # every transcript's lines in one query, not one per transcript
+        for line in project.query(
+            "SELECT transcript_id, n, speaker, turn, raw, text FROM lines ORDER BY transcript_id, n"
+        ):
+            all_lines.setdefault(line.pop("transcript_id"), []).append(line)
         sources_el = _sub(root, ns, "Sources")
         for t in rows:
-            st = SourceText.from_lines(transcripts.lines(project, t.id))
+            st = SourceText.from_lines(all_lines.get(t.id, []))
             sources[t.guid] = st.text
             src = _sub(
                 sources_el,

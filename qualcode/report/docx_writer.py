@@ -38,7 +38,13 @@ W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _OPEN = f'<w:body xmlns:w="{W_NS}">'
 _CLOSE = "</w:body>"
 _TBL = f"{{{W_NS}}}tbl"
+_ROW_OPEN = "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
 TWIPS_PER_CM = 567
+CM_PER_CHAR = 0.21  # average width of a character of running text at 11 pt (Calibri/Arial)
+CM_PER_WORD_CHAR = 0.27  # per character of the longest word: wide fonts (DejaVu, Verdana) and bold headers
+CELL_PADDING_CM = 0.45  # the table style's cell margins (2 × 0.19 cm) and a little air
+TABLE_INDENT_TWIPS = 108  # = Table Grid's left cell margin: the border sits on the page margin, not 0.19 cm left of it
+TABLE_INDENT_CM = TABLE_INDENT_TWIPS / TWIPS_PER_CM
 
 # What to use when a template lacks a style (in this order); None means "no style" (Normal / plain table).
 FALLBACKS: dict[str, tuple[str | None, ...]] = {
@@ -50,6 +56,47 @@ FALLBACKS: dict[str, tuple[str | None, ...]] = {
     "Caption": ("Body Text", None),
     "Table Grid": ("Light Grid", "Normal Table", None),
 }
+
+
+def column_widths(
+    header: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    block_cm: float,
+    *,
+    cap_chars: int = 70,
+    whole: Sequence[int] = (),
+) -> list[float]:
+    """Column widths in cm sized by content, within ``block_cm`` (the text block's width) less the table indent.
+
+    Every column is at least as wide as its longest word (header included), so no word
+    breaks mid-word; the room left goes to the columns whose text wraps, in proportion
+    to how much more they hold. A table whose text all fits stays narrower than the block.
+    Columns in ``whole`` (citations, counts) are never wrapped: their whole text counts as one word.
+    Only when even the longest words do not fit are all columns scaled down.
+    """
+    block_cm -= TABLE_INDENT_CM  # tables are indented by the cell margin so their border sits on the page margin
+    n = len(header)
+    longest_word = [0] * n
+    longest_text = [0] * n
+    for r, cells in enumerate([header, *rows]):
+        for i, value in enumerate(cells):
+            text = "" if value is None else str(value)
+            if not text:
+                continue
+            if r and i in whole:
+                longest_word[i] = max(longest_word[i], len(text))
+            longest_text[i] = max(longest_text[i], min(len(text), cap_chars))
+            longest_word[i] = max(longest_word[i], max((len(w) for w in text.split()), default=0))
+    minimum = [w * CM_PER_WORD_CHAR + CELL_PADDING_CM for w in longest_word]
+    natural = [max(t * CM_PER_CHAR + CELL_PADDING_CM, m) for t, m in zip(longest_text, minimum)]
+    if sum(minimum) >= block_cm:
+        return [m * block_cm / sum(minimum) for m in minimum]
+    if sum(natural) <= block_cm:
+        return natural
+    room = block_cm - sum(minimum)
+    want = [nat - m for nat, m in zip(natural, minimum)]
+    total_want = sum(want) or 1.0
+    return [m + room * w / total_want for m, w in zip(minimum, want)]
 
 
 def open_document(template: str | Path | None = None):
@@ -138,6 +185,7 @@ class DocWriter:
         self.body = document.element.body
         self.removed = 0  # control characters removed from the text written
         self.warnings: list[str] = []
+        self.notes: list[str] = []  # decisions worth telling the user (not problems)
         self._pending: list[str] = []
         self._style_ids: dict[str, str | None] = {}
         self._by_name: dict[str, tuple[str, Any]] | None = None
@@ -284,7 +332,8 @@ class DocWriter:
         if sid:
             parts.append(f'<w:tblStyle w:val="{escape_attr(sid)}"/>')
         parts.append(
-            f'<w:tblW w:w="{sum(twips)}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
+            f'<w:tblW w:w="{sum(twips)}" w:type="dxa"/><w:tblInd w:w="{TABLE_INDENT_TWIPS}" w:type="dxa"/>'
+            '<w:tblLayout w:type="fixed"/>'
             '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" '
             'w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>'
         )
@@ -293,7 +342,8 @@ class DocWriter:
 
         def row(cells: Sequence[Any], bold: bool, is_header: bool = False) -> str:
             rpr = "<w:rPr><w:b/></w:rPr>" if bold else ""
-            out = ["<w:tr><w:trPr><w:tblHeader/></w:trPr>" if is_header else "<w:tr>"]
+            # rows never split across pages; the header row repeats on every page
+            out = ["<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>" if is_header else _ROW_OPEN]
             for i, value in enumerate(cells):
                 text = "" if value is None else str(value)
                 out.append(f"<w:tc><w:p>{jc[i]}{self.run(text, rpr)}</w:p></w:tc>")

@@ -29,6 +29,7 @@ Progress = Callable[[int, int, str], None]  # (done, total, what), as in qualcod
 
 DEFAULT_FOLDER = Path("exports")
 LAYOUTS = ("quotes", "table", "both")
+CHARTS = ("none", "bar", "native")
 
 
 @dataclass
@@ -40,6 +41,8 @@ class ExportResult:
     quotes: int = 0
     removed_chars: int = 0  # control characters removed because Word/Excel cannot hold them
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the export decided (themes left out, styles added)
+    exported: list = field(default_factory=list, repr=False)  # the quotes that went out (for the privacy warning)
 
     def as_dict(self) -> dict:
         return {
@@ -48,6 +51,7 @@ class ExportResult:
             "quotes": self.quotes,
             "removed_control_characters": self.removed_chars,
             "warnings": list(self.warnings),
+            "notes": list(self.notes),
         }
 
 
@@ -115,10 +119,15 @@ def select(
     current_coder: str | None = None,
     codes: str | Sequence[str] | None = None,
     transcripts: str | Sequence[str] | None = None,
+    picked_by: str | None = None,
 ) -> Selection:
-    """Resolve names (unknown ones raise :class:`NotFoundError` with a suggestion) and load the quotes."""
-    from qualcode.coding import codebook, codings
-    from qualcode.coding.quotes import quote_rows
+    """Resolve names (unknown ones raise :class:`NotFoundError` with a suggestion) and load the quotes.
+
+    A constant number of queries whatever the size: the codes, the transcripts, the coder,
+    the codings (one query), the lines of the transcripts they are in (one query), and with
+    ``picked_by`` that author's picks (one query) — then only picked quotes are kept, in pick order.
+    """
+    from qualcode.coding import codebook
     from qualcode.corpus import transcripts as transcripts_mod
 
     code_names = split_names(codes)
@@ -129,27 +138,116 @@ def select(
     else:
         wanted = {codebook.get_code(project, n).name for n in code_names}
         chosen_codes = [c for c in all_codes if c.name in wanted]
+    every_transcript = transcripts_mod.all_rows(project)
     if transcript_names is None:
-        chosen_transcripts = transcripts_mod.all_rows(project)
+        chosen_transcripts = every_transcript
     else:
         wanted_t = {transcripts_mod.get(project, n).id for n in transcript_names}
-        chosen_transcripts = [t for t in transcripts_mod.all_rows(project) if t.id in wanted_t]
+        chosen_transcripts = [t for t in every_transcript if t.id in wanted_t]
     who, warnings = resolve_coder(project, coder, current_coder)
-    code_ids = {c.id for c in chosen_codes}
-    transcript_ids = {t.id for t in chosen_transcripts}
-    selected = [
-        c
-        for c in codings.list_codings(project, coder=who)
-        if c.code_id in code_ids and c.transcript_id in transcript_ids
-    ]
+    quotes = load_quotes(project, who, {c.id for c in chosen_codes}, {t.id for t in chosen_transcripts})
+    if picked_by is not None:
+        from qualcode.coding.picks import picked_guids
+
+        order = picked_guids(project, picked_by)
+        quotes = sorted((q for q in quotes if q["guid"] in order), key=lambda q: order[q["guid"]])
+        if not quotes:
+            warnings.append(
+                f"{picked_by} has picked no quotes among {who}'s codings in this selection "
+                "(pick with `qualcode pick FG2 57-64 CODE` or p in the Quotes screen)"
+            )
     return Selection(
         coder=who,
         codes=chosen_codes,
         all_codes=all_codes,
         transcripts=chosen_transcripts,
-        quotes=quote_rows(project, selected),
+        quotes=quotes,
         warnings=warnings,
     )
+
+
+SENTENCE_END = tuple(".!?…:;\"”’')]")
+
+
+def load_quotes(project, coder: str, code_ids: set[int], transcript_ids: set[int]) -> list[dict]:
+    """The coder's codings of these codes in these transcripts as quote dicts, in two queries.
+
+    Each quote is a :func:`qualcode.coding.quotes.iter_quote_rows` dict plus ``guid``,
+    ``code_id``, ``transcript_id``, ``words`` and ``starts_mid``/``ends_mid``: whether the
+    quote starts or ends inside a sentence, decided from the line text — the line before
+    (after) it belongs to the same turn and the sentence has not ended there.
+    """
+    from qualcode.coding.codings import _stored_ranges
+    from qualcode.coding.quotes import TranscriptLines, quote_from_lines
+    from qualcode.ranges import format_citation
+
+    rows = project.conn.execute(
+        "SELECT c.id, c.transcript_id, t.name, c.ranges, c.code_id, k.name, c.coder, c.memo, c.created_at, "
+        "c.updated_at, c.guid FROM codings c JOIN transcripts t ON t.id = c.transcript_id "
+        "JOIN codes k ON k.id = c.code_id WHERE c.coder = ? "
+        "ORDER BY c.transcript_id, c.first_line, c.last_line, k.position, c.id",
+        (coder,),
+    ).fetchall()
+    rows = [r for r in rows if r[4] in code_ids and r[1] in transcript_ids]
+    needed = sorted({r[1] for r in rows})
+    lines: dict[int, TranscriptLines] = {}
+    turns: dict[int, dict[int, int]] = {}
+    if needed:
+        marks = ", ".join("?" for _ in needed)
+        current: int | None = None
+        buf: list[tuple[int, str | None, str]] = []
+        tb: dict[int, int] = {}
+        for tid, n, speaker, text, turn in project.conn.execute(
+            f"SELECT transcript_id, n, speaker, text, turn FROM lines WHERE transcript_id IN ({marks}) "
+            "ORDER BY transcript_id, n",
+            needed,
+        ):
+            if tid != current:
+                if current is not None:
+                    lines[current], turns[current] = TranscriptLines(buf), tb
+                current, buf, tb = tid, [], {}
+            buf.append((n, speaker, text))
+            tb[n] = turn
+        if current is not None:
+            lines[current], turns[current] = TranscriptLines(buf), tb
+    template = project.citation_template
+    out = []
+    for cid, tid, tname, ranges_text, code_id, code, who, memo, created, updated, guid in rows:
+        ranges = _stored_ranges(ranges_text)
+        tl = lines[tid]
+        text, speakers = quote_from_lines(tl, ranges)
+        out.append(
+            {
+                "id": cid,
+                "transcript": tname,
+                "ranges": [list(r) for r in ranges],
+                "code": code,
+                "coder": who,
+                "citation": format_citation(tname, ranges, template),
+                "text": text,
+                "speakers": speakers,
+                "memo": memo,
+                "created_at": created,
+                "updated_at": updated,
+                "guid": guid,
+                "code_id": code_id,
+                "transcript_id": tid,
+                "words": len(text.split()),
+                "starts_mid": _continues(tl, turns[tid], ranges[0][0], -1),
+                "ends_mid": _continues(tl, turns[tid], ranges[-1][1], +1),
+            }
+        )
+    return out
+
+
+def _continues(lines, turns: dict[int, int], n: int, step: int) -> bool:
+    """Whether the sentence at line ``n`` goes on across the boundary towards ``n + step`` in the same turn."""
+    other = n + step
+    if other not in turns or turns[other] != turns.get(n):
+        return False
+    before = lines.span(min(n, other), min(n, other))  # the line before the boundary
+    text = before[0][2].rstrip() if before else ""
+    return bool(text) and not text.endswith(SENTENCE_END)
 
 
 def default_output(kind: str, name: str | None = None) -> Path:

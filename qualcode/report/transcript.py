@@ -51,16 +51,21 @@ def ensure_styles(writer: DocWriter) -> None:
         writer.invalidate_styles()
 
 
-def write_lines(writer: DocWriter, lines: list[dict]) -> None:
+MARK_SHADING = '<w:shd w:val="clear" w:color="auto" w:fill="E4E4E4"/>'
+
+
+def write_lines(writer: DocWriter, lines: list[dict], marked: set[int] | frozenset[int] = frozenset()) -> None:
     """One ``Transcript Line`` paragraph per stored line: number, tab, [time,] the line as stored.
 
     A line with a time code (``start``) shows it as ``hh:mm:ss`` in the ``Line Number`` style
-    before its text, so a reader can find the passage in the recording.
+    before its text, so a reader can find the passage in the recording. Lines in ``marked``
+    (coded in the report's selection) are shaded light grey.
     """
     from qualcode.corpus.ingest.timecode import format_clock
 
     ensure_styles(writer)
     ppr = writer.ppr(LINE_STYLE)
+    ppr_marked = writer.ppr(LINE_STYLE, MARK_SHADING)
     number_id = writer.style_id(NUMBER_STYLE)
     number_rpr = f'<w:rPr><w:rStyle w:val="{escape_attr(number_id)}"/></w:rPr>' if number_id else ""
     for line in lines:
@@ -68,7 +73,21 @@ def write_lines(writer: DocWriter, lines: list[dict]) -> None:
         start = line.get("start") if hasattr(line, "get") else None
         if start is not None:
             number += f'<w:r>{number_rpr}<w:t xml:space="preserve">{format_clock(start)}  </w:t></w:r>'
-        writer.raw(f"<w:p>{ppr}{number}{writer.run(line['raw'])}</w:p>")
+        writer.raw(f"<w:p>{ppr_marked if line['n'] in marked else ppr}{number}{writer.run(line['raw'])}</w:p>")
+
+
+def lines_of(project, transcript_ids: list[int]) -> dict[int, list[dict]]:
+    """The stored lines of several transcripts in one query: id → ``[{"n", "raw", "start"}]``."""
+    out: dict[int, list[dict]] = {}
+    if not transcript_ids:
+        return out
+    marks = ", ".join("?" for _ in transcript_ids)
+    for tid, n, raw, start in project.conn.execute(
+        f"SELECT transcript_id, n, raw, start FROM lines WHERE transcript_id IN ({marks}) ORDER BY transcript_id, n",
+        list(transcript_ids),
+    ):
+        out.setdefault(tid, []).append({"n": n, "raw": raw, "start": start})
+    return out
 
 
 def write_transcript(
@@ -80,19 +99,24 @@ def write_transcript(
     heading_level: int = 1,
     page_break_before: bool = False,
     appendix: bool = True,
+    lines: list[dict] | None = None,
+    marked: set[int] | None = None,
 ) -> int:
-    """A heading, one intro sentence and the numbered lines of ``transcript`` (a TranscriptRow)."""
-    from qualcode.corpus import transcripts
+    """A heading, one intro sentence and the numbered lines of ``transcript`` (a TranscriptRow).
 
+    ``lines`` as from :func:`lines_of` (read here when None); ``marked``: line numbers to shade.
+    """
     words = labels(lang)
-    lines = transcripts.lines(project, transcript.id)
+    if lines is None:
+        lines = lines_of(project, [transcript.id]).get(transcript.id, [])
     heading = words["appendix_heading" if appendix else "transcript_title"].format(name=transcript.name)
     if appendix:
         writer.heading(heading, heading_level, page_break_before=page_break_before)
     else:
         writer.title(heading)
-    writer.paragraph(words["appendix_intro"].format(name=transcript.name, n_lines=len(lines)))
-    write_lines(writer, lines)
+    intro = words["appendix_intro"].format(name=transcript.name, n_lines=len(lines))
+    writer.paragraph(intro + (words["appendix_marked"] if marked else ""))
+    write_lines(writer, lines, marked or frozenset())
     return len(lines)
 
 
@@ -115,9 +139,21 @@ def export_transcript(
     transcript = transcripts.get(project, name)
     if progress:
         progress(0, 2, f"writing {transcript.name}")
+    from qualcode.report import docx_setup
+
     document = open_document(template)
     writer = DocWriter(document)
-    document.core_properties.title = labels(lang)["transcript_title"].format(name=transcript.name)
+    if template is None:
+        docx_setup.setup_page(document)
+        docx_setup.add_page_numbers(writer)
+    docx_setup.set_language(document, lang)
+    docx_setup.set_properties(
+        document,
+        title=labels(lang)["transcript_title"].format(name=transcript.name),
+        author="",
+        lang=lang,
+        from_template=template is not None,
+    )
     write_transcript(writer, project, transcript, lang, appendix=False)
     if progress:
         progress(1, 2, "saving")

@@ -25,6 +25,7 @@ SCREENS: dict[str, str] = {
     "agreement": "agreement:AgreementScreen",
     "export": "export:ExportScreen",
     "audit": "audit:AuditScreen",
+    "summaries": "summaries:SummariesScreen",
 }
 
 
@@ -43,6 +44,7 @@ class QualcodeApp(App):
         Binding("f6", "open_screen('agreement')", "Agreement", show=False, id="app.agreement"),
         Binding("f7", "open_screen('export')", "Export", show=False, id="app.export"),
         Binding("f8", "open_screen('audit')", "Privacy audit", show=False, id="app.audit"),
+        Binding("f9", "open_screen('summaries')", "Summaries", show=False, id="app.summaries"),
     ]
 
     def __init__(

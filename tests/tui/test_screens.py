@@ -210,6 +210,7 @@ def test_every_binding_has_an_id_and_description():
     from qualcode.tui.screens import coding as s2
     from qualcode.tui.screens import quotes as s3
     from qualcode.tui.screens import search as s4
+    from qualcode.tui.screens import summaries as s6
     from qualcode.tui.screens import transcripts as s5
     from qualcode.tui.widgets import transcript_view
 
@@ -220,6 +221,8 @@ def test_every_binding_has_an_id_and_description():
         s3.QuotesScreen,
         s4.SearchScreen,
         s5.TranscriptsScreen,
+        s6.SummariesScreen,
+        s6.SummaryEditor,
         transcript_view.TranscriptView,
     ]
     for owner in owners:
@@ -262,7 +265,7 @@ async def test_bracketed_text_is_shown_not_parsed_as_markup(tmp_path):
         screen = app.screen
         assert isinstance(screen, QuotesScreen)
         table = screen.query_one(DataTable)
-        assert [str(cell) for cell in table.get_row_at(0)][:3] == ["(FGB; 1)", CODER, "[REGISSEUR 2]"]
+        assert [str(cell) for cell in table.get_row_at(0)][1:4] == ["(FGB; 1)", CODER, "[REGISSEUR 2]"]
         drawn = "".join(segment.text for segment in table.render_line(1))  # the first row under the header
         assert "[REGISSEUR 2]" in drawn and "met [NAAM COLLEGA] besproken" in drawn
         detail = str(screen.query_one("#quote-detail", Static).render())

@@ -16,6 +16,7 @@ from qualcode.store.schema.v2_lemmas import v2_lemmas  # (lemmas, full-text inde
 from qualcode.store.schema.v3_exchange import v3_exchange  # (REFI-QDA coders' GUIDs, privacy audit)
 from qualcode.store.schema.v4_trust import v4_trust  # (event hash chain, line seals, no identical codings)
 from qualcode.store.schema.v5_timing import v5_timing  # (line times, media links, re-import attention list)
+from qualcode.store.schema.v6_authoring import v6_authoring  # (picks, theme summaries, titles, display names)
 
 APPLICATION_ID = 0x51434F44  # "QCOD": marks a SQLite file as a qualcode project
 
@@ -25,6 +26,7 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     3: v3_exchange,
     4: v4_trust,
     5: v5_timing,
+    6: v6_authoring,
 }
 
 LATEST = max(MIGRATIONS)

@@ -80,7 +80,7 @@ class ExportJob:
     transcript: str | None = None
     codes: str | None = None
     transcripts: str | None = None
-    layout: str = "both"
+    layout: str = "quotes"
     lang: str | None = None
     template: Path | None = None
     appendix: bool = False
@@ -173,12 +173,8 @@ def run_job(project: Project, job: ExportJob, progress=None) -> ExportOutcome:
     warnings += result.warnings
     if job.kind in ("docx", "quotes"):
         from qualcode.corpus.privacy import export_warning
-        from qualcode.report.selection import select
 
-        chosen = select(
-            project, coder=job.coder, current_coder=job.current_coder, codes=job.codes, transcripts=job.transcripts
-        )
-        message = export_warning(project, chosen.quotes)
+        message = export_warning(project, result.exported)
         warnings += [message] if message else []
     return ExportOutcome(result.path, summary, warnings)
 
@@ -255,8 +251,8 @@ class ExportScreen(QualcodeScreen):
                 "layout",
                 "Layout",
                 Select(
-                    [("quotes and table", "both"), ("quotes", "quotes"), ("table", "table")],
-                    value="both",
+                    [("quotes", "quotes"), ("quotes + quote table section", "both"), ("table", "table")],
+                    value="quotes",
                     allow_blank=False,
                     id="export-layout",
                 ),
@@ -364,7 +360,7 @@ class ExportScreen(QualcodeScreen):
             transcript=choice("transcript"),
             codes=text("codes"),
             transcripts=text("transcripts"),
-            layout=choice("layout") or "both",
+            layout=choice("layout") or "quotes",
             lang=choice("lang"),
             template=Path(template).expanduser() if template else None,
             appendix=self.query_one("#export-appendix", Checkbox).value,

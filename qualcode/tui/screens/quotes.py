@@ -1,4 +1,9 @@
-"""The Quotes screen: all codings of one code across transcripts, with citations; Enter opens the lines."""
+"""The Quotes screen: all codings of one code across transcripts, with citations; Enter opens the lines.
+
+``p`` marks a quote "in report" (a pick of the current coder, :mod:`qualcode.coding.picks`);
+``ctrl+up``/``ctrl+down`` (or ``K``/``J``) move a picked quote within its theme. Picked quotes
+are listed first, in report order, numbered in the ``#`` column.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Input, Select, Static
 
-from qualcode.coding import codebook, codings, quotes
+from qualcode.coding import codebook, codings, picks, quotes
 from qualcode.corpus import transcripts
 from qualcode.tui.base import QualcodeScreen
 
@@ -23,11 +28,16 @@ class QuotesScreen(QualcodeScreen):
     HELP_TITLE = "Quotes"
     HELP_TEXT = (
         "Pick a code; the table lists every coding of it with its citation and text. Filter by "
-        "transcript, coder and speaker. Enter opens the quoted lines in the Coding screen."
+        "transcript, coder and speaker. Enter opens the quoted lines in the Coding screen. p puts a quote "
+        "in your report (or takes it out); ctrl+up / ctrl+down (K / J) move a picked quote up or down; "
+        "`qualcode export docx --picked` then writes only your picks, in this order."
     )
 
     BINDINGS = [
         Binding("enter", "open", "Open lines", id="quotes.open"),
+        Binding("p", "pick", "In report", id="quotes.pick"),
+        Binding("ctrl+up,K", "move(-1)", "Move up", id="quotes.move_up", key_display="^↑"),
+        Binding("ctrl+down,J", "move(1)", "Move down", id="quotes.move_down", key_display="^↓"),
         Binding("f5", "refresh", "Refresh", show=False, id="quotes.refresh"),
         Binding("q,escape", "back", "Back", id="quotes.back"),
     ]
@@ -50,6 +60,7 @@ class QuotesScreen(QualcodeScreen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
+        table.add_column("#", key="pick")
         table.add_column("citation", key="citation")
         table.add_column("coder", key="coder")
         table.add_column("speakers", key="speakers")
@@ -84,14 +95,33 @@ class QuotesScreen(QualcodeScreen):
             or []
         )
         rows = quotes.quote_rows(self.project, found)
+        guid = {c.id: c.guid for c in found}
+        order = picks.picked_guids(self.project, self.coder)
+        for r in rows:
+            r["pick"] = order.get(guid[r["id"]])
+        rows.sort(key=lambda r: (r["pick"] is None, r["pick"] or 0))  # picks first, in report order
         if speaker:
             rows = [r for r in rows if any(speaker == s.casefold() for s in r["speakers"])]
+        keep = self.current()
         self.rows = rows
         table = self.query_one(DataTable)
         table.clear()
+        rank = 0
         for i, r in enumerate(rows):
             text = r["text"] if len(r["text"]) <= 200 else r["text"][:199] + "…"
-            table.add_row(Text(r["citation"]), Text(r["coder"]), Text(", ".join(r["speakers"])), Text(text), key=str(i))
+            rank += r["pick"] is not None
+            table.add_row(
+                Text(str(rank) if r["pick"] is not None else ""),
+                Text(r["citation"]),
+                Text(r["coder"]),
+                Text(", ".join(r["speakers"])),
+                Text(text),
+                key=str(i),
+            )
+        if keep is not None:
+            for i, r in enumerate(rows):
+                if r["id"] == keep["id"]:
+                    table.move_cursor(row=i)
         self.query_one("#quotes-title", Static).update(Text(f" Quotes · {self.code} · {len(rows)} codings"))
         self._show_detail()
 
@@ -108,10 +138,11 @@ class QuotesScreen(QualcodeScreen):
     @on(DataTable.RowHighlighted)
     def highlighted(self) -> None:
         self._show_detail()
+        self.refresh_bindings()
 
     def current(self) -> dict | None:
         table = self.query_one(DataTable)
-        if not table.row_count:
+        if not table.row_count or not 0 <= table.cursor_row < len(self.rows):
             return None
         return self.rows[table.cursor_row]
 
@@ -135,6 +166,30 @@ class QuotesScreen(QualcodeScreen):
             return
         first, last = row["ranges"][0]
         self.app.open_transcript(row["transcript"], first, last)
+
+    def action_pick(self) -> None:
+        """Put the quote in the report, or take it out."""
+        row = self.current()
+        if row is None:
+            return
+        now = self.core(picks.toggle, self.project, row["id"], self.coder)
+        if now is not None:
+            self.notify(f"{row['citation']} {'in' if now else 'out of'} your report", timeout=2, markup=False)
+        self.reload()
+
+    def action_move(self, delta: int) -> None:
+        """Move a picked quote up or down among the picks of this theme."""
+        row = self.current()
+        if row is None or row.get("pick") is None:
+            return
+        if self.core(picks.move, self.project, row["id"], self.coder, delta):
+            self.reload()
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "move" and self.is_mounted:
+            row = self.current()
+            return None if row is None or row.get("pick") is None else True
+        return True
 
     def action_refresh(self) -> None:
         self.reload()

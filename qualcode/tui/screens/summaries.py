@@ -1,0 +1,186 @@
+"""The Summaries screen: the summary grid — themes down, transcripts across — and an editor per cell.
+
+Each row is a theme (subthemes indented); the "theme" column holds the theme's own
+summary, each transcript column the count of the coder's quotes in that cell and the
+start of the author's summary for theme × transcript. Enter opens :class:`SummaryEditor`:
+a multi-line ``TextArea`` with the cell's quotes beside it; ctrl+s saves (one undoable
+event, :func:`qualcode.coding.summaries.set_by_id`), Esc cancels. An empty text removes
+the summary. The Word export opens each theme with its summary (``--summary-grid`` adds the grid).
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Footer, Static, TextArea
+
+from qualcode.coding import codings, quotes, summaries
+from qualcode.tui.base import QualcodeScreen
+
+THEME_COLUMN = "theme-summary"
+
+
+def _short(text: str, width: int = 28) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= width else line[: width - 1] + "…"
+
+
+class SummaryEditor(ModalScreen[str | None]):
+    """Edit one summary: a TextArea, the cell's quotes beside it; returns the text (ctrl+s) or None (Esc)."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="summary.save", key_display="^s"),
+        Binding("escape", "cancel", "Cancel", id="summary.cancel"),
+    ]
+
+    def __init__(self, title: str, text: str, quote_rows: list[dict]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.text = text
+        self.quote_rows = quote_rows
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="summary-dialog"):
+            yield Static(Text(self.title_text), id="summary-title", classes="title-bar")
+            with Horizontal(id="summary-body"):
+                yield TextArea(self.text, id="summary-text", soft_wrap=True, show_line_numbers=False)
+                with VerticalScroll(id="summary-quotes"):
+                    if not self.quote_rows:
+                        yield Static("no quotes in this cell")
+                    for q in self.quote_rows:
+                        yield Static(Text(f"{q['citation']}  {q['text']}"), classes="summary-quote")
+            yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(TextArea).focus()
+
+    def action_save(self) -> None:
+        self.dismiss(self.query_one(TextArea).text)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class SummariesScreen(QualcodeScreen):
+    """Themes × transcripts: quote counts and the author's summaries; Enter edits a cell."""
+
+    AREA = "summaries"
+    HELP_TITLE = "Summaries"
+    HELP_TEXT = (
+        "The summary grid: one row per theme, the theme's own summary in the first column and one "
+        "column per transcript with the number of your quotes there and your summary of them. "
+        "Enter edits the summary of the cell under the cursor (ctrl+s saves, Esc cancels); "
+        "an empty text removes it. The Word report opens each theme with its summary."
+    )
+
+    BINDINGS = [
+        Binding("enter", "edit", "Edit summary", id="summaries.edit"),
+        Binding("f5", "refresh", "Refresh", show=False, id="summaries.refresh"),
+        Binding("q,escape", "back", "Back", id="summaries.back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.grid: dict = {}
+
+    def compose(self) -> ComposeResult:
+        yield Static(" Summaries", classes="title-bar", id="summaries-title")
+        yield DataTable(id="summaries-table", cursor_type="cell", zebra_stripes=True)
+        yield Static(id="summaries-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload()
+        self.query_one(DataTable).focus()
+
+    def reload(self) -> None:
+        if not self.is_mounted:
+            return
+        grid = self.core(summaries.grid, self.project, self.coder)
+        if grid is None:
+            return
+        self.grid = grid
+        table = self.query_one(DataTable)
+        cursor = table.cursor_coordinate
+        table.clear(columns=True)
+        table.add_column("theme", key="theme")
+        table.add_column("summary", key=THEME_COLUMN)
+        for t in grid["transcripts"]:
+            table.add_column(t["name"], key=str(t["id"]))
+        for c in grid["codes"]:
+            cells = [Text("  " * c["depth"] + c["title"]), Text(_short(grid["summaries"].get((c["id"], None), "")))]
+            for t in grid["transcripts"]:
+                n = grid["counts"].get((c["id"], t["id"]), 0)
+                text = grid["summaries"].get((c["id"], t["id"]), "")
+                cells.append(Text(f"{n} · {_short(text, 18)}" if text else (str(n) if n else "")))
+            table.add_row(*cells, key=str(c["id"]))
+        if table.row_count:
+            table.cursor_coordinate = table.validate_cursor_coordinate(cursor)
+        self._show_detail()
+
+    def cell(self) -> tuple[dict, dict | None] | None:
+        """(code, transcript or None for the theme's own summary) under the cursor."""
+        table = self.query_one(DataTable)
+        if not table.row_count or not self.grid:
+            return None
+        row, column = table.cursor_coordinate
+        code = self.grid["codes"][row]
+        if column <= 1:
+            return code, None
+        return code, self.grid["transcripts"][column - 2]
+
+    @on(DataTable.CellHighlighted)
+    def highlighted(self) -> None:
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        where = self.cell()
+        detail = self.query_one("#summaries-detail", Static)
+        if where is None:
+            detail.update("no themes yet: load a codebook")
+            return
+        code, transcript = where
+        key = (code["id"], transcript["id"] if transcript else None)
+        text = self.grid["summaries"].get(key, "")
+        label = code["title"] + (f" × {transcript['name']}" if transcript else "")
+        detail.update(Text(f"{label}\n{text or '(no summary yet: Enter to write one)'}"))
+
+    @on(DataTable.CellSelected)
+    def selected(self, event: DataTable.CellSelected) -> None:
+        event.stop()
+        self.action_edit()
+
+    def action_edit(self) -> None:
+        where = self.cell()
+        if where is None:
+            return
+        code, transcript = where
+        key = (code["id"], transcript["id"] if transcript else None)
+        found = self.core(
+            codings.list_codings,
+            self.project,
+            coder=self.coder,
+            code=code["name"],
+            transcript=transcript["name"] if transcript else None,
+        )
+        rows = quotes.quote_rows(self.project, found or [])
+        label = code["title"] + (f" × {transcript['name']}" if transcript else "")
+
+        def done(text: str | None) -> None:
+            if text is None:
+                return
+            if self.core(summaries.set_by_id, self.project, key[0], key[1], text, self.coder, label):
+                self.notify(f"summary of {label} saved", timeout=2, markup=False)
+            self.reload()
+
+        self.app.push_screen(SummaryEditor(f" Summary · {label}", self.grid["summaries"].get(key, ""), rows), done)
+
+    def action_refresh(self) -> None:
+        self.reload()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,83 @@
+"""Pilot tests: the Summaries screen writes the author's summaries; the Quotes screen picks and orders quotes."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable, Static, TextArea
+from tui_helpers import CODER, SIZE
+
+from qualcode.coding import codings, picks, summaries
+from qualcode.store.project import Project
+from qualcode.tui.app import create_app
+from qualcode.tui.screens.quotes import QuotesScreen
+from qualcode.tui.screens.summaries import SummariesScreen, SummaryEditor
+
+
+async def test_summaries_grid_enter_edits_a_cell_with_its_quotes_beside_it(project_path):
+    with Project.open(project_path) as project:
+        codings.apply(project, "FGT", "57-64", "werkwijze", CODER)
+        codings.apply(project, "FGU", "3-4", "werkwijze", CODER)
+    app = create_app(project_path, CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f9")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SummariesScreen)
+        table = screen.query_one(DataTable)
+        assert [str(c.label) for c in table.columns.values()] == ["theme", "summary", "FGT", "FGU"]
+        assert str(table.get_row_at(0)[0]) == "Werkwijze" and str(table.get_row_at(0)[2]) == "1"
+        table.focus()
+        await pilot.press("right", "right", "enter")  # werkwijze × FGT
+        await pilot.pause()
+        editor = app.screen
+        assert isinstance(editor, SummaryEditor)
+        assert any("(FGT; 57-64)" in str(s.render()) for s in editor.query(".summary-quote"))
+        editor.query_one(TextArea).text = "Eerste alinea.\n\nTweede alinea."
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is screen
+        assert str(table.get_row_at(0)[2]).startswith("1 · Eerste alinea.")
+        await pilot.press("left", "enter")  # the theme's own summary
+        await pilot.pause()
+        app.screen.query_one(TextArea).text = "Over de werkwijze."
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("right", "right", "enter", "escape")  # FGU: opened and cancelled, nothing written
+        await pilot.pause()
+    with Project.open(project_path) as project:
+        assert summaries.get(project, "werkwijze", "FGT") == "Eerste alinea.\n\nTweede alinea."
+        assert summaries.get(project, "werkwijze") == "Over de werkwijze."
+        assert summaries.get(project, "werkwijze", "FGU") == ""
+        assert summaries.all_summaries(project).keys() == {
+            (project.scalar("SELECT id FROM codes WHERE name = 'werkwijze'"), None),
+            (
+                project.scalar("SELECT id FROM codes WHERE name = 'werkwijze'"),
+                project.scalar("SELECT id FROM transcripts WHERE name = 'FGT'"),
+            ),
+        }
+
+
+async def test_quotes_pick_and_move(project_path):
+    with Project.open(project_path) as project:
+        for ranges in ("3-4", "57-64", "90-91"):
+            codings.apply(project, "FGT", ranges, "werkwijze", CODER)
+    app = create_app(project_path, CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f4")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, QuotesScreen)
+        screen.query_one(DataTable).focus()
+        await pilot.press("p", "down", "down", "p")  # pick 3-4, then 90-91 (listed second now)
+        await pilot.pause()
+        assert [(r["citation"], r["pick"] is not None) for r in screen.rows] == [
+            ("(FGT; 3-4)", True),
+            ("(FGT; 90-91)", True),
+            ("(FGT; 57-64)", False),
+        ]
+        assert str(screen.query_one(DataTable).get_row_at(1)[0]) == "2"
+        await pilot.press("ctrl+up")  # 90-91 is under the cursor: it moves up
+        await pilot.pause()
+        assert [r["citation"] for r in screen.rows][:2] == ["(FGT; 90-91)", "(FGT; 3-4)"]
+        assert "(FGT; 90-91)" in str(screen.query_one("#quote-detail", Static).render())
+    with Project.open(project_path) as project:
+        assert [r["citation"] for r in picks.list_picks(project, CODER)] == ["(FGT; 90-91)", "(FGT; 3-4)"]
