@@ -14,6 +14,7 @@ from collections.abc import Callable
 from qualcode.store.schema.v1_core import v1_core  # (transcripts, lines, codes, codings, memos, events)
 from qualcode.store.schema.v2_lemmas import v2_lemmas  # (lemmas, full-text index, dismissed suggestions)
 from qualcode.store.schema.v3_exchange import v3_exchange  # (REFI-QDA coders' GUIDs, privacy audit)
+from qualcode.store.schema.v7_participants import v7_participants  # (participants, their attributes)
 
 APPLICATION_ID = 0x51434F44  # "QCOD": marks a SQLite file as a qualcode project
 
@@ -21,6 +22,7 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: v1_core,
     2: v2_lemmas,
     3: v3_exchange,
+    7: v7_participants,
 }
 
 LATEST = max(MIGRATIONS)

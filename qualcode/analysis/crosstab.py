@@ -1,0 +1,356 @@
+"""Crosstabs: codes (rows, with theme subtotals) × groups (columns) — ``qualcode crosstab``.
+
+Groups are speakers (``FG1:R3``; a label is local to its transcript), transcripts, or
+the values of an attribute (of participants, else of transcripts). Three units:
+
+* ``codings`` — a coding counts once in every group one of its speakers belongs to (a
+  coding over R2's and R3's lines counts for both their groups);
+* ``lines`` — distinct coded lines (a line coded with the code by two coders counts once);
+* ``speakers`` — distinct (transcript, speaker) pairs who said something coded with the code.
+
+Non-participants (the moderator) are left out: their lines count nowhere. Lines without
+a speaker count only for ``--by transcript`` and transcript attributes. Participants
+without a value for the attribute are counted in a ``(none)`` column (shown when it
+holds something). Theme subtotals count distinct units over a theme and all its
+subcodes (so for lines and speakers they are not the sum of the rows).
+
+Column bases (for percentages): distinct units of the group over all codes; for
+``speakers`` the number of participants in the group, coded or not.
+
+The chi-squared test is Pearson's (``scipy.stats.chi2_contingency(correction=False)``)
+on the codes × groups table after dropping all-zero rows and columns, with Cramér's
+V = sqrt(chi² / (n · (min(r, c) − 1))). A warning is added when any expected count is
+below 1 or more than 20% are below 5 (Cochran's rule), and for ``codings`` when some
+codings count in more than one group (the observations are then not independent).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from qualcode.analysis import coded as cd
+from qualcode.analysis import participants as pt
+from qualcode.errors import InputError, NotFoundError
+from qualcode.store.project import Project
+
+UNITS = ("codings", "lines", "speakers")
+NONE = "(none)"
+
+
+@dataclass
+class Theme:
+    name: str
+    codes: list[str]
+    counts: list[int]
+
+
+@dataclass
+class Crosstab:
+    by: str
+    unit: str
+    coders: list[str]
+    rows: list[str]
+    columns: list[str]
+    counts: np.ndarray  # rows × columns, int64
+    row_totals: list[int]
+    column_bases: list[int]
+    themes: list[Theme]
+    chi2: dict | None
+    notes: list[str] = field(default_factory=list)
+    coded: cd.Coded | None = None
+    line_group: np.ndarray | None = None  # per coded line: column index, -1 when not counted
+
+    def percentages(self) -> list[list[float | None]]:
+        """Column percentages of ``counts`` against the column bases (one decimal)."""
+        return [
+            [round(100.0 * v / b, 1) if b else None for v, b in zip(row, self.column_bases)]
+            for row in self.counts.tolist()
+        ]
+
+    def as_dict(self, percentages: bool = False) -> dict:
+        out = {
+            "by": self.by,
+            "unit": self.unit,
+            "rows": self.rows,
+            "columns": self.columns,
+            "counts": self.counts.tolist(),
+            "coders": self.coders,
+            "row_totals": self.row_totals,
+            "column_bases": self.column_bases,
+            "themes": [{"name": t.name, "codes": t.codes, "counts": t.counts} for t in self.themes],
+            "chi2": self.chi2,
+            "notes": self.notes,
+        }
+        if percentages:
+            out["column_percentages"] = self.percentages()
+        return out
+
+    def cell_coding_ids(self, row: str, column: str, *, theme: bool = False) -> list[int]:
+        """The codings behind a cell (a code's row, or with ``theme`` a theme's subtotal row), by coding id."""
+        coded, groups = self.coded, self.line_group
+        if coded is None or groups is None:
+            return []
+        col = self.columns.index(column)
+        wanted = _row_codes(coded, row, theme)
+        mask = (groups == col) & np.isin(coded.line_code, wanted)
+        return sorted(int(i) for i in np.unique(coded.coding_id[coded.line_coding[mask]]))
+
+
+def _row_codes(coded: cd.Coded, row: str, theme: bool) -> list[int]:
+    """Code indexes of a row: the code itself, or for a theme row the theme and its subcodes."""
+    by_name = {c.name: i for i, c in enumerate(coded.codes)}
+    if row not in by_name:
+        raise NotFoundError(f"no row {row!r} in this table")
+    root = coded.codes[by_name[row]].id
+    if not theme:
+        return [by_name[row]]
+    return [i for i, c in enumerate(coded.codes) if c.id in _descendants(coded, root)]
+
+
+def _children(coded: cd.Coded, code_id: int) -> list[int]:
+    return [c.id for c in coded.codes if c.parent_id == code_id]
+
+
+def _descendants(coded: cd.Coded, code_id: int) -> set[int]:
+    out, todo = {code_id}, [code_id]
+    while todo:
+        kids = _children(coded, todo.pop())
+        out.update(kids)
+        todo.extend(kids)
+    return out
+
+
+# ----------------------------------------------------------------- grouping
+def resolve_by(project: Project, by: str) -> str:
+    """``speaker``, ``transcript``, or the kind of attribute (``participant``/``transcript-attribute``)."""
+    if by in ("speaker", "transcript"):
+        return by
+    p_names, t_names = pt.attribute_names(project)
+    if by in p_names and by in t_names:
+        raise InputError(f"{by!r} is both a participant and a transcript attribute; rename one of them")
+    if by in p_names:
+        return "participant"
+    if by in t_names:
+        return "transcript-attribute"
+    known = ", ".join(["speaker", "transcript", *p_names, *t_names])
+    raise NotFoundError(f"--by {by!r}: no such attribute (choose from {known})")
+
+
+def line_groups(project: Project, coded: cd.Coded, by: str) -> tuple[np.ndarray, list[str], np.ndarray]:
+    """(column index per coded line or -1, column names, column index per speaker or -1)."""
+    kind = resolve_by(project, by)
+    names = {r["id"]: r["name"] for r in project.query("SELECT id, name FROM transcripts ORDER BY id")}
+    speakers = coded.runs.speakers
+    people = cd.speaker_participants(project, coded)
+    counted = coded.participant
+    if kind in ("speaker", "participant"):
+        if kind == "speaker":
+            columns = [f"{names[t]}:{s}" for (t, s), ok in zip(speakers, counted) if ok]
+            values = [f"{names[t]}:{s}" if ok else None for (t, s), ok in zip(speakers, counted)]
+        else:
+            values = [((p.attributes.get(by) if p else None) or NONE) if ok else None for p, ok in zip(people, counted)]
+            columns = sorted({v for v in values if v is not None and v != NONE}) + [NONE]
+        col_of = {c: i for i, c in enumerate(columns)}
+        speaker_group = np.array([col_of[v] if v is not None else -1 for v in values] + [-1], dtype=np.int64)
+        line_group = speaker_group[coded.line_speaker]
+        return line_group, columns, speaker_group[:-1]
+    if kind == "transcript":
+        tvalue = {tid: name for tid, name in names.items()}
+        columns = list(names.values())
+    else:
+        attrs = pt.transcript_attributes(project)
+        tvalue = {tid: attrs.get(tid, {}).get(by) or NONE for tid in names}
+        columns = sorted({v for v in tvalue.values() if v != NONE}) + [NONE]
+    col_of = {c: i for i, c in enumerate(columns)}
+    lookup = np.full(max(names, default=0) + 1, -1, dtype=np.int64)
+    for tid, v in tvalue.items():
+        lookup[tid] = col_of[v]
+    line_group = lookup[coded.line_transcript]
+    excluded = np.append(~counted, False)[coded.line_speaker]  # lines of non-participants
+    line_group[excluded] = -1
+    speaker_group = np.array([lookup[t] if ok else -1 for (t, _), ok in zip(speakers, counted)], dtype=np.int64)
+    return line_group, columns, speaker_group
+
+
+# ----------------------------------------------------------------- counting
+def _count(coded: cd.Coded, unit: str, line_row: np.ndarray, line_group: np.ndarray, n_rows: int, n_cols: int):
+    """rows × columns counts of distinct units, for coded lines mapped to a row and a column (-1: skip)."""
+    keep = (line_row >= 0) & (line_group >= 0)
+    if unit == "speakers":
+        keep &= coded.line_speaker >= 0
+    row, col = line_row[keep], line_group[keep]
+    if unit == "codings":
+        key = (row * len(coded.coding_id) + coded.line_coding[keep]) * n_cols + col
+        key = np.unique(key)
+        cells = (key // n_cols // len(coded.coding_id)) * n_cols + key % n_cols
+    elif unit == "lines":
+        tid, n = coded.line_transcript[keep], coded.line_n[keep]
+        key = (row << 47) | (tid << 23) | n
+        _, first = np.unique(key, return_index=True)
+        cells = row[first] * n_cols + col[first]
+    else:
+        key = row * max(len(coded.runs.speakers), 1) + coded.line_speaker[keep]
+        _, first = np.unique(key, return_index=True)
+        cells = row[first] * n_cols + col[first]
+    return np.bincount(cells, minlength=n_rows * n_cols).reshape(n_rows, n_cols).astype(np.int64)
+
+
+def _check_sizes(coded: cd.Coded) -> None:
+    if len(coded.line_n) and (int(coded.line_n.max()) >= 1 << 23 or int(coded.coding_transcript.max()) >= 1 << 24):
+        raise InputError("transcripts too large for the crosstab (over 8 million lines or 16 million transcripts)")
+
+
+def chi_squared(counts: np.ndarray) -> tuple[dict | None, list[str]]:
+    """Pearson's chi-squared and Cramér's V on the table without all-zero rows and columns."""
+    from scipy.stats import chi2_contingency
+
+    table = counts[counts.sum(axis=1) > 0][:, counts.sum(axis=0) > 0]
+    if table.shape[0] < 2 or table.shape[1] < 2:
+        return None, ["no chi-squared test: fewer than two non-empty rows or columns"]
+    result = chi2_contingency(table, correction=False)
+    n = int(table.sum())
+    stat = float(result.statistic)
+    expected = result.expected_freq
+    small = float((expected < 5).mean())
+    out = {
+        "chi2": stat,
+        "dof": int(result.dof),
+        "p": float(result.pvalue),
+        "cramers_v": float(np.sqrt(stat / (n * (min(table.shape) - 1)))),
+        "n": n,
+        "min_expected": float(expected.min()),
+        "share_expected_below_5": small,
+        "warning": None,
+    }
+    notes = []
+    if expected.min() < 1 or small > 0.2:
+        out["warning"] = (
+            f"expected counts too small ({small:.0%} below 5, smallest {expected.min():.2f}); "
+            "the chi-squared p-value is not reliable"
+        )
+        notes.append(out["warning"])
+    return out, notes
+
+
+def crosstab(
+    project: Project, by: str = "speaker", *, unit: str = "codings", coders: list[str] | None = None
+) -> Crosstab:
+    """Codes × groups for ``by`` (``speaker``, ``transcript`` or an attribute), counting ``unit``."""
+    if unit not in UNITS:
+        raise InputError(f"--unit {unit!r}: choose {', '.join(UNITS)}")
+    coded = cd.load(project, coders)
+    if coders is not None:
+        missing = [c for c in coders if c not in coded.coders]
+        if missing:
+            raise NotFoundError(f"no codings by {', '.join(missing)}")
+    _check_sizes(coded)
+    line_group, columns, speaker_group = line_groups(project, coded, by)
+    n_rows, n_cols = len(coded.codes), len(columns)
+    line_code = coded.line_code
+    counts = _count(coded, unit, line_code, line_group, n_rows, n_cols)
+    row_totals = _count(coded, unit, line_code, np.where(line_group >= 0, 0, -1), n_rows, 1)[:, 0]
+    if unit == "speakers":
+        bases = np.bincount(speaker_group[speaker_group >= 0], minlength=n_cols)
+    else:
+        bases = _count(coded, unit, np.where(line_code >= 0, 0, -1), line_group, 1, n_cols)[0]
+    if columns and columns[-1] == NONE and not counts[:, -1].any() and not bases[-1]:
+        columns, counts, bases = columns[:-1], counts[:, :-1], bases[:-1]
+    themes = _themes(coded, unit, line_group, len(columns))
+    stats, notes = chi_squared(counts)
+    notes = _notes(coded, unit, line_group, by) + notes
+    if stats is not None and unit == "codings":
+        spread = np.unique(coded.line_coding[line_group >= 0] * max(len(columns), 1) + line_group[line_group >= 0])
+        if len(np.unique(spread // max(len(columns), 1))) < len(spread):
+            notes.append(
+                "some codings count in more than one group, so the chi-squared observations are not independent"
+            )
+    return Crosstab(
+        by=by,
+        unit=unit,
+        coders=coded.coders,
+        rows=[c.name for c in coded.codes],
+        columns=columns,
+        counts=counts,
+        row_totals=[int(v) for v in row_totals],
+        column_bases=[int(v) for v in bases],
+        themes=themes,
+        chi2=stats,
+        notes=notes,
+        coded=coded,
+        line_group=line_group,
+    )
+
+
+def _themes(coded: cd.Coded, unit: str, line_group: np.ndarray, n_cols: int) -> list[Theme]:
+    roots = [c for c in coded.codes if c.parent_id is None and _children(coded, c.id)]
+    if not roots:
+        return []
+    theme_of = np.full(len(coded.codes), -1, dtype=np.int64)
+    for t, root in enumerate(roots):
+        members = _descendants(coded, root.id)
+        for i, c in enumerate(coded.codes):
+            if c.id in members:
+                theme_of[i] = t
+    counts = _count(coded, unit, theme_of[coded.line_code], line_group, len(roots), max(n_cols, 1))[:, :n_cols]
+    return [
+        Theme(
+            name=root.name,
+            codes=[c.name for c in coded.codes if c.id in _descendants(coded, root.id)],
+            counts=[int(v) for v in counts[t]],
+        )
+        for t, root in enumerate(roots)
+    ]
+
+
+def _notes(coded: cd.Coded, unit: str, line_group: np.ndarray, by: str) -> list[str]:
+    """Say what was left out: codings none of whose lines count in any group."""
+    counted = np.zeros(len(coded.coding_id), dtype=bool)
+    counted[coded.line_coding[line_group >= 0]] = True
+    left_out = int((~counted).sum())
+    if not left_out:
+        return []
+    return [
+        f"{left_out} coding{'s' if left_out != 1 else ''} not counted: only lines of non-participants "
+        f"(the moderator){' or without a speaker' if by not in ('transcript',) else ''}"
+    ]
+
+
+# ----------------------------------------------------------------- filters
+def coding_ids_where(
+    project: Project,
+    *,
+    speaker: str | None = None,
+    transcript: str | None = None,
+    attributes: dict[str, str] | None = None,
+    coders: list[str] | None = None,
+) -> set[int]:
+    """Ids of codings with at least one line that meets every condition (``codings --speaker/--attribute``).
+
+    ``speaker`` matches the label in any transcript (in ``transcript`` when given), moderators too;
+    an attribute of participants matches participants' lines only (as in the crosstab), a transcript
+    attribute every counted line of those transcripts.
+    """
+    coded = cd.load(project, coders)
+    mask = np.ones(len(coded.line_n), dtype=bool)
+    speakers = coded.runs.speakers
+    if speaker is not None:
+        tid = None
+        if transcript is not None:
+            from qualcode.corpus import transcripts
+
+            tid = transcripts.get(project, transcript).id
+        idx = [i for i, (t, s) in enumerate(speakers) if s == speaker and (tid is None or t == tid)]
+        if not idx:
+            known = sorted({s for t, s in speakers if tid is None or t == tid})
+            where = f" in {transcript}" if transcript else ""
+            raise NotFoundError(f"unknown speaker {speaker!r}{where}{pt.suggest(speaker, known)}")
+        mask &= np.isin(coded.line_speaker, idx)
+    for name, value in (attributes or {}).items():
+        kind = resolve_by(project, name)
+        if kind in ("speaker", "transcript"):
+            raise InputError(f"--attribute {name}=…: use --{kind} for that")
+        line_group, columns, _ = line_groups(project, coded, name)
+        mask &= line_group == (columns.index(value) if value in columns else -2)
+    return {int(i) for i in coded.coding_id[np.unique(coded.line_coding[mask])]}
