@@ -13,7 +13,16 @@ import sys
 
 import click
 
-from qualcode.cli import agreement, core, exchange, export, language, safety, tui  # noqa: F401  (define the commands)
+from qualcode.cli import (  # noqa: F401  (define the commands)
+    agreement,
+    analysis,
+    core,
+    exchange,
+    export,
+    language,
+    safety,
+    tui,
+)
 from qualcode.cli.base import Session, UserError, cli, common_options, default_coder, project_option
 from qualcode.errors import QualcodeError
 

@@ -48,6 +48,9 @@ class ReportOptions:
     lang: str | None = None  # nl | en; None = the project's language setting
     template: str | Path | None = None
     appendix: bool = False
+    # analysis tables (qualcode.report.analysis): a crosstab by this attribute, the co-occurrence table
+    crosstab: str | None = None
+    cooccurrence: bool = False
 
 
 def export_docx(
@@ -110,6 +113,18 @@ def build_report(project, options: ReportOptions, progress: Progress | None = No
         _tick(progress, done, steps, f"theme {code.name}")
         _theme(writer, memos, selection, code, level, with_quotes, options.layout, words)
         done += 1
+    if options.crosstab or options.cooccurrence:  # analysis tables, built in qualcode.report.analysis
+        from qualcode.report.analysis import write_docx_tables
+
+        selection.warnings += write_docx_tables(
+            writer,
+            project,
+            coder=selection.coder,
+            by=options.crosstab,
+            cooccurrence=options.cooccurrence,
+            lang=lang,
+            table_word=words["table_word"],
+        )
     if options.appendix:
         from qualcode.report.transcript import write_transcript
 
