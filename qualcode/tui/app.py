@@ -25,6 +25,8 @@ SCREENS: dict[str, str] = {
     "agreement": "agreement:AgreementScreen",
     "export": "export:ExportScreen",
     "audit": "audit:AuditScreen",
+    "analysis": "analysis:AnalysisScreen",
+    "participants": "participants:ParticipantsScreen",
 }
 
 
@@ -43,6 +45,7 @@ class QualcodeApp(App):
         Binding("f6", "open_screen('agreement')", "Agreement", show=False, id="app.agreement"),
         Binding("f7", "open_screen('export')", "Export", show=False, id="app.export"),
         Binding("f8", "open_screen('audit')", "Privacy audit", show=False, id="app.audit"),
+        Binding("f9", "open_screen('analysis')", "Analysis", show=False, id="app.analysis"),
     ]
 
     def __init__(
