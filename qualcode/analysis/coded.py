@@ -15,7 +15,7 @@ starts a new turn, even in transcripts whose importer did not number turns.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -118,6 +118,16 @@ class Coded:
     line_speaker: np.ndarray  # speaker index into runs.speakers, -1 for lines without a speaker
     runs: Runs
     participant: np.ndarray  # per speaker index: True for participants, False for non-participants
+    people: list[pt.Participant | None]  # per speaker index: attributes and flag (None: not in the project)
+    transcript_names: dict[int, str]
+    transcript_attributes: dict[int, dict[str, str]]
+    cache: dict = field(default_factory=dict)  # derived arrays (distinct units), filled by the tables
+
+    def attribute_names(self) -> tuple[list[str], list[str]]:
+        """(participant attribute names, transcript attribute names), each sorted."""
+        p = sorted({k for x in self.people if x is not None for k in x.attributes})
+        t = sorted({k for a in self.transcript_attributes.values() for k in a})
+        return p, t
 
     @property
     def line_transcript(self) -> np.ndarray:
@@ -214,11 +224,9 @@ def _load(project: Project, coders: list[str] | None) -> Coded:
     line_run = np.searchsorted(r.keys, keys, side="right") - 1
     line_run = np.maximum(line_run, 0)
     line_speaker = r.speaker[line_run] if len(r.speaker) else np.full(len(keys), -1, dtype=np.int64)
-    flags = {
-        (row["transcript_id"], row["speaker"]): bool(row["participant"])
-        for row in project.query("SELECT transcript_id, speaker, participant FROM participants")
-    }
-    participant = np.array([flags.get(s, True) for s in r.speakers], dtype=bool)
+    by_key = {(p.transcript_id, p.speaker): p for p in pt.participants(project)}
+    people = [by_key.get(s) for s in r.speakers]
+    participant = np.array([p.participant if p is not None else True for p in people], dtype=bool)
     return Coded(
         codes=codes,
         coders=chosen,
@@ -232,10 +240,7 @@ def _load(project: Project, coders: list[str] | None) -> Coded:
         line_speaker=line_speaker,
         runs=r,
         participant=participant,
+        people=people,
+        transcript_names={row["id"]: row["name"] for row in project.query("SELECT id, name FROM transcripts")},
+        transcript_attributes=pt.transcript_attributes(project),
     )
-
-
-def speaker_participants(project: Project, coded: Coded) -> list[pt.Participant | None]:
-    """Per speaker index: the participant record (attributes, flag)."""
-    by_key = {(p.transcript_id, p.speaker): p for p in pt.participants(project)}
-    return [by_key.get(s) for s in coded.runs.speakers]

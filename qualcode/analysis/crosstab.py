@@ -123,11 +123,11 @@ def _descendants(coded: cd.Coded, code_id: int) -> set[int]:
 
 
 # ----------------------------------------------------------------- grouping
-def resolve_by(project: Project, by: str) -> str:
+def resolve_by(coded: cd.Coded, by: str) -> str:
     """``speaker``, ``transcript``, or the kind of attribute (``participant``/``transcript-attribute``)."""
     if by in ("speaker", "transcript"):
         return by
-    p_names, t_names = pt.attribute_names(project)
+    p_names, t_names = coded.attribute_names()
     if by in p_names and by in t_names:
         raise InputError(f"{by!r} is both a participant and a transcript attribute; rename one of them")
     if by in p_names:
@@ -138,63 +138,95 @@ def resolve_by(project: Project, by: str) -> str:
     raise NotFoundError(f"--by {by!r}: no such attribute (choose from {known})")
 
 
-def line_groups(project: Project, coded: cd.Coded, by: str) -> tuple[np.ndarray, list[str], np.ndarray]:
-    """(column index per coded line or -1, column names, column index per speaker or -1)."""
-    kind = resolve_by(project, by)
-    names = {r["id"]: r["name"] for r in project.query("SELECT id, name FROM transcripts ORDER BY id")}
-    speakers = coded.runs.speakers
-    people = cd.speaker_participants(project, coded)
-    counted = coded.participant
+def run_groups(coded: cd.Coded, by: str) -> tuple[np.ndarray, list[str], np.ndarray]:
+    """(column index per run or -1, column names, column index per speaker or -1).
+
+    Speaker, transcript and attributes are the same on every line of a run (a turn), so the
+    grouping is decided per run and gathered to lines with one index operation.
+    """
+    kind = resolve_by(coded, by)
+    names = coded.transcript_names
+    speakers, counted = coded.runs.speakers, coded.participant
     if kind in ("speaker", "participant"):
         if kind == "speaker":
-            columns = [f"{names[t]}:{s}" for (t, s), ok in zip(speakers, counted) if ok]
             values = [f"{names[t]}:{s}" if ok else None for (t, s), ok in zip(speakers, counted)]
+            columns = [v for v in values if v is not None]
         else:
-            values = [((p.attributes.get(by) if p else None) or NONE) if ok else None for p, ok in zip(people, counted)]
+            values = [
+                ((p.attributes.get(by) if p else None) or NONE) if ok else None for p, ok in zip(coded.people, counted)
+            ]
             columns = sorted({v for v in values if v is not None and v != NONE}) + [NONE]
         col_of = {c: i for i, c in enumerate(columns)}
         speaker_group = np.array([col_of[v] if v is not None else -1 for v in values] + [-1], dtype=np.int64)
-        line_group = speaker_group[coded.line_speaker]
-        return line_group, columns, speaker_group[:-1]
+        return speaker_group[coded.runs.speaker], columns, speaker_group[:-1]
     if kind == "transcript":
-        tvalue = {tid: name for tid, name in names.items()}
-        columns = list(names.values())
+        tvalue = dict(names)
+        columns = [names[t] for t in sorted(names)]
     else:
-        attrs = pt.transcript_attributes(project)
-        tvalue = {tid: attrs.get(tid, {}).get(by) or NONE for tid in names}
+        tvalue = {tid: coded.transcript_attributes.get(tid, {}).get(by) or NONE for tid in names}
         columns = sorted({v for v in tvalue.values() if v != NONE}) + [NONE]
     col_of = {c: i for i, c in enumerate(columns)}
     lookup = np.full(max(names, default=0) + 1, -1, dtype=np.int64)
     for tid, v in tvalue.items():
         lookup[tid] = col_of[v]
-    line_group = lookup[coded.line_transcript]
-    excluded = np.append(~counted, False)[coded.line_speaker]  # lines of non-participants
-    line_group[excluded] = -1
+    group = lookup[coded.runs.transcript_id] if len(coded.runs.transcript_id) else np.zeros(0, dtype=np.int64)
+    group[np.append(~counted, False)[coded.runs.speaker]] = -1  # runs of non-participants
     speaker_group = np.array([lookup[t] if ok else -1 for (t, _), ok in zip(speakers, counted)], dtype=np.int64)
+    return group, columns, speaker_group
+
+
+def line_groups(coded: cd.Coded, by: str) -> tuple[np.ndarray, list[str], np.ndarray]:
+    """(column index per coded line or -1, column names, column index per speaker or -1)."""
+    run_group, columns, speaker_group = run_groups(coded, by)
+    line_group = run_group[coded.line_run] if len(run_group) else np.full(len(coded.line_run), -1, dtype=np.int64)
     return line_group, columns, speaker_group
 
 
 # ----------------------------------------------------------------- counting
-def _count(coded: cd.Coded, unit: str, line_row: np.ndarray, line_group: np.ndarray, n_rows: int, n_cols: int):
-    """rows × columns counts of distinct units, for coded lines mapped to a row and a column (-1: skip)."""
-    keep = (line_row >= 0) & (line_group >= 0)
-    if unit == "speakers":
-        keep &= coded.line_speaker >= 0
-    row, col = line_row[keep], line_group[keep]
-    if unit == "codings":
-        key = (row * len(coded.coding_id) + coded.line_coding[keep]) * n_cols + col
-        key = np.unique(key)
-        cells = (key // n_cols // len(coded.coding_id)) * n_cols + key % n_cols
-    elif unit == "lines":
-        tid, n = coded.line_transcript[keep], coded.line_n[keep]
-        key = (row << 47) | (tid << 23) | n
-        _, first = np.unique(key, return_index=True)
-        cells = row[first] * n_cols + col[first]
+def _distinct(coded: cd.Coded, what: str, code_row: np.ndarray, name: str) -> np.ndarray:
+    """Indexes of coded lines, one per distinct unit, cached on ``coded`` (independent of the grouping).
+
+    ``coding-run``: (coding, run) — a coding's groups are its runs' groups; ``lines``: (row, transcript,
+    line); ``speakers``: (row, speaker). ``code_row`` maps code index → row (-1: left out), named ``name``.
+    """
+    key = (what, name)
+    if key in coded.cache:
+        return coded.cache[key]
+    if what == "coding-run":
+        keys = coded.line_coding * max(len(coded.runs.keys), 1) + coded.line_run
+        valid = np.ones(len(keys), dtype=bool)
     else:
-        key = row * max(len(coded.runs.speakers), 1) + coded.line_speaker[keep]
-        _, first = np.unique(key, return_index=True)
-        cells = row[first] * n_cols + col[first]
-    return np.bincount(cells, minlength=n_rows * n_cols).reshape(n_rows, n_cols).astype(np.int64)
+        row = code_row[coded.line_code]
+        valid = row >= 0
+        if what == "lines":
+            keys = (row << 47) | (coded.line_transcript << 23) | coded.line_n
+        else:
+            valid &= coded.line_speaker >= 0
+            keys = row * max(len(coded.runs.speakers), 1) + coded.line_speaker
+    idx = np.flatnonzero(valid)
+    _, first = np.unique(keys[idx], return_index=True)
+    coded.cache[key] = idx[first]
+    return coded.cache[key]
+
+
+def _count(
+    coded: cd.Coded, unit: str, code_row: np.ndarray, name: str, line_group: np.ndarray, n_rows: int, n_cols: int
+) -> np.ndarray:
+    """rows × columns counts of distinct units; ``code_row`` maps code index → row (-1: left out)."""
+    if unit == "codings":
+        idx = _distinct(coded, "coding-run", code_row, "")
+        group, coding = line_group[idx], coded.line_coding[idx]
+        keep = group >= 0
+        pairs = np.unique(coding[keep] * max(n_cols, 1) + group[keep])
+        row, col = code_row[coded.coding_code[pairs // max(n_cols, 1)]], pairs % max(n_cols, 1)
+        ok = row >= 0
+        cells = row[ok] * n_cols + col[ok]
+    else:
+        idx = _distinct(coded, unit, code_row, name)
+        group = line_group[idx]
+        keep = group >= 0
+        cells = code_row[coded.line_code[idx[keep]]] * n_cols + group[keep]
+    return np.bincount(cells, minlength=n_rows * n_cols)[: n_rows * n_cols].reshape(n_rows, n_cols).astype(np.int64)
 
 
 def _check_sizes(coded: cd.Coded) -> None:
@@ -246,26 +278,25 @@ def crosstab(
         if missing:
             raise NotFoundError(f"no codings by {', '.join(missing)}")
     _check_sizes(coded)
-    line_group, columns, speaker_group = line_groups(project, coded, by)
+    line_group, columns, speaker_group = line_groups(coded, by)
     n_rows, n_cols = len(coded.codes), len(columns)
-    line_code = coded.line_code
-    counts = _count(coded, unit, line_code, line_group, n_rows, n_cols)
-    row_totals = _count(coded, unit, line_code, np.where(line_group >= 0, 0, -1), n_rows, 1)[:, 0]
+    rows = np.arange(n_rows, dtype=np.int64)
+    everything = np.zeros(n_rows, dtype=np.int64)
+    counts = _count(coded, unit, rows, "codes", line_group, n_rows, n_cols)
+    row_totals = _count(coded, unit, rows, "codes", np.where(line_group >= 0, 0, -1), n_rows, 1)[:, 0]
     if unit == "speakers":
-        bases = np.bincount(speaker_group[speaker_group >= 0], minlength=n_cols)
+        bases = np.bincount(speaker_group[speaker_group >= 0], minlength=n_cols)[:n_cols]
+    elif unit == "codings":
+        bases = counts.sum(axis=0)  # one code per coding: the distinct codings of the column
     else:
-        bases = _count(coded, unit, np.where(line_code >= 0, 0, -1), line_group, 1, n_cols)[0]
+        bases = _count(coded, unit, everything, "all", line_group, 1, n_cols)[0]
     if columns and columns[-1] == NONE and not counts[:, -1].any() and not bases[-1]:
         columns, counts, bases = columns[:-1], counts[:, :-1], bases[:-1]
     themes = _themes(coded, unit, line_group, len(columns))
     stats, notes = chi_squared(counts)
-    notes = _notes(coded, unit, line_group, by) + notes
-    if stats is not None and unit == "codings":
-        spread = np.unique(coded.line_coding[line_group >= 0] * max(len(columns), 1) + line_group[line_group >= 0])
-        if len(np.unique(spread // max(len(columns), 1))) < len(spread):
-            notes.append(
-                "some codings count in more than one group, so the chi-squared observations are not independent"
-            )
+    notes = _notes(coded, line_group, by) + notes
+    if stats is not None and unit == "codings" and int(counts.sum()) > int((row_totals).sum()):
+        notes.append("some codings count in more than one group, so the chi-squared observations are not independent")
     return Crosstab(
         by=by,
         unit=unit,
@@ -288,23 +319,23 @@ def _themes(coded: cd.Coded, unit: str, line_group: np.ndarray, n_cols: int) -> 
     if not roots:
         return []
     theme_of = np.full(len(coded.codes), -1, dtype=np.int64)
-    for t, root in enumerate(roots):
-        members = _descendants(coded, root.id)
+    members = [_descendants(coded, root.id) for root in roots]
+    for t, ids in enumerate(members):
         for i, c in enumerate(coded.codes):
-            if c.id in members:
+            if c.id in ids:
                 theme_of[i] = t
-    counts = _count(coded, unit, theme_of[coded.line_code], line_group, len(roots), max(n_cols, 1))[:, :n_cols]
+    counts = _count(coded, unit, theme_of, "themes", line_group, len(roots), max(n_cols, 1))[:, :n_cols]
     return [
         Theme(
             name=root.name,
-            codes=[c.name for c in coded.codes if c.id in _descendants(coded, root.id)],
+            codes=[c.name for c in coded.codes if c.id in members[t]],
             counts=[int(v) for v in counts[t]],
         )
         for t, root in enumerate(roots)
     ]
 
 
-def _notes(coded: cd.Coded, unit: str, line_group: np.ndarray, by: str) -> list[str]:
+def _notes(coded: cd.Coded, line_group: np.ndarray, by: str) -> list[str]:
     """Say what was left out: codings none of whose lines count in any group."""
     counted = np.zeros(len(coded.coding_id), dtype=bool)
     counted[coded.line_coding[line_group >= 0]] = True
@@ -313,7 +344,7 @@ def _notes(coded: cd.Coded, unit: str, line_group: np.ndarray, by: str) -> list[
         return []
     return [
         f"{left_out} coding{'s' if left_out != 1 else ''} not counted: only lines of non-participants "
-        f"(the moderator){' or without a speaker' if by not in ('transcript',) else ''}"
+        f"(the moderator){' or without a speaker' if by != 'transcript' else ''}"
     ]
 
 
@@ -348,9 +379,9 @@ def coding_ids_where(
             raise NotFoundError(f"unknown speaker {speaker!r}{where}{pt.suggest(speaker, known)}")
         mask &= np.isin(coded.line_speaker, idx)
     for name, value in (attributes or {}).items():
-        kind = resolve_by(project, name)
+        kind = resolve_by(coded, name)
         if kind in ("speaker", "transcript"):
             raise InputError(f"--attribute {name}=…: use --{kind} for that")
-        line_group, columns, _ = line_groups(project, coded, name)
+        line_group, columns, _ = line_groups(coded, name)
         mask &= line_group == (columns.index(value) if value in columns else -2)
     return {int(i) for i in coded.coding_id[np.unique(coded.line_coding[mask])]}

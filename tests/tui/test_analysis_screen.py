@@ -99,6 +99,13 @@ async def test_theme_row_cooccurrence_cell_and_grouping_by_attribute(tmp_path):
         assert screen.settings.by == "rol"
         table = screen.query_one("#crosstab-table", DataTable)
         assert [str(c.label) for c in table.ordered_columns] == ["code", "jeugdarts", "politie", "regisseur", "total"]
+        await pilot.press("t")  # groups down the side: the same cells
+        await pilot.pause()
+        assert [str(table.get_row_at(i)[0]) for i in range(table.row_count)] == ["jeugdarts", "politie", "regisseur"]
+        table.cursor_coordinate = (1, 5)  # politie x veiligheid: anna's 4-7 (R3)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert quote_citations(screen) == [("(FG1; 4-7)", "anna")]
 
 
 async def test_participants_screen_from_transcripts_edits_and_undoes(tmp_path):

@@ -32,6 +32,7 @@ UNITS = list(ct.UNITS)
 WITHIN = list(co.WITHIN)
 LOW, HIGH = (235, 242, 250), (8, 69, 148)  # heat map: pale blue → dark blue
 MAX_QUOTES = 500
+TRANSPOSE_AT = 40  # more groups than this: groups become rows (t switches)
 
 
 def heat(value: float, top: float, text: str) -> Text:
@@ -52,6 +53,7 @@ class Settings:
     percent: bool = False
     within: str = "lines"
     jaccard: bool = False
+    transpose: bool | None = None  # None: automatic (groups as rows when there are many)
 
 
 def quote_rows_for(project: Project, ids: list[int]) -> list[dict]:
@@ -69,7 +71,8 @@ class AnalysisScreen(QualcodeScreen):
     HELP_TEXT = (
         "Crosstab: codes (rows, theme subtotals in bold) by group (columns), counting codings, coded lines or "
         "distinct speakers; the moderator (a non-participant) is not counted. Co-occurrence: pairs of codings "
-        "by the same coder that share a line or a turn; the diagonal is the number of codings. Participants: "
+        "by the same coder that share a line or a turn; the diagonal is the number of codings. With many "
+        "groups they run down the side (t transposes). Participants: "
         "speakers with their attributes (e edits them). Darker cells hold more. Enter on a cell lists its "
         "quotes below; Enter on a quote opens its lines."
     )
@@ -82,6 +85,7 @@ class AnalysisScreen(QualcodeScreen):
         Binding("n", "cycle_unit", "Unit", id="analysis.unit"),
         Binding("c", "cycle_coder", "Coder", id="analysis.coder"),
         Binding("p", "toggle_percent", "Percent", id="analysis.percent"),
+        Binding("t", "transpose", "Transpose", id="analysis.transpose"),
         Binding("w", "cycle_within", "Within", id="analysis.within"),
         Binding("j", "toggle_jaccard", "Jaccard", id="analysis.jaccard"),
         Binding("e", "edit_participants", "Edit participants", id="analysis.edit_participants"),
@@ -216,28 +220,50 @@ class AnalysisScreen(QualcodeScreen):
         )
         self.query_one("#analysis-title", Static).update(Text(text + (f" · {status}" if status else "")))
 
-    def _fill_crosstab(self) -> None:
-        table, data = self.query_one("#crosstab-table", DataTable), self.crosstab
-        keep = table.cursor_coordinate
-        table.clear(columns=True)
-        table.add_column("code", key="code")
-        for i, name in enumerate(data.columns):
-            table.add_column(Text(name), key=f"g{i}")
-        table.add_column("total", key="total")
+    def transposed(self) -> bool:
+        """Groups down the side when there are many (a DataTable scrolls rows cheaply, not columns)."""
+        data = self.crosstab
+        auto = data is not None and len(data.columns) > TRANSPOSE_AT
+        return auto if self.settings.transpose is None else self.settings.transpose
+
+    def _crosstab_lines(self) -> list[tuple[str, str, list[Text], Text]]:
+        """(kind, name, cells per group, total) for every code row and theme subtotal row."""
+        data = self.crosstab
         counts = data.counts
         pct = data.percentages() if self.settings.percent else None
         top = max(max((max(r) for r in pct), default=0) or 0, 1) if pct else max(int(counts.max(initial=0)), 1)
         themes = {t.codes[-1]: t for t in data.themes if t.codes}
+        out = []
         for r, name in enumerate(data.rows):
-            values = counts[r].tolist()
-            cells = [self._cell(v, pct[r][i] if pct else None, top) for i, v in enumerate(values)]
-            table.add_row(Text(name), *cells, Text(str(data.row_totals[r]), justify="right"), key=f"code\x00{name}")
+            cells = [self._cell(v, pct[r][i] if pct else None, top) for i, v in enumerate(counts[r].tolist())]
+            out.append(("code", name, cells, Text(str(data.row_totals[r]), justify="right")))
             theme = themes.get(name)
             if theme is not None:
                 theme_top = max(max(theme.counts, default=0), 1)
                 cells = [self._cell(v, None, theme_top) for v in theme.counts]
-                label = Text(f"Σ {theme.name}", style="bold")
-                table.add_row(label, *cells, Text(""), key=f"theme\x00{theme.name}")
+                out.append(("theme", theme.name, cells, Text("")))
+        return out
+
+    def _fill_crosstab(self) -> None:
+        table, data = self.query_one("#crosstab-table", DataTable), self.crosstab
+        keep = table.cursor_coordinate
+        table.clear(columns=True)
+        lines = self._crosstab_lines()
+        if not self.transposed():
+            table.add_column("code", key="code")
+            for i, name in enumerate(data.columns):
+                table.add_column(Text(name), key=f"g{i}")
+            table.add_column("total", key="total")
+            for kind, name, cells, total in lines:
+                label = Text(f"Σ {name}", style="bold") if kind == "theme" else Text(name)
+                table.add_row(label, *cells, total, key=f"{kind}\x00{name}")
+        else:
+            table.add_column(data.by, key="group")
+            for kind, name, _, _ in lines:
+                label = Text(f"Σ {name}", style="bold") if kind == "theme" else Text(name)
+                table.add_column(label, key=f"{kind}\x00{name}")
+            for i, group in enumerate(data.columns):
+                table.add_row(Text(group), *[cells[i] for _, _, cells, _ in lines], key=f"g{i}")
         if table.row_count:
             table.cursor_coordinate = table.validate_cursor_coordinate(keep)
         note = []
@@ -284,7 +310,9 @@ class AnalysisScreen(QualcodeScreen):
         event.stop()
         data = self.crosstab
         row_key, col_key = event.cell_key.row_key.value, event.cell_key.column_key.value
-        if data is None or not col_key.startswith("g"):
+        if self.transposed():
+            row_key, col_key = col_key, row_key
+        if data is None or not col_key.startswith("g") or "\x00" not in row_key:
             return
         kind, name = row_key.split("\x00", 1)
         column = data.columns[int(col_key[1:])]
@@ -393,6 +421,11 @@ class AnalysisScreen(QualcodeScreen):
         if self.crosstab is not None:
             self._fill_crosstab()
             self._title()
+
+    def action_transpose(self) -> None:
+        self.settings.transpose = not self.transposed()
+        if self.crosstab is not None:
+            self._fill_crosstab()
 
     def action_cycle_within(self) -> None:
         self.settings.within = self._cycle(WITHIN, self.settings.within)
