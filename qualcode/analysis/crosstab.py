@@ -183,49 +183,62 @@ def line_groups(coded: cd.Coded, by: str) -> tuple[np.ndarray, list[str], np.nda
 
 
 # ----------------------------------------------------------------- counting
-def _distinct(coded: cd.Coded, what: str, code_row: np.ndarray, name: str) -> np.ndarray:
-    """Indexes of coded lines, one per distinct unit, cached on ``coded`` (independent of the grouping).
+def _distinct(coded: cd.Coded, what: str, code_row: np.ndarray, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct units as two arrays, cached on ``coded`` (independent of the grouping):
 
-    ``coding-run``: (coding, run) — a coding's groups are its runs' groups; ``lines``: (row, transcript,
-    line); ``speakers``: (row, speaker). ``code_row`` maps code index → row (-1: left out), named ``name``.
+    ``coding-run`` → (coding, run): a coding's groups are its runs' groups; ``lines`` → (row, run) per
+    distinct (row, transcript, line); ``speakers`` → (row, speaker). ``code_row`` maps code index → row
+    (-1: left out) and is named ``name`` for the cache.
     """
     key = (what, name)
     if key in coded.cache:
         return coded.cache[key]
+    n_runs = max(len(coded.runs.keys), 1)
     if what == "coding-run":
-        keys = coded.line_coding * max(len(coded.runs.keys), 1) + coded.line_run
-        valid = np.ones(len(keys), dtype=bool)
+        keys = np.unique(coded.line_coding * n_runs + coded.line_run)
+        out = (keys // n_runs, keys % n_runs)
     else:
         row = code_row[coded.line_code]
         valid = row >= 0
         if what == "lines":
-            keys = (row << 47) | (coded.line_transcript << 23) | coded.line_n
+            keys = np.unique(((row << 47) | (coded.line_transcript << 23) | coded.line_n)[valid])
+            line_keys = ((keys >> 23) & ((1 << 24) - 1)) * (1 << 32) + (keys & ((1 << 23) - 1))
+            run = np.searchsorted(coded.runs.keys, line_keys, side="right") - 1
+            out = (keys >> 47, np.maximum(run, 0))
         else:
             valid &= coded.line_speaker >= 0
-            keys = row * max(len(coded.runs.speakers), 1) + coded.line_speaker
-    idx = np.flatnonzero(valid)
-    _, first = np.unique(keys[idx], return_index=True)
-    coded.cache[key] = idx[first]
-    return coded.cache[key]
+            n_speakers = max(len(coded.runs.speakers), 1)
+            keys = np.unique((row * n_speakers + coded.line_speaker)[valid])
+            out = (keys // n_speakers, keys % n_speakers)
+    coded.cache[key] = out
+    return out
 
 
 def _count(
-    coded: cd.Coded, unit: str, code_row: np.ndarray, name: str, line_group: np.ndarray, n_rows: int, n_cols: int
+    coded: cd.Coded,
+    unit: str,
+    code_row: np.ndarray,
+    name: str,
+    groups: tuple[np.ndarray, np.ndarray],
+    n_rows: int,
+    n_cols: int,
 ) -> np.ndarray:
-    """rows × columns counts of distinct units; ``code_row`` maps code index → row (-1: left out)."""
+    """rows × columns counts of distinct units. ``groups`` = (column per run, column per speaker), -1: left out."""
+    run_group, speaker_group = groups
+    width = max(n_cols, 1)
     if unit == "codings":
-        idx = _distinct(coded, "coding-run", code_row, "")
-        group, coding = line_group[idx], coded.line_coding[idx]
+        coding, run = _distinct(coded, "coding-run", code_row, "")
+        group = run_group[run]
         keep = group >= 0
-        pairs = np.unique(coding[keep] * max(n_cols, 1) + group[keep])
-        row, col = code_row[coded.coding_code[pairs // max(n_cols, 1)]], pairs % max(n_cols, 1)
+        pairs = np.unique(coding[keep] * width + group[keep])
+        row, col = code_row[coded.coding_code[pairs // width]], pairs % width
         ok = row >= 0
         cells = row[ok] * n_cols + col[ok]
     else:
-        idx = _distinct(coded, unit, code_row, name)
-        group = line_group[idx]
+        row, where = _distinct(coded, unit, code_row, name)
+        group = run_group[where] if unit == "lines" else speaker_group[where]
         keep = group >= 0
-        cells = code_row[coded.line_code[idx[keep]]] * n_cols + group[keep]
+        cells = row[keep] * n_cols + group[keep]
     return np.bincount(cells, minlength=n_rows * n_cols)[: n_rows * n_cols].reshape(n_rows, n_cols).astype(np.int64)
 
 
@@ -278,21 +291,23 @@ def crosstab(
         if missing:
             raise NotFoundError(f"no codings by {', '.join(missing)}")
     _check_sizes(coded)
-    line_group, columns, speaker_group = line_groups(coded, by)
+    run_group, columns, speaker_group = run_groups(coded, by)
+    line_group = run_group[coded.line_run] if len(run_group) else np.full(len(coded.line_run), -1, dtype=np.int64)
+    groups = (run_group, speaker_group)
+    anywhere = (np.where(run_group >= 0, 0, -1), np.where(speaker_group >= 0, 0, -1))
     n_rows, n_cols = len(coded.codes), len(columns)
     rows = np.arange(n_rows, dtype=np.int64)
-    everything = np.zeros(n_rows, dtype=np.int64)
-    counts = _count(coded, unit, rows, "codes", line_group, n_rows, n_cols)
-    row_totals = _count(coded, unit, rows, "codes", np.where(line_group >= 0, 0, -1), n_rows, 1)[:, 0]
+    counts = _count(coded, unit, rows, "codes", groups, n_rows, n_cols)
+    row_totals = _count(coded, unit, rows, "codes", anywhere, n_rows, 1)[:, 0]
     if unit == "speakers":
         bases = np.bincount(speaker_group[speaker_group >= 0], minlength=n_cols)[:n_cols]
     elif unit == "codings":
         bases = counts.sum(axis=0)  # one code per coding: the distinct codings of the column
     else:
-        bases = _count(coded, unit, everything, "all", line_group, 1, n_cols)[0]
+        bases = _count(coded, unit, np.zeros(n_rows, dtype=np.int64), "all", groups, 1, n_cols)[0]
     if columns and columns[-1] == NONE and not counts[:, -1].any() and not bases[-1]:
         columns, counts, bases = columns[:-1], counts[:, :-1], bases[:-1]
-    themes = _themes(coded, unit, line_group, len(columns))
+    themes = _themes(coded, unit, groups, len(columns))
     stats, notes = chi_squared(counts)
     notes = _notes(coded, line_group, by) + notes
     if stats is not None and unit == "codings" and int(counts.sum()) > int((row_totals).sum()):
@@ -314,7 +329,7 @@ def crosstab(
     )
 
 
-def _themes(coded: cd.Coded, unit: str, line_group: np.ndarray, n_cols: int) -> list[Theme]:
+def _themes(coded: cd.Coded, unit: str, groups: tuple[np.ndarray, np.ndarray], n_cols: int) -> list[Theme]:
     roots = [c for c in coded.codes if c.parent_id is None and _children(coded, c.id)]
     if not roots:
         return []
@@ -324,7 +339,7 @@ def _themes(coded: cd.Coded, unit: str, line_group: np.ndarray, n_cols: int) -> 
         for i, c in enumerate(coded.codes):
             if c.id in ids:
                 theme_of[i] = t
-    counts = _count(coded, unit, theme_of, "themes", line_group, len(roots), max(n_cols, 1))[:, :n_cols]
+    counts = _count(coded, unit, theme_of, "themes", groups, len(roots), max(n_cols, 1))[:, :n_cols]
     return [
         Theme(
             name=root.name,

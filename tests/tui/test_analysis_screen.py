@@ -26,11 +26,23 @@ async def settle(app, pilot) -> None:
     await pilot.pause()
 
 
-async def open_analysis(app, pilot) -> AnalysisScreen:
+async def open_analysis(app, pilot, by: str = "speaker") -> AnalysisScreen:
     await pilot.press("f9")
     await settle(app, pilot)
-    assert isinstance(app.screen, AnalysisScreen)
-    return app.screen
+    screen = app.screen
+    assert isinstance(screen, AnalysisScreen)
+    assert screen.settings.by == "organisatie"  # the first participant attribute by default
+    await group_by(app, pilot, screen, by)
+    return screen
+
+
+async def group_by(app, pilot, screen, by: str) -> None:
+    for _ in range(len(screen.bys)):
+        if screen.settings.by == by:
+            break
+        await pilot.press("b")
+        await settle(app, pilot)
+    assert screen.settings.by == by
 
 
 def quote_citations(screen) -> list[tuple[str, str]]:
@@ -94,9 +106,7 @@ async def test_theme_row_cooccurrence_cell_and_grouping_by_attribute(tmp_path):
             ("(FG2; 5)", "anna"),
         ]
         await pilot.press("1")
-        await pilot.press("b", "b", "b")  # speaker → transcript → organisatie → rol
-        await settle(app, pilot)
-        assert screen.settings.by == "rol"
+        await group_by(app, pilot, screen, "rol")
         table = screen.query_one("#crosstab-table", DataTable)
         assert [str(c.label) for c in table.ordered_columns] == ["code", "jeugdarts", "politie", "regisseur", "total"]
         await pilot.press("t")  # groups down the side: the same cells

@@ -35,19 +35,29 @@ MAX_QUOTES = 500
 TRANSPOSE_AT = 40  # more groups than this: groups become rows (t switches)
 
 
+LEVELS = 16
+
+
+def _heat_style(level: int) -> Style:
+    t = 0.15 + 0.85 * level / (LEVELS - 1)
+    rgb = tuple(int(lo + (hi - lo) * t) for lo, hi in zip(LOW, HIGH))
+    return Style(color="white" if t > 0.5 else "black", bgcolor=f"rgb({rgb[0]},{rgb[1]},{rgb[2]})")
+
+
+HEAT_STYLES = [_heat_style(level) for level in range(LEVELS)]
+
+
 def heat(value: float, top: float, text: str) -> Text:
-    """A right-aligned cell whose background darkens with ``value / top``."""
+    """A right-aligned cell whose background darkens with ``value / top`` (16 shades)."""
     if not value or top <= 0:
         return Text(text, style="dim", justify="right")
-    t = min(max(value / top, 0.0), 1.0) * 0.85 + 0.15
-    rgb = tuple(int(lo + (hi - lo) * t) for lo, hi in zip(LOW, HIGH))
-    fg = "white" if t > 0.5 else "black"
-    return Text(text, style=Style(color=fg, bgcolor=f"rgb({rgb[0]},{rgb[1]},{rgb[2]})"), justify="right")
+    level = round(min(max(value / top, 0.0), 1.0) * (LEVELS - 1))
+    return Text(text, style=HEAT_STYLES[level], justify="right")
 
 
 @dataclass
 class Settings:
-    by: str = "speaker"
+    by: str | None = None  # None: the first participant attribute, else speaker
     unit: str = "codings"
     coder: str | None = None
     percent: bool = False
@@ -103,9 +113,10 @@ class AnalysisScreen(QualcodeScreen):
     """
 
     class Computed(Message):
-        def __init__(self, kind: str, table, error: str | None = None) -> None:
+        def __init__(self, kind: str, table, error: str | None = None, bys=None, coders=None) -> None:
             super().__init__()
             self.kind, self.table, self.error = kind, table, error
+            self.bys, self.coders = bys, coders
 
     class QuotesReady(Message):
         def __init__(self, title: str, rows: list[dict], total: int) -> None:
@@ -120,7 +131,7 @@ class AnalysisScreen(QualcodeScreen):
         self.quotes: list[dict] = []
         self.bys: list[str] = ["speaker", "transcript"]
         self.coders: list[str | None] = [None]
-        self.cell_keys: dict[str, list[tuple[str, str]]] = {}
+        self.participants_stale = True
 
     # ---------------------------------------------------------------- layout
     def compose(self) -> ComposeResult:
@@ -151,20 +162,19 @@ class AnalysisScreen(QualcodeScreen):
         self.query_one("#crosstab-table", DataTable).focus()  # reload() runs when the screen is shown
 
     def reload(self) -> None:
-        """Re-read groupings, coders and participants; recompute the tables."""
-        from qualcode.coding import codings
-
-        p_names, t_names = pt.attribute_names(self.project)
-        self.bys = ["speaker", "transcript", *p_names, *[n for n in t_names if n not in p_names]]
-        if self.settings.by not in self.bys:
-            self.settings.by = "speaker"
-        self.coders = [None, *codings.coders(self.project)]
-        if self.settings.coder not in self.coders:
-            self.settings.coder = None
-        self._fill_participants()
+        """Recompute the tables (groupings and coders come back with them); participants when shown."""
+        self.participants_stale = True
+        if self.query_one(TabbedContent).active == "participants":
+            self._fill_participants()
         self.start_compute()
 
+    @on(TabbedContent.TabActivated)
+    def tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id == "participants" and self.participants_stale:
+            self._fill_participants()
+
     def _fill_participants(self) -> None:
+        self.participants_stale = False
         table = self.query_one("#participants-table", DataTable)
         table.clear()
         for p in pt.participants(self.project):
@@ -184,18 +194,25 @@ class AnalysisScreen(QualcodeScreen):
 
     @work(thread=True, exclusive=True, group="analysis-compute")
     def compute(self, path, settings: Settings) -> None:
-        coders = [settings.coder] if settings.coder else None
+        from qualcode.analysis import coded
+        from qualcode.coding import codings
+
+        wanted = [settings.coder] if settings.coder else None
         try:
             project = Project.open(path, readonly=True)
             try:
-                cross = ct.crosstab(project, settings.by, unit=settings.unit, coders=coders)
-                cooc = co.cooccurrence(project, within=settings.within, coders=coders, jaccard=settings.jaccard)
+                coders = [None, *codings.coders(project)]
+                p_names, t_names = coded.load(project, wanted).attribute_names()
+                bys = ["speaker", "transcript", *p_names, *[n for n in t_names if n not in p_names]]
+                by = settings.by if settings.by in bys else (p_names[0] if p_names else "speaker")
+                cross = ct.crosstab(project, by, unit=settings.unit, coders=wanted)
+                cooc = co.cooccurrence(project, within=settings.within, coders=wanted, jaccard=settings.jaccard)
             finally:
                 project.close()
         except QualcodeError as e:
             self.post_message(self.Computed("both", None, str(e)))
             return
-        self.post_message(self.Computed("crosstab", cross))
+        self.post_message(self.Computed("crosstab", cross, bys=bys, coders=coders))
         self.post_message(self.Computed("cooccurrence", cooc))
 
     @on(Computed)
@@ -204,6 +221,9 @@ class AnalysisScreen(QualcodeScreen):
             self._title("not available")
             self.notify(event.error, severity="error", timeout=8, markup=False)
             return
+        if event.bys is not None:
+            self.bys, self.coders = event.bys, event.coders
+            self.settings.by = event.table.by
         if event.kind == "crosstab":
             self.crosstab = event.table
             self._fill_crosstab()
@@ -215,7 +235,7 @@ class AnalysisScreen(QualcodeScreen):
     def _title(self, status: str = "") -> None:
         s = self.settings
         text = (
-            f" Analysis · by {s.by} · {s.unit}{' %' if s.percent else ''} · coder {s.coder or 'all'} "
+            f" Analysis · by {s.by or '…'} · {s.unit}{' %' if s.percent else ''} · coder {s.coder or 'all'} "
             f"· within {s.within}{' · Jaccard' if s.jaccard else ''}"
         )
         self.query_one("#analysis-title", Static).update(Text(text + (f" · {status}" if status else "")))
@@ -398,6 +418,8 @@ class AnalysisScreen(QualcodeScreen):
     # ---------------------------------------------------------------- actions
     def action_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
+        if tab == "participants" and self.participants_stale:
+            self._fill_participants()
         target = {"crosstab": "#crosstab-table", "cooccurrence": "#cooc-table", "participants": "#participants-table"}
         self.query_one(target[tab], DataTable).focus()
 
