@@ -19,6 +19,7 @@ the time the handlers spent filling the widgets. Targets: each table < 1 s, pain
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import shutil
 import subprocess
@@ -114,6 +115,7 @@ def main() -> None:
     folder = args.keep or Path(tempfile.mkdtemp(prefix="qualcode-bench-analysis-"))
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "bench.db"
+    print("load average at start: {:.1f} {:.1f} {:.1f} (2 cores; times scale with it)".format(*os.getloadavg()))
     try:
         from qualcode.analysis import coded, cooccurrence, crosstab, participants
         from qualcode.store.project import Project
@@ -161,6 +163,7 @@ def main() -> None:
             print("Analysis screen paint (key pressed to both tables filled and drawn):")
             for line in r.stdout.strip().splitlines():
                 print(f"  {line}")
+        print("load average at end: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
     finally:
         if not args.keep:
             shutil.rmtree(folder, ignore_errors=True)

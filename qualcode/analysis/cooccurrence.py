@@ -73,19 +73,13 @@ def _units(coded: cd.Coded, within: str) -> np.ndarray:
     return np.unique(key, return_inverse=True)[1].reshape(-1)
 
 
-def cooccurrence(
-    project: Project, *, within: str = "lines", coders: list[str] | None = None, jaccard: bool = False
-) -> Cooccurrence:
-    """The code × code table (counts; and Jaccard when asked)."""
+def _matrices(coded: cd.Coded, within: str):
+    """(codings × units incidence, codings × codings overlap 0/1, codings × codes), cached on ``coded``."""
     from scipy import sparse
 
-    if within not in WITHIN:
-        raise InputError(f"--within {within!r}: choose {', '.join(WITHIN)}")
-    coded = cd.load(project, coders)
-    if coders is not None:
-        missing = [c for c in coders if c not in coded.coders]
-        if missing:
-            raise NotFoundError(f"no codings by {', '.join(missing)}")
+    key = ("cooccurrence", within)
+    if key in coded.cache:
+        return coded.cache[key]
     n_codings, n_codes = len(coded.coding_id), len(coded.codes)
     unit = _units(coded, within)
     n_units = int(unit.max()) + 1 if len(unit) else 0
@@ -99,6 +93,23 @@ def cooccurrence(
     by_code = sparse.csr_matrix(
         (np.ones(n_codings, dtype=np.int64), (np.arange(n_codings), coded.coding_code)), shape=(n_codings, n_codes)
     )
+    coded.cache[key] = (incidence, overlap, by_code)
+    return coded.cache[key]
+
+
+def cooccurrence(
+    project: Project, *, within: str = "lines", coders: list[str] | None = None, jaccard: bool = False
+) -> Cooccurrence:
+    """The code × code table (counts; and Jaccard when asked)."""
+    if within not in WITHIN:
+        raise InputError(f"--within {within!r}: choose {', '.join(WITHIN)}")
+    coded = cd.load(project, coders)
+    if coders is not None:
+        missing = [c for c in coders if c not in coded.coders]
+        if missing:
+            raise NotFoundError(f"no codings by {', '.join(missing)}")
+    n_codes = len(coded.codes)
+    incidence, overlap, by_code = _matrices(coded, within)
     pairs = (by_code.T @ overlap @ by_code).toarray().astype(np.int64)
     counts = pairs.copy()
     np.fill_diagonal(counts, np.bincount(coded.coding_code, minlength=n_codes))
