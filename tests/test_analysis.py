@@ -217,3 +217,15 @@ def test_jaccard_and_cooccurrence_drill_down(fixture):
     assert table.jaccard[0, 1] == pytest.approx(1 / 6)  # werkwijze: anna 1-3, bram 2-3; methodiek anna 3, 5
     assert table.jaccard[2, 2] == 1.0
     assert table.cell_coding_ids("veiligheid", "nazorg") == sorted([ids["c6"], ids["c7"], ids["c10"], ids["c12"]])
+
+
+def test_check_replays_participant_events(fixture):
+    from qualcode.store import integrity
+
+    project, _, _ = fixture
+    participants.set_participant(project, "FG2", "R1", ANNA, attributes={"rol": "ggd-arts"})
+    history.undo(project, ANNA)
+    report = integrity.check(project)
+    assert report.ok, report.checks
+    project.conn.execute("UPDATE participants SET attributes = '{}' WHERE speaker = 'R3'")  # behind the log's back
+    assert any("participants" in p for p in integrity.check(project).checks["event_replay"])
