@@ -17,6 +17,7 @@ overlap; codes × codings ``S`` sums those pairs per pair of codes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -36,7 +37,7 @@ class Cooccurrence:
     jaccard: np.ndarray | None = None
     notes: list[str] = field(default_factory=list)
     coded: cd.Coded | None = None
-    overlap: object = None  # codings × codings sparse matrix, nonzero where two codings overlap
+    overlap: Any = None  # codings × codings sparse matrix, nonzero where two codings overlap
 
     def as_dict(self) -> dict:
         out: dict = {"codes": self.codes, "counts": self.counts.tolist(), "within": self.within, "coders": self.coders}
@@ -75,7 +76,7 @@ def _units(coded: cd.Coded, within: str) -> np.ndarray:
 
 def _matrices(coded: cd.Coded, within: str):
     """(codings × units incidence, codings × codings overlap 0/1, codings × codes), cached on ``coded``."""
-    from scipy import sparse
+    from scipy import sparse  # type: ignore[import-untyped]
 
     key = ("cooccurrence", within)
     if key in coded.cache:

@@ -27,6 +27,7 @@ codings count in more than one group (the observations are then not independent)
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -249,7 +250,7 @@ def _check_sizes(coded: cd.Coded) -> None:
 
 def chi_squared(counts: np.ndarray) -> tuple[dict | None, list[str]]:
     """Pearson's chi-squared and Cramér's V on the table without all-zero rows and columns."""
-    from scipy.stats import chi2_contingency
+    from scipy.stats import chi2_contingency  # type: ignore[import-untyped]
 
     table = counts[counts.sum(axis=1) > 0][:, counts.sum(axis=0) > 0]
     if table.shape[0] < 2 or table.shape[1] < 2:
@@ -259,7 +260,7 @@ def chi_squared(counts: np.ndarray) -> tuple[dict | None, list[str]]:
     stat = float(result.statistic)
     expected = result.expected_freq
     small = float((expected < 5).mean())
-    out = {
+    out: dict[str, Any] = {
         "chi2": stat,
         "dof": int(result.dof),
         "p": float(result.pvalue),

@@ -113,9 +113,9 @@ def read_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]], str]:
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except OSError as e:
-        raise InputError(f"cannot read: {e.strerror or e}", path=path) from None
+        raise InputError(f"cannot read: {e.strerror or e}", path=str(path)) from None
     except UnicodeDecodeError:
-        raise InputError("not UTF-8 text; save the file as CSV UTF-8", path=path) from None
+        raise InputError("not UTF-8 text; save the file as CSV UTF-8", path=str(path)) from None
     first = next((ln for ln in text.splitlines() if ln.strip()), "")
     sep = _separator(first)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
@@ -131,9 +131,9 @@ def read_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]], str]:
             else:
                 rows.append((reader.line_num, cells))
     except csv.Error as e:
-        raise InputError(f"not readable as CSV: {e}", path=path, line=reader.line_num) from None
+        raise InputError(f"not readable as CSV: {e}", path=str(path), line=reader.line_num) from None
     if header is None:
-        raise InputError("empty file: expected a header such as transcript,speaker,rol", path=path)
+        raise InputError("empty file: expected a header such as transcript,speaker,rol", path=str(path))
     return header, rows, sep
 
 
@@ -234,6 +234,7 @@ def _dump(attributes: dict[str, str]) -> str:
 
 def _store(project: Project, coder: str, path: Path, kind: str, wanted: dict, report: LoadReport) -> None:
     table = "participants" if kind == "participants" else "transcript_attributes"
+    existing: dict[tuple, dict]
     if kind == "participants":
         existing = {
             (r["transcript_id"], r["speaker"]): r
@@ -245,7 +246,7 @@ def _store(project: Project, coder: str, path: Path, kind: str, wanted: dict, re
     for key, (flag, attrs) in wanted.items():
         row = existing.get(key)
         old_attrs = json.loads(row["attributes"]) if row else {}
-        values = {"attributes": _dump(_merge(old_attrs, attrs))}
+        values: dict[str, str | int] = {"attributes": _dump(_merge(old_attrs, attrs))}
         if kind == "participants":
             values["participant"] = int(flag if flag is not None else (row["participant"] if row else 1))
         if row is None:
@@ -360,7 +361,7 @@ def participants(project: Project) -> list[Participant]:
 
 def transcript_attributes(project: Project) -> dict[int, dict[str, str]]:
     """Transcript id → its attributes (empty dict when none were loaded)."""
-    out = {r["id"]: {} for r in project.query("SELECT id FROM transcripts ORDER BY id")}
+    out: dict[int, dict[str, str]] = {r["id"]: {} for r in project.query("SELECT id FROM transcripts ORDER BY id")}
     for r in project.query("SELECT transcript_id, attributes FROM transcript_attributes"):
         out[r["transcript_id"]] = json.loads(r["attributes"])
     return out

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from qualcode.analysis.cooccurrence import Cooccurrence
 from qualcode.analysis.crosstab import Crosstab
@@ -23,7 +24,7 @@ from qualcode.report.selection import ExportResult, Progress
 MAX_COLUMNS = 9  # group columns per Word table: code column 3.7 cm + 9 x 1.37 cm = 16 cm
 PAGE_CM, CODE_CM = 16.0, 3.7
 
-WORDS = {
+WORDS: dict[str, dict[str, Any]] = {
     "nl": {
         "heading": "Analyse",
         "code": "Code",
