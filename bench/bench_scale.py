@@ -47,17 +47,18 @@ def build(path: Path, n_transcripts: int, n_lines: int, n_codings: int, seed: in
         with p.transaction("import", "lead", f"import {n_transcripts} transcripts (bench)", kind="log") as tx:
             for t in range(1, n_transcripts + 1):
                 raws, rows = [], []
-                speaker = "M"
+                speaker, turn = "M", 0
                 for n in range(1, n_lines + 1):
                     if n == 1 or rng.random() < 0.15:
                         speaker = rng.choice(("M", "R1", "R2", "R3", "R4"))
+                        turn += 1  # a label line starts a new turn, as ingest numbers them
                         body = " ".join(rng.choice(WORDS) for _ in range(rng.randint(4, 12)))
                         raw = f"{speaker}: {body}"
                     else:
                         body = " ".join(rng.choice(WORDS) for _ in range(rng.randint(4, 12)))
                         raw = body
                     raws.append(raw)
-                    rows.append((t, n, speaker, 0, raw, body))
+                    rows.append((t, n, speaker, turn, raw, body))
                 tid = tx.insert(
                     "transcripts",
                     {

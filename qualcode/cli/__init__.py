@@ -15,6 +15,7 @@ import click
 
 from qualcode.cli import (  # noqa: F401  (define the commands)
     agreement,
+    analysis,
     authoring,
     core,
     exchange,

@@ -304,19 +304,45 @@ def done(session: Session, transcript: str, undo_: bool) -> None:
 @click.option("--coder", "coder_filter", help="Only this coder's codings.")
 @click.option("--code", "code_filter", help="Only this code.")
 @click.option("--transcript", "transcript_filter", help="Only this transcript.")
+@click.option(
+    "--speaker", "speaker_filter", help="Only codings with a line of this speaker (with --transcript: there)."
+)
+@click.option(
+    "--attribute",
+    "attribute_filters",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Only codings with a "
+    "line of a participant (or transcript) with this attribute, e.g. rol=regisseur (repeatable).",
+)
 @json_option
 @project_option
 @pass_session
 def codings_(
-    session: Session, coder_filter: str | None, code_filter: str | None, transcript_filter: str | None, as_json: bool
+    session: Session,
+    coder_filter: str | None,
+    code_filter: str | None,
+    transcript_filter: str | None,
+    speaker_filter: str | None,
+    attribute_filters: tuple[str, ...],
+    as_json: bool,
 ) -> None:
     """List coded quotes with their citations (all coders unless filtered)."""
     from qualcode.coding import codings, quotes
 
     project = session.open(readonly=True)
-    rows = quotes.iter_quote_rows(
-        project, codings.list_codings(project, coder=coder_filter, code=code_filter, transcript=transcript_filter)
-    )
+    found = codings.list_codings(project, coder=coder_filter, code=code_filter, transcript=transcript_filter)
+    if speaker_filter is not None or attribute_filters:  # who said it (qualcode.analysis)
+        from qualcode.analysis import crosstab, participants
+
+        keep = crosstab.coding_ids_where(
+            project,
+            speaker=speaker_filter,
+            transcript=transcript_filter,
+            attributes=participants.parse_assignments(attribute_filters),
+        )
+        found = [c for c in found if c.id in keep]
+    rows = quotes.iter_quote_rows(project, found)
     if as_json:
         emit_json(rows)
         return

@@ -109,6 +109,12 @@ def _warn_privacy(project, result) -> None:
     help="Start from your own Word document or template (.docx/.dotx) and use its styles and page.",
 )
 @click.option("--appendix", is_flag=True, help="Add every selected transcript with its line numbers.")
+@click.option(
+    "--crosstab",
+    metavar="ATTRIBUTE",
+    help="Add a crosstab of codings: codes x speaker, transcript or an attribute (qualcode crosstab).",
+)
+@click.option("--cooccurrence", is_flag=True, help="Add the code x code co-occurrence table (qualcode cooccurrence).")
 @json_option
 @project_option
 @pass_session
@@ -128,6 +134,8 @@ def export_docx_cmd(
     lang: str | None,
     template: Path | None,
     appendix: bool,
+    crosstab: str | None,
+    cooccurrence: bool,
     as_json: bool,
 ) -> None:
     """Write the themes report to OUT.docx (default exports/qualcode-report.docx).
@@ -163,6 +171,8 @@ def export_docx_cmd(
         summary_grid=summary_grid,
         chart=chart,
         author=author,
+        crosstab=crosstab,
+        cooccurrence=cooccurrence,
     )
     with output_path(out, "docx") as path, progress_bar("Exporting") as progress:
         result = export_docx(project, path, options, progress=progress)

@@ -59,6 +59,9 @@ class ReportOptions:
     summary_grid: bool = False
     chart: str = "bar"  # none | bar | native (native falls back to the picture, with a warning)
     author: str | None = None  # None: the author's display name
+    # analysis tables (qualcode.report.analysis): a crosstab by this attribute, the co-occurrence table
+    crosstab: str | None = None
+    cooccurrence: bool = False
 
 
 def export_docx(
@@ -171,6 +174,18 @@ def build_report(project, options: ReportOptions, progress: Progress | None = No
     done += 1
     if not from_template or not any(p.text.strip() for s in document.sections for p in s.footer.paragraphs):
         docx_setup.add_page_numbers(writer)
+    if options.crosstab or options.cooccurrence:  # analysis tables, built in qualcode.report.analysis
+        from qualcode.report.analysis import write_docx_tables
+
+        selection.warnings += write_docx_tables(
+            writer,
+            project,
+            coder=selection.coder,
+            by=options.crosstab,
+            cooccurrence=options.cooccurrence,
+            lang=lang,
+            table_word=words["table_word"],
+        )
     if options.appendix:
         _appendix(writer, project, selection, words, lang, progress, done, steps)
         done += len(selection.transcripts)

@@ -35,7 +35,7 @@ from qualcode.ranges import format_ranges, parse_ranges
 from qualcode.store import seals
 from qualcode.store.project import Project
 
-REPLAYED_TABLES = ("transcripts", "codes", "codings", "memos", "progress")
+REPLAYED_TABLES = ("transcripts", "codes", "codings", "memos", "progress", "participants", "transcript_attributes")
 MAX_PER_CHECK = 20  # problems listed per check; the rest are counted
 
 

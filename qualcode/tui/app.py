@@ -26,6 +26,8 @@ SCREENS: dict[str, str] = {
     "export": "export:ExportScreen",
     "audit": "audit:AuditScreen",
     "summaries": "summaries:SummariesScreen",
+    "analysis": "analysis:AnalysisScreen",
+    "participants": "participants:ParticipantsScreen",
 }
 
 
@@ -44,7 +46,8 @@ class QualcodeApp(App):
         Binding("f6", "open_screen('agreement')", "Agreement", show=False, id="app.agreement"),
         Binding("f7", "open_screen('export')", "Export", show=False, id="app.export"),
         Binding("f8", "open_screen('audit')", "Privacy audit", show=False, id="app.audit"),
-        Binding("f9", "open_screen('summaries')", "Summaries", show=False, id="app.summaries"),
+        Binding("f9", "open_screen('analysis')", "Analysis", show=False, id="app.analysis"),
+        Binding("f10", "open_screen('summaries')", "Summaries", show=False, id="app.summaries"),
     ]
 
     def __init__(

@@ -18,7 +18,7 @@ async def test_summaries_grid_enter_edits_a_cell_with_its_quotes_beside_it(proje
         codings.apply(project, "FGU", "3-4", "werkwijze", CODER)
     app = create_app(project_path, CODER)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f9")
+        await pilot.press("f10")
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, SummariesScreen)

@@ -17,6 +17,7 @@ from qualcode.store.schema.v3_exchange import v3_exchange  # (REFI-QDA coders' G
 from qualcode.store.schema.v4_trust import v4_trust  # (event hash chain, line seals, no identical codings)
 from qualcode.store.schema.v5_timing import v5_timing  # (line times, media links, re-import attention list)
 from qualcode.store.schema.v6_authoring import v6_authoring  # (picks, theme summaries, titles, display names)
+from qualcode.store.schema.v7_participants import v7_participants  # (participants, their attributes)
 
 APPLICATION_ID = 0x51434F44  # "QCOD": marks a SQLite file as a qualcode project
 
@@ -27,6 +28,7 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     4: v4_trust,
     5: v5_timing,
     6: v6_authoring,
+    7: v7_participants,
 }
 
 LATEST = max(MIGRATIONS)

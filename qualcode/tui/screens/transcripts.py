@@ -19,14 +19,16 @@ class TranscriptsScreen(QualcodeScreen):
     HELP_TITLE = "Transcripts"
     HELP_TEXT = (
         "Every transcript in the project with its line count, speakers, your codings and whether you "
-        "marked it done. Enter opens it in the Coding screen; i imports files; R re-imports a corrected "
-        "version of the selected transcript, showing where every coding goes before anything changes."
+        "marked it done. Enter opens it in the Coding screen; i imports files; p shows the participants; "
+        "R re-imports a corrected version of the selected transcript, showing where every coding goes "
+        "before anything changes."
     )
 
     BINDINGS = [
         Binding("enter", "open", "Open", id="transcripts.open"),
         Binding("i", "import", "Import", id="transcripts.import"),
         Binding("R", "reimport", "Re-import corrected", show=False, id="transcripts.reimport"),
+        Binding("p", "app.open_screen('participants')", "Participants", show=False, id="transcripts.participants"),
         Binding("f5", "refresh", "Refresh", show=False, id="transcripts.refresh"),
         Binding("q", "app.quit", "Quit", id="transcripts.quit"),
     ]
