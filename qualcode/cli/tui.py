@@ -14,17 +14,26 @@ from qualcode.cli.base import Session, cli, common_options
 pass_session = click.make_pass_decorator(Session, ensure=True)
 
 
-def open_workbench(session: Session, transcript: str | None, *, line: int | None = None) -> None:
-    """Check the project (errors print one line), then run the Textual app on it."""
+def open_workbench(
+    session: Session, transcript: str | None, *, line: int | None = None, coder: str | None = None
+) -> None:
+    """Check the project (errors print one line), then run the Textual app on it.
+
+    The coder: ``--coder`` or ``QUALCODE_CODER``, else ``coder`` (the demo's), else the config file's
+    ``coder``, else the login name. Problems in the config file are shown in the workbench at start-up.
+    """
     project = session.open()  # raises ProjectError with a hint when there is no project
     if transcript is not None:
         from qualcode.corpus import transcripts
 
         transcripts.get(project, transcript)  # unknown name → one-line error before the screen opens
     session.close()
+    from qualcode.tui import config as user_config
     from qualcode.tui.app import create_app
 
-    create_app(session.project_path, session.coder, transcript, line=line).run()
+    settings = user_config.load()
+    who = session.coder if getattr(session, "coder_given", True) else (coder or settings.coder or session.coder)
+    create_app(session.project_path, who, transcript, line=line, config=settings, preload_language=True).run()
 
 
 @cli.command("tui")
@@ -50,7 +59,7 @@ def tui(session: Session, transcript: str | None, line: int | None) -> None:
 @pass_session
 def demo(session: Session, folder: Path | None, no_open: bool) -> None:
     """Build a fresh demo project (shipped codebook, transcripts and codings) and open it."""
-    from qualcode.demo import build_demo, summary
+    from qualcode.demo import DEMO_CODERS, build_demo, summary
     from qualcode.errors import ProjectError
 
     folder = folder or Path(".")
@@ -65,7 +74,7 @@ def demo(session: Session, folder: Path | None, no_open: bool) -> None:
     if no_open:
         for line in lines:
             click.echo(line)
-        click.echo(f"Open it with: qualcode --project {path} --coder anna")
+        click.echo(f"Open it with: qualcode --project {path} --coder {DEMO_CODERS[0]}")
         return
     session.project_path = path
-    open_workbench(session, None)
+    open_workbench(session, None, coder=DEMO_CODERS[0])  # as one of its coders, so its codings are visible

@@ -110,9 +110,12 @@ class LinePanel(Static):
         coder: str,
         highlighted: Code | None,
         line_text: str = "",
+        speaker: str = "",
     ) -> None:
         text = Text()
         text.append(f"Line {line}" if line is not None else "No lines", style="bold")
+        if speaker:
+            text.append(f"  {speaker}", style="bold")  # the full label (the gutter column may cut it)
         text.append("\n")
         if line_text.strip():
             text.append(line_text.strip() + "\n", style="italic")
