@@ -32,8 +32,15 @@ def open_workbench(
     from qualcode.tui.app import create_app
 
     settings = user_config.load()
-    who = session.coder if getattr(session, "coder_given", True) else (coder or settings.coder or session.coder)
+    who = workbench_coder(session, settings, coder)
     create_app(session.project_path, who, transcript, line=line, config=settings, preload_language=True).run()
+
+
+def workbench_coder(session: Session, settings, coder: str | None) -> str:
+    """``--coder``/``QUALCODE_CODER`` first, then ``coder`` (the demo's), the config file's, the login name."""
+    if getattr(session, "coder_given", True):
+        return session.coder
+    return coder or settings.coder or session.coder
 
 
 @cli.command("tui")
