@@ -198,12 +198,18 @@ class CodingScreen(SuggestionsMixin, QualcodeScreen):
         return self.query_one(TranscriptView)
 
     def on_mount(self) -> None:
+        # Paint the frame first (title, empty view, panels), then read the transcript: a long one takes
+        # a moment, and the screen shows something at once (issue 19).
+        self.query_one("#coding-title", Static).update(Text(f" {self.transcript_name} · loading the transcript…"))
+        self.view.focus()
+        self.call_after_refresh(self._load)
+
+    def _load(self) -> None:
         self.transcript = self.core(transcripts.get, self.project, self.transcript_name)
         if self.transcript is None:
             self.app.pop_screen()
             return
         self.view.set_lines(transcripts.lines(self.project, self.transcript.id))
-        self.view.focus()
         self.reload()
         if self.start_line is not None:
             self.jump(self.start_line, self.select_to)

@@ -172,6 +172,7 @@ class TranscriptView(ScrollView, can_focus=True):
         self._wrap_width = -1  # the text width the wrap below was made for
         self._starts: dict[int, list[int]] = {}  # line index → wrap offsets (only lines of 2+ rows)
         self._row_start: list[int] | None = None  # line index → first visual row (None: one row per line)
+        self._pending_scroll: bool | None = None  # a scroll to the cursor waiting for the size (centre?)
 
     # ----------------------------------------------------------------- data in
     def set_lines(self, lines: list) -> None:
@@ -331,8 +332,11 @@ class TranscriptView(ScrollView, can_focus=True):
         return len(self.texts) if self._row_start is None else self._row_start[-1]
 
     def on_resize(self, event: events.Resize) -> None:
-        if self._wrap:
-            self._update_virtual_size()
+        self._update_virtual_size()
+        centre, self._pending_scroll = self._pending_scroll, None
+        if centre is not None:
+            self.call_after_refresh(self.scroll_cursor_visible, centre=centre)
+        elif self._wrap:
             self.scroll_cursor_visible()
 
     @property
@@ -398,8 +402,8 @@ class TranscriptView(ScrollView, can_focus=True):
         elif extend is False:
             self.anchor = None
         self.cursor = index
-        if self.size.height == 0:  # not laid out yet: scroll once the size is known
-            self.call_after_refresh(self.scroll_cursor_visible, centre=centre)
+        if self.size.height == 0:  # not laid out yet: scroll when the size is known (on_resize)
+            self._pending_scroll = centre
             return
         self.scroll_cursor_visible(centre=centre)
         if self.scroll_y == old_top:  # scrolling repaints everything anyway
@@ -422,10 +426,14 @@ class TranscriptView(ScrollView, can_focus=True):
     def watch_cursor(self, old: int, new: int) -> None:
         self.post_message(self.CursorMoved(self, new))
 
-    def scroll_cursor_visible(self, *, centre: bool = False) -> None:
+    def scroll_cursor_visible(self, *, centre: bool = False, _retry: int = 3) -> None:
         if not self.numbers:
             return
-        if self._wrap:
+        if not self.allow_vertical_scroll and self.virtual_size.height > self.size.height and _retry:
+            # new lines arrived after the last layout: the scrollbar (and scrolling) exists from the next one
+            self.call_after_refresh(self.scroll_cursor_visible, centre=centre, _retry=_retry - 1)
+            return
+        if self._wrap and (self._row_start is None or self.text_width != self._wrap_width):
             self._update_virtual_size()
         height = max(1, self.scrollable_content_region.height)
         top = round(self.scroll_y)
