@@ -211,6 +211,7 @@ class CodingScreen(SuggestionsMixin, QualcodeScreen):
             return
         self.view.set_lines(transcripts.lines(self.project, self.transcript.id))
         self.reload()
+        self.refresh_bindings()  # the code keys exist now that the codes are read
         if self.start_line is not None:
             self.jump(self.start_line, self.select_to)
 

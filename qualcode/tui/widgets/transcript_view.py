@@ -426,12 +426,17 @@ class TranscriptView(ScrollView, can_focus=True):
     def watch_cursor(self, old: int, new: int) -> None:
         self.post_message(self.CursorMoved(self, new))
 
-    def scroll_cursor_visible(self, *, centre: bool = False, _retry: int = 3) -> None:
+    def watch_show_vertical_scrollbar(self, shown: bool) -> None:
+        centre, self._pending_scroll = self._pending_scroll, None
+        if shown and centre is not None:
+            self.call_after_refresh(self.scroll_cursor_visible, centre=centre)
+
+    def scroll_cursor_visible(self, *, centre: bool = False) -> None:
         if not self.numbers:
             return
-        if not self.allow_vertical_scroll and self.virtual_size.height > self.size.height and _retry:
-            # new lines arrived after the last layout: the scrollbar (and scrolling) exists from the next one
-            self.call_after_refresh(self.scroll_cursor_visible, centre=centre, _retry=_retry - 1)
+        if not self.allow_vertical_scroll and self.virtual_size.height > self.size.height:
+            # new lines arrived after the last layout: scrolling exists once the scrollbar does (the watcher)
+            self._pending_scroll = centre
             return
         if self._wrap and (self._row_start is None or self.text_width != self._wrap_width):
             self._update_virtual_size()
