@@ -115,3 +115,29 @@ def test_undo_memo_and_done(project):
     assert not codings.is_done(project, c.transcript_id, "anna")
     history.undo(project, "anna")
     assert codings.get(project, c.id).memo == ""
+
+
+def test_add_range_makes_a_two_range_coding_and_remove_range_splits_it(project):
+    c = codings.apply(project, "FG9", "3-4", "werkwijze", "anna")
+    two = codings.add_range(project, c.id, "7-8", "anna")
+    assert two.id == c.id and two.ranges == ((3, 4), (7, 8))
+    assert project.scalar("SELECT ranges FROM codings WHERE id = ?", (c.id,)) == "3-4,7-8"
+    split = codings.remove_range(project, c.id, "4", "anna")
+    assert split.ranges == ((3, 3), (7, 8))
+    gone = codings.remove_range(project, c.id, "7-8", "anna")
+    assert gone.ranges == ((3, 3),)
+    with pytest.raises(InputError, match="without lines"):
+        codings.remove_range(project, c.id, "3", "anna")
+    with pytest.raises(InputError, match="not in"):
+        codings.remove_range(project, c.id, "5", "anna")
+    with pytest.raises(ConflictError):
+        codings.add_range(project, c.id, "5", "bram")
+    history.undo(project, "anna")  # each change is one event
+    assert codings.get(project, c.id).ranges == ((3, 3), (7, 8))
+
+
+def test_count_by_coder(project):
+    codings.apply(project, "FG9", "3-4", "werkwijze", "anna")
+    codings.apply(project, "FG9", "5", "werkwijze", "anna")
+    codings.apply(project, "FG9", "5", "werkwijze", "bram")
+    assert codings.count_by_coder(project) == {"anna": 2, "bram": 1}

@@ -34,6 +34,7 @@ class Session:
     def __init__(self, project: Path | str = "qualcode.db", coder: str | None = None):
         self.project_path = Path(os.environ.get("QUALCODE_PROJECT", project))
         self.coder = coder or os.environ.get("QUALCODE_CODER") or default_coder()
+        self.coder_given = bool(coder or os.environ.get("QUALCODE_CODER"))  # else the config file may choose
         self._open: list = []
 
     def open(self, *, create: bool = False, readonly: bool = False, derived_from: tuple[Path, ...] = ()):
@@ -62,7 +63,9 @@ def _set_project(ctx: click.Context, _param, value):
 
 def _set_coder(ctx: click.Context, _param, value):
     if value is not None:
-        ctx.ensure_object(Session).coder = value
+        session = ctx.ensure_object(Session)
+        session.coder = value
+        session.coder_given = True
     return value
 
 
@@ -137,6 +140,7 @@ def cli(ctx: click.Context, project: str, coder: str | None) -> None:
     session = ctx.ensure_object(Session)
     session.project_path = Path(project)
     session.coder = coder or default_coder()
+    session.coder_given = coder is not None
     ctx.call_on_close(session.close)
     if ctx.invoked_subcommand is None:  # bare `qualcode`: the workbench (the `tui` command)
         workbench = cli.get_command(ctx, "tui")

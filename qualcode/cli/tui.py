@@ -15,17 +15,33 @@ from qualcode.cli.output import echo
 pass_session = click.make_pass_decorator(Session, ensure=True)
 
 
-def open_workbench(session: Session, transcript: str | None, *, line: int | None = None) -> None:
-    """Check the project (errors print one line), then run the Textual app on it."""
+def open_workbench(
+    session: Session, transcript: str | None, *, line: int | None = None, coder: str | None = None
+) -> None:
+    """Check the project (errors print one line), then run the Textual app on it.
+
+    The coder: ``--coder`` or ``QUALCODE_CODER``, else ``coder`` (the demo's), else the config file's
+    ``coder``, else the login name. Problems in the config file are shown in the workbench at start-up.
+    """
     project = session.open()  # raises ProjectError with a hint when there is no project
     if transcript is not None:
         from qualcode.corpus import transcripts
 
         transcripts.get(project, transcript)  # unknown name → one-line error before the screen opens
     session.close()
+    from qualcode.tui import config as user_config
     from qualcode.tui.app import create_app
 
-    create_app(session.project_path, session.coder, transcript, line=line).run()
+    settings = user_config.load()
+    who = workbench_coder(session, settings, coder)
+    create_app(session.project_path, who, transcript, line=line, config=settings, preload_language=True).run()
+
+
+def workbench_coder(session: Session, settings, coder: str | None) -> str:
+    """``--coder``/``QUALCODE_CODER`` first, then ``coder`` (the demo's), the config file's, the login name."""
+    if getattr(session, "coder_given", True):
+        return session.coder
+    return coder or settings.coder or session.coder
 
 
 @cli.command("tui")
@@ -51,7 +67,7 @@ def tui(session: Session, transcript: str | None, line: int | None) -> None:
 @pass_session
 def demo(session: Session, folder: Path | None, no_open: bool) -> None:
     """Build a fresh demo project (shipped codebook, transcripts and codings) and open it."""
-    from qualcode.demo import build_demo, summary
+    from qualcode.demo import DEMO_CODERS, build_demo, summary
     from qualcode.errors import ProjectError
 
     folder = folder or Path(".")
@@ -66,7 +82,7 @@ def demo(session: Session, folder: Path | None, no_open: bool) -> None:
     if no_open:
         for line in lines:
             echo(line)
-        echo(f"Open it with: qualcode --project {path} --coder anna")
+        echo(f"Open it with: qualcode --project {path} --coder {DEMO_CODERS[0]}")
         return
     session.project_path = path
-    open_workbench(session, None)
+    open_workbench(session, None, coder=DEMO_CODERS[0])  # as one of its coders, so its codings are visible

@@ -368,6 +368,11 @@ def current_spec(project: Project) -> CodebookSpec:
     )
 
 
+def tree_order(codes: list[Code]) -> list[Code]:
+    """Codes with every child right under its parent (siblings in codebook order)."""
+    return _tree_order(codes)
+
+
 def _tree_order(codes: list[Code]) -> list[Code]:
     children: dict[int | None, list[Code]] = {}
     for c in codes:

@@ -193,6 +193,27 @@ def set_ranges(project: Project, coding_id: int, ranges: str | Sequence[Range], 
     return get(project, coding_id)
 
 
+def add_range(project: Project, coding_id: int, ranges: str | Sequence[Range], coder: str) -> Coding:
+    """Add lines to one of the coder's codings: ``110-113`` plus ``123-125`` → ``110-113,123-125`` (one event)."""
+    c = get(project, coding_id)
+    extra = as_ranges(ranges)
+    return set_ranges(project, coding_id, (*c.ranges, *extra), coder)
+
+
+def remove_range(project: Project, coding_id: int, ranges: str | Sequence[Range], coder: str) -> Coding:
+    """Take lines out of one of the coder's codings: a whole range goes, lines inside a range split it
+    (``110-125`` minus ``114-122`` → ``110-113,123-125``). Taking out every line is refused: delete the
+    coding instead."""
+    c = get(project, coding_id)
+    gone = {n for a, b in as_ranges(ranges) for n in range(a, b + 1)}
+    kept = [n for a, b in c.ranges for n in range(a, b + 1) if n not in gone]
+    if len(kept) == sum(b - a + 1 for a, b in c.ranges):
+        raise InputError(f"lines {format_ranges(as_ranges(ranges))} are not in {c.code} {format_ranges(c.ranges)}")
+    if not kept:
+        raise InputError(f"that would leave {c.code} {format_ranges(c.ranges)} without lines; remove the coding")
+    return set_ranges(project, coding_id, [(n, n) for n in kept], coder)
+
+
 def mark_done(project: Project, transcript: str, coder: str, done: bool = True) -> bool:
     """Mark (or unmark) a transcript finished for ``coder``; returns whether anything changed."""
     t = transcripts.get(project, transcript)
@@ -244,3 +265,9 @@ def coders(project: Project) -> list[str]:
     """Every coder who has codings or finished a transcript, alphabetically."""
     rows = project.query("SELECT coder FROM codings UNION SELECT coder FROM progress ORDER BY coder")
     return [r["coder"] for r in rows]
+
+
+def count_by_coder(project: Project) -> dict[str, int]:
+    """Coder → number of codings (coders without codings are absent)."""
+    rows = project.query("SELECT coder, count(*) AS n FROM codings GROUP BY coder ORDER BY coder")
+    return {r["coder"]: r["n"] for r in rows}

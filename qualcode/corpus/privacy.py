@@ -293,6 +293,11 @@ def audit(
     }
 
 
+def has_audited(project: Project) -> bool:
+    """Whether any audit has run on this project (its findings are stored)."""
+    return project.scalar("SELECT count(*) FROM audit_runs") > 0
+
+
 def list_findings(project: Project, names: Sequence[str] | None = None, *, status: str | None = None) -> list[dict]:
     """Stored findings as plain dicts: ``id, transcript, line, citation, kind, text, status, detector, start, end``."""
     where, params = [], []

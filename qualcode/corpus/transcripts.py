@@ -215,6 +215,15 @@ def time_span(project: Project, transcript_id: int) -> tuple[float | None, float
     return (row[0], row[1]) if row else (None, None)
 
 
+def raw_line(project: Project, transcript: str, n: int) -> str | None:
+    """The raw text of line ``n`` of ``transcript`` (as in the file), or None when there is no such line."""
+    row = project.query_one(
+        "SELECT l.raw FROM lines l JOIN transcripts t ON t.id = l.transcript_id WHERE t.name = ? AND l.n = ?",
+        (transcript, n),
+    )
+    return row["raw"] if row else None
+
+
 def overview(project: Project) -> list[dict]:
     """One dict per transcript for listings: lines, speakers, placeholders, per-coder codings and done."""
     out = []

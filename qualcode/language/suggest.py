@@ -130,6 +130,22 @@ def finished_transcripts(project: Project, coder: str) -> list[int]:
     ]
 
 
+def training_fingerprint(project: Project, coder: str) -> tuple:
+    """What a trained model depends on: the coder's finished transcripts and their codings there.
+
+    A model trained when the fingerprint was the same can be used again (the workbench keeps one per coder).
+    """
+    done = tuple(finished_transcripts(project, coder))
+    if not done:
+        return (coder, done, 0, 0, "")
+    marks = ", ".join("?" * len(done))
+    n, top, changed = project.conn.execute(
+        f"SELECT count(*), max(id), max(updated_at) FROM codings WHERE coder = ? AND transcript_id IN ({marks})",
+        (coder, *done),
+    ).fetchone()
+    return (coder, done, n, top or 0, changed or "")
+
+
 class Features:
     """TF-IDF on lemmas (1–2 grams) and on word forms (1–2 grams), side by side."""
 

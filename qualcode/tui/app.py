@@ -2,19 +2,37 @@
 
 Screens live in :mod:`qualcode.tui.screens`; register a new one in :data:`SCREENS`
 (see :mod:`qualcode.tui.base` for the recipe).
+
+The user's config file (:mod:`qualcode.tui.config`) sets the theme, the wrap default and a keymap
+(binding id → keys, as posting does): every binding of every screen registered in :data:`SCREENS`
+(and of the widgets and dialogs) can be remapped by its id; an entry that cannot be used is one
+notification at start-up naming it, and its default stays. Tests build the app without a config.
+
+After the first paint the app loads spaCy in a worker (``preload_language=True``, as the CLI does), so
+the first Ctrl+F search is as fast as the next.
 """
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from textual.app import App
 from textual.binding import Binding
 
 from qualcode.store.project import Project
+from qualcode.tui import config as user_config
 from qualcode.tui.commands import QualcodeCommands
+
+# modules whose classes declare bindings besides the screens in SCREENS (for checking keymap ids)
+BINDING_MODULES = (
+    "qualcode.tui.screens.dialogs",
+    "qualcode.tui.screens.help",
+    "qualcode.tui.screens.import_files",
+    "qualcode.tui.screens.coding",
+    "qualcode.tui.widgets.transcript_view",
+)
 
 # name → "module:Class" (relative to qualcode.tui.screens); the palette offers "screen: <name>".
 SCREENS: dict[str, str] = {
@@ -38,8 +56,8 @@ class QualcodeApp(App):
     ENABLE_COMMAND_PALETTE = True
 
     BINDINGS = [
-        Binding("f1,question_mark", "help", "Help", id="app.help", key_display="F1"),
-        Binding("ctrl+f", "open_screen('search')", "Search all", id="app.search_all"),
+        Binding("f1,question_mark", "help", "All keys", id="app.help", key_display="?"),
+        Binding("ctrl+f", "open_screen('search')", "Search all", show=False, id="app.search_all"),
         Binding("f2", "open_screen('transcripts')", "Transcripts", show=False, id="app.transcripts"),
         Binding("f3", "open_screen('codebook')", "Codebook", show=False, id="app.codebook"),
         Binding("f4", "open_screen('quotes')", "Quotes", show=False, id="app.quotes"),
@@ -59,8 +77,13 @@ class QualcodeApp(App):
         line: int | None = None,
         line_search: Callable | None = None,
         show_others: bool = False,
+        config: user_config.Config | None = None,
+        preload_language: bool = False,
     ) -> None:
         super().__init__()
+        self.config = config or user_config.Config()
+        self.wrap = self.config.wrap
+        self.preload_language = preload_language
         self.project_path = Path(project_path)
         self.coder = coder
         self.start_transcript = transcript
@@ -72,10 +95,40 @@ class QualcodeApp(App):
         self.line_search = line_search
 
     def on_mount(self) -> None:
+        self._apply_config()
+        if self.preload_language:
+            self.call_after_refresh(self.set_timer, 0.3, self._preload_language)
         if self.start_transcript:  # straight to the transcript; the Transcripts screen is made when needed
             self.open_transcript(self.start_transcript, self.start_line)
         else:
             self._push_transcripts()
+
+    # ------------------------------------------------------------- config
+    def _apply_config(self) -> None:
+        cfg = self.config
+        problems = list(cfg.problems)
+        ids = set(known_binding_ids(self)) if cfg.keymap else set()
+        problems += user_config.check_against(cfg, set(self.available_themes), ids)
+        if cfg.theme:
+            self.theme = cfg.theme
+        if cfg.keymap:
+            self.set_keymap(cfg.keymap)
+        for line in problems:
+            self.notify(line, severity="warning", timeout=10, markup=False)
+
+    def _preload_language(self) -> None:
+        """Load spaCy (and warm the search path) in a worker, after the first paint."""
+        from qualcode.tui import jobs
+
+        search = self.line_search
+
+        def warm(project, progress) -> None:
+            try:
+                search(project, "werken")
+            except Exception:  # a warm-up only: the real search reports its own errors
+                return None
+
+        jobs.start(self, "language", warm)
 
     def _push_transcripts(self) -> None:
         from qualcode.tui.screens.transcripts import TranscriptsScreen
@@ -131,8 +184,33 @@ def create_app(
     line: int | None = None,
     line_search: Callable | None = None,
     show_others: bool = False,
+    config: user_config.Config | None = None,
+    preload_language: bool = False,
 ) -> QualcodeApp:
-    """The one way to build the workbench (CLI, tests, benchmark)."""
+    """The one way to build the workbench (CLI, tests, benchmark); tests leave ``config`` at the defaults."""
     return QualcodeApp(
-        Path(project_path), coder, transcript, line=line, line_search=line_search, show_others=show_others
+        Path(project_path),
+        coder,
+        transcript,
+        line=line,
+        line_search=line_search,
+        show_others=show_others,
+        config=config,
+        preload_language=preload_language,
     )
+
+
+def known_binding_ids(app: App) -> Iterator[str]:
+    """Every binding id the workbench declares: the app's, each registered screen's, widgets' and dialogs'."""
+    modules = [f"qualcode.tui.screens.{spec.split(':')[0]}" for spec in SCREENS.values()] + list(BINDING_MODULES)
+    sources: list = [type(app)]
+    for name in modules:
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        sources.extend(v for v in vars(module).values() if isinstance(v, type) and "BINDINGS" in vars(v))
+    for source in sources:
+        for binding in Binding.make_bindings(getattr(source, "BINDINGS", [])):
+            if binding.id:
+                yield binding.id

@@ -67,7 +67,7 @@ class QualcodeScreen(Screen):
             if self.check_action(binding.action.split("(")[0], ()) is False:
                 continue
             yield (
-                f"{self.AREA}: {binding.description.lower()}",
+                f"{self.AREA}: {(binding.tooltip or binding.description).lower()}",
                 (lambda a=binding.action: self.run_action(a)),
                 f"key {binding.key}",
             )

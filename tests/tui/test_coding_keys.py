@@ -7,6 +7,7 @@ from tui_helpers import CODER, OTHER, SIZE, my_codings
 from qualcode.coding import codings
 from qualcode.store.project import Project
 from qualcode.tui.app import create_app
+from qualcode.tui.config import Config
 from qualcode.tui.screens.coding import CodingScreen
 from qualcode.tui.screens.dialogs import ChoiceScreen
 from qualcode.tui.widgets.transcript_view import TranscriptView
@@ -142,7 +143,7 @@ async def test_n_goes_to_next_uncoded_turn(project_path):
 
 
 async def test_mouse_click_moves_cursor_and_drag_selects(project_path):
-    app = create_app(project_path, CODER, "FGT")
+    app = create_app(project_path, CODER, "FGT", config=Config(wrap=False))  # one screen row per line
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         view = app.screen.query_one(TranscriptView)
@@ -181,9 +182,9 @@ async def test_m_saves_a_memo(project_path):
     app = create_app(project_path, CODER, "FGT")
     async with app.run_test(size=SIZE) as pilot:
         await code_57_64(pilot)
-        await pilot.press("up", "m", *"kern van", "space", *"R2", "enter")
+        await pilot.press("up", "m", *"kern van", "space", *"R2", "enter", *"tweede", "ctrl+s")
         await pilot.pause()
-        assert summary(project_path) == [(((57, 64),), "werkwijze", CODER, "kern van R2")]
+        assert summary(project_path) == [(((57, 64),), "werkwijze", CODER, "kern van R2\ntweede")]
 
 
 async def test_c_picker_applies_a_code_without_hotkey(project_path):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, TextArea
 from tui_helpers import CODER, FIXTURES, OTHER, SIZE
 
 from qualcode.coding import codebook, codings
@@ -295,11 +295,11 @@ async def test_bracketed_text_is_shown_not_parsed_as_markup(tmp_path):
         await pilot.press("enter")
         await pilot.pause()
         assert "Memo on werkwijze 1" in str(app.screen.query_one(Label).render())
-        assert app.screen.query_one(Input).value == "zie [NAAM COLLEGA]"
+        assert app.screen.query_one(TextArea).text == "zie [NAAM COLLEGA]"
         await pilot.press("escape")
         await pilot.pause()
         # the transcript line itself is drawn from segments, never markup
         view = coding.query_one(TranscriptView)
-        line = "".join(seg.text for seg in view.render_line(view.cursor - round(view.scroll_y)))
-        assert "[REGISSEUR" in line  # the speaker column is 10 cells wide
+        line = "".join(seg.text for seg in view.render_line(view.first_row(view.cursor) - round(view.scroll_y)))
+        assert "[REGISSEUR 2]" in line  # the speaker column is as wide as the labels (issue 18)
         assert "[NAAM COLLEGA]" in line

@@ -12,7 +12,7 @@ from qualcode.coding import codebook, codings
 from qualcode.corpus import transcripts
 from qualcode.store.project import Project
 from qualcode.tui.app import create_app
-from qualcode.tui.widgets.suggestions import SuggestionsPanel
+from qualcode.tui.widgets.suggestions import MODELS, SuggestionsPanel
 from qualcode.tui.widgets.transcript_view import TranscriptView
 
 SAFE = [
@@ -129,7 +129,7 @@ async def test_dismissed_suggestion_is_remembered_and_not_suggested_again(sugges
         screen = app.screen
         await ask(app, pilot)
         assert {(7, "veiligheid"), (11, "veiligheid")} <= suggested(screen)
-        model = app.suggestion_models[CODER][1]
+        model = MODELS.get(app.project_path, CODER)[1]
         await pilot.press("colon", "1", "1", "enter", "r")
         await pilot.pause()
         assert (11, "veiligheid") not in suggested(screen)
@@ -140,7 +140,7 @@ async def test_dismissed_suggestion_is_remembered_and_not_suggested_again(sugges
         assert [(r["coder"], r["ranges"], r["name"]) for r in rows] == [(CODER, "11", "veiligheid")]
         # asking again uses the session's model (no retraining) and leaves the dismissed line out
         await ask(app, pilot)
-        assert app.suggestion_models[CODER][1] is model
+        assert MODELS.get(app.project_path, CODER)[1] is model
         assert (7, "veiligheid") in suggested(screen)
         assert (11, "veiligheid") not in suggested(screen)
 

@@ -49,12 +49,12 @@ async def test_time_column_toggles(tmp_path):
         width = view.gutter_width
         first_row = "".join(s.text for s in view.render_line(0))
         assert "00:00:01" not in first_row
-        await pilot.press("t")
+        await pilot.press("T")
         await pilot.pause()
         assert view.show_times and view.gutter_width == width + 9
         first_row = "".join(s.text for s in view.render_line(0))
         assert "00:00:01" in first_row and "Welkom allemaal" in first_row
-        await pilot.press("t")
+        await pilot.press("T")
         await pilot.pause()
         assert not view.show_times
 

@@ -1,4 +1,5 @@
-"""The real ``qualcode`` in a real terminal (tmux): `:57` Enter, `v`, seven Down, `1` codes lines 57-64."""
+"""The real ``qualcode`` in a real terminal (tmux): `:57` Enter, `v`, seven Down, `1` codes lines 57-64;
+opened with ``--line 600`` the screen shows line 600 (issue 18)."""
 
 from __future__ import annotations
 
@@ -41,7 +42,7 @@ def test_code_a_range_in_a_real_terminal(tmp_path):
         pytest.skip(f"{QUALCODE} is not installed")
     path = build_project(tmp_path / "tmux.db")
     session = f"qualcode-test-{uuid.uuid4().hex[:8]}"
-    env = {**os.environ, "TERM": "xterm-256color"}
+    env = {**os.environ, "TERM": "xterm-256color", "QUALCODE_CONFIG": os.devnull}
     command = f"{QUALCODE} --project {path} --coder {CODER} tui FGT"
     subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40", command], check=True, env=env)
     try:
@@ -73,3 +74,28 @@ def test_code_a_range_in_a_real_terminal(tmp_path):
     with Project.open(path) as project:
         stored = [(c.ranges, c.code, c.coder) for c in codings.list_codings(project, coder=CODER)]
     assert stored == [(((57, 64),), "werkwijze", CODER)]
+
+
+def test_open_at_line_600_shows_line_600_in_a_real_terminal(tmp_path):
+    if not QUALCODE.exists():
+        pytest.skip(f"{QUALCODE} is not installed")
+    from qualcode.corpus import transcripts
+
+    path = build_project(tmp_path / "tmux600.db")
+    source = tmp_path / "LONG.txt"
+    source.write_text("".join(f"R{n % 3 + 1}: regel nummer {n} van het gesprek\n" for n in range(1, 801)))
+    with Project.open(path) as project:
+        transcripts.import_files(project, [source], CODER)
+    session = f"qualcode-test-{uuid.uuid4().hex[:8]}"
+    env = {**os.environ, "TERM": "xterm-256color", "QUALCODE_CONFIG": os.devnull}
+    command = f"{QUALCODE} --project {path} --coder {CODER} tui LONG --line 600"
+    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "100", "-y", "30", command], check=True, env=env)
+    try:
+        screen = wait_for(session, "regel nummer 600 van")
+        row = next(line for line in screen.splitlines() if "regel nummer 600 van" in line)
+        assert row.lstrip().startswith("600 "), screen
+        assert "Line 600" in wait_for(session, "Line 600")  # the side panel follows the cursor
+        tmux("send-keys", "-t", session, "q")
+        tmux("send-keys", "-t", session, "q")
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)

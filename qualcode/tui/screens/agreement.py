@@ -11,35 +11,45 @@ the last decision. The original coders' codings are never touched.
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.message import Message
 from textual.widgets import DataTable, Footer, Static
 
 from qualcode.agreement import consensus
 from qualcode.agreement import units as agreement_data
 from qualcode.agreement.results import UNUSED
-from qualcode.agreement.stats import AgreementReport, CodeAgreement, Interval, Stat, alpha_band, landis_koch
-from qualcode.errors import QualcodeError
+from qualcode.agreement.stats import AgreementReport, CodeAgreement, Interval, Stat, alpha_band
 from qualcode.ranges import format_ranges
 from qualcode.store import history
-from qualcode.store.project import Project
+from qualcode.tui import jobs
 from qualcode.tui.base import QualcodeScreen
+from qualcode.tui.messages import JobDone, JobFailed
 from qualcode.tui.screens.dialogs import ChoiceScreen, PromptScreen
 
 OVERALL = "__overall__"  # the summary row: De Vries' pooled kappa and means over codes
 RESAMPLES = 1000
 
 BAND_STYLE = {"reliable": "green", "tentative": "yellow", "unreliable": "red"}
-LK_STYLE = {
-    "poor": "red",
-    "slight": "red",
-    "fair": "dark_orange",
-    "moderate": "yellow",
-    "substantial": "green",
-    "almost perfect": "bold green",
+# One colour scale for every statistic: green where that statistic's literature accepts the value, yellow
+# where it allows tentative conclusions, red below. The bands differ per statistic (explained in F1 help):
+ACCEPTED: dict[str, tuple[float, float]] = {
+    "alpha": (0.800, 0.667),  # Krippendorff (2004): reliable from .800, tentative from .667
+    "kappa": (0.800, 0.600),  # Landis & Koch (1977): almost perfect above .80, substantial above .60
+    "ac1": (0.800, 0.600),  # Gwet benchmarks AC1 on the Landis & Koch scale
+    "pabak": (0.800, 0.600),  # as kappa (Byrt, Bishop & Carlin 1993)
+    "percent": (0.900, 0.800),  # percent agreement: the usual 90% / 80% rule of thumb
 }
+
+
+def stat_style(statistic: str, value: float | None) -> str:
+    """The colour of ``value`` on ``statistic``'s accepted bands: green, yellow or red ("" when undefined)."""
+    if value is None or statistic not in ACCEPTED:
+        return ""
+    accepted, tentative = ACCEPTED[statistic]
+    if statistic in ("kappa", "ac1", "pabak"):  # Landis & Koch's bounds are inclusive above
+        return "green" if value > accepted else "yellow" if value > tentative else "red"
+    return "green" if value >= accepted else "yellow" if value >= tentative else "red"
 
 
 def stat_cell(stat: Stat, style: str | None = None) -> Text:
@@ -50,11 +60,11 @@ def stat_cell(stat: Stat, style: str | None = None) -> Text:
 
 
 def alpha_cell(stat: Stat) -> Text:
-    return stat_cell(stat, BAND_STYLE.get(alpha_band(stat.value) or ""))
+    return stat_cell(stat, stat_style("alpha", stat.value if stat.defined else None))
 
 
-def kappa_cell(stat: Stat) -> Text:
-    return stat_cell(stat, LK_STYLE.get(landis_koch(stat.value) or ""))
+def kappa_cell(stat: Stat, statistic: str = "kappa") -> Text:
+    return stat_cell(stat, stat_style(statistic, stat.value if stat.defined else None))
 
 
 def pct(stat: Stat) -> Text:
@@ -91,7 +101,9 @@ class AgreementScreen(QualcodeScreen):
         "interval resting on fewer than 10: likely too narrow). The summary row is De Vries' pooled kappa; "
         "its other figures are means over the codes. Codes no coder used are dimmed. Alpha "
         "is green from .800, yellow from .667, red below (Krippendorff); kappa-like figures follow Landis & "
-        "Koch. A dash is undefined; the line below the table says why. Enter on a code lists its "
+        "Koch: one colour scale for every statistic, each on its own accepted bands (green = accepted, yellow = "
+        "tentative, red = below), so the same number can be yellow as kappa and red as alpha: alpha asks more. "
+        "A dash is undefined; the line below the table says why. Enter on a code lists its "
         "disagreements; on a disagreement, a/b accept the first/second coder, c picks any coder, u takes "
         "the union, e edits the range, Delete decides 'not coded'. Decisions are saved as the consensus "
         "coder's codings; z undoes the last one. Enter on a disagreement opens its lines."
@@ -116,11 +128,6 @@ class AgreementScreen(QualcodeScreen):
     AgreementScreen #disagreement-table { height: 1fr; }
     AgreementScreen #disagreement-detail { height: 10; border-top: hkey $panel-lighten-2; padding: 0 1; }
     """
-
-    class Computed(Message):
-        def __init__(self, report: AgreementReport | None, error: str | None = None) -> None:
-            super().__init__()
-            self.report, self.error = report, error
 
     def __init__(self, coders: list[str] | None = None) -> None:
         super().__init__()
@@ -172,39 +179,36 @@ class AgreementScreen(QualcodeScreen):
     def start_compute(self) -> None:
         self.computing = True
         self.query_one("#agreement-title", Static).update(" Agreement · computing…")
+        self.query_one("#agreement-table", DataTable).loading = True  # something on screen at once (issue 19)
         self.compute(self.app.project_path, self.wanted_coders)
 
-    @work(thread=True, exclusive=True)
     def compute(self, path, coders: list[str] | None) -> None:
-        try:
-            project = Project.open(path, readonly=True)
-            try:
-                _, _, report = agreement_data.compute_report(project, coders=coders, resamples=RESAMPLES)
-            finally:
-                project.close()
-        except QualcodeError as e:
-            self.post_message(self.Computed(None, str(e)))
-            return
-        self.post_message(self.Computed(report))
+        def work(project, progress) -> AgreementReport:
+            return agreement_data.compute_report(project, coders=coders, resamples=RESAMPLES)[2]
 
-    @on(Computed)
-    def computed(self, event: Computed) -> None:
+        jobs.start(self, "agreement", work)
+
+    @on(JobFailed)
+    def failed(self, event: JobFailed) -> None:
         self.computing = False
-        title = self.query_one("#agreement-title", Static)
-        if event.error or event.report is None:
-            title.update(" Agreement · not available")
-            self.query_one("#agreement-note", Static).update(Text(event.error or ""))
-            self.notify(event.error or "no report", severity="error", timeout=8)
-            return
-        report = self.report = event.report
+        self.query_one("#agreement-table", DataTable).loading = False
+        self.query_one("#agreement-title", Static).update(" Agreement · not available")
+        self.query_one("#agreement-note", Static).update(Text(event.error))
+        self.notify(event.error, severity="error", timeout=8, markup=False)
+
+    @on(JobDone)
+    def computed(self, event: JobDone) -> None:
+        self.computing = False
+        table = self.query_one("#agreement-table", DataTable)
+        table.loading = False
+        report = self.report = event.result
         self.coders = list(report.coders)
-        title.update(
+        self.query_one("#agreement-title", Static).update(
             Text(
                 f" Agreement · coders {', '.join(self.coders)} · {len(report.transcripts)} transcripts "
                 f"· unit: line · consensus coder: {self.project.consensus_coder}"
             )
         )
-        table = self.query_one("#agreement-table", DataTable)
         table.clear()
         for name, ca in report.codes.items():
             table.add_row(*self._row(name, ca), key=name)
@@ -229,8 +233,8 @@ class AgreementScreen(QualcodeScreen):
             alpha_cell(ca.alpha),
             ci_cell(ca.alpha_ci),
             Text(band or "–", style=BAND_STYLE.get(band or "", "dim")),
-            kappa_cell(ca.ac1),
-            kappa_cell(ca.pabak),
+            kappa_cell(ca.ac1, "ac1"),
+            kappa_cell(ca.pabak, "pabak"),
             kappa_cell(ca.fleiss),
             ci_cell(ca.intervals["ac1"]),
             ci_cell(ca.intervals["pabak"]),
@@ -253,8 +257,8 @@ class AgreementScreen(QualcodeScreen):
             alpha_cell(m["alpha"]),
             Text("–"),
             Text(band or "–", style=BAND_STYLE.get(band or "", "dim")),
-            kappa_cell(m["ac1"]),
-            kappa_cell(m["pabak"]),
+            kappa_cell(m["ac1"], "ac1"),
+            kappa_cell(m["pabak"], "pabak"),
             kappa_cell(m["fleiss"]),
             Text("–"),
             Text("–"),

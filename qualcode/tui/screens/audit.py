@@ -10,18 +10,35 @@ detection needs ``qualcode[privacy]``; our own patterns still run.
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.message import Message
 from textual.widgets import DataTable, Footer, ProgressBar, Static
 
-from qualcode.corpus import privacy
+from qualcode.corpus import privacy, transcripts
 from qualcode.errors import QualcodeError
-from qualcode.store.project import Project
+from qualcode.tui import jobs
 from qualcode.tui.base import QualcodeScreen
+from qualcode.tui.messages import JobDone, JobFailed, JobProgress
 
 STATUS_STYLE = {"open": "bold red", "accepted": "dim green"}
+
+
+def audit_job(project, coder: str, progress) -> dict:
+    """The worker's work: load deduce when it is installed (slow the first time), then audit every transcript."""
+    if privacy.deduce_available():
+        progress(
+            None, None, "loading deduce for names and places (the first start builds lookup tables: over a minute)…"
+        )
+        try:
+            privacy.load_deduce()
+        except ImportError as e:
+            raise QualcodeError(f"cannot load deduce ({e}); {privacy.NEEDS_EXTRA}") from None
+        except Exception as e:  # deduce is third-party code: its failure must not take the workbench down
+            raise QualcodeError(f"the audit failed: {type(e).__name__}: {e}") from None
+    else:
+        progress(None, None, "scanning with our patterns…")
+    return privacy.audit(project, None, coder=coder, progress=lambda d, t, what: progress(d, t, f"scanned {what}"))
 
 
 class AuditScreen(QualcodeScreen):
@@ -57,16 +74,6 @@ class AuditScreen(QualcodeScreen):
     AuditScreen #audit-detail { height: 5; border-top: hkey $panel-lighten-2; padding: 0 1; }
     """
 
-    class Progress(Message):
-        def __init__(self, done: int | None, total: int | None, what: str) -> None:
-            super().__init__()
-            self.done, self.total, self.what = done, total, what
-
-    class Finished(Message):
-        def __init__(self, result: dict | None, error: str | None = None) -> None:
-            super().__init__()
-            self.result, self.error = result, error
-
     def __init__(self) -> None:
         super().__init__()
         self.findings: list[dict] = []
@@ -97,7 +104,7 @@ class AuditScreen(QualcodeScreen):
             self.query_one("#audit-notice", Static).update(Text(f"note: {privacy.NEEDS_EXTRA}"))
         else:
             self.query_one("#audit-notice", Static).display = False
-        audited = self.project.scalar("SELECT count(*) FROM audit_runs")
+        audited = privacy.has_audited(self.project)
         self.query_one("#audit-status", Static).update(
             "press r to run the audit" if not audited else "stored findings of the last audit; r runs it again"
         )
@@ -143,11 +150,7 @@ class AuditScreen(QualcodeScreen):
         if f is None:
             detail.update("no findings" if not self.open_only else "no open findings")
             return
-        row = self.project.query_one(
-            "SELECT l.raw FROM lines l JOIN transcripts t ON t.id = l.transcript_id WHERE t.name = ? AND l.n = ?",
-            (f["transcript"], f["line"]),
-        )
-        raw = row["raw"] if row else ""
+        raw = transcripts.raw_line(self.project, f["transcript"], f["line"]) or ""
         line = Text(f"{f['citation']} {f['kind']}: ")
         if raw and 0 <= f["start"] < f["end"] <= len(raw):
             line.append(raw[: f["start"]])
@@ -178,71 +181,36 @@ class AuditScreen(QualcodeScreen):
         self.query_one(ProgressBar).update(total=None, progress=0)
         self.run_audit(self.app.project_path, self.coder)
 
-    @work(thread=True, exclusive=True)
     def run_audit(self, path, coder: str) -> None:
-        def progress(done: int, total: int, what: str) -> None:
-            self.post_message(self.Progress(done, total, f"scanned {what}"))
+        jobs.start(self, "audit", lambda project, progress: audit_job(project, coder, progress), readonly=False)
 
-        try:
-            if privacy.deduce_available():
-                self.post_message(
-                    self.Progress(
-                        None,
-                        None,
-                        "loading deduce for names and places (the first start builds lookup tables: over a minute)…",
-                    )
-                )
-                privacy.load_deduce()
-            else:
-                self.post_message(self.Progress(None, None, "scanning with our patterns…"))
-            project = Project.open(path)
-            try:
-                result = privacy.audit(project, None, coder=coder, progress=progress)
-            finally:
-                project.close()
-        except QualcodeError as e:
-            self.post_message(self.Finished(None, str(e)))
-            return
-        except ImportError as e:
-            self.post_message(self.Finished(None, f"cannot load deduce ({e}); {privacy.NEEDS_EXTRA}"))
-            return
-        except Exception as e:  # deduce is third-party code: its failure must not take the workbench down
-            self.post_message(self.Finished(None, f"the audit failed: {type(e).__name__}: {e}"))
-            return
-        self.post_message(self.Finished(result))
+    @on(JobProgress)
+    def show_progress(self, event: JobProgress) -> None:
+        jobs.show_progress(self.query_one(ProgressBar), self.query_one("#audit-status", Static), event)
 
-    @on(Progress)
-    def show_progress(self, event: Progress) -> None:
-        bar = self.query_one(ProgressBar)
-        if event.total is None:
-            bar.update(total=None)
-        else:
-            bar.update(total=max(event.total, 1), progress=event.done)
-        self.query_one("#audit-status", Static).update(Text(event.what))
-
-    @on(Finished)
-    def finished(self, event: Finished) -> None:
+    @on(JobFailed)
+    def failed(self, event: JobFailed) -> None:
         self.running = False
-        bar = self.query_one(ProgressBar)
-        status = self.query_one("#audit-status", Static)
-        if event.error or event.result is None:
-            bar.update(total=1, progress=0)
-            status.update(Text(f"the audit did not run: {event.error}"))
-            self.notify(event.error or "the audit did not run", severity="error", timeout=8)
-            self.refresh_bindings()
-            return
+        jobs.finish_bar(self.query_one(ProgressBar), False)
+        self.query_one("#audit-status", Static).update(Text(f"the audit did not run: {event.error}"))
+        self.notify(event.error, severity="error", timeout=8, markup=False)
+        self.refresh_bindings()
+
+    @on(JobDone)
+    def finished(self, event: JobDone) -> None:
+        self.running = False
         result = event.result
-        bar.update(total=1, progress=1)
+        jobs.finish_bar(self.query_one(ProgressBar), True)
         n = len(result["findings"])
         n_open = sum(f["status"] == "open" for f in result["findings"])
-        status.update(
+        self.query_one("#audit-status", Static).update(
             Text(
                 f"audited {len(result['transcripts'])} transcripts with {', '.join(result['detectors'])}: "
                 f"{n} findings, {n_open} open"
             )
         )
         for note in result["notes"]:
-            self.notify(note, severity="warning", timeout=6)
+            self.notify(note, severity="warning", timeout=6, markup=False)
         self.reload(keep=0)
 
     # ------------------------------------------------------------- decisions

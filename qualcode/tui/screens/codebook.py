@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -11,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Footer, Input, Label, Static
 
 from qualcode.coding import codebook
+from qualcode.errors import QualcodeError
 from qualcode.model import Code
 from qualcode.tui.base import QualcodeScreen
 
@@ -18,17 +21,23 @@ FIELDS = ("name", "hotkey", "colour", "parent", "definition", "include", "exclud
 
 
 class CodeEditScreen(ModalScreen[dict | None]):
-    """Edit one code's fields; returns the changed fields (or all, for a new code), or None."""
+    """Edit one code's fields; returns the changed fields (or all, for a new code), or None.
+
+    The name field has the focus; Enter moves to the next field (Ctrl+S saves from anywhere). With
+    ``save``, the dialog stores the fields itself: a validation error is shown and the dialog stays
+    open with everything typed, so nothing is lost.
+    """
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="code_edit.cancel"),
         Binding("ctrl+s", "save", "Save", id="code_edit.save"),
     ]
 
-    def __init__(self, values: dict[str, str], *, title: str) -> None:
+    def __init__(self, values: dict[str, str], *, title: str, save: Callable[[dict], str | None] | None = None) -> None:
         super().__init__(id="code-edit")
         self.values = values
         self.title_text = title
+        self.save = save
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog help"):
@@ -36,15 +45,33 @@ class CodeEditScreen(ModalScreen[dict | None]):
             for field in FIELDS:
                 yield Label(field)
                 yield Input(self.values.get(field, ""), id=f"field-{field}")
+            yield Static("", id="code-edit-error")
             with Horizontal():
                 yield Button("Save (Ctrl+S)", id="save", variant="primary")
                 yield Button("Cancel (Esc)", id="cancel")
 
-    @on(Button.Pressed, "#save")
+    def on_mount(self) -> None:
+        self.query_one("#field-name", Input).focus()
+
     @on(Input.Submitted)
+    def next_field(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.focus_next()
+
+    @on(Button.Pressed, "#save")
     def action_save(self) -> None:
         new = {f: self.query_one(f"#field-{f}", Input).value.strip() for f in FIELDS}
-        self.dismiss({f: v for f, v in new.items() if v != self.values.get(f, "")})
+        changed = {f: v for f, v in new.items() if v != self.values.get(f, "")}
+        if self.save is not None:
+            error = self.save(changed)
+            if error:
+                self.query_one("#code-edit-error", Static).update(Text(f"not saved: {error}", style="bold red"))
+                self.notify(error, severity="error", timeout=6, markup=False)
+                field = next((f for f in FIELDS if f in error.split()), None)
+                if field:
+                    self.query_one(f"#field-{field}", Input).focus()
+                return
+        self.dismiss(changed)
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
@@ -104,7 +131,7 @@ class CodebookScreen(QualcodeScreen):
     def reload(self) -> None:
         if not self.is_mounted:
             return
-        self.codes = codebook.all_codes(self.project)
+        self.codes = codebook.tree_order(codebook.all_codes(self.project))  # children under their parent
         counts = codebook.coding_counts(self.project)
         names = {c.id: c.name for c in self.codes}
         table = self.query_one(DataTable)
@@ -165,28 +192,32 @@ class CodebookScreen(QualcodeScreen):
             "example": c.example,
         }
 
-        def done(changed: dict | None) -> None:
+        def save(changed: dict) -> str | None:
             if not changed:
-                return
-            fields = self.core(spec_changes, changed)
-            if fields is not None and self.core(codebook.edit_code, self.project, c.name, self.coder, **fields):
-                self.notify(f"saved {fields.get('name', c.name)}", timeout=2, markup=False)
-            self.reload()
+                return None
+            try:
+                fields = spec_changes(changed)
+                codebook.edit_code(self.project, c.name, self.coder, **fields)
+            except QualcodeError as e:
+                return str(e)
+            self.notify(f"saved {fields.get('name', c.name)}", timeout=2, markup=False)
+            return None
 
-        self.app.push_screen(CodeEditScreen(values, title=f"Edit code {c.name}"), done)
+        self.app.push_screen(CodeEditScreen(values, title=f"Edit code {c.name}", save=save), lambda _: self.reload())
 
     def action_add(self) -> None:
-        def done(values: dict | None) -> None:
-            if not values or not values.get("name"):
-                return
-            fields = self.core(spec_changes, values)
-            if fields is not None and self.core(
-                codebook.add_code, self.project, codebook.CodeSpec(**fields), self.coder
-            ):
-                self.notify(f"added {fields['name']}", timeout=2, markup=False)
-            self.reload()
+        def save(values: dict) -> str | None:
+            if not values.get("name"):
+                return "give the new code a name"
+            try:
+                fields = spec_changes(values)
+                codebook.add_code(self.project, codebook.CodeSpec(**fields), self.coder)
+            except QualcodeError as e:
+                return str(e)
+            self.notify(f"added {fields['name']}", timeout=2, markup=False)
+            return None
 
-        self.app.push_screen(CodeEditScreen({}, title="New code"), done)
+        self.app.push_screen(CodeEditScreen({}, title="New code", save=save), lambda _: self.reload())
 
     def action_refresh(self) -> None:
         self.reload()

@@ -2,8 +2,15 @@
 
 Every key that changes something calls one core function (``codings.toggle``,
 ``history.undo``, …), which commits at once; the screen then re-reads this
-transcript's codings from the project. Other coders' codings are hidden unless
-"show other coders" is on (blind coding is the default).
+transcript's codings from the project and redraws only the rows whose markers
+changed. Other coders' codings are hidden unless "show other coders" is on (blind
+coding is the default); then each coder gets a lane in the gutter (an initial on
+the colour of a code they put there) and ``≠`` marks lines where the coders differ.
+
+The selection stays after a code is applied (a second code on the same passage needs
+no reselecting; Esc clears it). ``+`` adds a range to the coding under the cursor (select the
+lines, Enter confirms): two-range quotes such as ``(FG1; 110-113; 123-125)``; ``-`` takes the
+selected lines out of it (a whole range goes, lines inside a range split it).
 """
 
 from __future__ import annotations
@@ -24,12 +31,22 @@ from qualcode.model import Code, Coding
 from qualcode.ranges import format_ranges, from_lines
 from qualcode.store import history
 from qualcode.tui.base import QualcodeScreen
-from qualcode.tui.screens.dialogs import ChoiceScreen, CodePickerScreen, PromptScreen
-from qualcode.tui.widgets.code_panel import CodebookPanel, LinePanel, marker_chars
+from qualcode.tui.screens.dialogs import ChoiceScreen, CodePickerScreen, MemoScreen, PromptScreen
+from qualcode.tui.widgets.code_panel import CodebookPanel, LinePanel, marker_chars, marker_text
 from qualcode.tui.widgets.suggestions import SUGGESTION_ACTIONS, SuggestionsMixin, SuggestionsPanel
-from qualcode.tui.widgets.transcript_view import Marker, TranscriptView
+from qualcode.tui.widgets.transcript_view import Lane, Marker, TranscriptView
 
 MAX_SLOTS = 12
+MAX_LANES = 4
+
+
+def coder_initials(coders: list[str]) -> dict[str, str]:
+    """One distinct character per coder: the first letter of the name that is still free (upper case)."""
+    out: dict[str, str] = {}
+    for coder in coders:
+        used = set(out.values())
+        out[coder] = next((ch.upper() for ch in coder if ch.isalnum() and ch.upper() not in used), "?")
+    return out
 
 
 class CodingScreen(SuggestionsMixin, QualcodeScreen):
@@ -38,47 +55,113 @@ class CodingScreen(SuggestionsMixin, QualcodeScreen):
     AREA = "coding"
     HELP_TITLE = "Coding"
     HELP_TEXT = (
-        "Move with the arrows or j/k; v starts a selection (or Shift+arrows, or drag with the mouse); "
-        "1-9 apply the code with that hotkey to the selection or the cursor line, and remove it when the "
-        "same lines already carry it. Everything is saved at once. Markers in the gutter carry the code's "
-        "hotkey digit (a letter for codes without one); other coders' markers are underlined. "
-        "For transcripts with time codes, t shows a time column and l plays the line or selection from "
-        "the linked recording (`qualcode media`) through mpv or ffplay; the next key stops it."
+        "Move with the arrows or j/k; v starts a selection (or Shift+arrows, or drag with the mouse), t selects "
+        "the speaker turn. 1-9 apply the code with that digit (listed below) to the selection or the cursor "
+        "line, and remove it when the same lines already carry it; the selection stays, so a second code needs "
+        "no reselecting (Esc clears it). + adds a range to your coding under the cursor (select, then Enter), "
+        "- takes the selected lines out of it (splitting a range). Everything is saved at once. Markers carry "
+        "the code's digit; with other coders shown (o) each coder has a lane and ≠ marks lines where coders "
+        "differ. Counts such as 4j are not supported: digits apply codes (use : to go to a line, PageDown to "
+        "move a screen). For transcripts with time codes, T shows a time column and l plays the line or "
+        "selection from the linked recording (`qualcode media`) through mpv or ffplay; the next key stops it."
     )
+    HELP_GROUPS = (
+        (
+            "move",
+            (
+                "coding.down",
+                "coding.up",
+                "coding.page_down",
+                "coding.page_up",
+                "coding.home",
+                "coding.end",
+                "coding.goto",
+                "coding.next",
+                "coding.previous",
+                "coding.search",
+                "coding.wrap",
+                "coding.left",
+                "coding.right",
+            ),
+        ),
+        ("select", ("coding.select", "coding.extend_down", "coding.extend_up", "coding.select_turn", "coding.cancel")),
+        (
+            "code",
+            (
+                "coding.code_1",
+                "coding.pick",
+                "coding.remove",
+                "coding.add_range",
+                "coding.remove_range",
+                "coding.confirm",
+                "coding.memo",
+                "coding.undo",
+                "coding.redo",
+            ),
+        ),
+        (
+            "review",
+            (
+                "coding.done",
+                "coding.others",
+                "coding.panel",
+                "coding.suggest",
+                "coding.next_suggestion",
+                "coding.accept_suggestion",
+                "coding.dismiss_suggestion",
+                "coding.refresh",
+            ),
+        ),
+    )
+    HELP_HIDDEN = frozenset(f"coding.code_{k}" for k in range(2, 10))
 
+    # The footer shows the keys used most (in this order); the rest are in F1/? help and the palette.
     BINDINGS = [
         *[
             Binding(
                 str(k),
                 f"toggle_code({k})",
-                "Code 1-9" if k == 1 else f"Code {k}",
+                "Code" if k == 1 else f"Code {k}",
                 id=f"coding.code_{k}",
+                tooltip="Code 1-9: apply the code with that digit (listed below)" if k == 1 else f"Code {k}",
                 show=k == 1,
                 key_display="1-9" if k == 1 else None,
             )
             for k in range(1, 10)
         ],
+        Binding("x", "remove", "Remove", id="coding.remove", tooltip="Remove coding"),
+        Binding("u", "undo", "Undo", id="coding.undo"),
+        Binding("m", "memo", "Memo", id="coding.memo", tooltip="Memo on a coding"),
+        Binding("d", "done", "Done", id="coding.done", tooltip="Mark done"),
+        Binding("colon", "goto", "Go to", id="coding.goto", key_display=":", tooltip="Go to line"),
+        Binding("t", "select_turn", "Select turn", show=False, id="coding.select_turn"),
+        Binding("plus", "add_range", "Add a range to the coding", show=False, id="coding.add_range", key_display="+"),
+        Binding(
+            "minus",
+            "remove_range",
+            "Take lines out of the coding",
+            show=False,
+            id="coding.remove_range",
+            key_display="-",
+        ),
+        Binding("enter", "confirm_range", "Confirm the added range", show=False, id="coding.confirm"),
+        Binding("w", "toggle_wrap", "Wrap long lines on/off", show=False, id="coding.wrap"),
         Binding("p", "toggle_panel", "Side panel", show=False, id="coding.panel"),
-        Binding("colon", "goto", "Go to line", id="coding.goto", key_display=":"),
-        Binding("n", "next", "Next uncoded turn", id="coding.next"),
+        Binding("n", "next", "Next uncoded turn", show=False, id="coding.next"),
         Binding("N", "previous", "Previous uncoded turn", show=False, id="coding.previous"),
         Binding("escape", "cancel", "Cancel selection", show=False, id="coding.cancel"),
-        Binding("c", "pick_code", "Pick code", id="coding.pick"),
-        Binding("m", "memo", "Memo", id="coding.memo"),
-        Binding("x", "remove", "Remove coding", id="coding.remove"),
-        Binding("u", "undo", "Undo", id="coding.undo"),
-        Binding("ctrl+r", "redo", "Redo", id="coding.redo"),
-        Binding("slash", "search", "Search", id="coding.search", key_display="/"),
-        Binding("d", "done", "Mark done", id="coding.done"),
-        Binding("o", "toggle_others", "Show other coders", id="coding.others"),
-        Binding("g", "suggest", "Suggest codes", id="coding.suggest"),
+        Binding("c", "pick_code", "Pick code by name", show=False, id="coding.pick"),
+        Binding("ctrl+r", "redo", "Redo", show=False, id="coding.redo"),
+        Binding("slash", "search", "Search this transcript", show=False, id="coding.search", key_display="/"),
+        Binding("o", "toggle_others", "Show other coders", show=False, id="coding.others"),
+        Binding("g", "suggest", "Suggest codes", show=False, id="coding.suggest"),
         Binding("s", "next_suggestion", "Next suggestion", show=False, id="coding.next_suggestion"),
         Binding("a", "accept_suggestion", "Accept suggestion", show=False, id="coding.accept_suggestion"),
         Binding("r", "dismiss_suggestion", "Dismiss suggestion", show=False, id="coding.dismiss_suggestion"),
-        Binding("t", "toggle_times", "Time column", show=False, id="coding.times"),
+        Binding("T", "toggle_times", "Time column", show=False, id="coding.times"),
         Binding("l", "play", "Listen", show=False, id="coding.play"),
         Binding("f5", "refresh", "Refresh", show=False, id="coding.refresh"),
-        Binding("q", "back", "Back", id="coding.back"),
+        Binding("q", "back", "Back", show=False, id="coding.back"),
     ]
 
     def __init__(self, transcript: str, *, line: int | None = None, select_to: int | None = None) -> None:
@@ -100,12 +183,14 @@ class CodingScreen(SuggestionsMixin, QualcodeScreen):
         self._has_own = False
         self._panel_key = None
         self.player = None  # qualcode.corpus.media.Player once l is pressed
+        self.range_target: Coding | None = None  # the coding a range is being added to (+ … Enter)
+        self.lane_coders: list[str] = []
 
     # ---------------------------------------------------------------- layout
     def compose(self) -> ComposeResult:
         yield Static(id="coding-title", classes="title-bar")
         with Horizontal():
-            yield TranscriptView(id="transcript")
+            yield TranscriptView(id="transcript", wrap=getattr(self.app, "wrap", True))
             with VerticalScroll(id="side"):
                 yield CodebookPanel(id="codebook-panel")
                 yield LinePanel(id="line-panel")
@@ -117,13 +202,20 @@ class CodingScreen(SuggestionsMixin, QualcodeScreen):
         return self.query_one(TranscriptView)
 
     def on_mount(self) -> None:
+        # Paint the frame first (title, empty view, panels), then read the transcript: a long one takes
+        # a moment, and the screen shows something at once (issue 19).
+        self.query_one("#coding-title", Static).update(Text(f" {self.transcript_name} · loading the transcript…"))
+        self.view.focus()
+        self.call_after_refresh(self._load)
+
+    def _load(self) -> None:
         self.transcript = self.core(transcripts.get, self.project, self.transcript_name)
         if self.transcript is None:
             self.app.pop_screen()
             return
         self.view.set_lines(transcripts.lines(self.project, self.transcript.id))
-        self.view.focus()
         self.reload()
+        self.refresh_bindings()  # the code keys exist now that the codes are read
         if self.start_line is not None:
             self.jump(self.start_line, self.select_to)
 
@@ -150,6 +242,7 @@ class CodingScreen(SuggestionsMixin, QualcodeScreen):
         markers: dict[int, dict[int, Marker]] = {}
         by_row: dict[int, list[Coding]] = {}
         mine_rows: set[int] = set()
+        per_coder: dict[int, dict[str, set[int]]] = {}  # row → coder → code ids (for lanes and ≠)
         for c in self.visible_codings():
             code = self.codes_by_id.get(c.code_id)
             if code is None:
@@ -161,6 +254,7 @@ class CodingScreen(SuggestionsMixin, QualcodeScreen):
                     continue
                 for row in range(first, last + 1):
                     by_row.setdefault(row, []).append(c)
+                    per_coder.setdefault(row, {}).setdefault(c.coder, set()).add(code.id)
                     if mine:
                         mine_rows.add(row)
                     here = markers.setdefault(row, {})
@@ -179,23 +273,64 @@ class CodingScreen(SuggestionsMixin, QualcodeScreen):
             final = {row: list(ms.values()) for row, ms in markers.items()}
         self.by_row = by_row
         self.mine_rows = mine_rows
-        view.set_markers(final, min(len(self.codes), MAX_SLOTS))
+        lanes, differ = self._lanes(per_coder)
+        view.set_markers(final, min(len(self.codes), MAX_SLOTS), lanes, len(self.lane_coders), differ)
         counts: dict[int, int] = {}
         for c in self.all_codings:
             if c.coder == self.coder:
                 counts[c.code_id] = counts.get(c.code_id, 0) + 1
-        self.query_one(CodebookPanel).show(self.codes, self.chars, counts)
+        self.query_one(CodebookPanel).show(codebook.tree_order(self.codes), self.chars, counts)
         self._update_title()
         self._panel_key = None
         self._update_line_panel()
 
+    def _lanes(self, per_coder: dict[int, dict[str, set[int]]]) -> tuple[dict[int, list[Lane | None]], set[int]]:
+        """With other coders shown: one lane per coder (you first) and the rows where their codes differ."""
+        if not self.show_others:
+            self.lane_coders = []
+            return {}, set()
+        others = sorted({c.coder for c in self.all_codings} - {self.coder})
+        coders = ([self.coder] if any(c.coder == self.coder for c in self.all_codings) else []) + others
+        self.lane_coders = coders[:MAX_LANES]
+        initials = coder_initials(self.lane_coders)
+        position = {c.id: i for i, c in enumerate(self.codes)}
+        lanes: dict[int, list[Lane | None]] = {}
+        differ: set[int] = set()
+        for row, by_coder in per_coder.items():
+            cells: list[Lane | None] = []
+            for coder in self.lane_coders:
+                ids = by_coder.get(coder)
+                if ids:
+                    code = self.codes_by_id[min(ids, key=position.__getitem__)]
+                    cells.append(Lane(initials[coder], code.colour))
+                else:
+                    cells.append(None)
+            lanes[row] = cells
+            if len(coders) > 1 and len({frozenset(by_coder.get(c, ())) for c in coders}) > 1:
+                differ.add(row)
+        return lanes, differ
+
+    def shown_coders(self) -> str:
+        """Whose codings are on screen, in words (the title says it: the demo opens as one of its coders)."""
+        if not self.show_others:
+            return f"codings shown: {self.coder} (blind)"
+        initials = coder_initials(self.lane_coders)
+        lanes = " ".join(f"{initials[c]}={c}" for c in self.lane_coders)
+        return f"codings shown: all coders (lanes {lanes or 'none yet'}; ≠ where they differ)"
+
     def _update_title(self) -> None:
         t = self.transcript
-        mode = "other coders shown" if self.show_others else "blind"
         state = " · done ✓" if self.done else ""
         search = f" · search “{self.search_term}” ({len(self.view.hits)} hits)" if self.search_term else ""
+        mode = ""
+        if self.range_target is not None:
+            mode = (
+                f" · ADD A RANGE to {self.range_target.code} {format_ranges(self.range_target.ranges)}: "
+                "select lines, Enter adds, Esc cancels"
+            )
         self.query_one("#coding-title", Static).update(
-            Text(f" {t.name} · {t.line_count} lines · coder {self.coder} · {mode}{state}{search}"), layout=False
+            Text(f" {t.name} · {t.line_count} lines · coder {self.coder} · {self.shown_coders()}{state}{search}{mode}"),
+            layout=False,
         )  # one line, fixed height: no need to re-arrange the screen
 
     def codings_under_cursor(self, *, own: bool = False) -> list[Coding]:
@@ -222,6 +357,7 @@ class CodingScreen(SuggestionsMixin, QualcodeScreen):
                 self.coder,
                 highlighted,
                 view.texts[view.cursor] if view.texts else "",
+                speaker=view.full_speakers[view.cursor] if view.texts else "",
             )
         has_own = any(c.coder == self.coder for c in here)
         if has_own != self._has_own:
@@ -333,14 +469,47 @@ class CodingScreen(SuggestionsMixin, QualcodeScreen):
             self.view.move_to(row, centre=True)
 
     def action_cancel(self) -> None:
+        if self.range_target is not None:
+            self.range_target = None
+            self.view.clear_selection()
+            self._update_title()
+            self.refresh_bindings()
+            self.notify("no range added", timeout=2)
+            return
         if not self.view.clear_selection() and self.search_term:
             self.set_search("")
+
+    def turn_span(self, row: int) -> tuple[int, int]:
+        """First and last non-blank row of the speaker turn holding ``row`` (just ``row`` outside a turn)."""
+        view = self.view
+        turn = view.turns[row]
+        if not turn:
+            return row, row
+        first = row
+        while first > 0 and view.turns[first - 1] == turn:
+            first -= 1
+        last = row
+        while last + 1 < len(view.turns) and view.turns[last + 1] == turn:
+            last += 1
+        while last > first and not view.texts[last].strip():
+            last -= 1
+        while first < last and not view.texts[first].strip():
+            first += 1
+        return first, last
+
+    def action_select_turn(self) -> None:
+        view = self.view
+        if not view.numbers:
+            return
+        first, last = self.turn_span(view.cursor)
+        view.select_span(first, last)
 
     # ---------------------------------------------------------------- coding
     def code_for_hotkey(self, key: int) -> Code | None:
         return next((c for c in self.codes if c.hotkey == key), None)
 
     def toggle(self, code: Code) -> None:
+        """Apply (or remove) ``code`` on the selection or cursor line; the selection stays (Esc clears it)."""
         lines = self.view.selected_lines()
         if not lines:
             return
@@ -353,7 +522,6 @@ class CodingScreen(SuggestionsMixin, QualcodeScreen):
         self.last_code = code
         verb = "applied" if result is not None else "removed"
         self.notify(f"{verb} {code.name} {format_ranges(ranges)}", timeout=2)
-        self.view.clear_selection()
         self.reload()
 
     def action_toggle_code(self, key: int) -> None:
@@ -398,11 +566,58 @@ class CodingScreen(SuggestionsMixin, QualcodeScreen):
                     self.reload()
 
             self.app.push_screen(
-                PromptScreen(f"Memo on {coding.code} {format_ranges(coding.ranges)}", coding.memo, id="memo-dialog"),
+                MemoScreen(f"Memo on {coding.code} {format_ranges(coding.ranges)}", coding.memo, id="memo-dialog"),
                 saved,
             )
 
         self._choose_own("Memo on", edit)
+
+    # ------------------------------------------------------- ranges of a coding
+    def action_add_range(self) -> None:
+        def chosen(coding: Coding) -> None:
+            self.range_target = coding
+            self.view.clear_selection()
+            self._update_title()
+            self.refresh_bindings()
+            self.notify(
+                f"select the lines to add to {coding.code} {format_ranges(coding.ranges)} (v, then move), "
+                "then Enter; Esc cancels",
+                timeout=4,
+            )
+
+        self._choose_own("Add a range to", chosen)
+
+    def action_confirm_range(self) -> None:
+        target = self.range_target
+        if target is None:
+            return
+        lines = self.view.selected_lines()
+        self.range_target = None
+        self.refresh_bindings()
+        made = self.core(codings.add_range, self.project, target.id, from_lines(lines), self.coder)
+        self.view.clear_selection()
+        if made is not None:
+            self.notify(f"{made.code} now {format_ranges(made.ranges)}", timeout=3)
+            self.reload()
+        else:
+            self._update_title()
+
+    def action_remove_range(self) -> None:
+        lines = self.view.selected_lines()
+
+        def take_out(coding: Coding) -> None:
+            made = self.core(codings.remove_range, self.project, coding.id, from_lines(lines), self.coder)
+            if made is not None:
+                self.view.clear_selection()
+                self.notify(f"{made.code} now {format_ranges(made.ranges)}", timeout=3)
+                self.reload()
+
+        self._choose_own("Take lines out of", take_out)
+
+    def action_toggle_wrap(self) -> None:
+        view = self.view
+        view.wrap = not view.wrap
+        self.notify("long lines wrapped" if view.wrap else "long lines cropped (←/→ scroll)", timeout=2)
 
     def action_remove(self) -> None:
         def remove(coding: Coding) -> None:
@@ -502,12 +717,25 @@ class CodingScreen(SuggestionsMixin, QualcodeScreen):
             return self.check_suggestion(action)
         if action == "toggle_code" and parameters:
             return self.code_for_hotkey(int(parameters[0])) is not None
-        if action in ("memo", "remove"):
+        if action in ("memo", "remove", "add_range", "remove_range"):
             return True if self._has_own else None
+        if action == "confirm_range":
+            return self.range_target is not None
         if action in ("toggle_times", "play"):
             views = self.query(TranscriptView)
             return True if views and views.first().has_times else None
         return True
+
+    def help_extra(self) -> Text:
+        """The codes and their digits (for F1 help)."""
+        out = Text("codes", style="bold")
+        out.append("  (digit: apply; letters are drawn for codes without a digit, use c to pick them)\n", style="dim")
+        for code in codebook.tree_order(self.codes):
+            indent = "  " if code.parent_id else ""
+            out.append(indent)
+            out.append_text(marker_text(self.chars.get(code.id, "?"), code.colour))
+            out.append(f" {code.name}\n")
+        return out
 
     def palette_commands(self):
         yield from super().palette_commands()

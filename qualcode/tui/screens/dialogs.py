@@ -141,3 +141,46 @@ class CodePickerScreen(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class MemoScreen(ModalScreen[str | None]):
+    """A multi-line memo (or summary) in a ``TextArea``: Ctrl+S saves, Esc cancels (Enter is a new line)."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="memo.save"),
+        Binding("escape", "cancel", "Cancel", id="memo.cancel"),
+    ]
+
+    DEFAULT_CSS = """
+    MemoScreen > Vertical { height: auto; max-height: 80%; }
+    MemoScreen TextArea { height: 12; }
+    MemoScreen .dialog-hint { color: $text-muted; }
+    """
+
+    def __init__(self, title: str, value: str = "", *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.title_text = title
+        self.value = value
+
+    def compose(self) -> ComposeResult:
+        from textual.widgets import TextArea
+
+        with Vertical(classes="dialog"):
+            yield Label(Text(self.title_text), classes="dialog-title")
+            yield TextArea(self.value, id="memo-text", soft_wrap=True, tab_behavior="focus")
+            yield Label("Ctrl+S saves · Esc cancels · Enter starts a new line", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        from textual.widgets import TextArea
+
+        area = self.query_one(TextArea)
+        area.focus()
+        area.move_cursor(area.document.end)
+
+    def action_save(self) -> None:
+        from textual.widgets import TextArea
+
+        self.dismiss(self.query_one(TextArea).text)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -14,19 +14,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.message import Message
 from textual.widgets import Button, Checkbox, Footer, Input, Label, ProgressBar, Select, Static
 
 from qualcode.coding import codings
 from qualcode.corpus import transcripts
-from qualcode.errors import InputError, QualcodeError
+from qualcode.errors import InputError
 from qualcode.names import path_inside
 from qualcode.store.project import Project
+from qualcode.tui import jobs
 from qualcode.tui.base import QualcodeScreen
+from qualcode.tui.messages import JobDone, JobFailed, JobProgress
 
 DEFAULT_FOLDER = Path("exports")
 
@@ -187,7 +188,7 @@ class ExportScreen(QualcodeScreen):
     HELP_TEXT = (
         "Choose what to export, check the output path (a relative path is relative to the folder qualcode was "
         "started in; exports/ is created when missing) and the options, then press Ctrl+S or Enter in a field. "
-        "Coder empty: the consensus coder if it has codings, else you. Codes and transcripts: comma-separated "
+        "Coder: you by default; each choice shows how many quotes it exports (empty: the consensus coder if it has codings, else you). Codes and transcripts: comma-separated "
         "names, empty for all. The progress bar follows the export; the written path is shown when it is done."
     )
 
@@ -205,16 +206,6 @@ class ExportScreen(QualcodeScreen):
     ExportScreen #export-status { height: auto; min-height: 2; padding: 0 1; }
     ExportScreen #export-progress { padding: 0 1; }
     """
-
-    class Progress(Message):
-        def __init__(self, done: int, total: int, what: str) -> None:
-            super().__init__()
-            self.done, self.total, self.what = done, total, what
-
-    class Finished(Message):
-        def __init__(self, outcome: ExportOutcome | None, error: str | None = None) -> None:
-            super().__init__()
-            self.outcome, self.error = outcome, error
 
     def __init__(self, kind: str = "docx") -> None:
         super().__init__()
@@ -239,6 +230,7 @@ class ExportScreen(QualcodeScreen):
             )
             yield self._row("out", "Output file", Input(id="export-out"))
             yield self._row("coder", "Coder", Select([], prompt="default (consensus, else you)", id="export-coder"))
+            yield Static("", id="export-counts")
             yield self._row(
                 "coders", "Coders", Input(placeholder="all who finished (e.g. anna,bram)", id="export-coders")
             )
@@ -283,12 +275,15 @@ class ExportScreen(QualcodeScreen):
     def reload(self) -> None:
         if not self.is_mounted:
             return
-        has = {r["coder"] for r in self.project.query("SELECT DISTINCT coder FROM codings")}
+        counts = codings.count_by_coder(self.project)
         coder = self.query_one("#export-coder", Select)
         value = coder.value
-        coder.set_options([(c, c) for c in codings.coders(self.project) if c in has])
-        if isinstance(value, str) and value in has:
+        coder.set_options([(f"{c} ({counts[c]} quotes)", c) for c in codings.coders(self.project) if c in counts])
+        if isinstance(value, str) and value in counts:
             coder.value = value
+        elif self.coder in counts:  # the default is you, not the consensus coder (issue 18)
+            coder.value = self.coder
+        self._show_counts(counts)
         names = [t.name for t in transcripts.all_rows(self.project)]
         select = self.query_one("#export-transcript", Select)
         value = select.value
@@ -297,6 +292,14 @@ class ExportScreen(QualcodeScreen):
             select.value = value
         elif names and not isinstance(value, str):
             select.value = names[0]
+
+    def _show_counts(self, counts: dict[str, int]) -> None:
+        """How many quotes each coder choice exports (all codes and transcripts)."""
+        parts = [f"{c}: {n}" for c, n in sorted(counts.items())]
+        line = "quotes per coder: " + (", ".join(parts) if parts else "no codings yet")
+        if self.coder not in counts:
+            line += f" · you ({self.coder}) have none"
+        self.query_one("#export-counts", Static).update(Text(line, style="dim"))
 
     # ------------------------------------------------------------------ form
     def default_path(self) -> str:
@@ -380,49 +383,33 @@ class ExportScreen(QualcodeScreen):
         self.query_one("#export-status", Static).update(Text(f"exporting to {job.out}…"))
         self.export(self.app.project_path, job)
 
-    @work(thread=True, exclusive=True)
     def export(self, path: Path, job: ExportJob) -> None:
-        def progress(done: int, total: int, what: str) -> None:
-            self.post_message(self.Progress(done, total, what))
+        jobs.start(self, "export", lambda project, progress: run_job(project, job, progress))
 
-        try:
-            project = Project.open(path, readonly=True)
-            try:
-                outcome = run_job(project, job, progress)
-            finally:
-                project.close()
-        except QualcodeError as e:
-            self.post_message(self.Finished(None, str(e)))
-            return
-        except OSError as e:
-            self.post_message(self.Finished(None, f"cannot write {job.out}: {e.strerror or e}"))
-            return
-        self.post_message(self.Finished(outcome))
+    @on(JobProgress)
+    def show_progress(self, event: JobProgress) -> None:
+        jobs.show_progress(self.query_one(ProgressBar), self.query_one("#export-status", Static), event)
 
-    @on(Progress)
-    def show_progress(self, event: Progress) -> None:
-        self.query_one(ProgressBar).update(total=max(event.total, 1), progress=event.done)
-        self.query_one("#export-status", Static).update(Text(event.what))
-
-    @on(Finished)
-    def finished(self, event: Finished) -> None:
+    @on(JobFailed)
+    def failed(self, event: JobFailed) -> None:
         self.running = False
         self.refresh_bindings()
-        status = self.query_one("#export-status", Static)
-        if event.error or event.outcome is None:
-            self.query_one(ProgressBar).update(total=1, progress=0)
-            status.update(Text(f"not exported: {event.error}"))
-            self.notify(event.error or "not exported", severity="error", timeout=8)
-            return
-        outcome = self.last = event.outcome
-        bar = self.query_one(ProgressBar)
-        bar.update(total=bar.total or 1, progress=bar.total or 1)
+        jobs.finish_bar(self.query_one(ProgressBar), False)
+        self.query_one("#export-status", Static).update(Text(f"not exported: {event.error}"))
+        self.notify(event.error, severity="error", timeout=8, markup=False)
+
+    @on(JobDone)
+    def finished(self, event: JobDone) -> None:
+        self.running = False
+        self.refresh_bindings()
+        outcome = self.last = event.result
+        jobs.finish_bar(self.query_one(ProgressBar), True)
         where = outcome.path.resolve()
         lines = [f"wrote {where} ({outcome.summary})"] + [f"warning: {w}" for w in outcome.warnings]
-        status.update(Text("\n".join(lines)))
-        self.notify(f"wrote {where}", timeout=6)
+        self.query_one("#export-status", Static).update(Text("\n".join(lines)))
+        self.notify(f"wrote {where}", timeout=6, markup=False)
         for w in outcome.warnings:
-            self.notify(w, severity="warning", timeout=8)
+            self.notify(w, severity="warning", timeout=8, markup=False)
 
     def action_refresh(self) -> None:
         self.reload()

@@ -8,17 +8,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual import on, work
+from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import DirectoryTree, Input, Label, ProgressBar
 
 from qualcode.corpus import transcripts
-from qualcode.errors import QualcodeError
-from qualcode.store.project import Project
+from qualcode.tui import jobs
+from qualcode.tui.messages import JobDone, JobFailed, JobProgress
 
 # a folder import takes every transcript format except .json/.tsv, which other tools' files share (pick those one by one)
 SUFFIXES = (".txt", ".md", ".docx", ".odt", ".vtt", ".srt", ".otr")
@@ -34,16 +34,6 @@ class ImportScreen(ModalScreen[list[str] | None]):
     """Returns the names of the imported transcripts, or None."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="import.cancel")]
-
-    class Progress(Message):
-        def __init__(self, done: int, total: int, what: str) -> None:
-            super().__init__()
-            self.done, self.total, self.what = done, total, what
-
-    class Finished(Message):
-        def __init__(self, names: list[str] | None, error: str | None = None) -> None:
-            super().__init__()
-            self.names, self.error = names, error
 
     def __init__(self, start: Path | None = None) -> None:
         super().__init__(id="import-dialog")
@@ -82,35 +72,29 @@ class ImportScreen(ModalScreen[list[str] | None]):
         self.query_one("#import-status", Label).update(f"importing {len(files)} file(s)…")
         self.import_worker = self.run_import(files)
 
-    @work(thread=True, exclusive=True)
-    def run_import(self, files: list[Path]) -> None:
-        def progress(done: int, total: int, what: str) -> None:
-            self.post_message(self.Progress(done, total, what))
+    def run_import(self, files: list[Path]):
+        coder = self.app.coder
 
-        try:
+        def work(project, progress) -> list[str]:
             parsed = transcripts.parse_files(files, progress=progress)
-            project = Project.open(self.app.project_path)
-            try:
-                transcripts.import_parsed(project, parsed, self.app.coder, progress=progress)
-            finally:
-                project.close()
-        except QualcodeError as e:
-            self.post_message(self.Finished(None, str(e)))
-            return
-        self.post_message(self.Finished([p.name for p in parsed]))
+            transcripts.import_parsed(project, parsed, coder, progress=progress)
+            return [p.name for p in parsed]
 
-    @on(Progress)
-    def show_progress(self, event: Progress) -> None:
-        self.query_one(ProgressBar).update(total=event.total, progress=event.done)
-        self.query_one("#import-status", Label).update(event.what)
+        return jobs.start(self, "import", work, readonly=False)
 
-    @on(Finished)
-    def finished(self, event: Finished) -> None:
-        if event.error:
-            self.notify(event.error, severity="error", timeout=8)
-            self.query_one("#import-status", Label).update("nothing was imported")
-            return
-        self.dismiss(event.names)
+    @on(JobProgress)
+    def show_progress(self, event: JobProgress) -> None:
+        self.query_one(ProgressBar).update(total=event.total, progress=event.done or 0)
+        self.query_one("#import-status", Label).update(Text(event.what))
+
+    @on(JobFailed)
+    def failed(self, event: JobFailed) -> None:
+        self.notify(event.error, severity="error", timeout=8, markup=False)
+        self.query_one("#import-status", Label).update("nothing was imported")
+
+    @on(JobDone)
+    def finished(self, event: JobDone) -> None:
+        self.dismiss(event.result)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -20,18 +20,18 @@ import inspect
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.message import Message
 from textual.widgets import DataTable, Footer, Input, Static
 
 from qualcode.coding import codebook, codings
 from qualcode.corpus import transcripts
-from qualcode.errors import QualcodeError
 from qualcode.model import Code
 from qualcode.store.project import Project
+from qualcode.tui import jobs
 from qualcode.tui.base import QualcodeScreen
+from qualcode.tui.messages import JobDone, JobFailed
 from qualcode.tui.screens.dialogs import CodePickerScreen
 
 MAX_HITS = 2000
@@ -116,7 +116,7 @@ class SearchScreen(QualcodeScreen):
         "(plannen also finds gepland); Ctrl+T switches to exact word forms. The list shows each hit in "
         "context. Enter opens the hit's line in the Coding screen; 1-9 code the hit's line with that "
         "code, c picks a code by name; t followed by 1-9 (or c) codes the hit's whole speaker turn. "
-        "Ctrl+L goes back to the search field."
+        "Ctrl+L starts a new search (the field is emptied and takes the focus)."
     )
 
     BINDINGS = [
@@ -138,19 +138,6 @@ class SearchScreen(QualcodeScreen):
         Binding("c", "pick_code", "Pick code", id="search.pick"),
         Binding("t", "turn", "Code whole turn (t, then 1-9 or c)", id="search.turn"),
     ]
-
-    class Done(Message):
-        def __init__(self, query: str, hits: list, lemma: bool = True) -> None:
-            super().__init__()
-            self.query = query
-            self.hits = hits
-            self.lemma = lemma
-
-    class Failed(Message):
-        def __init__(self, query: str, error: str) -> None:
-            super().__init__()
-            self.query = query
-            self.error = error
 
     def __init__(self) -> None:
         super().__init__()
@@ -207,35 +194,31 @@ class SearchScreen(QualcodeScreen):
         self._show_status(f"searching ({self.mode})…")
         self.run_search(query, self.lemma)
 
-    @work(thread=True, exclusive=True)
     def run_search(self, query: str, lemma: bool) -> None:
         fn = self.app.line_search
-        try:
-            project = Project.open(self.app.project_path, readonly=True)
-            try:
-                hits = fn(project, query, lemma=lemma) if _takes_lemma(fn) else fn(project, query)
-            finally:
-                project.close()
-        except QualcodeError as e:
-            self.post_message(self.Failed(query, str(e)))
-            return
-        self.post_message(self.Done(query, list(hits), lemma))
 
-    @on(Failed)
-    def show_failure(self, event: Failed) -> None:
+        def work(project, progress) -> tuple[str, list, bool]:
+            hits = fn(project, query, lemma=lemma) if _takes_lemma(fn) else fn(project, query)
+            return query, list(hits), lemma
+
+        jobs.start(self, "search", work)
+
+    @on(JobFailed)
+    def show_failure(self, event: JobFailed) -> None:
         self.searching = False
         self.query_one(DataTable).loading = False
         self._show_status(f"search failed: {event.error}")
-        self.notify(event.error, severity="error", timeout=6)
+        self.notify(event.error, severity="error", timeout=6, markup=False)
 
-    @on(Done)
-    def show_hits(self, event: Done) -> None:
+    @on(JobDone)
+    def show_hits(self, event: JobDone) -> None:
+        query, hits, lemma = event.result
         self.searching = False
-        self.hits = event.hits
+        self.hits = hits
         table = self.query_one(DataTable)
         table.loading = False
         table.clear()
-        for i, h in enumerate(event.hits):
+        for i, h in enumerate(hits):
             left, match, right = kwic_of(h)
             citation = getattr(h, "citation", None) or f"{h.transcript} {h.n}"
             table.add_row(
@@ -246,11 +229,11 @@ class SearchScreen(QualcodeScreen):
                 Text(right, no_wrap=True),
                 key=str(i),
             )
-        more = " (first hits only)" if len(event.hits) >= MAX_HITS else ""
-        lines = len({(h.transcript, h.n) for h in event.hits})
-        mode = "all word forms" if event.lemma else "exact word forms"
-        self._show_status(f"{len(event.hits)} hits in {lines} lines for “{event.query}” ({mode}){more}")
-        if event.hits:
+        more = " (first hits only)" if len(hits) >= MAX_HITS else ""
+        lines = len({(h.transcript, h.n) for h in hits})
+        mode = "all word forms" if lemma else "exact word forms"
+        self._show_status(f"{len(hits)} hits in {lines} lines for “{query}” ({mode}){more}")
+        if hits:
             table.focus()
         self.refresh_bindings()
 
@@ -273,7 +256,10 @@ class SearchScreen(QualcodeScreen):
             self.app.open_transcript(hit.transcript, hit.n)
 
     def action_focus_query(self) -> None:
-        self.query_one(Input).focus()
+        """A new search: the old text goes (it was appended to before), the field takes the focus."""
+        field = self.query_one(Input)
+        field.value = ""
+        field.focus()
 
     def action_toggle_lemma(self) -> None:
         self.lemma = not self.lemma

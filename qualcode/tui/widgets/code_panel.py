@@ -84,19 +84,18 @@ class LinePanel(Static):
     def _flush(self) -> None:
         self._timer = None
         text, self._pending = self._pending, None
-        if text is not None:
-            update_text(self, text)
-
-    def _later(self, text: Text) -> None:
+        if text is None:
+            return
         width = self.size.width
-        if width:
+        if width:  # measured once per burst of moves, not per move
             height = visualize(self, text, markup=False).get_height(self.styles, width)
             reserved = self._reserved[1] if self._reserved[0] == width else 0
             if height < reserved:
                 text = text + "\n" * (reserved - height)
             self._reserved = (width, max(height, reserved))
-        if getattr(self, "_shown_text", None) == text and self._pending is None:
-            return
+        update_text(self, text)
+
+    def _later(self, text: Text) -> None:
         self._pending = text
         if self._timer is None:
             self._timer = self.set_timer(self.DELAY, self._flush)
@@ -110,9 +109,12 @@ class LinePanel(Static):
         coder: str,
         highlighted: Code | None,
         line_text: str = "",
+        speaker: str = "",
     ) -> None:
         text = Text()
         text.append(f"Line {line}" if line is not None else "No lines", style="bold")
+        if speaker:
+            text.append(f"  {speaker}", style="bold")  # the full label (the gutter column may cut it)
         text.append("\n")
         if line_text.strip():
             text.append(line_text.strip() + "\n", style="italic")

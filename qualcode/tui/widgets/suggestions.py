@@ -1,8 +1,9 @@
 """Code suggestions on the Coding screen: the side panel, the gutter marks and the keys behind them.
 
 ``g`` trains a model on the coder's finished transcripts (:func:`qualcode.language.suggest.train`, in a
-worker thread with its own project connection; the model is kept on the app for the session and
-trained again only when the coder's finished transcripts or their codings change) and asks it for
+worker thread with its own project connection; the model is kept in :data:`MODELS` for the session, per
+project file and coder, and trained again only when the coder's finished transcripts or their codings
+change) and asks it for
 suggestions in the open transcript. The panel lists them per code (line, probability, the words
 that weighed most); the transcript view draws the code's marker character dimmed in the gutter's
 separator column of each suggested line (distinct from applied codes, which sit in the code slots
@@ -17,61 +18,59 @@ the bindings and calls two hooks (``suggestions_reloaded`` after its own reload,
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import work
-from textual.message import Message
 from textual.widgets import Static
 
 from qualcode.errors import QualcodeError
+from qualcode.tui import jobs
+from qualcode.tui.messages import JobDone, JobFailed
 from qualcode.tui.widgets.code_panel import update_text
 
 if TYPE_CHECKING:
     from qualcode.language.suggest import Suggestion
+    from qualcode.model import Code, Coding
+    from qualcode.tui.widgets.transcript_view import TranscriptView
 
 SUGGESTION_ACTIONS = frozenset({"suggest", "next_suggestion", "accept_suggestion", "dismiss_suggestion"})
 
 
-class SuggestionsReady(Message):
-    def __init__(self, transcript: str, coder: str, fingerprint: tuple, model, found: dict) -> None:
-        super().__init__()
-        self.transcript = transcript
-        self.coder = coder
-        self.fingerprint = fingerprint
-        self.model = model
-        self.found = found
+class ModelCache:
+    """Trained models for the session: (project file, coder) → (fingerprint, model); a few at most."""
+
+    def __init__(self, size: int = 4) -> None:
+        self.size = size
+        self._models: dict[tuple[Path, str], tuple[tuple, Any]] = {}
+
+    def get(self, path: Path, coder: str) -> tuple[tuple, Any] | None:
+        return self._models.get((Path(path).resolve(), coder))
+
+    def put(self, path: Path, coder: str, fingerprint: tuple, model: Any) -> None:
+        key = (Path(path).resolve(), coder)
+        self._models.pop(key, None)
+        self._models[key] = (fingerprint, model)
+        while len(self._models) > self.size:
+            self._models.pop(next(iter(self._models)))
+
+    def clear(self) -> None:
+        self._models.clear()
 
 
-class SuggestionsFailed(Message):
-    def __init__(self, message: str, too_little: bool) -> None:
-        super().__init__()
-        self.message = message
-        self.too_little = too_little
+MODELS = ModelCache()
 
 
-def training_fingerprint(project, coder: str) -> tuple:
-    """What the model depends on: the coder's finished transcripts and their codings there."""
-    from qualcode.language.suggest import finished_transcripts
+def suggest_job(project, transcript: str, coder: str, cached: tuple | None, progress) -> tuple:
+    """The worker's work: train (unless the cached model still fits), then suggest. No Textual here."""
+    from qualcode.language import suggest
 
-    done = tuple(finished_transcripts(project, coder))
-    if not done:
-        return (coder, done, 0, 0, "")
-    marks = ", ".join("?" * len(done))
-    n, top, changed = project.conn.execute(
-        f"SELECT count(*), max(id), max(updated_at) FROM codings WHERE coder = ? AND transcript_id IN ({marks})",
-        (coder, *done),
-    ).fetchone()
-    return (coder, done, n, top or 0, changed or "")
-
-
-def _model_cache(app) -> dict:
-    """coder → (fingerprint, model), kept on the app for the session."""
-    cache = getattr(app, "suggestion_models", None)
-    if cache is None:
-        cache = {}
-        app.suggestion_models = cache
-    return cache
+    fingerprint = suggest.training_fingerprint(project, coder)
+    model = cached[1] if cached is not None and cached[0] == fingerprint else None
+    if model is None:
+        model = suggest.train(project, coder)
+    found = suggest.suggest(project, coder, transcript=transcript, model=model, limit=None)
+    return transcript, coder, fingerprint, model, found
 
 
 class SuggestionsPanel(Static):
@@ -143,7 +142,20 @@ class SuggestionsPanel(Static):
 
 
 class SuggestionsMixin:
-    """Suggestion keys and state for the Coding screen (put it before ``QualcodeScreen`` in the bases)."""
+    """Suggestion keys and state for the Coding screen (put it before ``QualcodeScreen`` in the bases).
+
+    What it reads from the screen it is mixed into is declared below; it writes only its own
+    ``suggestions*`` attributes and calls the screen's ``reload``, ``notify`` and ``core``.
+    """
+
+    # read from the host screen (the Coding screen sets these)
+    view: TranscriptView
+    codes: list[Code]
+    chars: dict[int, str]
+    all_codings: list[Coding]
+    transcript: Any  # TranscriptRow | None
+    coder: str
+    project: Any
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -220,61 +232,45 @@ class SuggestionsMixin:
     def action_suggest(self) -> None:
         if self.transcript is None or self.suggesting:
             return
-        cached = _model_cache(self.app).get(self.coder)
+        cached = MODELS.get(self.app.project_path, self.coder)
         self.suggesting = True
         self.suggestions_panel.show_busy(training=cached is None)
         self.refresh_bindings()
-        self._suggest_worker(self.transcript.name, self.coder, cached)
+        name, coder = self.transcript.name, self.coder
+        jobs.start(self, "suggest", lambda project, progress: suggest_job(project, name, coder, cached, progress))
 
-    @work(thread=True, exclusive=True, group="suggestions")
-    def _suggest_worker(self, transcript: str, coder: str, cached: tuple | None) -> None:
-        from qualcode.language import suggest
-        from qualcode.store.project import Project
-
-        try:
-            project = Project.open(self.app.project_path, readonly=True)
-            try:
-                fingerprint = training_fingerprint(project, coder)
-                model = cached[1] if cached is not None and cached[0] == fingerprint else None
-                if model is None:
-                    model = suggest.train(project, coder)
-                found = suggest.suggest(project, coder, transcript=transcript, model=model, limit=None)
-            finally:
-                project.close()
-        except suggest.TooLittleData as e:
-            self.post_message(SuggestionsFailed(str(e), True))
+    def on_job_done(self, event: JobDone) -> None:
+        if event.job != "suggest":
             return
-        except QualcodeError as e:
-            self.post_message(SuggestionsFailed(str(e), False))
-            return
-        self.post_message(SuggestionsReady(transcript, coder, fingerprint, model, found))
-
-    def on_suggestions_ready(self, event: SuggestionsReady) -> None:
+        transcript, coder, fingerprint, model, found = event.result
         self.suggesting = False
-        _model_cache(self.app)[event.coder] = (event.fingerprint, event.model)
-        if self.transcript is None or event.transcript != self.transcript.name:
+        MODELS.put(self.app.project_path, coder, fingerprint, model)
+        if self.transcript is None or transcript != self.transcript.name:
             return
         self.suggestions = sorted(
-            (s for items in event.found.values() for s in items), key=lambda s: (s.line, -s.probability)
+            (s for items in found.values() for s in items), key=lambda s: (s.line, -s.probability)
         )
-        self._suggestion_skipped = dict(event.model.skipped)
+        self._suggestion_skipped = dict(model.skipped)
         self.suggestions_shown = True
         self._show_suggestions()
         self.refresh_bindings()
         n = len(self.suggestions)
         self.notify(
-            f"{n} suggestion{'s' if n != 1 else ''} in {event.transcript}" + ("; s jumps to the next" if n else ""),
+            f"{n} suggestion{'s' if n != 1 else ''} in {transcript}" + ("; s jumps to the next" if n else ""),
             timeout=3,
         )
 
-    def on_suggestions_failed(self, event: SuggestionsFailed) -> None:
+    def on_job_failed(self, event: JobFailed) -> None:
+        if event.job != "suggest":
+            return
         self.suggesting = False
         self.suggestions = []
         self.suggestions_shown = False
         self._show_suggestions()
-        self.suggestions_panel.show_message(event.message)
+        self.suggestions_panel.show_message(event.error)
         self.refresh_bindings()
-        self.notify(event.message, severity="warning" if event.too_little else "error", timeout=6)
+        too_little = event.kind == "TooLittleData"
+        self.notify(event.error, severity="warning" if too_little else "error", timeout=6)
 
     # ---------------------------------------------------------------- keys
     def action_next_suggestion(self) -> None:
