@@ -126,20 +126,30 @@ def wrap_segment(segment: str, width: int) -> list[str]:
     return textwrap.TextWrapper(**options).wrap(segment)
 
 
-def read_docx(path: str | Path, data: bytes, *, name: str, wrap: int = 80) -> ParsedTranscript:
-    """A .docx file's bytes → transcript; each body paragraph wrapped at ``wrap`` columns."""
-    if wrap < 1:
-        raise InputError(f"wrap width must be at least 1 column, not {wrap}", path=path)
+def docx_paragraphs(data: bytes, *, path: str | Path) -> list[str]:
+    """The text of every body paragraph of a checked .docx (tables cell by cell), in order."""
     check_archive(data, path=path)
     import docx  # python-docx: imported lazily, it is slow to import
 
     try:
         document = docx.Document(io.BytesIO(data))
-        paragraphs = list(_block_paragraphs(document.element.body))
+        return list(_block_paragraphs(document.element.body))
     except Exception as exc:  # python-docx raises many kinds on damaged parts
         detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise InputError(f"damaged .docx file ({detail})", path=path) from None
 
+
+def read_docx(path: str | Path, data: bytes, *, name: str, wrap: int = 80) -> ParsedTranscript:
+    """A .docx file's bytes → transcript; each body paragraph wrapped at ``wrap`` columns."""
+    if wrap < 1:
+        raise InputError(f"wrap width must be at least 1 column, not {wrap}", path=path)
+    return paragraphs_transcript(docx_paragraphs(data, path=path), path=path, name=name, wrap=wrap, encoding="docx")
+
+
+def paragraphs_transcript(
+    paragraphs: list[str], *, path: str | Path, name: str, wrap: int, encoding: str
+) -> ParsedTranscript:
+    """Paragraph texts (.docx, .odt) → transcript; each paragraph wrapped at ``wrap`` columns."""
     lines: list[str] = []
     warnings: list[str] = []
     for paragraph in paragraphs:
@@ -153,6 +163,6 @@ def read_docx(path: str | Path, data: bytes, *, name: str, wrap: int = 80) -> Pa
         [(index + 1, line) for index, line in enumerate(lines)],
         name=name,
         source=Path(path).name,
-        encoding="docx",
+        encoding=encoding,
         warnings=warnings,
     )
