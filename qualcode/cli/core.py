@@ -35,26 +35,47 @@ def init(session: Session, codebook_file: Path | None) -> None:
     click.echo(f"Created {session.project_path}" + (f" with codebook {codebook_file}" if spec else ""))
 
 
+REFI_SUFFIXES = (".qdpx", ".qde", ".qdc", ".csv")
+
+
 @cli.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--name", help="Short name for the transcript (one file only; default: the file stem).")
 @click.option("--wrap", default=80, show_default=True, help="Line width for wrapping .docx paragraphs.")
 @click.option("--audit", is_flag=True, help="Run the privacy audit on what was imported.")
+@click.option(
+    "--speakers",
+    default="auto",
+    show_default=True,
+    metavar="none|auto|PATTERN",
+    help="REFI-QDA sources: speaker labels off, only when they behave like turns, or labels matching PATTERN.",
+)
+@click.option("--dry-run", is_flag=True, help="REFI-QDA and codebook CSV: show the report, write nothing.")
 @json_option
 @common_options
 @pass_session
-def import_(session: Session, files: tuple[Path, ...], name: str | None, wrap: int, audit: bool, as_json: bool) -> None:
+def import_(
+    session: Session,
+    files: tuple[Path, ...],
+    name: str | None,
+    wrap: int,
+    audit: bool,
+    speakers: str,
+    dry_run: bool,
+    as_json: bool,
+) -> None:
     """Import transcripts (.txt, .md, .docx); all or nothing. Creates the project when missing.
 
-    Also reads REFI-QDA projects (.qdpx) and codebooks (.qdc).
+    Also reads REFI-QDA projects (.qdpx, or a bare .qde), codebooks (.qdc) and
+    codebook CSVs (Taguette's, QualCoder's); each import ends with a report.
     """
     from qualcode.corpus import transcripts
 
-    refi = [f for f in files if f.suffix.lower() in (".qdpx", ".qdc")]
+    refi = [f for f in files if f.suffix.lower() in REFI_SUFFIXES]
     if refi:
         from qualcode.cli.exchange import import_refi
 
-        import_refi(session, files, as_json=as_json)
+        import_refi(session, files, as_json=as_json, speakers=speakers, dry_run=dry_run)
         return
     if wrap < 20:
         raise click.BadParameter("must be at least 20", param_hint="--wrap")

@@ -135,15 +135,15 @@ def decide(text: str, stored_crlf: bool, selections: Sequence[tuple[int, int, st
     named = [i for i, (_, _, name) in enumerate(selections) if name]
     if named:
         score = {
-            label: sum(1 for i in named if spans[label][i] and same_text(selections[i][2], text[slice(*spans[label][i])]))
+            label: sum(
+                1 for i in named if spans[label][i] and same_text(selections[i][2], text[slice(*spans[label][i])])
+            )
             for label in labels
         }
         choice = _best(score, len(named), spans, labels)
         if choice:
             return Decision(choice, "selection text", f"{score[choice]} of {len(named)} read their text", maps)
-    score = {
-        label: sum(1 for sp in spans[label] if sp and on_word_boundaries(text, *sp)) for label in labels
-    }
+    score = {label: sum(1 for sp in spans[label] if sp and on_word_boundaries(text, *sp)) for label in labels}
     choice = _best(score, len(selections), spans, labels)
     if choice:
         return Decision(choice, "word boundaries", f"{score[choice]} of {len(selections)} on word boundaries", maps)

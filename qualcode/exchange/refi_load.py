@@ -33,9 +33,17 @@ class Prepared:
 
 
 def prepare(path: str | Path, *, speakers: str = "auto") -> Prepared:
-    """Read and check a .qdpx/.qde/.qdc (safe ZIP, defusedxml, sources decoded); touches no project."""
+    """Read and check a .qdpx/.qde/.qdc or a codebook .csv (safe ZIP, defusedxml, sources decoded); touches no project.
+
+    ``speakers`` (``none``, ``auto`` or a regular expression) decides speaker labels in the sources.
+    """
     path = Path(path)
     report = ImportReport(str(path), path.suffix.lower().lstrip("."))
+    if path.suffix.lower() == ".csv":
+        from qualcode.exchange.codebook_csv import read_codebook_csv
+
+        report.kind = "codebook CSV"
+        return Prepared(path, read_codebook_csv(path, report), report)
     return Prepared(path, read_file(path, report, speakers=speakers), report)
 
 
@@ -186,7 +194,9 @@ class _Writer:
                     self.report.conventions[name] = self.report.conventions.pop(s.name)
             s.parsed.name = name
             names_taken.add(name)
-            self.source_ids[s.key] = transcripts.store(self.tx, s.parsed, guid=self.fresh(s.guid), imported_at=self.stamp)
+            self.source_ids[s.key] = transcripts.store(
+                self.tx, s.parsed, guid=self.fresh(s.guid), imported_at=self.stamp
+            )
             self.source_names[s.key] = name
             self.report.transcripts_added.append(name)
 

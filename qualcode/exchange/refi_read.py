@@ -409,7 +409,11 @@ def _note_links(links_el, refi: _Refi) -> dict[str, list[str]]:
 def _line_variables(root) -> dict[str, str]:
     """Our own export's line numbers: source GUID → ranges text, from the ``LINES_VARIABLE`` variable."""
     guid = next(
-        (norm_guid(v.get("guid")) for v in _kids(_kid(root, "Variables"), "Variable") if v.get("name") == LINES_VARIABLE),
+        (
+            norm_guid(v.get("guid"))
+            for v in _kids(_kid(root, "Variables"), "Variable")
+            if v.get("name") == LINES_VARIABLE
+        ),
         None,
     )
     out: dict[str, str] = {}
@@ -446,7 +450,9 @@ def _read_codes(codes_el, parent: tuple[str, ...], refi: _Refi) -> None:
         path = parent + parts
         codable = (c.get("isCodable") or "true").strip().lower() not in ("false", "0")
         refi.codes.append(
-            _Code(norm_guid(c.get("guid")), path, colour_hex(c.get("color")), _text(c, "Description"), _refs(c), codable)
+            _Code(
+                norm_guid(c.get("guid")), path, colour_hex(c.get("color")), _text(c, "Description"), _refs(c), codable
+            )
         )
         _read_codes(c, path, refi)
 

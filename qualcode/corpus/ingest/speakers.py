@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Collection, Iterable
+from itertools import pairwise
 
 # Upper-case letters of Latin, Latin-1 and Latin Extended-A/B (Dutch: É, Ë, Ï, Ĳ, …).
 _UPPER = "".join(chr(c) for c in range(0x41, 0x250) if chr(c).isupper())
@@ -95,7 +96,7 @@ def turn_labels(lines: list[str]) -> set[str]:
     counts = Counter(m[0] for m in matches if m is not None)
     recurring = {label for label, n in counts.items() if n >= 2}
     sequence = [m[0] for m in matches if m is not None and m[0] in recurring]
-    changes = sum(1 for a, b in zip(sequence, sequence[1:]) if a != b)
+    changes = sum(1 for a, b in pairwise(sequence) if a != b)
     non_blank = sum(1 for line in lines if line.strip()) or 1
     if len(recurring) < 2 or changes < 2 or len(sequence) < TURN_SHARE * non_blank:
         return set()
