@@ -142,13 +142,20 @@ def decide(text: str, stored_crlf: bool, selections: Sequence[tuple[int, int, st
         }
         choice = _best(score, len(named), spans, labels)
         if choice:
-            return Decision(choice, "selection text", f"{score[choice]} of {len(named)} read their text", maps)
+            detail = f"{score[choice]} of {len(named)} read their text{_rival(score, choice)}"
+            return Decision(choice, "selection text", detail, maps)
     score = {label: sum(1 for sp in spans[label] if sp and on_word_boundaries(text, *sp)) for label in labels}
     choice = _best(score, len(selections), spans, labels)
     if choice:
-        return Decision(choice, "word boundaries", f"{score[choice]} of {len(selections)} on word boundaries", maps)
+        detail = f"{score[choice]} of {len(selections)} on word boundaries{_rival(score, choice)}"
+        return Decision(choice, "word boundaries", detail, maps)
     shown = ", ".join(f"{label}: {score[label]}" for label in labels)
     return Decision(None, "none convincing", f"selections on word boundaries of {len(selections)}: {shown}", maps)
+
+
+def _rival(score: dict[str, int], choice: str) -> str:
+    others = sorted(((n, label) for label, n in score.items() if label != choice), reverse=True)
+    return f"; next best {others[0][1]}: {others[0][0]}" if others else ""
 
 
 def _span(m: OffsetMap, start: int, end: int) -> tuple[int, int] | None:

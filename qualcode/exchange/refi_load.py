@@ -151,9 +151,7 @@ class _Writer:
             if c.guid:
                 self.code_ids[c.guid] = code_id
             if name != c.path[-1]:
-                self.report.codes_renamed.append(
-                    f"{'::'.join(c.path)} → {name} (two codes share the name {c.path[-1]!r})"
-                )
+                self.report.codes_renamed.append(f"{c.path[-1]!r} under {'::'.join(c.path[:-1])!r} → {name!r}")
 
     def insert_code(self, values: dict) -> int:
         code_id = self.tx.insert("codes", {**values, "position": self.position})
@@ -195,7 +193,7 @@ class _Writer:
             s.parsed.name = name
             names_taken.add(name)
             self.source_ids[s.key] = transcripts.store(
-                self.tx, s.parsed, guid=self.fresh(s.guid), imported_at=self.stamp
+                self.tx, s.parsed, guid=self.fresh(s.guid), imported_at=self.stamp, annotate=not self.report.dry_run
             )
             self.source_names[s.key] = name
             self.report.transcripts_added.append(name)
@@ -285,7 +283,11 @@ class _Writer:
 
 
 def _joined(items: list[_Coding]) -> list[_Coding]:
-    """Parts of one multi-range coding (same group, code, source and user) joined into one coding."""
+    """Parts of one multi-range coding (same group, code, source and user) joined into one coding.
+
+    qualitative-coding writes one selection per coded line (``line:N``): consecutive
+    lines with the same code and coder become one coding, each run of lines its own.
+    """
     grouped: dict[tuple, _Coding] = {}
     for c in items:
         key = ("group", c.group, c.code_guid, c.source_key, c.user_guid) if c.group else ("one", id(c))
@@ -295,4 +297,13 @@ def _joined(items: list[_Coding]) -> list[_Coding]:
             g.memos += [m for m in c.memos if m not in g.memos]
         else:
             grouped[key] = _Coding(**{**c.__dict__, "ranges": tuple(c.ranges), "memos": list(c.memos)})
-    return list(grouped.values())
+    out = []
+    for c in grouped.values():
+        if c.group == "lines:" and len(c.ranges) > 1:  # qualitative-coding's lines: one coding per run
+            out += [
+                _Coding(**{**c.__dict__, "ranges": (r,), "guid": c.guid if i == 0 else None})
+                for i, r in enumerate(c.ranges)
+            ]
+        else:
+            out.append(c)
+    return out

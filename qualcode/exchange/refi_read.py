@@ -74,6 +74,7 @@ _SELECTION_PARTS = {
 _GUID_RE = re.compile(r"^\{?([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12})\}?$")
 _BAD_NAME_CHARS = re.compile(r"[,;()\r\n\t]+")
 _CITATION_RE = re.compile(r"^\(.*;.*\)(?: \[[0-9A-F]{8}\])?$")
+_QC_LINE_RE = re.compile(r"^line:\d+$")  # qualitative-coding: one selection per coded line
 _EXAMPLES = 5
 Memo = tuple[str, "str | None"]  # (text, author's user GUID)
 
@@ -177,7 +178,11 @@ class ImportReport:
                 f"  {self.creator_differs} codings made by another user than their selection (the coding's creator is the coder)"
             )
         if self.codes_renamed:
-            out.append("  renamed codes: " + "; ".join(self.codes_renamed[:_EXAMPLES]))
+            out.append(
+                f"  {len(self.codes_renamed)} codes renamed with their parents' names (their name is used elsewhere): "
+                + "; ".join(self.codes_renamed[:3])
+                + (" …" if len(self.codes_renamed) > 3 else "")
+            )
         if self.skipped:
             out.append("  skipped: " + "; ".join(f"{n} × {why}" for why, n in sorted(self.skipped.items())))
         out.extend(f"  notice: {n}" for n in self.notices[:10])
@@ -469,7 +474,10 @@ class _SourceText:
 
 
 def _source_name(src, guid: str | None) -> tuple[str, str]:
-    raw_name = (src.get("name") or "").strip() or (guid or "source")
+    """The source's ``name``; without one, the stem of its file (never its GUID when there is a file name)."""
+    path = src.get("plainTextPath") or src.get("richTextPath") or ""
+    stem = PurePosixPath(re.sub(r"^[a-z]+:/+", "", path, flags=re.I).replace("\\", "/")).stem
+    raw_name = (src.get("name") or "").strip() or (stem if stem and not norm_guid(stem) else "") or (guid or "source")
     name = clean_name(re.sub(r"\.(txt|docx?|rtf|odt|pdf|md)$", "", raw_name, flags=re.I), "source")
     return raw_name, name
 
@@ -615,7 +623,7 @@ def _selections(src, raw_name: str, report: ImportReport) -> list[_Selection]:
 def _own_text(s: _Selection) -> str | None:
     """The selection's name when it is the quoted text (not a citation or a tool's label)."""
     name = s.name.strip()
-    if not name or _CITATION_RE.match(name) or MARKER_RE.search(s.description):
+    if not name or _CITATION_RE.match(name) or _QC_LINE_RE.match(name) or MARKER_RE.search(s.description):
         return None
     return name
 
@@ -750,6 +758,8 @@ def _read_selection(
         group = "marker:" + marker.group("guid").strip("{}").upper()
     elif GROUP_NAME_RE.match(s.name.strip()):
         group = "name:" + s.name.strip()
+    elif _QC_LINE_RE.match(s.name.strip()):
+        group = "lines:"  # consecutive coded lines are one passage
     for coding in codings:
         code_ref = _kid(coding, "CodeRef")
         code = norm_guid(code_ref.get("targetGUID")) if code_ref is not None else None
