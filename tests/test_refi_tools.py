@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from qualcode.coding import codebook, codings, memos
-from qualcode.corpus import transcripts
+from qualcode.corpus import lemmas, transcripts
 from qualcode.exchange.refi_load import import_file, prepare
 from qualcode.store.project import Project
 from tests.core_helpers import run_qualcode
@@ -95,6 +95,13 @@ def selections_at(text: str, count, phrases: list[str]) -> str:
 def lines_of(p: Project) -> list[tuple]:
     return sorted((c.transcript, c.code, c.coder, c.ranges) for c in codings.list_codings(p))
 
+
+@pytest.fixture(autouse=True)
+def _no_lemmas(monkeypatch):
+    monkeypatch.setattr(lemmas, "ANNOTATE", False)
+
+
+NO_LEMMAS = {"QUALCODE_LEMMAS": "0"}
 
 PHRASES = ["koffie en de planning", "Huisbezoeken", "ouderen in de wijk", "wachtlijsten langer worden"]
 EXPECTED = [((2, 2),), ((4, 4),), ((4, 4),), ((6, 6),)]
@@ -338,15 +345,19 @@ def test_speakers_only_where_labels_behave_like_turns(tmp_path, mode, paper, int
 def test_cli_dry_run_reports_and_writes_nothing_then_json_carries_the_same(tmp_path):
     g = guid(1, "0F6A2C31")
     path = qdpx(tmp_path, source(g, "FG1", selections_at(TEXT, utf16, PHRASES)), {f"sources/{g}.txt": TEXT.encode()})
-    r = run_qualcode("--project", str(tmp_path / "new.db"), "import", str(path), "--dry-run", cwd=tmp_path)
+    r = run_qualcode(
+        "--project", str(tmp_path / "new.db"), "import", str(path), "--dry-run", cwd=tmp_path, env=NO_LEMMAS
+    )
     assert r.returncode == 0, r.stderr
     assert r.stdout.startswith("Would import p.qdpx (qdpx): 1 source (0 already here), 2 codes (0 matched), 4 codings")
     assert "UTF-16 code units (word boundaries: 4 of 4 on word boundaries; next best" in r.stdout
     assert not (tmp_path / "new.db").exists()
-    r = run_qualcode("--project", str(tmp_path / "new.db"), "import", str(path), "--json", cwd=tmp_path)
+    r = run_qualcode("--project", str(tmp_path / "new.db"), "import", str(path), "--json", cwd=tmp_path, env=NO_LEMMAS)
     (report,) = json.loads(r.stdout)
     assert report["codings_added"] == 4 and report["conventions"]["FG1"].startswith("UTF-16 code units")
-    r = run_qualcode("--project", str(tmp_path / "new.db"), "import", str(path), "--speakers", "(", cwd=tmp_path)
+    r = run_qualcode(
+        "--project", str(tmp_path / "new.db"), "import", str(path), "--speakers", "(", cwd=tmp_path, env=NO_LEMMAS
+    )
     assert r.returncode != 0 and "Traceback" not in r.stderr and "--speakers" in r.stderr
 
 
@@ -385,5 +396,7 @@ def test_qualcoder_style_codebook_csv_with_categories(tmp_path):
     assert werk.parent_id == thema.id and werk.colour == "#AABBCC" and werk.definition == "Hoe men werkt."
     assert codebook.get_code(p, "planning").parent_id == thema.id and codebook.get_code(p, "zorg").parent_id is None
     (tmp_path / "bad.csv").write_text("kleur\nrood\n", encoding="utf-8")
-    r = run_qualcode("--project", str(tmp_path / "p.db"), "import", str(tmp_path / "bad.csv"), cwd=tmp_path)
+    r = run_qualcode(
+        "--project", str(tmp_path / "p.db"), "import", str(tmp_path / "bad.csv"), cwd=tmp_path, env=NO_LEMMAS
+    )
     assert r.returncode != 0 and "bad.csv:1: no code name column" in r.stderr
