@@ -33,6 +33,7 @@ CONVENTIONS: tuple[tuple[str, bool, int], ...] = (
 )
 NEARLY_ALL = 0.9
 _ELLIPSIS_RE = re.compile(r"(\.\.\.|…)\s*$")
+_ASTRAL_RE = re.compile("[\U00010000-\U0010ffff]")
 
 
 class OffsetMap:
@@ -43,18 +44,15 @@ class OffsetMap:
         self.utf16 = utf16
         self.width = width
         self.starts = list(line_starts)
-        astral = 0
-        self.tool_starts: list[int] = []
-        self.astral_lines: set[int] = set()
-        ends = self.starts[1:] + [len(text) + 1]
-        for k, start in enumerate(self.starts):
-            self.tool_starts.append(start + (width - 1) * k + (astral if utf16 else 0))
-            if utf16:
-                n = sum(1 for ch in text[start : ends[k] - 1] if ord(ch) > 0xFFFF)
-                if n:
-                    self.astral_lines.add(k)
-                    astral += n
-        self.tool_length = len(text) + (width - 1) * (len(self.starts) - 1) + (astral if utf16 else 0)
+        astral = [m.start() for m in _ASTRAL_RE.finditer(text)] if utf16 else []
+        self.tool_starts = [
+            start + (width - 1) * k + (bisect.bisect_left(astral, start) if astral else 0)
+            for k, start in enumerate(self.starts)
+        ]
+        self.astral_in_line: dict[int, list[int]] = {}
+        for p in astral:
+            self.astral_in_line.setdefault(bisect.bisect_right(self.starts, p) - 1, []).append(p)
+        self.tool_length = len(text) + (width - 1) * (len(self.starts) - 1) + len(astral)
 
     def to_index(self, offset: int) -> int | None:
         """The index into ``text`` of a tool offset; None when it lies beyond the text."""
@@ -62,15 +60,13 @@ class OffsetMap:
             return None
         k = bisect.bisect_right(self.tool_starts, offset) - 1
         start = self.starts[k]
-        end = self.starts[k + 1] - 1 if k + 1 < len(self.starts) else len(self.text)
-        d = offset - self.tool_starts[k]
-        if k in self.astral_lines:
-            i, units = start, 0
-            while i < end and units + (2 if ord(self.text[i]) > 0xFFFF else 1) <= d:
-                units += 2 if ord(self.text[i]) > 0xFFFF else 1
-                i += 1
-            return i
-        return min(start + d, end + 1 if k + 1 < len(self.starts) else end)
+        last_line = k + 1 >= len(self.starts)
+        end = len(self.text) if last_line else self.starts[k + 1] - 1
+        i = start + offset - self.tool_starts[k]
+        for p in self.astral_in_line.get(k, ()):  # each character outside the BMP counted two units
+            if p < i:
+                i -= 1
+        return min(i, end if last_line else end + 1)
 
 
 def line_starts(text: str) -> list[int]:
@@ -114,7 +110,7 @@ class Decision:
 
 def candidates(text: str, stored_crlf: bool) -> list[tuple[str, bool, int]]:
     """The conventions that differ for this text, the one the file stores first."""
-    astral = any(ord(ch) > 0xFFFF for ch in text)
+    astral = _ASTRAL_RE.search(text) is not None
     breaks = "\n" in text
     out = [c for c in CONVENTIONS if (astral or not c[1]) and (breaks or c[2] == 1)]
     if stored_crlf and breaks:

@@ -95,6 +95,7 @@ class _Writer:
     categories: set[str] = field(default_factory=set)
     source_ids: dict[str, int] = field(default_factory=dict)
     source_names: dict[str, str] = field(default_factory=dict)
+    new_transcripts: set[int] = field(default_factory=set)  # added by this import: no older codings to match
 
     def write(self) -> None:
         self.fresh = self.project.guid_allocator()
@@ -196,12 +197,14 @@ class _Writer:
                 self.tx, s.parsed, guid=self.fresh(s.guid), imported_at=self.stamp, annotate=not self.report.dry_run
             )
             self.source_names[s.key] = name
+            self.new_transcripts.add(self.source_ids[s.key])
             self.report.transcripts_added.append(name)
 
     # ---------------------------------------------------------------- codings
     def write_codings(self) -> None:
         unknown, on_category = 0, 0
         coders_seen = set()
+        written: set[tuple] = set()
         for c in _joined(self.refi.codings):
             if c.code_guid in self.categories:
                 on_category += 1
@@ -215,9 +218,13 @@ class _Writer:
             who = self.coder_of(c.user_guid)
             coders_seen.add(who)
             ranges = normalise(c.ranges)
-            if codings.find(self.project, transcript_id, self.code_ids[c.code_guid], who, ranges) is not None:
+            key = (transcript_id, self.code_ids[c.code_guid], who, ranges)
+            if key in written or (
+                transcript_id not in self.new_transcripts and codings.find(self.project, *key) is not None
+            ):
                 self.report.codings_identical += 1
                 continue
+            written.add(key)
             memo = "\n\n".join(dict.fromkeys(m.strip() for m, _ in c.memos if m.strip()))
             codings.insert(
                 self.tx,
