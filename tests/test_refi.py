@@ -387,3 +387,26 @@ def test_cli_export_and_import(tmp_path, monkeypatch):
     import json
 
     assert json.loads(r.output)[0]["codings_identical"] == 5
+
+
+def test_memos_sit_where_qualcoder_and_nvivo_read_them(tmp_path):
+    """QualCoder's importer reads a coding memo from the selection's ``Description``, a file memo from the
+    source's, the project memo from the project's and a code memo from the code's; NVivo and ATLAS.ti follow
+    ``NoteRef``s to ``Note``s. No internal marker appears anywhere."""
+    from xml.etree import ElementTree as ET
+
+    p = make_project(tmp_path / "p.db")
+    refi.export_qdpx(p, tmp_path / "out.qdpx")
+    data = qde_of(tmp_path / "out.qdpx")
+    assert b"qualcode:" not in data
+    root = ET.fromstring(data)
+    sel_memos = [d.text for s in root.iter(f"{NS}PlainTextSelection") for d in s.findall(f"{NS}Description")]
+    assert sel_memos == ["Tijdsdruk, ’n kernpunt 😀"]
+    fg1 = next(s for s in root.iter(f"{NS}TextSource") if s.get("name") == "FG1")
+    assert fg1.find(f"{NS}Description").text == "Rumoerige groep."
+    assert root.find(f"{NS}Description").text == "Projectmemo: één analyse 😀"
+    samen = next(c for c in root.iter(f"{NS}Code") if c.get("name") == "samenwerking")
+    assert samen.find(f"{NS}Description").text == "Memo: Thema over partners — één samenvatting."
+    notes = {n.get("guid"): n.find(f"{NS}PlainTextContent").text for n in root.iter(f"{NS}Note")}
+    refs = [r.get("targetGUID") for r in root.iter(f"{NS}NoteRef")]
+    assert sorted(notes[g] for g in refs) == sorted(notes.values()) and len(notes) == 4

@@ -36,7 +36,7 @@ _COLOUR = ("colour", "color")
 
 def taguette_rows(project: Project) -> list[tuple[str, str]]:
     """``(tag, description)`` for every code, parents first."""
-    from qualcode.coding.codebook import _tree_order, all_codes
+    from qualcode.coding.codebook import _tree_order, all_codes, code_memos
 
     codes = _tree_order(all_codes(project))
     by_id = {c.id: c for c in codes}
@@ -49,7 +49,10 @@ def taguette_rows(project: Project) -> list[tuple[str, str]]:
             names.append(c.name)
         return ".".join(reversed(names))
 
-    return [(path(c), code_description(c.definition, c.include, c.exclude, c.example)) for c in codes]
+    memos = code_memos(project)
+    return [
+        (path(c), code_description(c.definition, c.include, c.exclude, c.example, memos.get(c.id, ""))) for c in codes
+    ]
 
 
 def export_taguette_csv(project: Project, out: str | os.PathLike) -> dict:

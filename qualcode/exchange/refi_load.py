@@ -144,7 +144,11 @@ class _Writer:
                 continue
             self.create_parents(c.path)
             values = {"name": name, "parent_id": self.path_ids.get(c.path[:-1]), "guid": self.fresh(c.guid)}
-            values.update(split_code_description(c.description))
+            fields = split_code_description(c.description)
+            memo = fields.pop("memo")
+            if memo and memo not in (text for text, _ in c.memos):
+                c.memos.insert(0, (memo, None))
+            values.update(fields)
             if c.colour:
                 values["colour"] = c.colour
             code_id = self.insert_code(values)

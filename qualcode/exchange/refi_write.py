@@ -55,7 +55,7 @@ MARKER_RE = re.compile(
 GROUP_NAME_RE = re.compile(r"^\(.*\) \[[0-9A-F]{8}\]$")
 LINES_VARIABLE = "qualcode line numbers"
 SOURCE_MARKER_RE = re.compile(r"qualcode:lines=(?P<lines>[\d,\-]+)")
-CODE_FIELD_LABELS = (("include", "Include"), ("exclude", "Exclude"), ("example", "Example"))
+CODE_FIELD_LABELS = (("include", "Include"), ("exclude", "Exclude"), ("example", "Example"), ("memo", "Memo"))
 _GUID_NAMESPACE = uuid.UUID("5b0e7c52-2f55-4a0e-9d3c-6f1a2b3c4d5e")
 _HEX6 = re.compile(r"^#[0-9A-Fa-f]{6}$")
 _HEX3 = re.compile(r"^#[0-9A-Fa-f]{3}$")
@@ -76,10 +76,13 @@ def colour_hex(colour: str | None) -> str | None:
     return colour.upper() if _HEX6.match(colour) else None
 
 
-def code_description(definition: str, include: str, exclude: str, example: str) -> str:
-    """Definition, then ``Include: …`` / ``Exclude: …`` / ``Example: …`` paragraphs (read back on import)."""
+def code_description(definition: str, include: str, exclude: str, example: str, memo: str = "") -> str:
+    """Definition, then ``Include: …`` / ``Exclude: …`` / ``Example: …`` / ``Memo: …`` paragraphs (read back on import).
+
+    The theme memo is there for tools that show a code's ``Description`` as its memo (QualCoder).
+    """
     parts = [definition.strip()] if definition.strip() else []
-    values = {"include": include, "exclude": exclude, "example": example}
+    values = {"include": include, "exclude": exclude, "example": example, "memo": memo}
     for key, label in CODE_FIELD_LABELS:
         if values[key].strip():
             parts.append(f"{label}: {values[key].strip()}")
@@ -88,11 +91,11 @@ def code_description(definition: str, include: str, exclude: str, example: str) 
 
 def split_code_description(text: str) -> dict[str, str]:
     """Inverse of :func:`code_description`; unknown text stays in ``definition``."""
-    out = {"definition": "", "include": "", "exclude": "", "example": ""}
+    out = {"definition": "", "include": "", "exclude": "", "example": "", "memo": ""}
     labels = {label: key for key, label in CODE_FIELD_LABELS}
-    chunks = re.split(r"\n\s*\n(?=(?:Include|Exclude|Example): )", (text or "").strip())
+    chunks = re.split(r"\n\s*\n(?=(?:Include|Exclude|Example|Memo): )", (text or "").strip())
     for _i, chunk in enumerate(chunks):
-        m = re.match(r"(Include|Exclude|Example): (.*)\Z", chunk, re.S)
+        m = re.match(r"(Include|Exclude|Example|Memo): (.*)\Z", chunk, re.S)
         if m and not out[labels[m.group(1)]]:
             out[labels[m.group(1)]] = m.group(2).strip()
         else:
@@ -160,6 +163,12 @@ def _sub(parent: ET.Element, ns: str, tag: str, attrs: dict | None = None, text:
     return el
 
 
+def code_memos(project: Project) -> dict[int, str]:
+    from qualcode.coding.codebook import code_memos as memos_of_codes
+
+    return memos_of_codes(project)
+
+
 def _code_tree(project: Project):
     from qualcode.coding.codebook import _tree_order, all_codes
 
@@ -171,7 +180,9 @@ def _code_tree(project: Project):
     return children
 
 
-def _add_codes(parent: ET.Element, ns: str, children: dict, memo_guids: dict[int, str] | None) -> None:
+def _add_codes(
+    parent: ET.Element, ns: str, children: dict, memo_guids: dict[int, str] | None, memo_texts: dict[int, str]
+) -> None:
     def add(into: ET.Element, code) -> None:
         el = _sub(
             into,
@@ -179,7 +190,7 @@ def _add_codes(parent: ET.Element, ns: str, children: dict, memo_guids: dict[int
             "Code",
             {"guid": code.guid, "name": code.name, "isCodable": "true", "color": colour_hex(code.colour)},
         )
-        desc = code_description(code.definition, code.include, code.exclude, code.example)
+        desc = code_description(code.definition, code.include, code.exclude, code.example, memo_texts.get(code.id, ""))
         if desc:
             _sub(el, ns, "Description", text=desc)
         if memo_guids is not None and code.id in memo_guids:
@@ -206,7 +217,7 @@ def codebook_xml(project: Project) -> bytes:
     if not children.get(None):
         raise InputError("the project has no codes; a .qdc codebook needs at least one (load a codebook first)")
     root = ET.Element(_q(NS_CODEBOOK, "CodeBook"), {"origin": ORIGIN})
-    _add_codes(root, NS_CODEBOOK, children, None)
+    _add_codes(root, NS_CODEBOOK, children, None, code_memos(project))
     return _to_bytes(root, NS_CODEBOOK)
 
 
@@ -234,7 +245,7 @@ def project_xml(project: Project) -> ProjectExport:
     notes = _Notes(project, users)
     children = _code_tree(project)
     if children.get(None):
-        _add_codes(_sub(root, ns, "CodeBook"), ns, children, notes.code_guid)
+        _add_codes(_sub(root, ns, "CodeBook"), ns, children, notes.code_guid, code_memos(project))
     rows = transcripts.all_rows(project)
     texts = {t.id: SourceText.from_lines(transcripts.lines(project, t.id)) for t in rows}
     renumbered = {t.id for t in rows if texts[t.id].numbers != list(range(1, len(texts[t.id].numbers) + 1))}
