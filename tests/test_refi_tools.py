@@ -309,6 +309,19 @@ def test_the_codings_creator_is_the_coder_and_differences_are_reported(tmp_path)
     assert report.creator_differs == 1 and "1 codings made by another user" in "\n".join(report.lines())
 
 
+def test_a_user_missing_from_users_gets_a_name_and_a_notice(tmp_path):
+    g, stranger = guid(1, "0F6A2C31"), "A1B2C3D4-0009-4000-8000-000000000009"
+    i = TEXT.index("Huisbezoeken")
+    p = Project.create(tmp_path / "p.db")
+    report = import_file(
+        p,
+        qdpx(tmp_path, source(g, "FG1", sel(1, i, i + 12, user=stranger)), {f"sources/{g}.txt": TEXT.encode()}),
+        "anna",
+    )
+    assert lines_of(p) == [("FG1", "werk", "user-a1b2c3d4", ((4, 4),))]
+    assert any(stranger in n and "not among the file's users" in n for n in report.notices)
+
+
 # ------------------------------------------------------------- speakers
 PAPER = (
     "Inleiding over het onderzoek naar wijkteams in drie gemeenten.\n"

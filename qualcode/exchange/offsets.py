@@ -130,12 +130,7 @@ def decide(text: str, stored_crlf: bool, selections: Sequence[tuple[int, int, st
     spans = {label: [_span(m, s, e) for s, e, _ in selections] for label, m in maps.items()}
     named = [i for i, (_, _, name) in enumerate(selections) if name]
     if named:
-        score = {
-            label: sum(
-                1 for i in named if spans[label][i] and same_text(selections[i][2], text[slice(*spans[label][i])])
-            )
-            for label in labels
-        }
+        score = {label: sum(_reads(text, spans[label][i], selections[i][2]) for i in named) for label in labels}
         choice = _best(score, len(named), spans, labels)
         if choice:
             detail = f"{score[choice]} of {len(named)} read their text{_rival(score, choice)}"
@@ -147,6 +142,10 @@ def decide(text: str, stored_crlf: bool, selections: Sequence[tuple[int, int, st
         return Decision(choice, "word boundaries", detail, maps)
     shown = ", ".join(f"{label}: {score[label]}" for label in labels)
     return Decision(None, "none convincing", f"selections on word boundaries of {len(selections)}: {shown}", maps)
+
+
+def _reads(text: str, span: tuple[int, int] | None, own: str | None) -> int:
+    return int(span is not None and own is not None and same_text(own, text[span[0] : span[1]]))
 
 
 def _rival(score: dict[str, int], choice: str) -> str:

@@ -88,7 +88,9 @@ class _Writer:
     report: ImportReport
     coder: str
     stamp: str = field(default_factory=now)
-    fresh: GuidPool | None = None
+    fresh: GuidPool = field(init=False)
+    by_name: dict[str, dict] = field(default_factory=dict)
+    position: int = 0
     user_names: dict[str, str] = field(default_factory=dict)
     code_ids: dict[str, int] = field(default_factory=dict)  # REFI code GUID → our code id
     path_ids: dict[tuple[str, ...], int] = field(default_factory=dict)
@@ -97,8 +99,10 @@ class _Writer:
     source_names: dict[str, str] = field(default_factory=dict)
     new_transcripts: set[int] = field(default_factory=set)  # added by this import: no older codings to match
 
-    def write(self) -> None:
+    def __post_init__(self) -> None:
         self.fresh = self.project.guid_allocator()
+
+    def write(self) -> None:
         self.write_users()
         self.write_codes()
         self.write_sources()
@@ -120,9 +124,13 @@ class _Writer:
                 self.fresh.add(guid)
 
     def coder_of(self, guid: str | None) -> str:
+        """The coder for a user GUID: the user's name; the importing coder when none is named."""
         if guid is None:
             return self.coder
-        return self.user_names.get(guid) or f"user-{guid[:8].lower()}"
+        if guid not in self.user_names:
+            self.user_names[guid] = f"user-{guid[:8].lower()}"
+            self.report.notices.append(f"user {guid} is not among the file's users; named {self.user_names[guid]!r}")
+        return self.user_names[guid]
 
     # ------------------------------------------------------------------ codes
     def write_codes(self) -> None:

@@ -236,8 +236,9 @@ def project_xml(project: Project) -> ProjectExport:
     ns = NS_PROJECT
     users = coder_guids(project, project_coders(project))
     root = ET.Element(_q(ns, "Project"), {"name": project.path.stem, "origin": ORIGIN})
-    if project.setting("created_at"):
-        root.set("creationDateTime", project.setting("created_at"))
+    created = project.setting("created_at")
+    if created:
+        root.set("creationDateTime", str(created))
     if users:
         users_el = _sub(root, ns, "Users")
         for name, guid in users.items():
@@ -349,7 +350,7 @@ class _SelectionContext:
     users: dict[str, str]
     code_guid: dict[int, str]
     notes: _Notes
-    template: str | None
+    template: str
 
 
 def _add_selections(src: ET.Element, st: SourceText, codings: list, ctx: _SelectionContext) -> int:
