@@ -168,8 +168,12 @@ def test_sources_are_utf8_lf_no_bom_and_positions_count_code_points(tmp_path):
         by_name.setdefault(s.get("name"), []).append(text[start:end])
     # line 2 holds an emoji outside the BMP: UTF-16 offsets would cut one character too early
     assert by_name["(FG1; 2-3)"] == ["\n".join(raws[1:3])] * 2
-    # the multi-range quote: one selection per range, both named with the quote's citation
-    assert by_name["(FG1; 2; 5-6)"] == [raws[1], "\n".join(raws[4:6])]
+    # the multi-range quote: one selection per range, both named with the quote's citation and its GUID
+    multi = next(c for c in codings.list_codings(p) if len(c.ranges) == 2)
+    shared = f"(FG1; 2; 5-6) [{multi.guid.replace('-', '')[:8]}]"
+    assert by_name[shared] == [raws[1], "\n".join(raws[4:6])]
+    # no internal marker anywhere a user would read it
+    assert b"qualcode:" not in qde_of(tmp_path / "out.qdpx")
     assert by_name["(FG1; 6-8)"] == ["\n".join(raws[5:8])]
     second_emoji_line = text.index("R1: Wisselend")
     sel = next(s for s in sels if s.get("name") == "(FG1; 6-8)")
@@ -275,9 +279,9 @@ def test_import_hand_written_atlas_style_qdpx(tmp_path):
         ("School", "Piet", ((6, 6),)),  # starts and ends mid-line
         ("Huisbezoek", "Piet", ((7, 7),)),
     }
-    assert any("(Focusgroep 3; 2) starts mid-line" == m for m in report.mid_line)
-    assert "(Focusgroep 3; 6) ends mid-line" in report.mid_line
+    assert report.mid_line == 2  # lines 2 and 6
     assert len(report.mismatches) == 1 and "Ik vind het heel anders" in report.mismatches[0]
+    assert report.conventions["Focusgroep 3"].startswith("code points, CRLF=2 (selection text: 3 of 4")
     assert dict(report.skipped) == {
         "PDF source": 1,
         "PDF selection": 1,
@@ -378,8 +382,31 @@ def test_cli_export_and_import(tmp_path, monkeypatch):
     assert r.exit_code == 0 and "3 codes" in r.output
     r = runner.invoke(cli, ["--project", "new.db", "--coder", "carl", "import", "out.qdpx"])
     assert r.exit_code == 0, r.output
-    assert "2 new transcripts" in r.output and "5 codings" in r.output
+    assert "2 sources (0 already here)" in r.output and "5 codings" in r.output
     r = runner.invoke(cli, ["--project", "new.db", "import", "out.qdpx", "--json"])
     import json
 
     assert json.loads(r.output)[0]["codings_identical"] == 5
+
+
+def test_memos_sit_where_qualcoder_and_nvivo_read_them(tmp_path):
+    """QualCoder's importer reads a coding memo from the selection's ``Description``, a file memo from the
+    source's, the project memo from the project's and a code memo from the code's; NVivo and ATLAS.ti follow
+    ``NoteRef``s to ``Note``s. No internal marker appears anywhere."""
+    from xml.etree import ElementTree as ET
+
+    p = make_project(tmp_path / "p.db")
+    refi.export_qdpx(p, tmp_path / "out.qdpx")
+    data = qde_of(tmp_path / "out.qdpx")
+    assert b"qualcode:" not in data
+    root = ET.fromstring(data)
+    sel_memos = [d.text for s in root.iter(f"{NS}PlainTextSelection") for d in s.findall(f"{NS}Description")]
+    assert sel_memos == ["Tijdsdruk, ’n kernpunt 😀"]
+    fg1 = next(s for s in root.iter(f"{NS}TextSource") if s.get("name") == "FG1")
+    assert fg1.find(f"{NS}Description").text == "Rumoerige groep."
+    assert root.find(f"{NS}Description").text == "Projectmemo: één analyse 😀"
+    samen = next(c for c in root.iter(f"{NS}Code") if c.get("name") == "samenwerking")
+    assert samen.find(f"{NS}Description").text == "Memo: Thema over partners — één samenvatting."
+    notes = {n.get("guid"): n.find(f"{NS}PlainTextContent").text for n in root.iter(f"{NS}Note")}
+    refs = [r.get("targetGUID") for r in root.iter(f"{NS}NoteRef")]
+    assert sorted(notes[g] for g in refs) == sorted(notes.values()) and len(notes) == 4

@@ -35,6 +35,9 @@ def init(session: Session, codebook_file: Path | None) -> None:
     echo(f"Created {session.project_path}" + (f" with codebook {codebook_file}" if spec else ""))
 
 
+REFI_SUFFIXES = (".qdpx", ".qde", ".qdc", ".csv")
+
+
 @cli.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--name", help="Short name for the transcript (one file only; default: the file stem).")
@@ -53,6 +56,7 @@ def init(session: Session, codebook_file: Path | None) -> None:
     metavar="NAME",
     help="Encoding of .txt/.md files (e.g. cp1252, mac-roman, utf-16-le); default: decided from the bytes.",
 )
+@click.option("--dry-run", is_flag=True, help="REFI-QDA and codebook CSV: show the report, write nothing.")
 @json_option
 @common_options
 @pass_session
@@ -64,21 +68,25 @@ def import_(
     speakers: str,
     audit: bool,
     encoding: str | None,
+    dry_run: bool,
     as_json: bool,
 ) -> None:
     """Import transcripts; all or nothing. Creates the project when missing.
 
     Formats are recognised from the content: .txt/.md (plain, Otter, Amberscript, timed
     lines, markdown speakers), .docx/.odt, .vtt (Teams, Zoom, Whisper), .srt (WhisperX),
-    Whisper .json/.tsv, oTranscribe .otr. Also reads REFI-QDA projects (.qdpx) and codebooks (.qdc).
+    Whisper .json/.tsv, oTranscribe .otr. Also reads REFI-QDA projects (.qdpx, or a bare
+    .qde), codebooks (.qdc) and codebook CSVs (Taguette's, QualCoder's); each import ends
+    with a report. For REFI-QDA sources --speakers auto recognises labels only when they
+    behave like turns (papers and reports get none invented).
     """
     from qualcode.corpus import transcripts
 
-    refi = [f for f in files if f.suffix.lower() in (".qdpx", ".qdc")]
+    refi = [f for f in files if f.suffix.lower() in REFI_SUFFIXES]
     if refi:
         from qualcode.cli.exchange import import_refi
 
-        import_refi(session, files, as_json=as_json)
+        import_refi(session, files, as_json=as_json, speakers=speakers, dry_run=dry_run)
         return
     if wrap < 20:
         raise click.BadParameter("must be at least 20", param_hint="--wrap")

@@ -1,4 +1,4 @@
-"""Exchange commands: ``export qdc|qdpx``, REFI-QDA import (called by ``import``), ``merge``, ``audit``."""
+"""Exchange commands: ``export qdc|qdpx|codebook-csv``, REFI-QDA and codebook CSV import (called by ``import``), ``merge``, ``audit``."""
 
 from __future__ import annotations
 
@@ -27,6 +27,19 @@ def export_qdc(session: Session, out: Path, as_json: bool) -> None:
     emit_json(result) if as_json else echo(f"Wrote {out}: {result['codes']} codes")
 
 
+@export.command("codebook-csv")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@json_option
+@common_options
+@pass_session
+def export_codebook_csv(session: Session, out: Path, as_json: bool) -> None:
+    """The codebook as Taguette's codebook CSV (tag,description); Taguette imports it as a codebook."""
+    from qualcode.exchange.codebook_csv import export_taguette_csv
+
+    result = export_taguette_csv(session.open(readonly=True), out)
+    emit_json(result) if as_json else click.echo(f"Wrote {out}: {result['codes']} codes")
+
+
 @export.command("qdpx")
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
 @json_option
@@ -50,21 +63,37 @@ def export_qdpx(session: Session, out: Path, as_json: bool) -> None:
 
 
 # --------------------------------------------------------------------- import
-def import_refi(session: Session, files, *, as_json: bool = False) -> None:
-    """``qualcode import X.qdpx|X.qdc``: every file is read and checked first, then imported."""
+def import_refi(
+    session: Session, files, *, as_json: bool = False, speakers: str = "auto", dry_run: bool = False
+) -> None:
+    """``qualcode import X.qdpx|X.qde|X.qdc|X.csv``: every file is read and checked first, then imported."""
+    import re
+
     from qualcode.archives import require_regular_file
+    from qualcode.cli.core import REFI_SUFFIXES
     from qualcode.errors import InputError
-    from qualcode.exchange.refi_load import import_file, prepare
+    from qualcode.exchange.refi_load import dry_run_without_project, import_file, prepare
 
     files = [Path(f) for f in files]
-    others = [f for f in files if f.suffix.lower() not in (".qdpx", ".qdc")]
+    others = [f for f in files if f.suffix.lower() not in REFI_SUFFIXES]
     if others:
-        raise InputError("import REFI-QDA files (.qdpx, .qdc) on their own, not with transcripts", path=others[0])
+        raise InputError(
+            "import REFI-QDA files (.qdpx, .qde, .qdc) and codebook CSVs on their own, not with transcripts",
+            path=others[0],
+        )
+    if speakers not in ("none", "auto"):
+        try:
+            re.compile(speakers)
+        except re.error as exc:
+            raise click.BadParameter(f"not a regular expression ({exc})", param_hint="--speakers") from None
     for f in files:
         require_regular_file(f, what="REFI-QDA file")  # a FIFO or a device would block or never end
-    prepared = [prepare(f) for f in files]  # every file read and checked before a project is created
-    project = session.open(create=True, derived_from=tuple(files))
-    reports = [import_file(project, p, session.coder) for p in prepared]
+    prepared = [prepare(f, speakers=speakers) for f in files]  # every file read and checked before a project is made
+    if dry_run and not session.project_path.exists():
+        reports = [dry_run_without_project(p, session.coder) for p in prepared]
+    else:
+        project = session.open(create=not dry_run, derived_from=tuple(files))
+        reports = [import_file(project, p, session.coder, dry_run=dry_run) for p in prepared]
     if as_json:
         emit_json([r.as_dict() for r in reports])
         return

@@ -115,12 +115,20 @@ LINE_COLUMNS = ("transcript_id", "n", "speaker", "turn", "raw", "text", "start",
 
 
 def store(
-    tx: Tx, parsed: ParsedTranscript, *, guid: str | None = None, imported_at: str | None = None, annotate: bool = True
+    tx: Tx,
+    parsed: ParsedTranscript,
+    *,
+    guid: str | None = None,
+    imported_at: str | None = None,
+    annotate: bool = True,
+    undoable: bool = False,
 ) -> int:
     """Insert one parsed transcript and its lines; return the transcript id.
 
     With ``annotate`` (the default) the lines' lemmas are stored too, in the same transaction
-    (:func:`qualcode.corpus.lemmas.store_transcript_lemmas`).
+    (:func:`qualcode.corpus.lemmas.store_transcript_lemmas`). With ``undoable`` every line is
+    recorded in the transaction's changes (an undoable action such as a merge), not
+    written in bulk as an import (a logged action) does.
     """
     check_transcript_name(parsed.name, path=parsed.source)  # every way into the project passes here
     attributes = dict(parsed.attributes)
@@ -149,10 +157,13 @@ def store(
             "guid": guid or new_guid(),
         },
     )
-    tx.conn.executemany(
-        f"INSERT INTO lines ({', '.join(LINE_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [(transcript_id, ln.n, ln.speaker, ln.turn, ln.raw, ln.text, ln.start, ln.end) for ln in parsed.lines],
-    )
+    rows = [(transcript_id, ln.n, ln.speaker, ln.turn, ln.raw, ln.text, ln.start, ln.end) for ln in parsed.lines]
+    if undoable:
+        for row in rows:
+            tx.insert("lines", {c.strip("[]"): v for c, v in zip(LINE_COLUMNS, row)})
+    else:
+        marks = ", ".join("?" for _ in LINE_COLUMNS)
+        tx.conn.executemany(f"INSERT INTO lines ({', '.join(LINE_COLUMNS)}) VALUES ({marks})", rows)
     if annotate:
         lemmas.store_transcript_lemmas(tx, transcript_id, parsed.name)
     return transcript_id

@@ -17,16 +17,20 @@ schema than this one.
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 from pathlib import Path
 
 from qualcode.archives import require_regular_file
+from qualcode.coding import codings
+from qualcode.corpus import transcripts
 from qualcode.corpus.ingest import text_sha256
 from qualcode.errors import InputError
+from qualcode.model import ParsedLine, ParsedTranscript
 from qualcode.names import check_transcript_name
-from qualcode.ranges import format_ranges, parse_ranges
-from qualcode.store.project import Project
+from qualcode.ranges import parse_ranges
+from qualcode.store.project import Project, Tx
 from qualcode.store.sqlite_file import check_project_file
 
 
@@ -89,172 +93,10 @@ def merge(project: Project, other_path: str | os.PathLike, coder: str, *, dry_ru
         "coders": [],
         "dry_run": dry_run,
     }
-
-    local_by_sha = {r["sha256"]: r for r in project.query("SELECT id, name, sha256, guid FROM transcripts")}
-    local_by_name = {r["name"]: r for r in local_by_sha.values()}
-    local_codes = {r["name"]: r for r in project.query("SELECT id, name, parent_id, guid FROM codes")}
-    other_codes = {c["id"]: c for c in other["codes"]}
-    other_code_names = {c["name"] for c in other["codes"]}
-    report["codes_only_here"] = sorted(set(local_codes) - other_code_names)
-    report["codes_only_there"] = [c["name"] for c in other["codes"] if c["name"] not in local_codes]
-    fresh = project.guid_allocator()
-
     summary = f"merge {other_path.name}"
     try:
         with project.transaction("merge", coder, summary) as tx:
-            # transcripts
-            tmap: dict[int, int] = {}
-            for t in other["transcripts"]:
-                lines = other["lines"][t["id"]]
-                if text_sha256(ln["raw"] for ln in lines) != t["sha256"]:
-                    report["transcripts_damaged"].append(t["name"])
-                    continue
-                local = local_by_sha.get(t["sha256"])
-                if local is not None:
-                    tmap[t["id"]] = local["id"]
-                    report["transcripts_matched"].append(
-                        t["name"] if t["name"] == local["name"] else f"{t['name']} (here: {local['name']})"
-                    )
-                    continue
-                if t["name"] in local_by_name:
-                    report["transcripts_differing"].append(t["name"])
-                    continue
-                check_transcript_name(t["name"], path=other_path)  # the same rule as import
-                row = {
-                    k: t[k]
-                    for k in (
-                        "name",
-                        "source",
-                        "sha256",
-                        "imported_at",
-                        "line_count",
-                        "encoding",
-                        "numbered",
-                        "attributes",
-                    )
-                }
-                new_id = tx.insert("transcripts", {**row, "guid": fresh(t["guid"])})
-                for ln in lines:
-                    tx.insert("lines", {"transcript_id": new_id, **ln})
-                _after_store_hooks(tx, new_id, t, lines)
-                tmap[t["id"]] = new_id
-                local_by_name[t["name"]] = {"id": new_id}
-                report["transcripts_added"].append(t["name"])
-
-            # codes (by name); missing ones are added
-            cmap: dict[int, int] = {}
-            position = (project.scalar("SELECT max(position) FROM codes") or 0) + 1
-            for c in other["codes"]:
-                if c["name"] in local_codes:
-                    cmap[c["id"]] = local_codes[c["name"]]["id"]
-                    continue
-                parent = other_codes.get(c["parent_id"])
-                parent_id = local_codes[parent["name"]]["id"] if parent and parent["name"] in local_codes else None
-                hotkey = c["hotkey"]
-                if hotkey is not None and project.scalar("SELECT 1 FROM codes WHERE hotkey = ?", (hotkey,)):
-                    hotkey = None
-                values = {k: c[k] for k in ("name", "definition", "include", "exclude", "example", "colour")}
-                new_id = tx.insert(
-                    "codes",
-                    {
-                        **values,
-                        "parent_id": parent_id,
-                        "hotkey": hotkey,
-                        "position": position,
-                        "guid": fresh(c["guid"]),
-                    },
-                )
-                position += 1
-                local_codes[c["name"]] = {"id": new_id, "name": c["name"], "parent_id": parent_id}
-                cmap[c["id"]] = new_id
-                report["codes_added"].append(c["name"])
-
-            # codings: keep their coder; identical ones once
-            coders = set()
-            for c in other["codings"]:
-                tid, kid = tmap.get(c["transcript_id"]), cmap.get(c["code_id"])
-                if tid is None or kid is None:
-                    report["codings_skipped"] += 1
-                    continue
-                ranges = format_ranges(parse_ranges(c["ranges"]))
-                same = project.query_one(
-                    "SELECT id FROM codings WHERE transcript_id = ? AND code_id = ? AND coder = ? AND ranges = ?",
-                    (tid, kid, c["coder"], ranges),
-                )
-                if same is not None:
-                    report["codings_identical"] += 1
-                    continue
-                tx.insert(
-                    "codings",
-                    {
-                        "transcript_id": tid,
-                        "code_id": kid,
-                        "coder": c["coder"],
-                        "ranges": ranges,
-                        "first_line": c["first_line"],
-                        "last_line": c["last_line"],
-                        "memo": c["memo"],
-                        "created_at": c["created_at"],
-                        "updated_at": c["updated_at"],
-                        "guid": fresh(c["guid"]),
-                    },
-                )
-                report["codings_added"] += 1
-                coders.add(c["coder"])
-
-            # memos
-            for m in other["memos"]:
-                code_id = cmap.get(m["code_id"]) if m["code_id"] is not None else None
-                transcript_id = tmap.get(m["transcript_id"]) if m["transcript_id"] is not None else None
-                if (m["code_id"] is not None and code_id is None) or (
-                    m["transcript_id"] is not None and transcript_id is None
-                ):
-                    continue
-                row = project.query_one(
-                    "SELECT text FROM memos WHERE scope = ? AND IFNULL(code_id, 0) = ? AND IFNULL(transcript_id, 0) = ?",
-                    (m["scope"], code_id or 0, transcript_id or 0),
-                )
-                if row is not None:
-                    if row["text"] != m["text"]:
-                        target = {"project": "project"}.get(m["scope"]) or (
-                            f"code {other_codes[m['code_id']]['name']}"
-                            if m["scope"] == "code"
-                            else f"transcript {next(t['name'] for t in other['transcripts'] if t['id'] == m['transcript_id'])}"
-                        )
-                        report["memos_differing"].append(target)
-                    continue
-                tx.insert(
-                    "memos",
-                    {
-                        "scope": m["scope"],
-                        "code_id": code_id,
-                        "transcript_id": transcript_id,
-                        "coder": m["coder"],
-                        "text": m["text"],
-                        "updated_at": m["updated_at"],
-                        "guid": fresh(m["guid"]),
-                    },
-                )
-                report["memos_added"] += 1
-
-            # done-status and coders' GUIDs
-            for p in other["progress"]:
-                tid = tmap.get(p["transcript_id"])
-                if (
-                    tid is not None
-                    and project.scalar(
-                        "SELECT 1 FROM progress WHERE coder = ? AND transcript_id = ?", (p["coder"], tid)
-                    )
-                    is None
-                ):
-                    tx.insert("progress", {"coder": p["coder"], "transcript_id": tid, "done_at": p["done_at"]})
-            for c in other["coders"]:
-                if (
-                    project.scalar("SELECT 1 FROM coders WHERE name = ?", (c["name"],)) is None
-                    and c["guid"] not in fresh
-                ):
-                    tx.insert("coders", {"name": c["name"], "guid": fresh(c["guid"])})
-            report["coders"] = sorted(coders)
+            _Merger(tx, project, other, report, other_path).merge()
             tx.summary = (
                 f"{summary} (+{len(report['transcripts_added'])} transcripts, +{len(report['codes_added'])} "
                 f"codes, +{report['codings_added']} codings)"
@@ -270,11 +112,149 @@ class _DryRun(Exception):
     pass
 
 
-def _after_store_hooks(tx, transcript_id: int, t: dict, lines: list[dict]) -> None:
-    """Index a merged transcript as if it was imported (lemmas for search)."""
-    from qualcode.corpus import lemmas
+class _Merger:
+    """One merge inside one transaction; rows written with the core's functions."""
 
-    lemmas.store_transcript_lemmas(tx, transcript_id, t["name"])
+    def __init__(self, tx: Tx, project: Project, other: dict, report: dict, source: Path) -> None:
+        self.tx, self.project, self.other, self.report = tx, project, other, report
+        self.source = source
+        self.fresh = project.guid_allocator()
+        self.tmap: dict[int, int] = {}  # other transcript id → ours
+        self.cmap: dict[int, int] = {}  # other code id → ours
+        self.local_codes = {r["name"]: r for r in project.query("SELECT id, name, parent_id, guid FROM codes")}
+        self.other_codes = {c["id"]: c for c in other["codes"]}
+        other_names = {c["name"] for c in other["codes"]}
+        report["codes_only_here"] = sorted(set(self.local_codes) - other_names)
+        report["codes_only_there"] = [c["name"] for c in other["codes"] if c["name"] not in self.local_codes]
+
+    def merge(self) -> None:
+        self.merge_transcripts()
+        self.merge_codes()
+        self.merge_codings()
+        self.merge_memos()
+        self.merge_progress_and_coders()
+
+    def merge_transcripts(self) -> None:
+        """Matched by the SHA-256 of their text; a transcript only there is stored as an import would."""
+        by_sha = {r["sha256"]: r for r in self.project.query("SELECT id, name, sha256 FROM transcripts")}
+        by_name = {r["name"] for r in by_sha.values()}
+        for t in self.other["transcripts"]:
+            lines = self.other["lines"][t["id"]]
+            if text_sha256(ln["raw"] for ln in lines) != t["sha256"]:
+                self.report["transcripts_damaged"].append(t["name"])
+                continue
+            local = by_sha.get(t["sha256"])
+            if local is not None:
+                self.tmap[t["id"]] = local["id"]
+                shown = t["name"] if t["name"] == local["name"] else f"{t['name']} (here: {local['name']})"
+                self.report["transcripts_matched"].append(shown)
+                continue
+            if t["name"] in by_name:
+                self.report["transcripts_differing"].append(t["name"])
+                continue
+            check_transcript_name(t["name"], path=self.source)  # the same rule as import
+            self.tmap[t["id"]] = transcripts.store(
+                self.tx, _parsed(t, lines), guid=self.fresh(t["guid"]), imported_at=t["imported_at"], undoable=True
+            )
+            by_name.add(t["name"])
+            self.report["transcripts_added"].append(t["name"])
+
+    def merge_codes(self) -> None:
+        """Codes by name; missing ones are added (under their parent when it exists here)."""
+        position = (self.project.scalar("SELECT max(position) FROM codes") or 0) + 1
+        for c in self.other["codes"]:
+            if c["name"] in self.local_codes:
+                self.cmap[c["id"]] = self.local_codes[c["name"]]["id"]
+                continue
+            parent = self.other_codes.get(c["parent_id"])
+            parent_id = (
+                self.local_codes[parent["name"]]["id"] if parent and parent["name"] in self.local_codes else None
+            )
+            hotkey = c["hotkey"]
+            if hotkey is not None and self.project.scalar("SELECT 1 FROM codes WHERE hotkey = ?", (hotkey,)):
+                hotkey = None
+            values = {k: c[k] for k in ("name", "definition", "include", "exclude", "example", "colour")}
+            values.update(parent_id=parent_id, hotkey=hotkey, position=position, guid=self.fresh(c["guid"]))
+            new_id = self.tx.insert("codes", values)
+            position += 1
+            self.local_codes[c["name"]] = {"id": new_id, "name": c["name"], "parent_id": parent_id}
+            self.cmap[c["id"]] = new_id
+            self.report["codes_added"].append(c["name"])
+
+    def merge_codings(self) -> None:
+        """Codings keep their coder; identical ones are kept once."""
+        coders = set()
+        for c in self.other["codings"]:
+            tid, kid = self.tmap.get(c["transcript_id"]), self.cmap.get(c["code_id"])
+            if tid is None or kid is None:
+                self.report["codings_skipped"] += 1
+                continue
+            ranges = parse_ranges(c["ranges"])
+            if codings.find(self.project, tid, kid, c["coder"], ranges) is not None:
+                self.report["codings_identical"] += 1
+                continue
+            coding_id = codings.insert(self.tx, tid, kid, c["coder"], ranges, c["memo"], guid=self.fresh(c["guid"]),
+                                       created_at=c["created_at"])  # fmt: skip
+            if c["updated_at"] != c["created_at"]:  # the other coder's last edit, kept
+                self.tx.update("codings", {"id": coding_id}, {"updated_at": c["updated_at"]})
+            self.report["codings_added"] += 1
+            coders.add(c["coder"])
+        self.report["coders"] = sorted(coders)
+
+    def merge_memos(self) -> None:
+        """Memos are added where this project has none; differing ones are reported."""
+        for m in self.other["memos"]:
+            code_id = self.cmap.get(m["code_id"]) if m["code_id"] is not None else None
+            transcript_id = self.tmap.get(m["transcript_id"]) if m["transcript_id"] is not None else None
+            if (m["code_id"] is not None and code_id is None) or (
+                m["transcript_id"] is not None and transcript_id is None
+            ):
+                continue
+            row = self.project.query_one(
+                "SELECT text FROM memos WHERE scope = ? AND IFNULL(code_id, 0) = ? AND IFNULL(transcript_id, 0) = ?",
+                (m["scope"], code_id or 0, transcript_id or 0),
+            )
+            if row is not None:
+                if row["text"] != m["text"]:
+                    self.report["memos_differing"].append(self._memo_target(m))
+                continue
+            values = {k: m[k] for k in ("scope", "coder", "text", "updated_at")}
+            values.update(code_id=code_id, transcript_id=transcript_id, guid=self.fresh(m["guid"]))
+            self.tx.insert("memos", values)
+            self.report["memos_added"] += 1
+
+    def _memo_target(self, m: dict) -> str:
+        if m["scope"] == "project":
+            return "project"
+        if m["scope"] == "code":
+            return f"code {self.other_codes[m['code_id']]['name']}"
+        return f"transcript {next(t['name'] for t in self.other['transcripts'] if t['id'] == m['transcript_id'])}"
+
+    def merge_progress_and_coders(self) -> None:
+        for p in self.other["progress"]:
+            tid = self.tmap.get(p["transcript_id"])
+            if tid is not None and not codings.is_done(self.project, tid, p["coder"]):
+                self.tx.insert("progress", {"coder": p["coder"], "transcript_id": tid, "done_at": p["done_at"]})
+        for c in self.other["coders"]:
+            known = self.project.scalar("SELECT 1 FROM coders WHERE name = ?", (c["name"],))
+            if known is None and c["guid"] not in self.fresh:
+                self.tx.insert("coders", {"name": c["name"], "guid": self.fresh(c["guid"])})
+
+
+def _parsed(t: dict, lines: list[dict]) -> ParsedTranscript:
+    """The other project's stored transcript as ingest's result, so it is stored like an import."""
+    attributes = json.loads(t["attributes"] or "{}")
+    parsed_lines = [ParsedLine(ln["n"], ln["raw"], ln["text"], ln["speaker"], ln["turn"]) for ln in lines]
+    return ParsedTranscript(
+        name=t["name"],
+        source=t["source"],
+        lines=parsed_lines,
+        sha256=t["sha256"],
+        encoding=t["encoding"],
+        numbered=bool(t["numbered"]),
+        placeholders=attributes.get("placeholders", []),
+        attributes=attributes,
+    )
 
 
 def report_lines(report: dict) -> list[str]:

@@ -1,17 +1,28 @@
-"""REFI-QDA in, part 1: reading ``.qdpx`` projects and ``.qdc`` codebooks (no project is touched here).
+"""REFI-QDA in, part 1: reading ``.qdpx``/``.qde`` projects and ``.qdc`` codebooks (no project is touched here).
 
-Liberal in what it reads (ATLAS.ti, MAXQDA, NVivo, QualCoder, Taguette):
+Liberal in what it reads (ATLAS.ti, MAXQDA, NVivo, QualCoder, qualitative-coding, Taguette):
 
-* any single ``*.qde`` at the archive root; sources in ``sources/`` or ``Sources/``
-  (or inline ``PlainTextContent``); UTF-8 with or without BOM;
-* offsets count code points of the source file as stored: with CRLF line ends
-  the other tool counted two characters per line end. When a selection names its
-  text and that text only matches with CRLF counted as one character, that
-  reading is used; when neither matches, the selection is reported;
-* a selection covers every line it touches; starts and ends in the middle of a
-  line are reported;
-* hierarchy as nested ``<Code>`` elements or as ``Parent::Child`` names; codes are
-  matched by GUID, then by name;
+* any single ``*.qde`` at the archive root, or a bare ``.qde`` with its sources in a
+  folder beside it; sources at ``internal://X``, ``relative://X`` or a plain ``X``,
+  in ``sources/`` or ``Sources/`` (any case) or at the top; ``plainTextPath``,
+  inline ``PlainTextContent``, else ``richTextPath`` (.docx, .odt, .txt);
+* every source's text goes through :mod:`qualcode.corpus.ingest`, the one place
+  that decides line numbers (plain text: one physical line is one line; .docx and
+  .odt: paragraphs wrapped like a Word transcript);
+* offsets as the writing tool counted them: :mod:`qualcode.exchange.offsets`
+  decides per source (code points or UTF-16 code units, line break 1 or 2) from
+  the selections' own text or their word boundaries; with no convincing
+  convention the source is imported and its codings are skipped, with a count;
+* an empty or unreadable source is skipped with a notice, never the reason to
+  refuse the others;
+* memos: ``Description`` and ``Note``/``NoteRef`` of the project, sources, codes and
+  selections; coding memos as MAXQDA and QualCoder write them (the selection's
+  ``Description``); annotations (a selection without a code, QualCoder's notes
+  with a position, NVivo's ``Link`` from a note to a selection) become memos at
+  their lines;
+* the coding's creator is the coder (the selection's when the coding names none);
+* hierarchy as nested ``<Code>`` elements or ``Parent::Child`` names; codes matched
+  by GUID, then by name; ``isCodable="false"`` codes (categories) stay parent codes;
 * picture, PDF, audio and video sources, cases, variables, sets, links and graphs
   are skipped and reported by count.
 
@@ -22,17 +33,26 @@ transaction, or nothing.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from qualcode.errors import InputError
-from qualcode.exchange.refi_write import MARKER_RE, SOURCE_MARKER_RE, SourceText, colour_hex
+from qualcode.exchange import offsets
+from qualcode.exchange.refi_write import (
+    GROUP_NAME_RE,
+    LINES_VARIABLE,
+    MARKER_RE,
+    SOURCE_MARKER_RE,
+    colour_hex,
+)
 from qualcode.model import ParsedTranscript, Range
 from qualcode.ranges import format_citation, parse_ranges
 
 MAX_QDC_BYTES = 50 * 1024 * 1024
+MAX_QDE_BYTES = 500 * 1024 * 1024
 MAX_CODE_DEPTH = 100  # nested <Code> levels; a real hierarchy has fewer than 10
 _SKIPPED_PARTS = {
     "PictureSource": "picture source",
@@ -54,7 +74,10 @@ _SELECTION_PARTS = {
 }
 _GUID_RE = re.compile(r"^\{?([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12})\}?$")
 _BAD_NAME_CHARS = re.compile(r"[,;()\r\n\t]+")
+_CITATION_RE = re.compile(r"^\(.*;.*\)(?: \[[0-9A-F]{8}\])?$")
+_QC_LINE_RE = re.compile(r"^line:\d+$")  # qualitative-coding: one selection per coded line
 _EXAMPLES = 5
+Memo = tuple[str, "str | None"]  # (text, author's user GUID)
 
 
 def _local(tag: str) -> str:
@@ -62,11 +85,11 @@ def _local(tag: str) -> str:
 
 
 def _kids(el, name: str | None = None) -> list:
-    return [c for c in el if name is None or _local(c.tag) == name]
+    return [c for c in el if name is None or _local(c.tag) == name] if el is not None else []
 
 
 def _kid(el, name: str):
-    for c in el:
+    for c in el if el is not None else []:
         if _local(c.tag) == name:
             return c
     return None
@@ -75,6 +98,10 @@ def _kid(el, name: str):
 def _text(el, name: str) -> str:
     k = _kid(el, name)
     return (k.text or "") if k is not None else ""
+
+
+def _refs(el) -> list[str]:
+    return [g for g in (norm_guid(r.get("targetGUID")) for r in _kids(el, "NoteRef")) if g]
 
 
 def norm_guid(value: str | None) -> str | None:
@@ -87,11 +114,16 @@ def clean_name(name: str, fallback: str) -> str:
     return name or fallback
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 # ------------------------------------------------------------------ the report
 @dataclass
 class ImportReport:
     source: str
-    kind: str  # "qdpx" or "qdc"
+    kind: str  # "qdpx", "qde" or "qdc"
+    dry_run: bool = False
     transcripts_added: list[str] = field(default_factory=list)
     transcripts_matched: list[str] = field(default_factory=list)
     codes_added: list[str] = field(default_factory=list)
@@ -101,9 +133,13 @@ class ImportReport:
     codings_added: int = 0
     codings_identical: int = 0
     memos_added: int = 0
-    mid_line: list[str] = field(default_factory=list)
+    annotations: int = 0
+    conventions: dict[str, str] = field(default_factory=dict)  # source name → offset convention and evidence
+    mid_line: int = 0
     mismatches: list[str] = field(default_factory=list)
-    skipped: Counter = field(default_factory=Counter)
+    creator_differs: int = 0
+    skipped: Counter = field(default_factory=Counter)  # reason → count
+    notices: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
@@ -112,30 +148,47 @@ class ImportReport:
         return d
 
     def lines(self) -> list[str]:
-        """Human-readable summary lines (the CLI prints them)."""
+        """The one-screen summary the CLI prints."""
+        head = "Would import" if self.dry_run else "Imported"
         out = [
-            f"Imported {Path(self.source).name} ({self.kind}): "
-            f"{len(self.transcripts_added)} new transcripts, {len(self.transcripts_matched)} already here, "
-            f"{len(self.codes_added)} new codes, {len(self.codes_matched)} matched, "
-            f"{self.codings_added} codings ({self.codings_identical} identical ones skipped), "
-            f"{self.memos_added} memos, coders: {', '.join(self.coders) or '-'}"
+            f"{head} {Path(self.source).name} ({self.kind}): "
+            f"{_plural(len(self.transcripts_added), 'source')} ({len(self.transcripts_matched)} already here), "
+            f"{_plural(len(self.codes_added), 'code')} ({len(self.codes_matched)} matched), "
+            f"{_plural(self.codings_added, 'coding')} ({self.codings_identical} identical ones skipped), "
+            f"{_plural(self.memos_added, 'memo')} ({self.annotations} annotations among them)",
+            f"  coders: {', '.join(self.coders) or '-'}",
         ]
-        for label, items in (
-            ("selections starting or ending mid-line (whole lines coded)", self.mid_line),
-            ("selections whose text does not match the source", self.mismatches),
-        ):
-            if items:
-                out.append(
-                    f"  {len(items)} {label}: "
-                    + "; ".join(items[:_EXAMPLES])
-                    + (" …" if len(items) > _EXAMPLES else "")
-                )
-        if self.codes_renamed:
-            out.append("  renamed codes: " + "; ".join(self.codes_renamed))
-        if self.skipped:
+        if self.conventions:
+            by_convention: dict[str, list[str]] = {}
+            for name, convention in self.conventions.items():
+                by_convention.setdefault(convention, []).append(name)
+            out.append("  offsets:")
+            for convention, names in sorted(by_convention.items()):
+                shown = ", ".join(names[:_EXAMPLES]) + (f" and {len(names) - _EXAMPLES} more" if len(names) > 5 else "")
+                out.append(f"    {convention}: {shown}")
+        if self.mid_line:
+            out.append(f"  {self.mid_line} selections start or end mid-line (the whole lines are coded)")
+        if self.mismatches:
             out.append(
-                "  skipped (not supported): " + ", ".join(f"{n} × {what}" for what, n in sorted(self.skipped.items()))
+                f"  {len(self.mismatches)} selections whose name is not the text at their position: "
+                + "; ".join(self.mismatches[:3])
+                + (" …" if len(self.mismatches) > 3 else "")
             )
+        if self.creator_differs:
+            out.append(
+                f"  {self.creator_differs} codings made by another user than their selection (the coding's creator is the coder)"
+            )
+        if self.codes_renamed:
+            out.append(
+                f"  {len(self.codes_renamed)} codes renamed with their parents' names (their name is used elsewhere): "
+                + "; ".join(self.codes_renamed[:3])
+                + (" …" if len(self.codes_renamed) > 3 else "")
+            )
+        if self.skipped:
+            out.append("  skipped: " + "; ".join(f"{n} × {why}" for why, n in sorted(self.skipped.items())))
+        out.extend(f"  notice: {n}" for n in self.notices[:10])
+        if len(self.notices) > 10:
+            out.append(f"  … and {len(self.notices) - 10} more notices (see --json)")
         out.extend(f"  warning: {w}" for w in self.warnings)
         return out
 
@@ -148,28 +201,46 @@ class _Code:
     colour: str | None
     description: str
     notes: list[str]
-    name: str = ""
+    codable: bool = True
+    memos: list[Memo] = field(default_factory=list)
 
 
 @dataclass
 class _Coding:
-    source_guid: str
+    source_key: str
     code_guid: str
     user_guid: str | None
     created_at: str | None
     ranges: tuple[Range, ...]
     guid: str | None
-    group: str | None  # marker GUID for parts of one multi-range coding
-    notes: list[str]
+    group: str | None  # parts of one multi-range coding share this key
+    memos: list[Memo]
+
+
+@dataclass
+class _Annotation:
+    source_key: str
+    ranges: tuple[Range, ...]
+    text: str
+    user_guid: str | None
 
 
 @dataclass
 class _Source:
+    key: str
     guid: str | None
     name: str
     parsed: ParsedTranscript
     created_at: str | None
-    notes: list[str]
+    memos: list[Memo]
+
+
+@dataclass
+class _Note:
+    name: str
+    text: str
+    user: str | None
+    selections: list[tuple[int, int]]  # QualCoder: an annotation's position(s) inside the note
 
 
 @dataclass
@@ -179,36 +250,84 @@ class _Refi:
     users: dict[str, str] = field(default_factory=dict)  # guid → name
     sources: list[_Source] = field(default_factory=list)
     codings: list[_Coding] = field(default_factory=list)
-    notes: dict[str, tuple[str, str, str | None]] = field(default_factory=dict)  # guid → (name, text, user)
-    project_notes: list[str] = field(default_factory=list)
+    annotations: list[_Annotation] = field(default_factory=list)
+    notes: dict[str, _Note] = field(default_factory=dict)
+    used_notes: set[str] = field(default_factory=set)
+    project_memos: list[Memo] = field(default_factory=list)
     origin: str = ""
     path: str | None = None  # for errors found while reading
 
+    def note_texts(self, guids: list[str]) -> list[Memo]:
+        """The texts of these notes (with their authors), marked as used."""
+        out = []
+        for g in guids:
+            if g in self.notes:
+                self.used_notes.add(g)
+                if self.notes[g].text.strip():
+                    out.append((self.notes[g].text, self.notes[g].user))
+        return out
+
+
+# --------------------------------------------------------------- archive files
+class _Files:
+    """Files of a .qdpx (ZIP members) or beside a bare .qde, found the way tools write their paths."""
+
+    def __init__(self, path: Path, zip_file=None) -> None:
+        self.path = path
+        self.zip = zip_file
+        if zip_file is not None:
+            names = zip_file.names()
+        else:
+            base = path.parent
+            names = [p.relative_to(base).as_posix() for p in base.rglob("*") if p.is_file()] if base.is_dir() else []
+        self.by_lower = {n.replace("\\", "/").lower(): n for n in names}
+
+    def find(self, ref: str) -> str | None:
+        """The stored name for ``internal://X``, ``relative://X``, ``file:///X`` or a plain ``X``."""
+        name = re.sub(r"^[a-z]+:/+", "", ref.strip(), flags=re.I).replace("\\", "/").lstrip("/")
+        tail = PurePosixPath(name).name
+        for candidate in (name, f"sources/{name}", tail, f"sources/{tail}"):
+            hit = self.by_lower.get(candidate.lower())
+            if hit is not None:
+                return hit
+        return None
+
+    def read(self, stored: str) -> bytes:
+        if self.zip is not None:
+            return self.zip.read(self.zip.find(stored))
+        target = (self.path.parent / stored).resolve()
+        if self.path.parent.resolve() not in target.parents:
+            raise InputError(f"refusing a source outside the project folder: {stored}", path=self.path)
+        return target.read_bytes()
+
 
 # -------------------------------------------------------------------- reading
-def read_file(path: str | Path, report: ImportReport) -> _Refi:
-    """Read and check a .qdpx or .qdc without touching any project."""
+def read_file(path: str | Path, report: ImportReport, *, speakers: str = "auto") -> _Refi:
+    """Read and check a .qdpx, .qde or .qdc without touching any project."""
     from qualcode.archives import open_zip, parse_xml, read_regular_file
 
     path = Path(path)
     suffix = path.suffix.lower()
-    if suffix == ".qdc":
+    if suffix not in (".qdc", ".qdpx", ".qde"):
+        raise InputError("not a REFI-QDA file (use .qdpx, .qde or .qdc)", path=path)
+    if suffix in (".qdc", ".qde"):
         try:
             size = path.stat().st_size
         except FileNotFoundError:
             raise InputError("no such file", path=path) from None
-        if size > MAX_QDC_BYTES:
-            raise InputError(f"refusing a codebook of {size // (1024 * 1024)} MB", path=path)
-        root = parse_xml(read_regular_file(path, limit=MAX_QDC_BYTES, what="codebook"), path=path)
-        if _local(root.tag) != "CodeBook":
-            raise InputError(
-                f"not a REFI-QDA codebook (root element <{_local(root.tag)}>, expected <CodeBook>)", path=path
-            )
-        refi = _Refi("qdc", origin=root.get("origin", ""), path=str(path))
-        _read_codes(_kid(root, "Codes"), (), refi)
-        return refi
-    if suffix != ".qdpx":
-        raise InputError("not a REFI-QDA file (use .qdpx or .qdc)", path=path)
+        limit = MAX_QDC_BYTES if suffix == ".qdc" else MAX_QDE_BYTES
+        if size > limit:
+            raise InputError(f"refusing a file of {size // (1024 * 1024)} MB", path=path)
+        root = parse_xml(read_regular_file(path, limit=limit, what="REFI-QDA file"), path=path)
+        if suffix == ".qdc":
+            if _local(root.tag) != "CodeBook":
+                raise InputError(
+                    f"not a REFI-QDA codebook (root element <{_local(root.tag)}>, expected <CodeBook>)", path=path
+                )
+            refi = _Refi("qdc", origin=root.get("origin", ""), path=str(path))
+            _read_codes(_kid(root, "Codes"), (), refi)
+            return refi
+        return _read_project(root, _Files(path), path, report, speakers)
     with open_zip(path, what=".qdpx project") as z:
         qdes = [n for n in z.names() if "/" not in n.replace("\\", "/") and n.lower().endswith(".qde")]
         if not qdes:
@@ -216,62 +335,113 @@ def read_file(path: str | Path, report: ImportReport) -> _Refi:
         if len(qdes) > 1:
             raise InputError(f"several .qde documents in the archive ({', '.join(qdes)}); expected one", path=path)
         root = parse_xml(z.read(qdes[0]), path=path, member=qdes[0])
-        if _local(root.tag) != "Project":
-            raise InputError(f"{qdes[0]} is not a REFI-QDA project (root <{_local(root.tag)}>)", path=path)
-        refi = _Refi("qdpx", origin=root.get("origin", ""), path=str(path))
-        users = _kid(root, "Users")
-        for u in _kids(users, "User") if users is not None else []:
-            guid = norm_guid(u.get("guid"))
-            if guid:
-                refi.users[guid] = clean_name(u.get("name") or u.get("id") or "", f"user-{guid[:8].lower()}")
-        cb = _kid(root, "CodeBook")
-        if cb is not None:
-            _read_codes(_kid(cb, "Codes"), (), refi)
-        notes = _kid(root, "Notes")
-        for n in _kids(notes, "Note") if notes is not None else []:
-            guid = norm_guid(n.get("guid"))
-            text = _kid(n, "PlainTextContent")
-            body = text.text if text is not None and text.text else ""
-            if not body and (n.get("plainTextPath") or "").startswith("internal://"):
-                body = _decode(_member(z, n.get("plainTextPath"), path), path)[0]
-            body = body or _text(n, "Description")
-            if guid:
-                refi.notes[guid] = (n.get("name") or "", body.replace("\r\n", "\n"), norm_guid(n.get("creatingUser")))
-        refi.project_notes = [g for g in (norm_guid(r.get("targetGUID")) for r in _kids(root, "NoteRef")) if g]
-        for child in root:
-            if _local(child.tag) in _SKIPPED_PARTS:
-                n = len(list(child)) or 1
-                report.skipped[_SKIPPED_PARTS[_local(child.tag)]] += n
-        sources = _kid(root, "Sources")
-        for src in list(sources) if sources is not None else []:
-            tag = _local(src.tag)
-            if tag == "TextSource":
-                _read_text_source(src, z, path, refi, report)
-            else:
-                report.skipped[_SKIPPED_PARTS.get(tag, tag)] += 1
-                for sel in src.iter():
-                    if _local(sel.tag) in _SELECTION_PARTS:
-                        report.skipped[_SELECTION_PARTS[_local(sel.tag)]] += 1
-        return refi
+        return _read_project(root, _Files(path, z), path, report, speakers)
 
 
-def _member(z, ref: str, path: Path) -> bytes:
-    name = ref.split("://", 1)[1].lstrip("/")
-    for candidate in (f"sources/{name}", name):
-        member = z.find(candidate)
-        if member is not None:
-            return z.read(member)
-    raise InputError(f"the archive has no sources/{name} (referenced as {ref})", path=path)
+def _read_project(root, files: _Files, path: Path, report: ImportReport, speakers: str) -> _Refi:
+    if _local(root.tag) != "Project":
+        raise InputError(f"not a REFI-QDA project (root <{_local(root.tag)}>)", path=path)
+    refi = _Refi(report.kind, origin=root.get("origin", ""), path=str(path))
+    for u in _kids(_kid(root, "Users"), "User"):
+        guid = norm_guid(u.get("guid"))
+        if guid:
+            refi.users[guid] = clean_name(u.get("name") or u.get("id") or "", f"user-{guid[:8].lower()}")
+    _read_codes(_kid(_kid(root, "CodeBook"), "Codes"), (), refi)
+    for n in _kids(_kid(root, "Notes"), "Note"):
+        guid = norm_guid(n.get("guid"))
+        if guid:
+            refi.notes[guid] = _read_note(n, files, report)
+    for code in refi.codes:
+        code.memos = refi.note_texts(code.notes)
+    links = _note_links(_kid(root, "Links"), refi)
+    line_variables = _line_variables(root)
+    for child in root:
+        if _local(child.tag) in _SKIPPED_PARTS and _local(child.tag) != "Variables":
+            report.skipped[_SKIPPED_PARTS[_local(child.tag)]] += len(list(child)) or 1
+    for src in list(_kid(root, "Sources") or []):
+        tag = _local(src.tag)
+        if tag == "TextSource":
+            _read_text_source(src, files, refi, report, speakers, links, line_variables)
+        else:
+            report.skipped[_SKIPPED_PARTS.get(tag, tag)] += 1
+            for sel in src.iter():
+                if _local(sel.tag) in _SELECTION_PARTS:
+                    report.skipped[_SELECTION_PARTS[_local(sel.tag)]] += 1
+    description = _text(root, "Description").strip()
+    if description:
+        refi.project_memos.append((description, None))
+    refi.project_memos += refi.note_texts(_refs(root))
+    leftover = [g for g, note in refi.notes.items() if g not in refi.used_notes and note.text.strip()]
+    for g in leftover:  # journals and notes nobody refers to
+        note = refi.notes[g]
+        refi.project_memos.append((f"{note.name}\n{note.text}" if note.name else note.text, note.user))
+        refi.used_notes.add(g)
+    if leftover:
+        report.notices.append(f"{_plural(len(leftover), 'note')} not attached to anything went into the project memo")
+    return refi
+
+
+def _read_note(n, files: _Files, report: ImportReport) -> _Note:
+    body = _text(n, "PlainTextContent")
+    ref = n.get("plainTextPath") or ""
+    if not body and ref:
+        stored = files.find(ref)
+        if stored is not None:
+            try:
+                body = _decode(files.read(stored), files.path)[0]
+            except InputError as exc:
+                report.notices.append(f"note {n.get('name') or ref}: {exc.message}")
+    body = body or _text(n, "Description")
+    positions = []
+    for sel in _kids(n, "PlainTextSelection"):
+        try:
+            positions.append((int(sel.get("startPosition")), int(sel.get("endPosition"))))
+        except (TypeError, ValueError):
+            continue
+    return _Note(n.get("name") or "", body.replace("\r\n", "\n").strip(), norm_guid(n.get("creatingUser")), positions)
+
+
+def _note_links(links_el, refi: _Refi) -> dict[str, list[str]]:
+    """NVivo's annotations: ``<Link originGUID=note targetGUID=selection>`` → selection GUID → note GUIDs."""
+    out: dict[str, list[str]] = {}
+    for link in _kids(links_el, "Link"):
+        origin, target = norm_guid(link.get("originGUID")), norm_guid(link.get("targetGUID"))
+        if origin in refi.notes and target:
+            out.setdefault(target, []).append(origin)
+        elif target in refi.notes and origin:
+            out.setdefault(origin, []).append(target)
+    return out
+
+
+def _line_variables(root) -> dict[str, str]:
+    """Our own export's line numbers: source GUID → ranges text, from the ``LINES_VARIABLE`` variable."""
+    guid = next(
+        (
+            norm_guid(v.get("guid"))
+            for v in _kids(_kid(root, "Variables"), "Variable")
+            if v.get("name") == LINES_VARIABLE
+        ),
+        None,
+    )
+    out: dict[str, str] = {}
+    if guid is None:
+        return out
+    for src in _kids(_kid(root, "Sources"), "TextSource"):
+        for vv in _kids(src, "VariableValue"):
+            ref = _kid(vv, "VariableRef")
+            if ref is not None and norm_guid(ref.get("targetGUID")) == guid:
+                out[norm_guid(src.get("guid")) or ""] = _text(vv, "TextValue")
+    return out
 
 
 def _decode(data: bytes, path: Path) -> tuple[str, str]:
+    from qualcode.corpus.ingest import decode_bytes
+
     if data.startswith(b"\xef\xbb\xbf"):
         try:
             return data[3:].decode("utf-8"), "utf-8-sig"
         except UnicodeDecodeError:
             pass
-    from qualcode.corpus.ingest import decode_bytes
-
     text, encoding = decode_bytes(data, path=path)
     return text.lstrip("\ufeff"), encoding
 
@@ -281,9 +451,7 @@ def _range_count(parts) -> int:
 
 
 def _read_codes(codes_el, parent: tuple[str, ...], refi: _Refi) -> None:
-    if codes_el is None:
-        return
-    if len(parent) >= MAX_CODE_DEPTH:
+    if len(parent) >= MAX_CODE_DEPTH:  # a RecursionError otherwise, on a hostile file
         raise InputError(f"refusing codes nested more than {MAX_CODE_DEPTH} levels deep", path=refi.path)
     for c in _kids(codes_el, "Code"):
         raw = c.get("name") or ""
@@ -293,112 +461,148 @@ def _read_codes(codes_el, parent: tuple[str, ...], refi: _Refi) -> None:
                 parts = parts[k:]
                 break
         path = parent + parts
-        notes = [g for g in (norm_guid(r.get("targetGUID")) for r in _kids(c, "NoteRef")) if g]
+        codable = (c.get("isCodable") or "true").strip().lower() not in ("false", "0")
         refi.codes.append(
-            _Code(norm_guid(c.get("guid")), path, colour_hex(c.get("color")), _text(c, "Description"), notes)
+            _Code(
+                norm_guid(c.get("guid")), path, colour_hex(c.get("color")), _text(c, "Description"), _refs(c), codable
+            )
         )
         _read_codes(c, path, refi)
 
 
-def _line_table(text: str) -> list[tuple[int, int]]:
-    """(start, end) offsets of each physical line of ``text`` (end before its line break)."""
-    out, pos = [], 0
-    for m in re.finditer(r"\r\n|\r|\n", text):
-        out.append((pos, m.start()))
-        pos = m.end()
-    out.append((pos, len(text)))
-    return out
+# --------------------------------------------------------------- text sources
+@dataclass
+class _SourceText:
+    """A source's text as the other tool counted it (LF line breaks) and where our lines start in it."""
+
+    text: str
+    stored_crlf: bool
+    parsed: ParsedTranscript
+    anchors: list[int]  # index into text where each of parsed.lines starts
 
 
-def _lines_touched(table: list[tuple[int, int]], start: int, end: int) -> tuple[int, int]:
-    """Indexes of the first and last physical line a selection [start, end) touches."""
-    import bisect
-
-    starts = [s for s, _ in table]
-    first = max(0, bisect.bisect_right(starts, start) - 1)
-    last_pos = max(start, end - 1)
-    last = max(first, bisect.bisect_right(starts, last_pos) - 1)
-    return first, last
-
-
-def _same_text(expected: str, actual: str) -> bool:
-    a = " ".join(expected.replace("…", " ").split()).rstrip(". ")
-    b = " ".join(actual.split())
-    return bool(a) and (b == a or b.startswith(a))
-
-
-def _read_text_source(src, z, path: Path, refi: _Refi, report: ImportReport) -> None:
-    from qualcode.corpus.ingest import parse_text
-    from qualcode.corpus.ingest.build import build_transcript
-    from qualcode.corpus.ingest.decode import normalise_line, normalise_newlines
-
-    guid = norm_guid(src.get("guid"))
-    raw_name = src.get("name") or (guid or "source")
+def _source_name(src, guid: str | None) -> tuple[str, str]:
+    """The source's ``name``; without one, the stem of its file (never its GUID when there is a file name)."""
+    path = src.get("plainTextPath") or src.get("richTextPath") or ""
+    stem = PurePosixPath(re.sub(r"^[a-z]+:/+", "", path, flags=re.I).replace("\\", "/")).stem
+    raw_name = (src.get("name") or "").strip() or (stem if stem and not norm_guid(stem) else "") or (guid or "source")
     name = clean_name(re.sub(r"\.(txt|docx?|rtf|odt|pdf|md)$", "", raw_name, flags=re.I), "source")
+    return raw_name, name
+
+
+def _load_source_text(src, files: _Files, name: str, raw_name: str, numbers_text: str | None) -> _SourceText:
+    """Read a source's text through ingest; raises InputError (the caller skips the source with a notice)."""
+    from qualcode.corpus.ingest import normalise_newlines, parse_text
+
     content = _kid(src, "PlainTextContent")
-    ref = src.get("plainTextPath") or ""
-    if content is not None and content.text:
+    plain_ref, rich_ref = src.get("plainTextPath") or "", src.get("richTextPath") or ""
+    text = None
+    if content is not None and (content.text or "").strip():
         text, encoding = content.text, "utf-8"
-    elif ref.startswith("internal://"):
-        text, encoding = _decode(_member(z, ref, path), path)
-    else:
-        report.skipped["text source without text in the archive"] += 1
-        report.warnings.append(f"source {raw_name!r}: its text is not in the archive ({ref or 'no path'}); skipped")
-        return
-    table = _line_table(text)
-    norm = normalise_newlines(text)
-    norm_table = _line_table(norm)
-    has_crlf = "\r" in text
-    description = _text(src, "Description")
-    numbers = None
-    m = SOURCE_MARKER_RE.search(description)
-    if m:
-        try:
-            parts = parse_ranges(m.group("lines"))
-        except InputError:
-            parts = []
-        # count before expanding: a marker like lines=1-2000000000 must not build a list of 2e9 numbers
-        wanted = [n for a, b in parts for n in range(a, b + 1)] if _range_count(parts) == len(norm_table) else []
-        if len(wanted) == len(norm_table):
-            numbers = wanted
-        else:
-            report.warnings.append(
-                f"source {raw_name!r}: its line-number marker does not fit its {len(norm_table)} lines; "
-                "lines numbered 1, 2, 3, …"
-            )
-    if numbers is not None:
-        entries = [(n, normalise_line(norm[s:e])[0]) for n, (s, e) in zip(numbers, norm_table)]
-        parsed = build_transcript(entries, name=name, source=raw_name, encoding=encoding)
-    else:
-        parsed = parse_text(
-            text, name=name, source=raw_name, encoding=encoding, path=f"{path}:{raw_name}", detect_numbers=False
-        )
-        numbers = [ln.n for ln in parsed.lines]
-    parsed.attributes["refi_source"] = raw_name
-    st = SourceText.from_lines([{"n": ln.n, "raw": ln.raw} for ln in parsed.lines])
-    notes = [g for g in (norm_guid(r.get("targetGUID")) for r in _kids(src, "NoteRef")) if g]
-    refi.sources.append(_Source(guid, name, parsed, src.get("creationDateTime"), notes))
-    source_key = guid or f"#{len(refi.sources)}"
-    n_lines = len(parsed.lines)
+    elif plain_ref:
+        stored = files.find(plain_ref)
+        if stored is not None:
+            data = files.read(stored)
+            if data.strip(b"\xef\xbb\xbf \t\r\n"):
+                text, encoding = _decode(data, files.path)
+        elif not rich_ref:
+            raise InputError(f"its text is not in the archive ({plain_ref})")
+    if text is None and rich_ref:
+        return _rich_source_text(files, rich_ref, name)
+    if text is None or not text.strip():
+        raise InputError("the source is empty")
+    lf = normalise_newlines(text)
+    numbers = _stated_numbers(numbers_text, lf)
+    parsed = parse_text(text, name=name, source=raw_name, encoding=encoding, detect_numbers=False, numbers=numbers)
+    return _SourceText(lf, "\r\n" in text, parsed, offsets.line_starts(lf)[: len(parsed.lines)])
 
-    def line_no(index: int) -> int:
-        return numbers[min(index, n_lines - 1)]
 
-    for coding in _kids(src, "Coding"):  # the whole source coded
-        code = norm_guid(_kid(coding, "CodeRef").get("targetGUID")) if _kid(coding, "CodeRef") is not None else None
-        if code:
-            refi.codings.append(
-                _Coding(
-                    source_key,
-                    code,
-                    norm_guid(coding.get("creatingUser")),
-                    coding.get("creationDateTime"),
-                    ((numbers[0], numbers[-1]),),
-                    norm_guid(coding.get("guid")),
-                    None,
-                    [],
-                )
-            )
+def _stated_numbers(numbers_text: str | None, lf: str) -> list[int] | None:
+    if not numbers_text:
+        return None
+    try:
+        parts = parse_ranges(numbers_text)
+    except InputError:
+        return None
+    lines = lf.split("\n")
+    if len(lines) > 1 and lines[-1] == "":
+        lines.pop()
+    # count before expanding: a marker like lines=1-2000000000 must not build a list of 2e9 numbers
+    if sum(b - a + 1 for a, b in parts) != len(lines):
+        return None
+    return [n for a, b in parts for n in range(a, b + 1)]
+
+
+def _rich_source_text(files: _Files, ref: str, name: str) -> _SourceText:
+    """A source whose text is only in its rich-text file (.docx, .odt): the same ingest as a Word transcript."""
+    stored = files.find(ref)
+    if stored is None:
+        raise InputError(f"its text is not in the archive ({ref})")
+    data = files.read(stored)
+    suffix = PurePosixPath(stored).suffix.lower()
+    where = f"{files.path}:{stored}"
+    if suffix == ".docx":
+        from qualcode.corpus.ingest.docx import docx_paragraphs as paragraphs_of
+    elif suffix == ".odt":
+        from qualcode.corpus.ingest.odt import odt_paragraphs as paragraphs_of
+    elif suffix in (".txt", ".md"):
+        from qualcode.corpus.ingest import parse_text
+
+        text = _decode(data, files.path)[0]
+        lf = text.replace("\r\n", "\n")
+        parsed = parse_text(text, name=name, source=stored, detect_numbers=False)
+        return _SourceText(lf, "\r\n" in text, parsed, offsets.line_starts(lf)[: len(parsed.lines)])
+    else:
+        raise InputError(f"its text is only in a {suffix or 'typeless'} file, which qualcode cannot read")
+    from qualcode.corpus.ingest.docx import paragraphs_transcript
+
+    paragraphs = paragraphs_of(data, path=where)
+    parsed = paragraphs_transcript(paragraphs, path=where, name=name, wrap=80, encoding=suffix.lstrip("."))
+    text = "\n".join(p.replace("\r\n", "\n").replace("\r", "\n") for p in paragraphs)
+    return _SourceText(text, False, parsed, _anchor_lines(text, [ln.raw for ln in parsed.lines]))
+
+
+def _anchor_lines(text: str, raws: list[str]) -> list[int]:
+    """Where each wrapped line starts in the paragraphs' text (lines are found in order)."""
+    anchors, cursor = [], 0
+    for raw in raws:
+        probe = raw.strip()[:30]
+        found = text.find(probe, cursor) if probe else -1
+        if found < 0:
+            found = cursor
+        anchors.append(found)
+        cursor = found + len(probe)
+    return anchors
+
+
+def _apply_speakers(parsed: ParsedTranscript, mode: str, origin: str) -> None:
+    """Re-decide speakers for a source that may not be a transcript (``--speakers``)."""
+    from qualcode.corpus.ingest.speakers import assign_speakers, speaker_labels
+
+    if mode == "auto" and origin.lower().startswith("qualcode"):
+        return  # our own export: the transcripts' speakers as ingest decided them
+    raws = [ln.raw for ln in parsed.lines]
+    labels = speaker_labels(raws, mode)
+    parsed.lines = [
+        ln._replace(speaker=speaker, turn=turn, text=text)
+        for ln, (speaker, turn, text) in zip(parsed.lines, assign_speakers(raws, labels=labels))
+    ]
+
+
+@dataclass
+class _Selection:
+    start: int
+    end: int
+    name: str
+    description: str
+    guid: str | None
+    user: str | None
+    created_at: str | None
+    element: object
+
+
+def _selections(src, raw_name: str, report: ImportReport) -> list[_Selection]:
+    out = []
     for sel in _kids(src):
         tag = _local(sel.tag)
         if tag in _SELECTION_PARTS:
@@ -408,66 +612,184 @@ def _read_text_source(src, z, path: Path, refi: _Refi, report: ImportReport) -> 
         try:
             start, end = int(sel.get("startPosition")), int(sel.get("endPosition"))
         except (TypeError, ValueError):
-            report.warnings.append(f"{raw_name}: a selection without usable positions was skipped")
+            report.skipped["selections without usable positions"] += 1
             continue
         if end < start:
             start, end = end, start
-        label = sel.get("name") or ""
-        desc = _text(sel, "Description")
-        marker = MARKER_RE.search(desc)
-        ranges: tuple[Range, ...] | None = None
-        group = None
-        if marker:
-            a = int(marker.group("a"))
-            b = int(marker.group("b") or a)
-            try:
-                if st.span((a, b)) == (start, end):
-                    ranges = ((a, b),)
-            except InputError:
-                ranges = None
-            if int(marker.group("parts")) > 1:
-                group = norm_guid(marker.group("guid"))
-        if ranges is None:
-            if start > len(text):
-                report.warnings.append(f"{raw_name}: selection {start}-{end} lies outside the text; skipped")
-                continue
-            use_norm = False
-            is_citation = label.startswith("(") and label.endswith(")")
-            if label and not is_citation and not marker and not _same_text(label, text[start:end]):
-                if has_crlf and _same_text(label, norm[start:end]):
-                    use_norm = True
-                else:
-                    report.mismatches.append(
-                        f"{raw_name} {start}-{end}: named {label[:40]!r} but the text there is {text[start:end][:40]!r}"
-                    )
-            tbl, body = (norm_table, norm) if use_norm else (table, text)
-            first, last = _lines_touched(tbl, start, end)
-            ranges = ((line_no(first), line_no(last)),)
-            where = format_citation(name, ranges)
-            if start > tbl[first][0] and body[tbl[first][0] : start].strip():
-                report.mid_line.append(f"{where} starts mid-line")
-            line_end = tbl[min(last, len(tbl) - 1)][1]
-            if end < line_end and body[end:line_end].strip():
-                report.mid_line.append(f"{where} ends mid-line")
-        sel_notes = [g for g in (norm_guid(r.get("targetGUID")) for r in _kids(sel, "NoteRef")) if g]
-        for coding in _kids(sel, "Coding"):
-            code_ref = _kid(coding, "CodeRef")
-            code = norm_guid(code_ref.get("targetGUID")) if code_ref is not None else None
-            if not code:
-                report.warnings.append(f"{raw_name}: a coding without a code reference was skipped")
-                continue
-            notes = sel_notes + [g for g in (norm_guid(r.get("targetGUID")) for r in _kids(coding, "NoteRef")) if g]
-            refi.codings.append(
-                _Coding(
-                    source_key,
-                    code,
-                    norm_guid(coding.get("creatingUser") or sel.get("creatingUser")),
-                    coding.get("creationDateTime") or sel.get("creationDateTime"),
-                    ranges,
-                    norm_guid(marker.group("guid"))
-                    if marker
-                    else norm_guid(coding.get("guid")) or norm_guid(sel.get("guid")),
-                    group,
-                    notes,
-                )
+        out.append(
+            _Selection(
+                start,
+                end,
+                sel.get("name") or "",
+                _text(sel, "Description"),
+                norm_guid(sel.get("guid")),
+                norm_guid(sel.get("creatingUser") or sel.get("modifyingUser")),
+                sel.get("creationDateTime"),
+                sel,
             )
+        )
+    return out
+
+
+def _own_text(s: _Selection) -> str | None:
+    """The selection's name when it is the quoted text (not a citation or a tool's label)."""
+    name = s.name.strip()
+    if not name or _CITATION_RE.match(name) or _QC_LINE_RE.match(name) or MARKER_RE.search(s.description):
+        return None
+    return name
+
+
+def _read_text_source(
+    src,
+    files: _Files,
+    refi: _Refi,
+    report: ImportReport,
+    speakers: str,
+    links: dict[str, list[str]],
+    line_variables: dict[str, str],
+) -> None:
+    guid = norm_guid(src.get("guid"))
+    raw_name, name = _source_name(src, guid)
+    selections = _selections(src, raw_name, report)
+    n_codings = sum(len(_kids(s.element, "Coding")) for s in selections) + len(_kids(src, "Coding"))
+    description = _text(src, "Description")
+    legacy = SOURCE_MARKER_RE.search(description)
+    numbers_text = line_variables.get(guid or "") or (legacy.group("lines") if legacy else None)
+    try:
+        st = _load_source_text(src, files, name, raw_name, numbers_text)
+    except InputError as exc:
+        report.skipped["empty or unreadable sources"] += 1
+        if n_codings:
+            report.skipped["codings in skipped sources"] += n_codings
+        report.notices.append(f"source {raw_name!r}: {exc.message}; skipped ({_plural(n_codings, 'coding')})")
+        return
+    _apply_speakers(st.parsed, speakers, refi.origin)
+    st.parsed.attributes["refi_source"] = raw_name
+    key = guid or f"#{len(refi.sources) + 1}"
+    memos: list[Memo] = [(m, None) for m in [SOURCE_MARKER_RE.sub("", description).strip()] if m]
+    annotation_notes = [g for g in _refs(src) if refi.notes.get(g) and refi.notes[g].selections]
+    memos += refi.note_texts([g for g in _refs(src) if g not in annotation_notes])
+    refi.sources.append(_Source(key, guid, name, st.parsed, src.get("creationDateTime"), memos))
+
+    numbers = [ln.n for ln in st.parsed.lines]
+    for coding in _kids(src, "Coding"):  # the whole source coded
+        code = norm_guid(_kid(coding, "CodeRef").get("targetGUID")) if _kid(coding, "CodeRef") is not None else None
+        if code:
+            refi.codings.append(
+                _Coding(key, code, norm_guid(coding.get("creatingUser")), coding.get("creationDateTime"),
+                        ((numbers[0], numbers[-1]),), norm_guid(coding.get("guid")), None, [])
+            )  # fmt: skip
+    positions = [(s.start, s.end, _own_text(s)) for s in selections]
+    positions += [(a, b, None) for g in annotation_notes for a, b in refi.notes[g].selections]
+    decision = offsets.decide(st.text, st.stored_crlf, positions)
+    if decision.convention is None:
+        report.conventions[name] = f"none convincing ({decision.detail})"
+        skipped = sum(len(_kids(s.element, "Coding")) for s in selections)
+        report.skipped["codings in sources without a convincing offset convention"] += skipped
+        report.notices.append(
+            f"source {name!r}: no offset convention fits its selections ({decision.detail}); "
+            f"imported the text, skipped {_plural(skipped, 'coding')}"
+        )
+        for g in annotation_notes:
+            refi.used_notes.discard(g)
+        return
+    if selections or annotation_notes:
+        report.conventions[name] = f"{decision.convention} ({decision.evidence}"
+        report.conventions[name] += f": {decision.detail})" if decision.detail else ")"
+    to_lines = _LineMapper(st, decision.offset_map, name)
+    for s in selections:
+        _read_selection(s, key, to_lines, refi, report, links)
+    report.mid_line += to_lines.mid_line
+    for g in annotation_notes:
+        note = refi.notes[g]
+        refi.used_notes.add(g)
+        for a, b in note.selections:
+            ranges = to_lines.ranges(a, b)
+            if ranges is None:
+                report.skipped["annotations outside their source's text"] += 1
+            elif note.text:
+                refi.annotations.append(_Annotation(key, ranges, note.text, note.user))
+
+
+class _LineMapper:
+    """Tool offsets → our line ranges for one source, under the chosen convention."""
+
+    def __init__(self, st: _SourceText, offset_map, name: str) -> None:
+        self.st, self.map, self.name = st, offset_map, name
+        self.numbers = [ln.n for ln in st.parsed.lines]
+        self.mid_line = 0
+
+    def index_range(self, start: int, end: int) -> tuple[int, int] | None:
+        a, b = self.map.to_index(start), self.map.to_index(end)
+        return None if a is None or b is None else (a, b)
+
+    def line_index(self, i: int) -> int:
+        return max(0, bisect.bisect_right(self.st.anchors, i) - 1)
+
+    def ranges(self, start: int, end: int) -> tuple[Range, ...] | None:
+        span = self.index_range(start, end)
+        if span is None:
+            return None
+        a, b = span
+        first = self.line_index(a)
+        last = max(first, self.line_index(max(a, b - 1)))
+        text = self.st.text
+        line_start = self.st.anchors[first]
+        next_start = self.st.anchors[last + 1] if last + 1 < len(self.st.anchors) else len(text)
+        if text[line_start:a].strip() or text[b:next_start].strip():
+            self.mid_line += 1
+        return ((self.numbers[first], self.numbers[last]),)
+
+
+def _read_selection(
+    s: _Selection, key: str, to_lines: _LineMapper, refi: _Refi, report: ImportReport, links: dict[str, list[str]]
+) -> None:
+    codings = _kids(s.element, "Coding")
+    marker = MARKER_RE.search(s.description)
+    memos: list[Memo] = [] if marker or not s.description.strip() else [(s.description.strip(), s.user)]
+    memos += refi.note_texts(_refs(s.element) + links.get(s.guid or "", []))
+    ranges = to_lines.ranges(s.start, s.end)
+    if ranges is None:
+        report.skipped["selections outside their source's text"] += max(1, len(codings))
+        return
+    own = _own_text(s)
+    if own is not None:
+        span = to_lines.index_range(s.start, s.end)
+        if span and not offsets.same_text(own, to_lines.st.text[span[0] : span[1]]):
+            where = format_citation(to_lines.name, ranges)
+            report.mismatches.append(f"{where} named {own[:40]!r}")
+    if not codings:
+        if memos:
+            refi.annotations += [_Annotation(key, ranges, m, user or s.user) for m, user in memos]
+        else:
+            report.skipped["selections without a code or memo"] += 1
+        return
+    group = None
+    if marker and int(marker.group("parts")) > 1:
+        group = "marker:" + marker.group("guid").strip("{}").upper()
+    elif GROUP_NAME_RE.match(s.name.strip()):
+        group = "name:" + s.name.strip()
+    elif _QC_LINE_RE.match(s.name.strip()):
+        group = "lines:"  # consecutive coded lines are one passage
+    for coding in codings:
+        code_ref = _kid(coding, "CodeRef")
+        code = norm_guid(code_ref.get("targetGUID")) if code_ref is not None else None
+        if not code:
+            report.skipped["codings without a code reference"] += 1
+            continue
+        coding_user = norm_guid(coding.get("creatingUser"))
+        if coding_user and s.user and coding_user != s.user:
+            report.creator_differs += 1
+        guid = norm_guid(marker.group("guid")) if marker else norm_guid(coding.get("guid")) or s.guid
+        refi.codings.append(
+            _Coding(
+                key,
+                code,
+                coding_user or s.user,
+                coding.get("creationDateTime") or s.created_at,
+                ranges,
+                guid,
+                group,
+                memos + refi.note_texts(_refs(coding)),
+            )
+        )

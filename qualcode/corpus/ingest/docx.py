@@ -109,10 +109,8 @@ def wrap_segment(segment: str, width: int) -> list[str]:
     return textwrap.TextWrapper(**options).wrap(segment)
 
 
-def read_docx(path: str | Path, data: bytes, *, name: str, wrap: int = 80, rule=None) -> ParsedTranscript:
-    """A .docx file's bytes → transcript; each body paragraph wrapped at ``wrap`` columns."""
-    if wrap < 1:
-        raise InputError(f"wrap width must be at least 1 column, not {wrap}", path=path)
+def docx_paragraphs(data: bytes, *, path: str | Path) -> list[str]:
+    """The text of every body paragraph of a checked .docx (tables cell by cell), in order."""
     check_archive(data, path=path)
     import docx  # python-docx: imported lazily, it is slow to import
 
@@ -122,7 +120,6 @@ def read_docx(path: str | Path, data: bytes, *, name: str, wrap: int = 80, rule=
     except Exception as exc:  # python-docx raises many kinds on damaged parts
         detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise InputError(f"damaged .docx file ({detail})", path=path) from None
-
     size = sum(len(paragraph) for paragraph in paragraphs)
     if size > MAX_TEXT_CHARS:
         raise InputError(
@@ -130,6 +127,21 @@ def read_docx(path: str | Path, data: bytes, *, name: str, wrap: int = 80, rule=
             "a long transcript has 5 million)",
             path=path,
         )
+    return paragraphs
+
+
+def read_docx(path: str | Path, data: bytes, *, name: str, wrap: int = 80, rule=None) -> ParsedTranscript:
+    """A .docx file's bytes → transcript; each body paragraph wrapped at ``wrap`` columns."""
+    if wrap < 1:
+        raise InputError(f"wrap width must be at least 1 column, not {wrap}", path=path)
+    paragraphs = docx_paragraphs(data, path=path)
+    return paragraphs_transcript(paragraphs, path=path, name=name, wrap=wrap, encoding="docx", rule=rule)
+
+
+def paragraphs_transcript(
+    paragraphs: list[str], *, path: str | Path, name: str, wrap: int, encoding: str, rule=None
+) -> ParsedTranscript:
+    """Paragraph texts (.docx, .odt) → transcript; each paragraph wrapped at ``wrap`` columns."""
     lines: list[str] = []
     warnings: list[str] = []
     for paragraph in paragraphs:
@@ -143,7 +155,7 @@ def read_docx(path: str | Path, data: bytes, *, name: str, wrap: int = 80, rule=
         [(index + 1, line) for index, line in enumerate(lines)],
         name=name,
         source=Path(path).name,
-        encoding="docx",
+        encoding=encoding,
         warnings=warnings,
         rule=rule,
     )

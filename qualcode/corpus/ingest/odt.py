@@ -102,3 +102,15 @@ def read_odt_blocks(path, data: bytes) -> tuple[list[Block], list[str]]:
         if parts:
             notices.append("text in page headers/footers not imported")
     return blocks, notices
+
+
+def odt_paragraphs(data: bytes, *, path) -> list[str]:
+    """The text of every paragraph and heading of an .odt (tables cell by cell), in order (REFI-QDA sources)."""
+    blocks, _notices = read_odt_blocks(path, data)
+    out: list[str] = []
+    for kind, value in blocks:
+        if kind == "p":
+            out.append(value)
+        else:
+            out.extend(value)
+    return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Collection, Iterable
+from itertools import pairwise
 
 # Upper-case letters of Latin, Latin-1 and Latin Extended-A/B (Dutch: É, Ë, Ï, Ĳ, …).
 _UPPER = "".join(chr(c) for c in range(0x41, 0x250) if chr(c).isupper())
@@ -79,16 +80,62 @@ def split_speaker(line: str, labels: Collection[str] | None = None) -> tuple[str
     return None, line.strip()
 
 
-def assign_speakers(lines: list[str], rule=None) -> list[tuple[str | None, int, str]]:
+# A share of the non-blank lines that label lines must reach to count as turns (see turn_labels).
+TURN_SHARE = 0.15
+
+
+def turn_labels(lines: list[str]) -> set[str]:
+    """Labels that behave like turns: for texts that may not be transcripts (papers, reports).
+
+    A label counts only when it starts at least two lines, at least two such labels
+    take turns (the label changes from one label line to the next at least twice),
+    and label lines make up at least :data:`TURN_SHARE` of the non-blank lines. So
+    ``RQ1:`` or ``Model 1:`` in a paper are not speakers; ``M:``/``R1:`` turns are.
+    """
+    matches = [match_label(line) if ":" in line else None for line in lines]
+    counts = Counter(m[0] for m in matches if m is not None)
+    recurring = {label for label, n in counts.items() if n >= 2}
+    sequence = [m[0] for m in matches if m is not None and m[0] in recurring]
+    changes = sum(1 for a, b in pairwise(sequence) if a != b)
+    non_blank = sum(1 for line in lines if line.strip()) or 1
+    if len(recurring) < 2 or changes < 2 or len(sequence) < TURN_SHARE * non_blank:
+        return set()
+    return recurring
+
+
+def pattern_labels(lines: list[str], pattern: str) -> set[str]:
+    """Labels at line starts that match the regular expression ``pattern`` (followed by ``:``)."""
+    regex = re.compile(rf"\s*(?:{pattern})\s*:(?=\s|$)")
+    out = set()
+    for line in lines:
+        m = match_label(line) if ":" in line else None
+        if m is not None and regex.match(line):
+            out.add(m[0])
+    return out
+
+
+def speaker_labels(lines: list[str], mode: str) -> set[str] | None:
+    """The labels to use for ``--speakers none|auto|PATTERN`` (``auto`` for texts that may not be transcripts)."""
+    if mode == "none":
+        return set()
+    if mode == "auto":
+        return turn_labels(lines)
+    return pattern_labels(lines, mode)
+
+
+def assign_speakers(
+    lines: list[str], rule=None, *, labels: Collection[str] | None = None
+) -> list[tuple[str | None, int, str]]:
     """``(speaker, turn, text)`` for each line.
 
     A label line starts a new turn (``turn`` counts from 1); the following lines,
     blank ones included, belong to that speaker until the next label. Lines before
     the first label have ``speaker=None`` and ``turn=0``. ``rule`` (a
     :class:`~qualcode.corpus.ingest.speaker_rule.SpeakerRule`) switches speakers off
-    (``none``) or replaces the label shape by a pattern; default ``auto``.
+    (``none``) or replaces the label shape by a pattern; default ``auto``. ``labels`` (from
+    :func:`speaker_labels`, for sources that may not be transcripts) overrides both.
     """
-    mode = getattr(rule, "mode", "auto")
+    mode = "given" if labels is not None else getattr(rule, "mode", "auto")
     if mode == "none":
         return [(None, 0, line.strip()) for line in lines]
     if mode == "pattern":
@@ -96,7 +143,7 @@ def assign_speakers(lines: list[str], rule=None) -> list[tuple[str | None, int, 
         labels = {m[0] for m in matches if m is not None}
     else:
         matches = [match_label(line) if ":" in line else None for line in lines]
-        labels = _accepted(matches)
+        labels = set(labels) if labels is not None else _accepted(matches)
     speaker: str | None = None
     turn = 0
     out: list[tuple[str | None, int, str]] = []

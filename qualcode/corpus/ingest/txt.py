@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from qualcode.corpus.ingest.build import build_transcript
@@ -34,14 +35,17 @@ def parse_text(
     path: str | Path | None = None,
     detect_numbers: bool = True,
     rule=None,
+    numbers: Sequence[int] | None = None,
 ) -> ParsedTranscript:
     """Already-decoded transcript text → :class:`ParsedTranscript`.
 
     Line endings are normalised, control characters removed (and reported),
     each line NFC-normalised, then line numbers decided: line N is the Nth
     physical line, unless every non-blank line carries its own increasing number
-    (then those numbers are used and blank lines dropped). Errors name ``path``
-    (default: ``source``).
+    (then those numbers are used and blank lines dropped). ``numbers`` are line
+    numbers the source states for its physical lines (a REFI-QDA export of a
+    numbered transcript); they are used when there is one per line. Errors name
+    ``path`` (default: ``source``).
     """
     where = source if path is None else path
     lines = physical_lines(normalise_newlines(text))
@@ -56,6 +60,8 @@ def parse_text(
         raise InputError("the file is empty (only whitespace)" if text.strip() else "the file is empty", path=where)
 
     numbered = detect_numbering(lines) if detect_numbers else None
+    if numbers is not None and len(numbers) == len(lines):
+        numbered = [(index, number, line) for index, (number, line) in enumerate(zip(numbers, lines))]
     if numbered is None:
         entries = [(index + 1, line) for index, line in enumerate(lines)]
         number_of = {index: index + 1 for index in range(len(lines))}
