@@ -44,7 +44,11 @@ def test_a_huge_line_marker_is_counted_not_expanded_and_reported(tmp_path, proje
 
     def edit(data: bytes) -> bytes:
         nonlocal count
-        data, count = re.subn(rb"qualcode:lines=[\d,\-]+", b"qualcode:lines=1-2000000000", data)
+        # a legacy line-number marker in the first source's description, with a hostile range
+        marker = b"<Description>qualcode:lines=1-2000000000</Description>"
+        data, count = re.subn(rb"(<TextSource [^>]*?)\s*/>", rb"\1>" + marker + b"</TextSource>", data, count=1)
+        if not count:
+            data, count = re.subn(rb"(<TextSource [^>]*>)", rb"\1" + marker, data, count=1)
         return data
 
     hostile = rewrite_qde(plain, tmp_path / "marker.qdpx", edit)

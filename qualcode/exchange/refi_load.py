@@ -19,6 +19,7 @@ from qualcode.coding import codings
 from qualcode.corpus import transcripts
 from qualcode.exchange.refi_read import ImportReport, Memo, _Coding, _Refi, read_file
 from qualcode.exchange.refi_write import split_code_description
+from qualcode.names import safe_transcript_name
 from qualcode.ranges import format_citation, normalise
 from qualcode.store.project import GuidPool, Project, Tx, now
 

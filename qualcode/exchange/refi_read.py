@@ -663,6 +663,11 @@ def _read_text_source(
             report.skipped["codings in skipped sources"] += n_codings
         report.notices.append(f"source {raw_name!r}: {exc.message}; skipped ({_plural(n_codings, 'coding')})")
         return
+    if numbers_text and _stated_numbers(numbers_text, st.text) is None:  # said, never silently ignored
+        report.notices.append(
+            f"source {raw_name!r}: its line-number marker does not fit its {len(st.parsed.lines)} lines; "
+            "lines numbered 1, 2, 3, …"
+        )
     _apply_speakers(st.parsed, speakers, refi.origin)
     st.parsed.attributes["refi_source"] = raw_name
     key = guid or f"#{len(refi.sources) + 1}"
