@@ -1,6 +1,6 @@
 """Exports: Word reports, Excel/CSV quote tables, REFI-QDA.
 
-Modules (heavy libraries — python-docx, openpyxl, matplotlib — are imported
+Modules (heavy libraries — python-docx, openpyxl, Pillow — are imported
 inside functions, so importing this package is cheap):
 
 * :mod:`.docx_report` — :func:`~.docx_report.export_docx`, the themes report
