@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from qualcode.cli.base import Session, cli, common_options, project_option
+from qualcode.cli.exchange import REFI_SUFFIXES
 from qualcode.cli.output import echo, emit_json, json_option, print_table, progress_bar
 
 pass_session = click.make_pass_decorator(Session, ensure=True)
@@ -33,9 +34,6 @@ def init(session: Session, codebook_file: Path | None) -> None:
     setup = (lambda p: codebook.apply(p, spec, session.coder)) if spec is not None else None
     session._open.append(Project.create(session.project_path, setup=setup))
     echo(f"Created {session.project_path}" + (f" with codebook {codebook_file}" if spec else ""))
-
-
-REFI_SUFFIXES = (".qdpx", ".qde", ".qdc", ".csv")
 
 
 @cli.command("import")

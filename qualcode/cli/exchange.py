@@ -10,6 +10,8 @@ from qualcode.cli.base import Session, cli, common_options
 from qualcode.cli.export import export, warn_open_findings
 from qualcode.cli.output import echo, emit_json, json_option, print_table, progress_bar
 
+REFI_SUFFIXES = (".qdpx", ".qde", ".qdc", ".csv")  # REFI-QDA projects and codebooks, codebook CSVs
+
 pass_session = click.make_pass_decorator(Session, ensure=True)
 
 
@@ -70,7 +72,6 @@ def import_refi(
     import re
 
     from qualcode.archives import require_regular_file
-    from qualcode.cli.core import REFI_SUFFIXES
     from qualcode.errors import InputError
     from qualcode.exchange.refi_load import dry_run_without_project, import_file, prepare
 

@@ -27,7 +27,7 @@ from qualcode.tui.commands import QualcodeCommands
 
 # modules whose classes declare bindings besides the screens in SCREENS (for checking keymap ids)
 BINDING_MODULES = (
-    "qualcode.tui.screens.dialogs",
+    "qualcode.tui.dialogs",
     "qualcode.tui.screens.help",
     "qualcode.tui.screens.import_files",
     "qualcode.tui.screens.coding",

@@ -8,8 +8,8 @@ from qualcode.coding import codings
 from qualcode.store.project import Project
 from qualcode.tui.app import create_app
 from qualcode.tui.config import Config
+from qualcode.tui.dialogs import ChoiceScreen
 from qualcode.tui.screens.coding import CodingScreen
-from qualcode.tui.screens.dialogs import ChoiceScreen
 from qualcode.tui.widgets.transcript_view import TranscriptView
 
 

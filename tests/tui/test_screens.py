@@ -246,7 +246,7 @@ async def test_bracketed_text_is_shown_not_parsed_as_markup(tmp_path):
     from tui_helpers import build_project
 
     from qualcode.corpus import transcripts
-    from qualcode.tui.screens.dialogs import ChoiceScreen
+    from qualcode.tui.dialogs import ChoiceScreen
     from qualcode.tui.widgets.code_panel import LinePanel
 
     source = tmp_path / "FGB.txt"

@@ -13,8 +13,8 @@ from qualcode.coding import codebook, codings
 from qualcode.corpus import transcripts
 from qualcode.store.project import Project
 from qualcode.tui.app import create_app
+from qualcode.tui.dialogs import CodePickerScreen
 from qualcode.tui.screens.coding import CodingScreen
-from qualcode.tui.screens.dialogs import CodePickerScreen
 from qualcode.tui.screens.search import SearchScreen
 from qualcode.tui.widgets.transcript_view import TranscriptView
 

@@ -24,8 +24,8 @@ from qualcode.ranges import format_ranges
 from qualcode.store import history
 from qualcode.tui import jobs
 from qualcode.tui.base import QualcodeScreen
+from qualcode.tui.dialogs import ChoiceScreen, PromptScreen
 from qualcode.tui.messages import JobDone, JobFailed
-from qualcode.tui.screens.dialogs import ChoiceScreen, PromptScreen
 
 OVERALL = "__overall__"  # the summary row: De Vries' pooled kappa and means over codes
 RESAMPLES = 1000

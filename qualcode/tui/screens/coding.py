@@ -31,7 +31,7 @@ from qualcode.model import Code, Coding
 from qualcode.ranges import format_ranges, from_lines
 from qualcode.store import history
 from qualcode.tui.base import QualcodeScreen
-from qualcode.tui.screens.dialogs import ChoiceScreen, CodePickerScreen, MemoScreen, PromptScreen
+from qualcode.tui.dialogs import ChoiceScreen, CodePickerScreen, MemoScreen, PromptScreen
 from qualcode.tui.widgets.code_panel import CodebookPanel, LinePanel, marker_chars, marker_text
 from qualcode.tui.widgets.suggestions import SUGGESTION_ACTIONS, SuggestionsMixin, SuggestionsPanel
 from qualcode.tui.widgets.transcript_view import Lane, Marker, TranscriptView

@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Footer, Static
 from qualcode.analysis import participants as pt
 from qualcode.store import history
 from qualcode.tui.base import QualcodeScreen
-from qualcode.tui.screens.dialogs import PromptScreen
+from qualcode.tui.dialogs import PromptScreen
 
 
 def parse_edit(text: str) -> dict[str, str]:

@@ -31,8 +31,8 @@ from qualcode.model import Code
 from qualcode.store.project import Project
 from qualcode.tui import jobs
 from qualcode.tui.base import QualcodeScreen
+from qualcode.tui.dialogs import CodePickerScreen
 from qualcode.tui.messages import JobDone, JobFailed
-from qualcode.tui.screens.dialogs import CodePickerScreen
 
 MAX_HITS = 2000
 CONTEXT = 40

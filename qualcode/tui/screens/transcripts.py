@@ -107,7 +107,7 @@ class TranscriptsScreen(QualcodeScreen):
     def action_reimport(self) -> None:
         """Ask for the corrected file, show the dry run, apply on ``a``."""
         from qualcode.coding import reimport
-        from qualcode.tui.screens.dialogs import PromptScreen
+        from qualcode.tui.dialogs import PromptScreen
         from qualcode.tui.screens.reimport import ReimportReviewScreen
 
         name = self.selected_name()

@@ -290,7 +290,7 @@ class SuggestionsMixin:
         if len(here) == 1:
             then(here[0])
             return
-        from qualcode.tui.screens.dialogs import ChoiceScreen
+        from qualcode.tui.dialogs import ChoiceScreen
 
         labels = [f"{self.chars.get(s.code_id, '?')}  {s.code}  {round(s.probability * 100)}%" for s in here]
 
