@@ -39,7 +39,7 @@ class ParsedTranscript:
     placeholders: list[str] = field(default_factory=list)  # e.g. "[NAAM COLLEGA]", in order of first use
     warnings: list[str] = field(default_factory=list)  # e.g. control characters removed, with line numbers
     attributes: dict = field(default_factory=dict)
-    reader: str = "text"  # which reader decided the lines ("WebVTT", "SubRip", "Otter text", …)
+    reader: str = ""  # which reader decided the lines ("WebVTT", "SubRip", "Otter text", …)
     notices: list[str] = field(default_factory=list)  # what was dropped or decided (comments, tracked changes, …)
 
 

@@ -437,3 +437,19 @@ def test_merge_carries_line_times(tmp_path):
     with Project.open(tmp_path / "qualcode.db") as project:
         t = transcripts.get(project, "FG2")
         assert [(r["start"], r["end"]) for r in transcripts.lines(project, t.id)][:2] == [(1.25, 7.0), (4.6, 7.0)]
+
+
+@pytest.mark.parametrize("fixture", ["teams.vtt", "zoom.vtt", "whisper.vtt"])
+def test_vtt_cues_match_webvtt_py(fixture):
+    """The reader splits blocks itself and parses each with webvtt-py's cue block: same cues as webvtt.read."""
+    import webvtt
+
+    from qualcode.corpus.ingest import vtt
+    from qualcode.corpus.ingest.timecode import parse_clock
+
+    text = (FIXTURES / fixture).read_text(encoding="utf-8")
+    ours = [(c.speaker, c.start, c.end, c.text) for c in vtt.read_cues(text, path=fixture)]
+    reference = [
+        (c.voice, parse_clock(c.start), parse_clock(c.end), c.raw_text) for c in webvtt.read(str(FIXTURES / fixture))
+    ]
+    assert ours == reference

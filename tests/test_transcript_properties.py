@@ -66,7 +66,15 @@ def test_no_time_code_ever_reaches_a_quote(tmp_path, cue_list, wrap):
     expected = " ".join(text for _, text, _, _ in items)
     if TIME_CODE_RE.search(expected):
         return  # the words themselves spell a clock: not a leak
-    for name in write_all(tmp_path, items):
+    import webvtt
+
+    from qualcode.corpus.ingest import vtt
+
+    names = write_all(tmp_path, items)
+    reference = webvtt.read(str(tmp_path / "p.vtt"))
+    ours = vtt.read_cues((tmp_path / "p.vtt").read_text(encoding="utf-8"), path="p.vtt")
+    assert [(c.voice, c.raw_text) for c in reference] == [(c.speaker, c.text) for c in ours]
+    for name in names:
         parsed = read_transcript(tmp_path / name, wrap=wrap, speakers="auto")
         rows = TranscriptLines([(ln.n, ln.speaker, ln.text) for ln in parsed.lines])
         whole, _ = quote_from_lines(rows, [(1, len(parsed.lines))])

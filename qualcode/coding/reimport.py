@@ -208,6 +208,10 @@ def plan(
         codings=carried,
         notices=list(parsed.notices),
     )
+    if project.scalar("SELECT 1 FROM audit_findings WHERE transcript_id = ? LIMIT 1", (t.id,)):
+        result.notices.append(f"privacy audit findings name the old line numbers: run `qualcode audit {t.name}` again")
+    if project.scalar("SELECT 1 FROM dismissed_suggestions WHERE transcript_id = ? LIMIT 1", (t.id,)):
+        result.notices.append("dismissed code suggestions name the old line numbers and may be suggested again")
     return result, parsed
 
 

@@ -136,7 +136,8 @@ def store(
     attributes.setdefault("speakers", list(dict.fromkeys(ln.speaker for ln in parsed.lines if ln.speaker)))
     if parsed.warnings:
         attributes.setdefault("import_warnings", parsed.warnings)
-    attributes.setdefault("reader", parsed.reader)
+    if parsed.reader:
+        attributes.setdefault("reader", parsed.reader)
     starts = [ln.start for ln in parsed.lines if ln.start is not None]
     if starts:
         ends = [ln.end if ln.end is not None else ln.start for ln in parsed.lines if ln.start is not None]

@@ -15,9 +15,7 @@ ARROW_RE = re.compile(r"^\s*(\S+)\s+-->\s+(\S+)")
 def timing_lines(lines: list[str], *, path: str | Path, what: str) -> list[tuple[int, float, float]]:
     """``(file line, start, end)`` of every ``A --> B`` line; a broken time code is an error naming its line."""
     out = []
-    for number, line in enumerate(lines, start=1):
-        if "-->" not in line:
-            continue
+    for number, line in ((i + 1, line) for i, line in enumerate(lines) if "-->" in line):
         m = ARROW_RE.match(line)
         start = parse_clock(m.group(1)) if m else None
         end = parse_clock(m.group(2)) if m else None

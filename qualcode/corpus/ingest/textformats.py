@@ -184,7 +184,8 @@ def detect_layout(lines: list[str]) -> tuple[str, list[Cue]] | None:
         return "Otter/Teams text (speaker  m:ss)", _header_blocks(lines, _otter)
     if _count(lines, TIMED_LINE_RE.match) >= share:
         return "timed lines ([hh:mm:ss] SPEAKER: text)", _timed_lines(lines)
-    if _count(lines, BOLD_RE.match) >= 2:
+    bold = [m.group("speaker").strip() for m in map(BOLD_RE.match, lines) if m]
+    if len(bold) >= 2 and len(set(bold)) < len(bold):  # speakers recur; bold headings do not
         return "Markdown bold speakers (**Name**)", _bold(lines)
     qualcoder = [QUALCODER_RE.match(line) for line in lines]
     labels = [m.group("speaker") for m in qualcoder if m]

@@ -15,6 +15,10 @@ TIMECODE_IN_TEXT_RE = re.compile(
 
 def parse_clock(text: str) -> float | None:
     """``"00:01:23,456"`` → 83.456; ``"0:34"`` → 34.0; None when ``text`` is not a time code."""
+    if len(text) == 12 and text[2] == ":" and text[5] == ":" and text[8] in ".,":  # hh:mm:ss.fff, the common case
+        digits = text[0:2] + text[3:5] + text[6:8] + text[9:12]
+        if digits.isascii() and digits.isdigit():
+            return round(int(text[0:2]) * 3600 + int(text[3:5]) * 60 + int(text[6:8]) + int(text[9:12]) / 1000, 3)
     m = CLOCK_RE.fullmatch(text.strip())
     if m is None:
         return None
