@@ -30,6 +30,13 @@ from qualcode.exchange.refi_read import _kid, _kids, _own_text, _Selection, norm
 from qualcode.store.project import Project
 
 
+def _letters(text: str) -> str:
+    """Letters and digits only (NFKC): a .docx and its plain text differ in hyphens, spaces and quotes."""
+    import unicodedata
+
+    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text))
+
+
 def _stored_texts(path: Path) -> dict[str, str]:
     """Source GUID → its plain text as stored (BOM removed, line breaks as they are)."""
     from qualcode.exchange.refi_read import _decode, _Files
@@ -130,8 +137,8 @@ def check(path: Path) -> list[str]:
                 units = stored[source_guid].encode("utf-16-le")
                 own_text = units[2 * sel.start : 2 * sel.end].decode("utf-16-le", errors="replace")
                 hit = [n for n in numbers[name] if all((name, code, n) in covered for code in codes if code)]
-                text = " ".join(" ".join(lines[name][numbers[name].index(n)] for n in hit).split())
-                probe = " ".join(own_text.split())
+                text = _letters(" ".join(lines[name][numbers[name].index(n)] for n in hit))
+                probe = _letters(own_text)
                 ok = bool(probe) and probe in text
             elif own:
                 kind = "selection text"

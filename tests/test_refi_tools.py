@@ -413,3 +413,47 @@ def test_qualcoder_style_codebook_csv_with_categories(tmp_path):
         "--project", str(tmp_path / "p.db"), "import", str(tmp_path / "bad.csv"), cwd=tmp_path, env=NO_LEMMAS
     )
     assert r.returncode != 0 and "bad.csv:1: no code name column" in r.stderr
+
+
+def test_a_docx_source_gets_the_lines_of_a_docx_transcript_and_the_plain_texts_offsets(tmp_path):
+    """NVivo on Windows stores both: the .txt it counted in (CRLF) and the .docx; lines come from the .docx
+    wrapped at 80 columns as a Word transcript would be; a .docx that differs falls back to the .txt lines."""
+    import docx
+
+    long = "Deelnemer: " + " ".join(["we plannen samen met school en wijkteam"] * 6) + " en dan de nazorg."
+    paragraphs = ["Interviewer: Hoe gaat het?", long]
+    doc = docx.Document()
+    for para in paragraphs:
+        doc.add_paragraph(para)
+    doc.save(tmp_path / "s.docx")
+    plain = "\r\n".join(paragraphs) + "\r\n"
+    lf = plain.replace("\r\n", "\n")
+    i = lf.index("de nazorg")
+    g1, g2 = guid(1, "0F6A2C31"), guid(2, "0F6A2C31")
+    body = sel(1, crlf(lf, i), crlf(lf, i + 9)) + sel(2, crlf(lf, 0), crlf(lf, 11), C2)
+    sources = source(g1, "Word", body, extra=f'richTextPath="internal://{g1}.docx"') + source(
+        g2, "Anders", body, extra=f'richTextPath="internal://{g2}.docx"'
+    )
+    other = docx.Document()
+    other.add_paragraph("Een heel andere tekst.")
+    other.save(tmp_path / "o.docx")
+    files = {
+        f"sources/{g1}.txt": plain.encode(),
+        f"sources/{g1}.docx": (tmp_path / "s.docx").read_bytes(),
+        f"sources/{g2}.txt": plain.encode(),
+        f"sources/{g2}.docx": (tmp_path / "o.docx").read_bytes(),
+    }
+    p = Project.create(tmp_path / "p.db")
+    report = import_file(p, qdpx(tmp_path, sources, files), "anna")
+    word = [ln["raw"] for ln in transcripts.lines(p, transcripts.get(p, "Word").id)]
+    assert len(word) > 3 and all(len(raw) <= 80 for raw in word) and word[-1].endswith("en dan de nazorg.")
+    assert [ln["raw"] for ln in transcripts.lines(p, transcripts.get(p, "Anders").id)] == paragraphs
+    n = len(word)
+    assert lines_of(p) == [
+        ("Anders", "werk", "Sanne", ((2, 2),)),
+        ("Anders", "zorg", "Sanne", ((1, 1),)),
+        ("Word", "werk", "Sanne", ((n, n),)),
+        ("Word", "zorg", "Sanne", ((1, 1),)),
+    ]
+    assert "source 'Word': lines from .docx" in report.notices
+    assert any(n.startswith("source 'Anders': plain-text lines (the rich text differs") for n in report.notices)

@@ -86,6 +86,10 @@ def import_(
 
         import_refi(session, files, as_json=as_json, speakers=speakers, dry_run=dry_run)
         return
+    if dry_run or speakers != "auto":  # not silently ignored: transcript import does not take them (yet)
+        raise click.UsageError(
+            "--dry-run and --speakers apply to REFI-QDA (.qdpx, .qde, .qdc) and codebook CSV imports"
+        )
     if wrap < 20:
         raise click.BadParameter("must be at least 20", param_hint="--wrap")
     if encoding and any(f.suffix.lower() not in (".txt", ".md") for f in files):

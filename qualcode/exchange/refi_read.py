@@ -479,6 +479,7 @@ class _SourceText:
     stored_crlf: bool
     parsed: ParsedTranscript
     anchors: list[int]  # index into text where each of parsed.lines starts
+    note: str = ""  # how the lines were made, when a reader should know
 
 
 def _source_name(src, guid: str | None) -> tuple[str, str]:
@@ -513,8 +514,33 @@ def _load_source_text(src, files: _Files, name: str, raw_name: str, numbers_text
         raise InputError("the source is empty")
     lf = normalise_newlines(text)
     numbers = _stated_numbers(numbers_text, lf)
+    if numbers is None and PurePosixPath(rich_ref).suffix.lower() in (".docx", ".odt") and files.find(rich_ref):
+        rich = _rich_over_plain(files, rich_ref, name, lf, "\r\n" in text)
+        if rich.note.startswith("lines from"):
+            return rich
+        note = rich.note
+    else:
+        note = ""
     parsed = parse_text(text, name=name, source=raw_name, encoding=encoding, detect_numbers=False, numbers=numbers)
-    return _SourceText(lf, "\r\n" in text, parsed, offsets.line_starts(lf)[: len(parsed.lines)])
+    return _SourceText(lf, "\r\n" in text, parsed, offsets.line_starts(lf)[: len(parsed.lines)], note)
+
+
+def _rich_over_plain(files: _Files, rich_ref: str, name: str, lf: str, stored_crlf: bool) -> _SourceText:
+    """Lines from the .docx/.odt (as a Word transcript), offsets from the plain text the tool counted in.
+
+    Used when every line of the rich text is found, in order, in the plain text; otherwise
+    ``note`` says why the plain text's own lines are used instead.
+    """
+    try:
+        rich = _rich_source_text(files, rich_ref, name)
+    except InputError as exc:
+        return _SourceText(lf, stored_crlf, None, [], f"plain-text lines ({rich_ref}: {exc.message})")  # type: ignore[arg-type]
+    anchors, found = _anchor_lines_counted(lf, [ln.raw for ln in rich.parsed.lines])
+    wanted = sum(1 for ln in rich.parsed.lines if ln.raw.strip())
+    if wanted and found >= wanted:
+        return _SourceText(lf, stored_crlf, rich.parsed, anchors, f"lines from {PurePosixPath(rich_ref).suffix}")
+    why = f"{wanted - found} of its {wanted} lines are not in the plain text"
+    return _SourceText(lf, stored_crlf, None, [], f"plain-text lines (the rich text differs: {why})")  # type: ignore[arg-type]
 
 
 def _stated_numbers(numbers_text: str | None, lf: str) -> list[int] | None:
@@ -564,15 +590,30 @@ def _rich_source_text(files: _Files, ref: str, name: str) -> _SourceText:
 
 def _anchor_lines(text: str, raws: list[str]) -> list[int]:
     """Where each wrapped line starts in the paragraphs' text (lines are found in order)."""
-    anchors, cursor = [], 0
+    return _anchor_lines_counted(text, raws)[0]
+
+
+def _anchor_lines_counted(text: str, raws: list[str]) -> tuple[list[int], int]:
+    """Where each line starts in ``text``, found in order, and how many non-blank lines were found.
+
+    A blank line starts after the next line break; a line break belongs to the line it ends.
+    """
+    anchors, cursor, found_count = [], 0, 0
     for raw in raws:
-        probe = raw.strip()[:30]
-        found = text.find(probe, cursor) if probe else -1
-        if found < 0:
+        content = raw.strip()
+        if not content:
+            brk = text.find("\n", cursor)
+            cursor = len(text) if brk < 0 else brk + 1
+            anchors.append(cursor)
+            continue
+        found = text.find(content[:30], cursor)
+        if found < 0 or text[cursor:found].strip():  # only whitespace may lie between two lines
             found = cursor
+        else:
+            found_count += 1
         anchors.append(found)
-        cursor = found + len(probe)
-    return anchors
+        cursor = found + len(content)
+    return anchors, found_count
 
 
 def _apply_speakers(parsed: ParsedTranscript, mode: str, origin: str) -> None:
@@ -668,6 +709,8 @@ def _read_text_source(
             f"source {raw_name!r}: its line-number marker does not fit its {len(st.parsed.lines)} lines; "
             "lines numbered 1, 2, 3, …"
         )
+    if st.note:
+        report.notices.append(f"source {name!r}: {st.note}")
     _apply_speakers(st.parsed, speakers, refi.origin)
     st.parsed.attributes["refi_source"] = raw_name
     key = guid or f"#{len(refi.sources) + 1}"
