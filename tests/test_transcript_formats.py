@@ -453,3 +453,15 @@ def test_vtt_cues_match_webvtt_py(fixture):
         (c.voice, parse_clock(c.start), parse_clock(c.end), c.raw_text) for c in webvtt.read(str(FIXTURES / fixture))
     ]
     assert ours == reference
+
+
+def test_import_dry_run_reports_and_writes_nothing(tmp_path):
+    """`import FILE --dry-run` reads and reports the transcript (reader, lines) and creates no project."""
+    from core_helpers import run_qualcode
+
+    from qualcode.demo import DATA
+
+    r = run_qualcode("import", str(DATA / "transcripts" / "FG1.txt"), "--dry-run", "--speakers", "none", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("Would import FG1 from FG1.txt: 289 lines")
+    assert not (tmp_path / "qualcode.db").exists()

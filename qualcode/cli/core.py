@@ -86,10 +86,6 @@ def import_(
 
         import_refi(session, files, as_json=as_json, speakers=speakers, dry_run=dry_run)
         return
-    if dry_run or speakers != "auto":  # not silently ignored: transcript import does not take them (yet)
-        raise click.UsageError(
-            "--dry-run and --speakers apply to REFI-QDA (.qdpx, .qde, .qdc) and codebook CSV imports"
-        )
     if wrap < 20:
         raise click.BadParameter("must be at least 20", param_hint="--wrap")
     if encoding and any(f.suffix.lower() not in (".txt", ".md") for f in files):
@@ -97,6 +93,11 @@ def import_(
     parsed = transcripts.parse_files(
         list(files), names=[name] if name else None, wrap=wrap, speakers=speakers, encoding=encoding
     )
+    if dry_run:
+        if session.project_path.exists():  # the names must be free, as a real import checks
+            transcripts.check_new(session.open(readonly=True), parsed)
+        _import_report(parsed, as_json, verb="Would import")
+        return
     with progress_bar("Importing") as progress:
         if session.project_path.exists():
             project = session.open()
@@ -110,6 +111,15 @@ def import_(
                 derived_from=files,
             )
             session._open.append(project)
+    _import_report(parsed, as_json)
+    if audit:
+        from qualcode.cli.exchange import audit_after_import
+
+        audit_after_import(session, project, [p.name for p in parsed])
+
+
+def _import_report(parsed, as_json: bool, *, verb: str = "Imported") -> None:
+    """What an import read: per transcript its lines, encoding, reader, speakers, notices and warnings."""
     if as_json:
         emit_json(
             [
@@ -132,17 +142,13 @@ def import_(
     else:
         for p in parsed:
             echo(
-                f"Imported {p.name} from {p.source}: {len(p.lines)} lines ({p.encoding}"
+                f"{verb} {p.name} from {p.source}: {len(p.lines)} lines ({p.encoding}"
                 f"{', numbered' if p.numbered else ''}; reader: {p.reader})"
             )
             for notice in p.notices:
                 echo(f"  notice: {p.source}: {notice}", err=True)
             for w in p.warnings:
                 echo(f"  warning: {p.source}: {w}", err=True)
-    if audit:
-        from qualcode.cli.exchange import audit_after_import
-
-        audit_after_import(session, project, [p.name for p in parsed])
 
 
 @cli.command("transcripts")
