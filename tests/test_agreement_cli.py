@@ -385,3 +385,13 @@ def test_export_three_coders_with_consensus(tmp_path):
     assert "Coders: anna, bram, carl" in text and "Conger's kappa (Conger, 1980)" in text
     assert "1: bram + anna" not in text and "1: anna + bram" in text and "7: anna + carl" in text
     assert "Consensus: 7-8" in text
+
+
+def test_intervals_do_not_depend_on_the_order_of_transcript_options(published):
+    names = ["P1", "P2", "P3", "P4"]
+    args = ["agreement", "--code", "paradox", "--seed", "3", "--resamples", "300"]
+    forward = run_json(published, *args, *[x for n in names for x in ("--transcript", n)])
+    backward = run_json(published, *args, *[x for n in reversed(names) for x in ("--transcript", n)])
+    for key in ("kappa_ci", "alpha_ci", "ac1_ci", "pabak_ci", "percent_agreement_ci"):
+        assert forward["codes"]["paradox"][key] == backward["codes"]["paradox"][key], key
+    assert forward["codes"]["paradox"]["ci_transcripts"] == 4
