@@ -179,6 +179,7 @@ class CodingScreen(SuggestionsMixin, QualcodeScreen):
         self.last_code: Code | None = None
         self._has_own = False
         self._panel_key = None
+        self._load_pending = False
         self.range_target: Coding | None = None  # the coding a range is being added to (+ … Enter)
         self.lane_coders: list[str] = []
 
@@ -202,9 +203,18 @@ class CodingScreen(SuggestionsMixin, QualcodeScreen):
         # a moment, and the screen shows something at once (issue 19).
         self.query_one("#coding-title", Static).update(Text(f" {self.transcript_name} · loading the transcript…"))
         self.view.focus()
+        self._load_pending = True
         self.call_after_refresh(self._load)
 
+    def on_key(self, event) -> None:
+        """A key pressed before the deferred load (keys reach the screen before its bindings run): load first."""
+        if self._load_pending:
+            self._load()
+
     def _load(self) -> None:
+        if not self._load_pending:
+            return
+        self._load_pending = False
         self.transcript = self.core(transcripts.get, self.project, self.transcript_name)
         if self.transcript is None:
             self.app.pop_screen()
