@@ -13,6 +13,7 @@ function is called as ``fn(progress)`` (work that needs no project, such as load
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from rich.text import Text
@@ -36,7 +37,7 @@ def start(
     exclusive: bool = True,
 ) -> Worker:
     """Run ``fn`` for ``target`` (a screen or widget, which receives the messages) in a thread worker."""
-    path = target.app.project_path
+    path: Path = getattr(target.app, "project_path")  # noqa: B009 - the workbench app's project file
 
     def progress(done: int | None, total: int | None, what: str) -> None:
         target.post_message(JobProgress(job, done, total, what))

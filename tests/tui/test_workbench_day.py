@@ -394,3 +394,23 @@ def test_config_module_does_not_import_textual(module):
 
 def test_fixture_codebook_is_there():
     assert (FIXTURES / "codebook.yaml").is_file()
+
+
+async def test_the_search_path_is_warmed_in_a_worker_after_first_paint(project_path):
+    calls = []
+
+    def recording_search(project, query, *, lemma=True):
+        import threading
+
+        calls.append((query, threading.current_thread() is not threading.main_thread()))
+        return []
+
+    app = create_app(project_path, CODER, "FGT", line_search=recording_search, preload_language=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert calls == []  # nothing before the first paint
+        for _ in range(50):
+            await pilot.pause(0.05)
+            if calls:
+                break
+        await app.workers.wait_for_complete()
+        assert calls == [("werken", True)]  # once, in a worker thread

@@ -183,6 +183,7 @@ class CodingScreen(SuggestionsMixin, QualcodeScreen):
         self._has_own = False
         self._panel_key = None
         self.player = None  # qualcode.corpus.media.Player once l is pressed
+        self._load_pending = False
         self.range_target: Coding | None = None  # the coding a range is being added to (+ … Enter)
         self.lane_coders: list[str] = []
 
@@ -206,9 +207,18 @@ class CodingScreen(SuggestionsMixin, QualcodeScreen):
         # a moment, and the screen shows something at once (issue 19).
         self.query_one("#coding-title", Static).update(Text(f" {self.transcript_name} · loading the transcript…"))
         self.view.focus()
+        self._load_pending = True
         self.call_after_refresh(self._load)
 
+    def on_key(self, event) -> None:
+        """A key pressed before the deferred load (keys reach the screen before its bindings run): load first."""
+        if self._load_pending:
+            self._load()
+
     def _load(self) -> None:
+        if not self._load_pending:
+            return
+        self._load_pending = False
         self.transcript = self.core(transcripts.get, self.project, self.transcript_name)
         if self.transcript is None:
             self.app.pop_screen()
@@ -382,7 +392,7 @@ class CodingScreen(SuggestionsMixin, QualcodeScreen):
             return False
         view.move_to(index, extend=False, centre=True)
         if select_to is not None and (end := view.index_of(select_to)) is not None and end != index:
-            view.anchor = end  # the passage is selected, the cursor stays on its first line
+            view.select_anchor = end  # the passage is selected, the cursor stays on its first line
             view.refresh()
         return True
 
