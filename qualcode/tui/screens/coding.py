@@ -211,9 +211,11 @@ class CodingScreen(SuggestionsMixin, QualcodeScreen):
         self.call_after_refresh(self._load)
 
     def on_key(self, event) -> None:
-        """A key pressed before the deferred load (keys reach the screen before its bindings run): load first."""
+        """Before a key's binding runs: load a deferred transcript first; stop playback (l restarts it)."""
         if self._load_pending:
             self._load()
+        if self.player is not None and event.key != "l" and self.player.playing:
+            self.player.stop()
 
     def _load(self) -> None:
         if not self._load_pending:
@@ -708,11 +710,6 @@ class CodingScreen(SuggestionsMixin, QualcodeScreen):
             self.notify(str(e), severity="error", timeout=6)
             return
         self.notify(f"playing from {view.times[first] or starts[0]} (any key stops)", timeout=3)
-
-    def on_key(self, event) -> None:
-        """The next key after l stops the playback (l itself restarts it at the new line)."""
-        if self.player is not None and event.key != "l" and self.player.playing:
-            self.player.stop()
 
     def on_unmount(self) -> None:
         if self.player is not None:
