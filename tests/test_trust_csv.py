@@ -34,12 +34,22 @@ def test_every_formula_prefix_is_neutralised_in_memo_and_quote(tmp_path, project
         codings.apply(project, "FG9", "2", "werkwijze", "tester", memo=payload)
     out = tmp_path / "quotes.csv"
     result = run_qualcode(
-        "--project", str(project_path), "export", "quotes", str(out), "--coder", "tester", "--json", cwd=tmp_path
+        "--project",
+        str(project_path),
+        "export",
+        "quotes",
+        str(out),
+        "--coder",
+        "tester",
+        "--json",
+        "--csv-dialect",
+        "en",
+        cwd=tmp_path,
     )
     assert result.returncode == 0, result.stderr
     with out.open(encoding="utf-8-sig", newline="") as f:
         rows = list(csv.reader(f))
-    assert rows[0][7] == "memo"
+    assert rows[0][7] in ("memo", "Memo")  # headers follow --lang (Dutch default: "Memo")
     memo = rows[1][7]
     assert memo.startswith("'") and not memo.startswith(FORMULA_PREFIXES)
     assert memo[1:].lstrip("\t").startswith(payload.lstrip("\t\r")[:1])  # the text itself is kept
@@ -58,7 +68,7 @@ def test_a_quote_starting_with_a_dash_is_neutralised_too(tmp_path):
     assert run_qualcode("import", "FG1.txt", cwd=tmp_path).returncode == 0
     for n in ("1", "2", "3", "4"):
         assert run_qualcode("code", "FG1", n, "werkwijze", cwd=tmp_path).returncode == 0
-    assert run_qualcode("export", "quotes", "q.csv", cwd=tmp_path).returncode == 0
+    assert run_qualcode("export", "quotes", "q.csv", "--csv-dialect", "en", cwd=tmp_path).returncode == 0
     with (tmp_path / "q.csv").open(encoding="utf-8-sig", newline="") as f:
         texts = [row[6] for row in list(csv.reader(f))[1:]]
     assert texts == ["'- ja precies", "'=SOM(A1)", "'@iedereen", "gewoon"]

@@ -83,7 +83,7 @@ def test_cli_reports_the_encoding_and_why_in_text_and_json(tmp_path):
     assert report["warnings"][0].startswith("encoding: decoded as Mac Roman")
     write(tmp_path, "FG4.txt", ISO_TEXT.replace("M:", "Moderator:").encode("iso8859_15"))
     result = run_qualcode("import", "FG4.txt", cwd=tmp_path)
-    assert "(iso8859-15)" in result.stdout and "warning: FG4.txt: encoding: decoded as ISO-8859-15" in result.stderr
+    assert "(iso8859-15;" in result.stdout and "warning: FG4.txt: encoding: decoded as ISO-8859-15" in result.stderr
 
 
 def test_import_encoding_lets_the_user_decide(tmp_path):

@@ -79,13 +79,8 @@ def ci_cell(interval: Interval) -> Text:
 
 
 def dimmed(cells: list) -> list:
-    """The row of a code nobody used: every cell dim (its 1.000s say nothing)."""
-    out = []
-    for cell in cells:
-        cell = cell.copy()
-        cell.style = f"{cell.style} dim".strip()
-        out.append(cell)
-    return out
+    """The row of a code nobody used: every cell dim, colours dropped (its 1.000s say nothing)."""
+    return [Text(cell.plain, style="dim", justify=cell.justify) for cell in cells]
 
 
 class AgreementScreen(QualcodeScreen):
