@@ -172,6 +172,23 @@ class AnalysisScreen(QualcodeScreen):
     def tab_activated(self, event: TabbedContent.TabActivated) -> None:
         if event.pane.id == "participants" and self.participants_stale:
             self._fill_participants()
+        self.refresh_bindings()
+
+    TAB_ACTIONS = {
+        "cycle_by": "crosstab",
+        "cycle_unit": "crosstab",
+        "toggle_percent": "crosstab",
+        "transpose": "crosstab",
+        "cycle_within": "cooccurrence",
+        "toggle_jaccard": "cooccurrence",
+    }
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Keys of another tab are greyed out (None), not hidden."""
+        tab = self.TAB_ACTIONS.get(action)
+        if tab is None or not self.is_mounted:
+            return True
+        return True if self.query_one(TabbedContent).active == tab else None
 
     def _fill_participants(self) -> None:
         self.participants_stale = False
