@@ -212,13 +212,12 @@ class AnalysisScreen(QualcodeScreen):
     @work(thread=True, exclusive=True, group="analysis-compute")
     def compute(self, path, settings: Settings) -> None:
         from qualcode.analysis import coded
-        from qualcode.coding import codings
 
         wanted = [settings.coder] if settings.coder else None
         try:
             project = Project.open(path, readonly=True)
             try:
-                coders = [None, *codings.coders(project)]
+                coders = [None, *coded.load(project).coders]  # cached: no query over the codings
                 p_names, t_names = coded.load(project, wanted).attribute_names()
                 bys = ["speaker", "transcript", *p_names, *[n for n in t_names if n not in p_names]]
                 by = settings.by if settings.by in bys else (p_names[0] if p_names else "speaker")
