@@ -77,6 +77,8 @@ async def main():
                    f"{cold:.2f} s, widgets {cold_fill:.2f} s")
         await pilot.press("escape")
         await pilot.pause()
+        await asyncio.sleep(1.0)  # let the Transcripts screen underneath finish its own reload
+        await pilot.pause()
         warm, warm_fill, screen = await until_filled(pilot, ["f9"])
         out.append(f"open again (warm): {warm:.2f} s, widgets {warm_fill:.2f} s")
         spk, spk_fill, screen = await until_filled(pilot, ["b"], by="speaker")
