@@ -83,7 +83,12 @@ _lock = threading.Lock()
 
 def runs(project: Project) -> Runs:
     """The runs of every transcript (cached per project file until transcripts change)."""
-    stamp = tuple(project.conn.execute("SELECT count(*), max(id), total(line_count) FROM transcripts").fetchone())
+    stamp = tuple(
+        project.conn.execute(
+            "SELECT count(*), max(id), total(line_count), (SELECT value FROM meta WHERE key = 'created_at') "
+            "FROM transcripts"
+        ).fetchone()
+    )
     key = str(project.path.resolve())
     with _lock:
         hit = _cache.get(key)
@@ -173,7 +178,11 @@ def load(project: Project, coders: list[str] | None = None) -> Coded:
     Cached per project file until the event log grows (every change to codings, codes or
     participants appends an event), so switching tables in the workbench recounts only.
     """
-    stamp = (project.scalar("SELECT max(id) FROM events"), None if coders is None else tuple(sorted(coders)))
+    stamp = (
+        project.scalar("SELECT value FROM meta WHERE key = 'created_at'"),  # another file at this path (restore)
+        project.scalar("SELECT max(id) FROM events"),
+        None if coders is None else tuple(sorted(coders)),
+    )
     key = str(project.path.resolve())
     with _lock:
         hit = _loaded.get(key)

@@ -292,6 +292,15 @@ def crosstab(
         if missing:
             raise NotFoundError(f"no codings by {', '.join(missing)}")
     _check_sizes(coded)
+    cached = coded.cache.get(("crosstab", by, unit))
+    if cached is not None:  # the same data, asked again (the workbench reopening a table)
+        return cached
+    result = _crosstab(coded, by, unit)
+    coded.cache[("crosstab", by, unit)] = result
+    return result
+
+
+def _crosstab(coded: cd.Coded, by: str, unit: str) -> Crosstab:
     run_group, columns, speaker_group = run_groups(coded, by)
     line_group = run_group[coded.line_run] if len(run_group) else np.full(len(coded.line_run), -1, dtype=np.int64)
     groups = (run_group, speaker_group)

@@ -93,8 +93,10 @@ async def test_theme_row_cooccurrence_cell_and_grouping_by_attribute(tmp_path):
             ("(FG1; 3; 5)", "anna"),
         ]
         await pilot.press("2")
+        await pilot.pause()
         cooc = screen.query_one("#cooc-table", DataTable)
         assert screen.focused is cooc
+        assert screen.check_action("cycle_by", ()) is None and screen.check_action("cycle_within", ()) is True
         for key in ["down"] * 3 + ["right"] * 5:  # veiligheid x nazorg
             await pilot.press(key)
         await pilot.press("enter")

@@ -172,6 +172,23 @@ class AnalysisScreen(QualcodeScreen):
     def tab_activated(self, event: TabbedContent.TabActivated) -> None:
         if event.pane.id == "participants" and self.participants_stale:
             self._fill_participants()
+        self.refresh_bindings()
+
+    TAB_ACTIONS = {
+        "cycle_by": "crosstab",
+        "cycle_unit": "crosstab",
+        "toggle_percent": "crosstab",
+        "transpose": "crosstab",
+        "cycle_within": "cooccurrence",
+        "toggle_jaccard": "cooccurrence",
+    }
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Keys of another tab are greyed out (None), not hidden."""
+        tab = self.TAB_ACTIONS.get(action)
+        if tab is None or not self.is_mounted:
+            return True
+        return True if self.query_one(TabbedContent).active == tab else None
 
     def _fill_participants(self) -> None:
         self.participants_stale = False
@@ -195,13 +212,12 @@ class AnalysisScreen(QualcodeScreen):
     @work(thread=True, exclusive=True, group="analysis-compute")
     def compute(self, path, settings: Settings) -> None:
         from qualcode.analysis import coded
-        from qualcode.coding import codings
 
         wanted = [settings.coder] if settings.coder else None
         try:
             project = Project.open(path, readonly=True)
             try:
-                coders = [None, *codings.coders(project)]
+                coders = [None, *coded.load(project).coders]  # cached: no query over the codings
                 p_names, t_names = coded.load(project, wanted).attribute_names()
                 bys = ["speaker", "transcript", *p_names, *[n for n in t_names if n not in p_names]]
                 by = settings.by if settings.by in bys else (p_names[0] if p_names else "speaker")
