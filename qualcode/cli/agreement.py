@@ -236,7 +236,7 @@ def _print_report(report, *, per_transcript: bool = False, pairs: bool = False) 
         )
     console.print(table)
     if len(report.codes) > 1:
-        click.echo(
+        echo(
             "* summary: κ is De Vries' pooled kappa (mean p_o and mean p_e over the codes); "
             "the other figures are means over the codes where they are defined."
         )
@@ -264,7 +264,7 @@ def _print_report(report, *, per_transcript: bool = False, pairs: bool = False) 
     if len(report.rounds) > 1 or per_transcript:
         _print_rounds(console, report, per_transcript)
     _print_notes(report)
-    click.echo(
+    echo(
         "alpha ≥ .800 reliable, ≥ .667 tentative (Krippendorff 2004). "
         + (
             f"Bootstrap: {report.resamples} resamples, seed {report.seed}; "
@@ -298,7 +298,7 @@ def _print_pairs(console, report) -> None:
             )
     console.print(t)
     done = report.consensus_transcripts
-    click.echo(
+    echo(
         f"Consensus coder {report.consensus_coder!r}: marked done on {done} of {len(report.transcripts)} "
         f"transcript(s); it is compared only there (mark one with `qualcode done NAME --coder "
         f"{report.consensus_coder}`)."
@@ -308,7 +308,7 @@ def _print_pairs(console, report) -> None:
 def _print_exclusive(console, report) -> None:
 
     for theme, ex in report.exclusive.items():
-        click.echo(
+        echo(
             f"Exclusive theme {theme}: multi-valued alpha {_f(ex.alpha)} over {ex.n_units} lines "
             f"({len(ex.codes)} codes + none)."
         )

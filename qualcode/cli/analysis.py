@@ -14,7 +14,7 @@ import click
 
 from qualcode.cli.base import Session, cli, common_options, project_option
 from qualcode.cli.export import export
-from qualcode.cli.output import emit_json, json_option, print_table, progress_bar
+from qualcode.cli.output import echo, emit_json, json_option, print_table, progress_bar
 
 pass_session = click.make_pass_decorator(Session, ensure=True)
 
@@ -42,7 +42,7 @@ def _xlsx_option(f):
 def _notes(notes: list[str]) -> None:
     for n in notes:
         prefix = "warning" if "not reliable" in n or "not independent" in n else "note"
-        click.echo(f"{prefix}: {n}", err=True)
+        echo(f"{prefix}: {n}", err=True)
 
 
 # ----------------------------------------------------------------- participants
@@ -68,21 +68,19 @@ def participants_load(session: Session, file: Path, as_json: bool) -> None:
         report = pt.load_file(session.open(), file, session.coder)
     except pt.RowErrors as e:
         for problem in e.problems:
-            click.echo(f"error: {problem}", err=True)
-        click.echo(
-            f"error: nothing was loaded ({len(e.problems)} bad row{'s' if len(e.problems) != 1 else ''})", err=True
-        )
+            echo(f"error: {problem}", err=True)
+        echo(f"error: nothing was loaded ({len(e.problems)} bad row{'s' if len(e.problems) != 1 else ''})", err=True)
         sys.exit(1)
     if as_json:
         emit_json(report.as_dict())
         return
     sep = {",": "comma", ";": "semicolon", "\t": "tab"}[report.separator]
-    click.echo(
+    echo(
         f"Loaded {report.kind} from {file} ({sep}-separated): {report.read} rows, {report.added} added, "
         f"{report.updated} updated, {report.unchanged} unchanged; attributes: {', '.join(report.attributes) or '–'}"
     )
     if report.non_participants:
-        click.echo(f"Not counted as participants: {', '.join(report.non_participants)}")
+        echo(f"Not counted as participants: {', '.join(report.non_participants)}")
 
 
 @participants.command("show")
@@ -141,7 +139,7 @@ def participants_set(
         emit_json(data)
     else:
         attrs = ", ".join(f"{k}={v}" for k, v in p.attributes.items()) or "no attributes"
-        click.echo(f"{p.transcript} {p.speaker}: {attrs}{'' if p.participant else ' (not a participant)'}")
+        echo(f"{p.transcript} {p.speaker}: {attrs}{'' if p.participant else ' (not a participant)'}")
 
 
 # ----------------------------------------------------------------- crosstab
@@ -185,7 +183,7 @@ def crosstab_cmd(
         _print_crosstab(table, percent)
     _notes(table.notes)
     if xlsx is not None and not as_json:
-        click.echo(str(xlsx))
+        echo(str(xlsx))
 
 
 def _print_crosstab(table, percent: bool) -> None:
@@ -204,9 +202,7 @@ def _print_crosstab(table, percent: bool) -> None:
     print_table(["code", *header], rows, title=f"{table.unit} by {table.by}")
     if table.chi2:
         c = table.chi2
-        click.echo(
-            f"chi²({c['dof']}) = {c['chi2']:.3f}, p = {c['p']:.4f}, Cramér's V = {c['cramers_v']:.3f}, n = {c['n']}"
-        )
+        echo(f"chi²({c['dof']}) = {c['chi2']:.3f}, p = {c['p']:.4f}, Cramér's V = {c['cramers_v']:.3f}, n = {c['n']}")
 
 
 # ----------------------------------------------------------------- co-occurrence
@@ -246,7 +242,7 @@ def cooccurrence_cmd(
     header, rows = cooccurrence_rows(table, jaccard=jaccard)
     print_table(["code", *header], rows, title=f"{'Jaccard' if jaccard else 'co-occurrence'} (within {within})")
     if xlsx is not None:
-        click.echo(str(xlsx))
+        echo(str(xlsx))
 
 
 # ----------------------------------------------------------------- export analysis
@@ -282,5 +278,5 @@ def export_analysis_cmd(
             session.open(readonly=True), out, coders=list(coders) or None, unit=unit, within=within, progress=progress
         )
     for w in result.warnings:
-        click.echo(f"note: {w}", err=True)
-    emit_json(result.as_dict()) if as_json else click.echo(str(result.path))
+        echo(f"note: {w}", err=True)
+    emit_json(result.as_dict()) if as_json else echo(str(result.path))

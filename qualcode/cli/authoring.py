@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from qualcode.cli.base import Session, cli, common_options
-from qualcode.cli.output import emit_json, json_option, print_table
+from qualcode.cli.output import echo, emit_json, json_option, print_table
 
 pass_session = click.make_pass_decorator(Session, ensure=True)
 
@@ -50,7 +50,7 @@ def pick(
     if as_json:
         emit_json(row)
     else:
-        click.echo(f"Picked {row['citation']} for {row['code']}")
+        echo(f"Picked {row['citation']} for {row['code']}")
 
 
 @cli.command()
@@ -65,7 +65,7 @@ def unpick(session: Session, transcript: str, ranges: str, code: str, of: str | 
     from qualcode.coding import picks
 
     row = picks.unpick(session.open(), transcript, ranges, code, session.coder, of=of)
-    click.echo(f"Unpicked {row['citation']} from {row['code']}")
+    echo(f"Unpicked {row['citation']} from {row['code']}")
 
 
 @cli.command("picks")
@@ -110,13 +110,11 @@ def summary(session: Session, code: str, transcript: str | None, text: str | Non
         text = click.get_text_stream("stdin").read()
     project = session.open(readonly=text is None)
     if text is None:
-        click.echo(summaries.get(project, code, transcript))
+        echo(summaries.get(project, code, transcript))
         return
     changed = summaries.set_summary(project, code, text, session.coder, transcript)
     where = code + (f" × {transcript}" if transcript else "")
-    click.echo(
-        ("Summary saved" if text.strip() else "Summary removed") + f" ({where})" + ("" if changed else ", unchanged")
-    )
+    echo(("Summary saved" if text.strip() else "Summary removed") + f" ({where})" + ("" if changed else ", unchanged"))
 
 
 @cli.command()
@@ -129,10 +127,10 @@ def title(session: Session, text: str | None) -> None:
 
     project = session.open(readonly=text is None)
     if text is None:
-        click.echo(summaries.project_title(project) or "")
+        echo(summaries.project_title(project) or "")
         return
     summaries.set_project_title(project, text, session.coder)
-    click.echo(f"Project title: {text.strip()}")
+    echo(f"Project title: {text.strip()}")
 
 
 @cli.command("display-name")
@@ -146,9 +144,7 @@ def display_name(session: Session, name: str, display: str | None) -> None:
 
     project = session.open(readonly=display is None)
     if display is None:
-        click.echo(summaries.display_names(project).get(name, ""))
+        echo(summaries.display_names(project).get(name, ""))
         return
     summaries.set_display_name(project, name, display, session.coder)
-    click.echo(
-        f"{name} is shown as {display.strip()!r} in reports" if display.strip() else f"{name}: display name removed"
-    )
+    echo(f"{name} is shown as {display.strip()!r} in reports" if display.strip() else f"{name}: display name removed")

@@ -39,7 +39,7 @@ def export_codebook_csv(session: Session, out: Path, as_json: bool) -> None:
     from qualcode.exchange.codebook_csv import export_taguette_csv
 
     result = export_taguette_csv(session.open(readonly=True), out)
-    emit_json(result) if as_json else click.echo(f"Wrote {out}: {result['codes']} codes")
+    emit_json(result) if as_json else echo(f"Wrote {out}: {result['codes']} codes")
 
 
 @export.command("qdpx")

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from qualcode.cli.base import Session, cli, common_options
-from qualcode.cli.output import emit_json, json_option
+from qualcode.cli.output import echo, emit_json, json_option
 
 pass_session = click.make_pass_decorator(Session, ensure=True)
 
@@ -33,15 +33,15 @@ def media(session: Session, transcript: str, recording: Path | None, as_json: bo
         if as_json:
             emit_json({"transcript": t.name, "path": path})
         else:
-            click.echo(f"{t.name}: {path}" if path else f"{t.name}: no recording linked")
+            echo(f"{t.name}: {path}" if path else f"{t.name}: no recording linked")
         return
     result = media_mod.link(session.open(), transcript, recording, session.coder)
     if as_json:
         emit_json(result)
     else:
-        click.echo(f"Linked {result['transcript']} to {result['path']}")
+        echo(f"Linked {result['transcript']} to {result['path']}")
         if media_mod.find_player() is None:
-            click.echo("  notice: no audio player found; install mpv or ffplay to listen in the workbench", err=True)
+            echo("  notice: no audio player found; install mpv or ffplay to listen in the workbench", err=True)
 
 
 @cli.command()
@@ -69,39 +69,39 @@ def speakers(session: Session, transcript: str, renames: tuple[str, ...], as_jso
             )
         else:
             for old, n in counts.items():
-                click.echo(f"Renamed {old} → {wanted[old]} on {n} lines of {transcript}")
+                echo(f"Renamed {old} → {wanted[old]} on {n} lines of {transcript}")
         return
     rows = speaker_names.speakers(session.open(readonly=True), transcript)
     if as_json:
         emit_json(rows)
         return
     for r in rows:
-        click.echo(f"{r['speaker']}\t{r['turns']} turns\t{r['lines']} lines\tfirst line {r['first_line']}")
+        echo(f"{r['speaker']}\t{r['turns']} turns\t{r['lines']} lines\tfirst line {r['first_line']}")
 
 
 def _print_plan(result) -> None:
     counts = result.counts()
     verb = "Re-imported" if result.applied else "Dry run: would re-import"
-    click.echo(
+    echo(
         f"{verb} {result.transcript} from {result.source} ({result.reader}): {result.old_lines} → {result.new_lines} lines "
         f"({result.lines_unchanged} unchanged, {result.lines_changed} changed, {result.lines_inserted} inserted, "
         f"{result.lines_deleted} deleted)"
     )
-    click.echo(
+    echo(
         f"Codings: {counts['unchanged']} unchanged, {counts['moved']} moved, {counts['changed']} changed inside "
         f"(flagged), {counts['lost']} lost (kept in the needs-attention list)"
     )
     for c in result.codings:
         if c.status == "moved":
-            click.echo(f"  moved    {c.code} ({c.coder}): {c.old_citation} → {c.new_citation}")
+            echo(f"  moved    {c.code} ({c.coder}): {c.old_citation} → {c.new_citation}")
         elif c.status == "changed":
-            click.echo(f"  changed  {c.code} ({c.coder}): {c.old_citation} → {c.new_citation}  [review]")
+            echo(f"  changed  {c.code} ({c.coder}): {c.old_citation} → {c.new_citation}  [review]")
         elif c.status == "lost":
-            click.echo(f"  lost     {c.code} ({c.coder}): {c.old_citation} “{c.old_text[:80]}”")
+            echo(f"  lost     {c.code} ({c.coder}): {c.old_citation} “{c.old_text[:80]}”")
     for notice in result.notices:
-        click.echo(f"  notice: {notice}", err=True)
+        echo(f"  notice: {notice}", err=True)
     if result.applied and (counts["moved"] or counts["changed"] or counts["lost"]):
-        click.echo(
+        echo(
             "Citations in exports made before this re-import changed where listed above; `qualcode undo` restores the old text."
         )
 
@@ -151,7 +151,7 @@ def attention(session: Session, transcript: str | None, as_json: bool) -> None:
         emit_json(rows)
         return
     if not rows:
-        click.echo("Nothing needs attention.")
+        echo("Nothing needs attention.")
     for r in rows:
         where = f"{r['old_ranges']} → {r['new_ranges']}" if r["new_ranges"] else f"{r['old_ranges']} (text gone)"
-        click.echo(f"{r['status']:<8} {r['transcript']} {where} {r['code']} ({r['coder']}): “{r['old_text'][:80]}”")
+        echo(f"{r['status']:<8} {r['transcript']} {where} {r['code']} ({r['coder']}): “{r['old_text'][:80]}”")
