@@ -44,6 +44,7 @@ from qualcode.store.sqlite_file import (
     damaged_message,
     explain,
     os_reason,
+    remember_as_left,
 )
 
 DEFAULT_PROJECT = "qualcode.db"
@@ -299,6 +300,8 @@ class Project:
             self._closed = True
             close_connection(self.conn)
             unregister_project(self.path)
+            if not self.readonly and not os.path.exists(f"{self.path}-wal"):
+                remember_as_left(self.path)  # the last connection closed cleanly: no need to re-check it
 
     def __enter__(self) -> Project:
         return self

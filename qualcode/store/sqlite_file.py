@@ -18,7 +18,11 @@ The checks, in the order :func:`check_project_file` runs them:
   :class:`~qualcode.errors.ProjectError` (the file cannot be opened at all);
 * a ``-wal`` that does not belong to the file (left from another copy) → refused;
 * with ``deep=True`` (opening for writing) ``PRAGMA quick_check``: a damaged
-  page makes the project open read-only and every write is refused.
+  page makes the project open read-only and every write is refused. The check
+  reads the whole file (about a second for 50 MB), so it is skipped when the file
+  is exactly as qualcode left it at its last clean close (same inode, size and
+  modification time, remembered in the user's cache folder) or when a live session
+  (a ``-wal`` with frames) has already checked it on opening.
 
 A read-only medium (no ``-shm`` can be made beside the file) with committed work
 still in the ``-wal`` is read from a private copy of the file and its ``-wal`` in
@@ -206,7 +210,12 @@ def check_project_file(path: Path, *, deep: bool = False) -> str | None:
             raise ProjectError(f"made by a newer qualcode (schema {version}); upgrade qualcode", path=path)
         if not read_from_private_copy(conn):
             check_wal(path, conn)
-        return _quick_check(conn) if deep else None
+        if not deep or wal_has_frames(path) or _as_left(path):
+            return None
+        damaged = _quick_check(conn)
+        if damaged is None:
+            remember_as_left(path)
+        return damaged
     except sqlite3.Error as e:
         raise _unusable(e, path, had_sidecars, hint) from None
     finally:
@@ -234,6 +243,39 @@ def _check_length(conn: sqlite3.Connection, path: Path, hint: str) -> None:
         raise ProjectError(
             f"the project file is damaged (truncated: {size} of {pages * page_size} bytes)" + hint, path=path
         )
+
+
+def _fingerprint_file(path: Path) -> Path:
+    import hashlib
+
+    from platformdirs import user_cache_dir
+
+    key = hashlib.sha256(os.path.abspath(path).encode("utf-8", "surrogateescape")).hexdigest()[:32]
+    return Path(user_cache_dir("qualcode")) / "checked" / key
+
+
+def _fingerprint(path: Path) -> str:
+    st = os.stat(path)
+    return f"{st.st_ino} {st.st_size} {st.st_mtime_ns}"
+
+
+def _as_left(path: Path) -> bool:
+    try:
+        return _fingerprint_file(path).read_text(encoding="ascii") == _fingerprint(path)
+    except (OSError, ValueError):
+        return False
+
+
+def remember_as_left(path: Path) -> None:
+    """Remember the file as checked (or as qualcode left it); best effort, never raises."""
+    try:
+        record = _fingerprint_file(path)
+        record.parent.mkdir(parents=True, exist_ok=True)
+        tmp = record.with_name(f"{record.name}.{os.getpid()}.tmp")
+        tmp.write_text(_fingerprint(path), encoding="ascii")
+        os.replace(tmp, record)
+    except OSError:
+        pass
 
 
 def _quick_check(conn: sqlite3.Connection) -> str | None:
