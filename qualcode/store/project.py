@@ -180,7 +180,7 @@ class Project:
         cls,
         path: str | os.PathLike,
         *,
-        setup: Callable[[Project], None] | None = None,
+        setup: Callable[[Project], object] | None = None,
         derived_from: tuple[Path, ...] = (),
     ) -> Project:
         """Create a new project file atomically: build it under a temporary name, then rename.
@@ -198,7 +198,7 @@ class Project:
             raise explain(e, Path(path)) from None
 
     @classmethod
-    def _create(cls, path: Path, setup: Callable[[Project], None] | None, derived_from: tuple[Path, ...]) -> Project:
+    def _create(cls, path: Path, setup: Callable[[Project], object] | None, derived_from: tuple[Path, ...]) -> Project:
         if path.exists():
             raise ProjectError("a file already exists there; open it, or choose another name", path=path)
         folder = path.parent if str(path.parent) else Path(".")
