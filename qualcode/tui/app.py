@@ -91,7 +91,9 @@ class QualcodeApp(App):
         self.start_show_others = show_others
         self.project = Project.open(self.project_path)
         if line_search is None:
-            from qualcode.tui.screens.search import lemma_line_search as line_search  # spaCy loads in the worker
+            from qualcode.tui.screens.search import lemma_line_search  # spaCy loads in the worker
+
+            line_search = lemma_line_search
         self.line_search = line_search
 
     def on_mount(self) -> None:
