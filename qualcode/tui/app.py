@@ -17,6 +17,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.binding import Binding
@@ -216,3 +217,10 @@ def known_binding_ids(app: App) -> Iterator[str]:
         for binding in Binding.make_bindings(getattr(source, "BINDINGS", [])):
             if binding.id:
                 yield binding.id
+
+
+if TYPE_CHECKING:
+    from qualcode.tui.base import QualcodeAppAPI
+
+    def _implements_the_screens_api(app: QualcodeApp) -> QualcodeAppAPI:
+        return app  # mypy checks that QualcodeApp provides what screens read through qualcode_app()
