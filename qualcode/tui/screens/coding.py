@@ -386,7 +386,7 @@ class CodingScreen(SuggestionsMixin, QualcodeScreen):
             return False
         view.move_to(index, extend=False, centre=True)
         if select_to is not None and (end := view.index_of(select_to)) is not None and end != index:
-            view.anchor = end  # the passage is selected, the cursor stays on its first line
+            view.selection_anchor = end  # the passage is selected, the cursor stays on its first line
             view.refresh()
         return True
 

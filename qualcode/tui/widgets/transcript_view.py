@@ -160,7 +160,7 @@ class TranscriptView(ScrollView, can_focus=True):
         # drawn dimmed in the gutter's separator column (a property: setting it redraws the changed rows)
         self._suggested: dict[int, str] = {}
         self.slots = 0
-        self.anchor: int | None = None
+        self.selection_anchor: int | None = None
         self.hits: list[int] = []
         self.hit_term = ""
         self._hit_set: set[int] = set()
@@ -198,7 +198,7 @@ class TranscriptView(ScrollView, can_focus=True):
         self._longest = max(map(len, self.texts), default=0)
         self._text_cache.clear()
         self._row_cache.clear()
-        self.anchor = None
+        self.selection_anchor = None
         self._wrap_width = -1
         self.set_reactive(TranscriptView.cursor, 0)
         self._update_virtual_size()
@@ -408,9 +408,9 @@ class TranscriptView(ScrollView, can_focus=True):
     @property
     def selection(self) -> tuple[int, int] | None:
         """(first, last) row indexes of the selection, or None."""
-        if self.anchor is None:
+        if self.selection_anchor is None:
             return None
-        return min(self.anchor, self.cursor), max(self.anchor, self.cursor)
+        return min(self.selection_anchor, self.cursor), max(self.selection_anchor, self.cursor)
 
     def selected_lines(self) -> list[int]:
         """Line numbers to code: the selection, or the cursor line."""
@@ -426,10 +426,10 @@ class TranscriptView(ScrollView, can_focus=True):
             return
         index = max(0, min(len(self.numbers) - 1, index))
         old_cursor, old_selection, old_top = self.cursor, self.selection, self.scroll_y
-        if extend is True and self.anchor is None:
-            self.anchor = self.cursor
+        if extend is True and self.selection_anchor is None:
+            self.selection_anchor = self.cursor
         elif extend is False:
-            self.anchor = None
+            self.selection_anchor = None
         self.cursor = index
         if self.size.height == 0:  # not laid out yet: scroll when the size is known (on_resize)
             self._pending_scroll = centre
@@ -515,24 +515,24 @@ class TranscriptView(ScrollView, can_focus=True):
 
     def action_start_selection(self) -> None:
         old = self.selection
-        self.anchor = self.cursor
+        self.selection_anchor = self.cursor
         self._refresh_highlight(self.cursor, old)
 
     def set_anchor(self, anchor: int | None) -> None:
         old = self.selection
-        self.anchor = anchor
+        self.selection_anchor = anchor
         self._refresh_highlight(self.cursor, old)
 
     def select_span(self, first: int, last: int) -> None:
         """Select stored lines ``first``..``last`` with the cursor on ``last``."""
         old_cursor, old = self.cursor, self.selection
-        self.anchor = first
+        self.selection_anchor = first
         self.cursor = last
         self.scroll_cursor_visible()
         self._refresh_highlight(old_cursor, old)
 
     def clear_selection(self) -> bool:
-        if self.anchor is None:
+        if self.selection_anchor is None:
             return False
         self.set_anchor(None)
         return True
@@ -564,8 +564,8 @@ class TranscriptView(ScrollView, can_focus=True):
         row = self._row_at(event)
         if row is None:
             return
-        if row != self._drag_from and self.anchor is None:
-            self.anchor = self._drag_from
+        if row != self._drag_from and self.selection_anchor is None:
+            self.selection_anchor = self._drag_from
         if row != self.cursor:
             self.move_to(row)
 
@@ -574,8 +574,8 @@ class TranscriptView(ScrollView, can_focus=True):
             return
         row = self._row_at(event)
         if row is not None and row != self._drag_from:
-            if self.anchor is None:
-                self.anchor = self._drag_from
+            if self.selection_anchor is None:
+                self.selection_anchor = self._drag_from
             self.move_to(row)
         self._drag_from = None
         self.release_mouse()
