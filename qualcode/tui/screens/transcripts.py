@@ -121,7 +121,10 @@ class TranscriptsScreen(QualcodeScreen):
             if planned is None:
                 return
             result, parsed = planned
-            if parsed.sha256 == self.core(transcripts.get, self.project, name).sha256:
+            current = self.core(transcripts.get, self.project, name)
+            if current is None:  # gone meanwhile: core() has said so
+                return
+            if parsed.sha256 == current.sha256:
                 self.notify(f"{path.strip()} holds the same text as {name}; nothing to do", markup=False)
                 return
 
