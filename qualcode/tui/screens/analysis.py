@@ -252,7 +252,10 @@ class AnalysisScreen(QualcodeScreen):
         assert data is not None  # filled only once the crosstab came back
         counts = data.counts
         pct = data.percentages() if self.settings.percent else None
-        top = max(max((max(r) for r in pct), default=0) or 0, 1) if pct else max(int(counts.max(initial=0)), 1)
+        if pct:  # None where a group's base is 0 (a speaker or transcript without codings)
+            top = max(max((p for r in pct for p in r if p is not None), default=0), 1)
+        else:
+            top = max(int(counts.max(initial=0)), 1)
         themes = {t.codes[-1]: t for t in data.themes if t.codes}
         out = []
         for r, name in enumerate(data.rows):
