@@ -555,7 +555,7 @@ def edit_code(project: Project, code_name: str, coder: str, **changes) -> dict:
     idx = next((i for i, c in enumerate(spec.codes) if c.name == name), None)
     if idx is None:
         get_code(project, name)  # raises with a suggestion
-    assert idx is not None  # get_code found no code of that name
+    assert idx is not None  # get_code raised when there is no such code
     new = replace(spec.codes[idx], **changes)
     _check_edit(spec, idx, new)  # before anything is written, naming the code that is in the way
     spec.codes[idx] = new

@@ -39,7 +39,10 @@ def update_text(widget: Static, text: Text) -> None:
     cast(Any, widget)._shown_text = text  # remembered on the widget itself
     width = widget.size.width
     same_height = (
-        width > 0 and visualize(widget, text, markup=False).get_height(widget.styles, width)  # type: ignore[arg-type]  # Textual passes widget.styles here itself; its RulesMap annotation is too narrow == widget.size.height
+        width > 0
+        # (the ignore: Textual passes widget.styles to get_height itself; its RulesMap annotation is too narrow)
+        and visualize(widget, text, markup=False).get_height(widget.styles, width)  # type: ignore[arg-type]
+        == widget.size.height
     )
     widget.update(text, layout=not same_height)
 
