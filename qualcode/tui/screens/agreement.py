@@ -468,9 +468,8 @@ class AgreementScreen(QualcodeScreen):
             return
         first, last = d.ranges[0][0], d.ranges[-1][1]
         self.qapp.open_transcript(d.transcript, first, last)
-        cast(
-            "CodingScreen", self.app.screen
-        ).show_others = True  # set before the Coding screen mounts: the supervisor sees all coders
+        coding = cast("CodingScreen", self.app.screen)  # the screen open_transcript just pushed
+        coding.show_others = True  # set before the Coding screen mounts: the supervisor sees all coders
 
     def action_refresh(self) -> None:
         self.start_compute()
