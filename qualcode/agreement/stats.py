@@ -133,16 +133,16 @@ def counts_2x2(x: Sequence[int], y: Sequence[int]) -> tuple[int, int, int, int]:
 
     a = both 1, b = first only, c = second only, d = both 0.
     """
-    x = np.asarray(x, dtype=np.int64)
-    y = np.asarray(y, dtype=np.int64)
-    if x.shape != y.shape:
+    xs = np.asarray(x, dtype=np.int64)
+    ys = np.asarray(y, dtype=np.int64)
+    if xs.shape != ys.shape:
         raise InputError("both coders need a value (or missing) for the same units")
-    keep = (x >= 0) & (y >= 0)
-    x, y = x[keep], y[keep]
-    a = int(np.sum((x == 1) & (y == 1)))
-    b = int(np.sum((x == 1) & (y == 0)))
-    c = int(np.sum((x == 0) & (y == 1)))
-    d = int(np.sum((x == 0) & (y == 0)))
+    keep = (xs >= 0) & (ys >= 0)
+    xs, ys = xs[keep], ys[keep]
+    a = int(np.sum((xs == 1) & (ys == 1)))
+    b = int(np.sum((xs == 1) & (ys == 0)))
+    c = int(np.sum((xs == 0) & (ys == 1)))
+    d = int(np.sum((xs == 0) & (ys == 0)))
     return a, b, c, d
 
 

@@ -76,7 +76,7 @@ def _units(coded: cd.Coded, within: str) -> np.ndarray:
 
 def _matrices(coded: cd.Coded, within: str):
     """(codings × units incidence, codings × codings overlap 0/1, codings × codes), cached on ``coded``."""
-    from scipy import sparse  # type: ignore[import-untyped]
+    from scipy import sparse
 
     key = ("cooccurrence", within)
     if key in coded.cache:

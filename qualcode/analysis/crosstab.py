@@ -250,7 +250,7 @@ def _check_sizes(coded: cd.Coded) -> None:
 
 def chi_squared(counts: np.ndarray) -> tuple[dict | None, list[str]]:
     """Pearson's chi-squared and Cramér's V on the table without all-zero rows and columns."""
-    from scipy.stats import chi2_contingency  # type: ignore[import-untyped]
+    from scipy.stats import chi2_contingency
 
     table = counts[counts.sum(axis=1) > 0][:, counts.sum(axis=0) > 0]
     if table.shape[0] < 2 or table.shape[1] < 2:

@@ -107,7 +107,7 @@ def summary(session: Session, code: str, transcript: str | None, text: str | Non
     from qualcode.coding import summaries
 
     if from_stdin:
-        text = click.get_text_stream("stdin").read()
+        text = click.open_file("-").read()  # stdin as text (get_text_stream is deprecated in click 8.5)
     project = session.open(readonly=text is None)
     if text is None:
         echo(summaries.get(project, code, transcript))

@@ -93,7 +93,7 @@ class UserError(click.ClickException):
 
     def __init__(self, error: QualcodeError):
         super().__init__(str(error))
-        self.exit_code = error.exit_code
+        self.exit_code = error.exit_code  # type: ignore[misc]  # click types exit_code as a ClassVar; per-error codes are intended
 
     def show(self, file=None) -> None:
         from qualcode.cli.output import terminal_safe

@@ -95,7 +95,11 @@ def print_table(columns: list[str], rows: Iterable[Iterable], title: str | None 
 def progress_bar(description: str) -> Iterator[Callable[[int, int, str], None]]:
     """A rich progress bar on stderr when it is a terminal; a no-op callback otherwise."""
     if not sys.stderr.isatty():
-        yield lambda done, total, what="": None
+
+        def no_progress(done: int, total: int, what: str = "") -> None:
+            return None
+
+        yield no_progress
         return
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn

@@ -10,7 +10,7 @@ from qualcode.cli.output import echo, emit_json, json_option, print_table
 pass_session = click.make_pass_decorator(Session, ensure=True)
 
 
-def _size(n: int) -> str:
+def _size(n: float) -> str:
     for unit in ("B", "KB", "MB", "GB"):
         if n < 1024 or unit == "GB":
             return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"

@@ -17,6 +17,7 @@ import json
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -424,22 +425,27 @@ def apply(
         raise ConflictError(
             f"the new codebook drops codes that have codings: {detail}; use --force to delete them with their codings"
         )
-    report = {"added": [], "updated": [], "removed": [c.name for c in gone], "removed_codings": sum(doomed.values())}
+    report: dict[str, Any] = {
+        "added": [],
+        "updated": [],
+        "removed": [c.name for c in gone],
+        "removed_codings": sum(doomed.values()),
+    }
     summary = summary or f"load codebook {Path(spec.source).name}"
     with project.transaction("codebook.load", coder, summary, kind="log") as tx:
         if rename is not None:
             tx.update("codes", {"id": existing[rename[1]].id}, {"name": rename[1]})
-        for c in gone:
-            for row in tx.conn.execute("SELECT id FROM codings WHERE code_id = ?", (c.id,)).fetchall():
+        for g in gone:
+            for row in tx.conn.execute("SELECT id FROM codings WHERE code_id = ?", (g.id,)).fetchall():
                 tx.delete("codings", {"id": row[0]})
-        for c in gone:
-            for row in tx.conn.execute("SELECT id FROM memos WHERE code_id = ?", (c.id,)).fetchall():
+        for g in gone:
+            for row in tx.conn.execute("SELECT id FROM memos WHERE code_id = ?", (g.id,)).fetchall():
                 tx.delete("memos", {"id": row[0]})
-        for c in gone:  # children first so no parent reference dangles
-            for child in tx.conn.execute("SELECT id FROM codes WHERE parent_id = ?", (c.id,)).fetchall():
+        for g in gone:  # children first so no parent reference dangles
+            for child in tx.conn.execute("SELECT id FROM codes WHERE parent_id = ?", (g.id,)).fetchall():
                 tx.update("codes", {"id": child[0]}, {"parent_id": None})
-        for c in gone:
-            tx.delete("codes", {"id": c.id})
+        for g in gone:
+            tx.delete("codes", {"id": g.id})
         for c in spec.codes:  # free hotkeys first so swaps do not collide
             old = existing.get(c.name)
             if old is not None and old.hotkey is not None and old.hotkey != c.hotkey:
@@ -549,6 +555,7 @@ def edit_code(project: Project, code_name: str, coder: str, **changes) -> dict:
     idx = next((i for i, c in enumerate(spec.codes) if c.name == name), None)
     if idx is None:
         get_code(project, name)  # raises with a suggestion
+    assert idx is not None  # get_code raised when there is no such code
     new = replace(spec.codes[idx], **changes)
     _check_edit(spec, idx, new)  # before anything is written, naming the code that is in the way
     spec.codes[idx] = new

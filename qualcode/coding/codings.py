@@ -226,6 +226,7 @@ def mark_done(project: Project, transcript: str, coder: str, done: bool = True) 
         if done:
             tx.insert("progress", {"coder": coder, "transcript_id": t.id, "done_at": now()})
         else:
+            assert row is not None  # not done means a progress row was found
             tx.delete("progress", {"id": row["id"]})
     return True
 
@@ -245,7 +246,8 @@ def list_codings(
     transcript: str | None = None,
 ) -> list[Coding]:
     """Codings in transcript order, then line order; filters are exact names."""
-    where, params = [], []
+    where: list[str] = []
+    params: list[object] = []
     if coder is not None:
         coders = [coder] if isinstance(coder, str) else list(coder)
         where.append(f"c.coder IN ({', '.join('?' for _ in coders)})")

@@ -10,8 +10,10 @@ from qualcode.store.project import Project, new_guid, now
 
 def _target(project: Project, scope: str, target: str | None) -> tuple[int | None, int | None]:
     if scope == "code":
+        assert target is not None  # only a project memo has no target (the CLI asks for one)
         return codebook.get_code(project, target).id, None
     if scope == "transcript":
+        assert target is not None
         return None, transcripts.get(project, target).id
     return None, None
 

@@ -52,7 +52,7 @@ def quote_from_lines(lines: TranscriptLines, ranges: Sequence[Range]) -> tuple[s
     return PART_JOIN.join(parts), speakers
 
 
-def line_times(project: Project, transcript_id: int) -> dict[int, tuple[float | None, float | None]]:
+def line_times(project: Project, transcript_id: int) -> dict[int, tuple[float, float | None]]:
     """``n → (start, end)`` for the lines that carry a time code (empty for untimed transcripts)."""
     return {
         n: (start, end)
@@ -62,7 +62,7 @@ def line_times(project: Project, transcript_id: int) -> dict[int, tuple[float | 
     }
 
 
-def quote_times(times: dict[int, tuple[float | None, float | None]], ranges: Sequence[Range]) -> tuple:
+def quote_times(times: dict[int, tuple[float, float | None]], ranges: Sequence[Range]) -> tuple:
     """(start of the first timed line, end of the last timed line) inside ``ranges``; (None, None) without times."""
     if not times:
         return None, None
@@ -91,11 +91,14 @@ def iter_quote_rows(project: Project, codings: Iterable[Coding]) -> Iterator[dic
     from qualcode.corpus.ingest.timecode import format_clock
 
     template = project.citation_template
-    current_id, lines, times = None, None, {}
+    current_id: int | None = None
+    lines: TranscriptLines | None = None
+    times: dict[int, tuple[float, float | None]] = {}
     for c in codings:
         if c.transcript_id != current_id:
             current_id, lines = c.transcript_id, transcript_lines(project, c.transcript_id)
             times = line_times(project, c.transcript_id)
+        assert lines is not None  # loaded for the first coding
         text, speakers = quote_from_lines(lines, c.ranges)
         start, end = quote_times(times, c.ranges)
         yield {

@@ -238,8 +238,14 @@ def _store_lines(tx: Tx, transcript_id: int, parsed: ParsedTranscript) -> None:
         lemmas.store_lemmas(tx.conn, lemmas.missing_rows(tx.conn, transcript_id))
 
 
+def _pairs(ranges: list[list[int]]) -> list[Range]:
+    """``[[a, b], …]`` (as stored in a :class:`CarriedCoding`) back to range tuples."""
+    return [(a, b) for a, b in ranges]
+
+
 def _update_transcript(tx: Tx, transcript_id: int, parsed: ParsedTranscript) -> None:
     row = tx.fetch("transcripts", {"id": transcript_id})
+    assert row is not None  # the transcript being reimported
     attributes = json.loads(row["attributes"] or "{}")
     attributes["placeholders"] = parsed.placeholders
     attributes["speakers"] = list(dict.fromkeys(ln.speaker for ln in parsed.lines if ln.speaker))
@@ -288,8 +294,8 @@ def apply(project: Project, result: ReimportPlan, parsed: ParsedTranscript, code
                 "status": c.status,
                 "code": c.code,
                 "coder": c.coder,
-                "old_ranges": format_ranges([tuple(r) for r in c.old_ranges]),
-                "new_ranges": format_ranges([tuple(r) for r in c.new_ranges]) if c.new_ranges else None,
+                "old_ranges": format_ranges(_pairs(c.old_ranges)),
+                "new_ranges": format_ranges(_pairs(c.new_ranges)) if c.new_ranges else None,
                 "old_text": c.old_text,
                 "new_text": c.new_text,
                 "at": stamp,
@@ -298,7 +304,7 @@ def apply(project: Project, result: ReimportPlan, parsed: ParsedTranscript, code
                 attention["coding"] = json.dumps(tx.delete("codings", {"id": c.id}), ensure_ascii=False)
                 tx.insert("coding_attention", attention)
                 continue
-            ranges = [tuple(r) for r in c.new_ranges]
+            ranges = _pairs(c.new_ranges)
             tx.update(
                 "codings",
                 {"id": c.id},

@@ -160,8 +160,8 @@ def tokenize_query(text: str, known: Callable[[str], str | None] | None = None) 
             table = lookup_table()
             lemmas = [lemma if lemma is not None else _lookup(table, t) for t, lemma in zip(toks, lemmas)]
         return [t.lower() for t in toks], [lemma for lemma in lemmas if lemma is not None]
-    toks = [t for doc in pipeline().pipe(pieces(text)) for t in doc if not t.is_space]
-    return [t.text.lower() for t in toks], [_lemma(t) for t in toks]
+    tokens = [t for doc in pipeline().pipe(pieces(text)) for t in doc if not t.is_space]
+    return [t.text.lower() for t in tokens], [_lemma(t) for t in tokens]
 
 
 def token_offsets(text: str, tokens: Sequence[str]) -> list[tuple[int, int]]:

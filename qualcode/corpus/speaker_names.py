@@ -59,6 +59,7 @@ def rename(project: Project, name: str, renames: dict[str, str], coder: str) -> 
                 tx.update("lines", {"id": line_id}, {"speaker": new})
             counts[old] = len(ids)
         row = tx.fetch("transcripts", {"id": t.id})
+        assert row is not None  # t exists (read above; projects have one writer)
         attributes = json.loads(row["attributes"] or "{}")
         if "speakers" in attributes:
             attributes["speakers"] = list(dict.fromkeys(renames.get(s, s) for s in attributes["speakers"]))

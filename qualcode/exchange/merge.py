@@ -21,6 +21,7 @@ import json
 import os
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 from qualcode.archives import require_regular_file
 from qualcode.coding import codings
@@ -45,7 +46,7 @@ def _read_other(path: Path) -> dict:
             return [dict(zip(cols, r)) for r in cur.fetchall()]
 
         tables = {r["name"] for r in rows("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        data = {
+        data: dict[str, Any] = {
             "transcripts": rows("SELECT * FROM transcripts ORDER BY id"),
             "lines": {},
             "codes": rows("SELECT * FROM codes ORDER BY position, id"),

@@ -22,10 +22,14 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 from qualcode.errors import InputError
 from qualcode.model import Coding, Range
 from qualcode.store.project import Project
+
+if TYPE_CHECKING:
+    from spacy.matcher import Matcher, PhraseMatcher
 
 SCOPES = ("line", "turn")
 
@@ -93,8 +97,9 @@ class _Pattern:
                 spec = json.loads(text)
                 if spec and isinstance(spec[0], dict):
                     spec = [spec]
-                self.matcher = Matcher(self.vocab)
-                self.matcher.add("P", spec)
+                matcher = Matcher(self.vocab)
+                matcher.add("P", spec)
+                self.matcher: Matcher | PhraseMatcher = matcher
             except (ValueError, TypeError, KeyError) as e:
                 raise InputError(
                     f'not a spaCy token pattern ({str(e).splitlines()[0]}); write e.g. [{{"LEMMA": "plannen"}}]'
@@ -107,10 +112,11 @@ class _Pattern:
         from qualcode.language.search import parse_query
 
         self.terms = parse_query(text, lemma=lemma)
-        self.matcher = PhraseMatcher(self.vocab, attr="LEMMA" if lemma else "LOWER")
+        phrases = PhraseMatcher(self.vocab, attr="LEMMA" if lemma else "LOWER")
         for i, term in enumerate(self.terms):
             words = list(term)
-            self.matcher.add(str(i), [Doc(self.vocab, words=words, lemmas=words if lemma else None)])
+            phrases.add(str(i), [Doc(self.vocab, words=words, lemmas=words if lemma else None)])
+        self.matcher = phrases
 
     def doc(self, unit: Unit):
         from spacy.tokens import Doc
@@ -184,9 +190,9 @@ def plan(
         if compiled.matches(unit):
             out.append(
                 Coding(
-                    id=None,
+                    id=cast(int, None),  # a proposal, not stored: it has no id (Coding.id is int)
                     transcript=unit.transcript,
-                    transcript_id=unit.transcript_id,  # type: ignore[arg-type]
+                    transcript_id=unit.transcript_id,
                     ranges=unit.ranges,
                     code=k.name,
                     code_id=k.id,

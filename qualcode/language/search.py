@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
+from typing import TypeGuard
 
 from qualcode.errors import InputError
 from qualcode.ranges import format_citation
@@ -152,7 +153,7 @@ def coded_lines(project: Project, code: str, coder: str | None = None) -> set[tu
     if coder is not None:
         sql += " AND coder = ?"
         params.append(coder)
-    out = set()
+    out: set[tuple[int, int]] = set()
     for tid, ranges in project.conn.execute(sql, params):
         for a, b in parse_ranges(ranges):
             out.update((tid, n) for n in range(a, b + 1))
@@ -243,9 +244,9 @@ def _neighbours(project: Project, keys: set[tuple[int, int]]) -> dict[tuple[int,
     want: dict[int, set[int]] = {}
     for tid, n in keys:
         want.setdefault(tid, set()).update((n - 1, n + 1))
-    out = {}
-    for tid, ns in want.items():
-        ns = sorted(ns)
+    out: dict[tuple[int, int], tuple[int, str]] = {}
+    for tid, wanted in want.items():
+        ns = sorted(wanted)
         for start in range(0, len(ns), 500):
             chunk = ns[start : start + 500]
             q = f"SELECT n, turn, text FROM lines WHERE transcript_id = ? AND n IN ({', '.join('?' * len(chunk))})"
@@ -286,7 +287,7 @@ def kwic(
     return (left + " " if left_space and left else left), (" " + right if right_space and right else right)
 
 
-def _same_turn(line: tuple[int, str] | None, turn: int) -> bool:
+def _same_turn(line: tuple[int, str] | None, turn: int) -> TypeGuard[tuple[int, str]]:
     return line is not None and turn > 0 and line[0] == turn and bool(line[1].strip())
 
 

@@ -26,10 +26,14 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from qualcode.errors import ConflictError, NotFoundError, QualcodeError
 from qualcode.ranges import format_citation, format_ranges
 from qualcode.store.project import Project, now
+
+if TYPE_CHECKING:
+    from sklearn.multiclass import OneVsRestClassifier
 
 MIN_TRANSCRIPTS = 2
 MIN_POSITIVE = 5
@@ -210,7 +214,7 @@ def _matrix(corpus: Corpus, rows: list[int], code_ids: list[int]):
 @dataclass
 class Model:
     features: Features
-    classifier: object
+    classifier: OneVsRestClassifier
     code_ids: list[int]
     code_names: dict[int, str]
     skipped: dict[str, str]  # code name → why it has no model
@@ -300,7 +304,7 @@ def suggest(
         j = model.code_ids.index(cid)
         coded = corpus.labels.get(cid, set())
         coef = np.ravel(model.classifier.estimators_[j].coef_)
-        ranked = []
+        ranked: list[Suggestion] = []
         for i in np.argsort(-proba[:, j], kind="stable"):
             p = float(proba[i, j])
             if p < min_probability or (limit is not None and len(ranked) >= limit):
@@ -385,6 +389,7 @@ def keyword_lemmas(project: Project, code_id: int) -> set[str]:
     from qualcode.corpus import lemmas as nlp
 
     row = project.query_one("SELECT name, definition FROM codes WHERE id = ?", (code_id,))
+    assert row is not None  # code ids come from the codes table
     text = f"{row['name'].replace('_', ' ').replace('-', ' ')}. {row['definition']}"
     _, lemmas = nlp.tokenize_query(text)
     return {lem for lem in lemmas if _word(lem) and lem not in STOP_WORDS and len(lem) > 2}
@@ -424,7 +429,7 @@ def evaluate(project: Project, coder: str, *, code: str | None = None) -> dict:
     corpus = load_corpus(project, done, coder)
     codes = [codebook.get_code(project, code)] if code is not None else codebook.all_codes(project)
     splits = folds(corpus)
-    report = {
+    report: dict[str, Any] = {
         "coder": coder,
         "lines": len(corpus.line_ids),
         "threshold": THRESHOLD,

@@ -29,10 +29,13 @@ import io
 import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from qualcode.corpus.ingest.decode import clean_control_chars
 from qualcode.errors import InputError
+
+if TYPE_CHECKING:
+    from docx.opc.phys_pkg import PhysPkgWriter
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _OPEN = f'<w:body xmlns:w="{W_NS}">'
@@ -180,7 +183,7 @@ class DocWriter:
 
     batch = 2000  # fragments parsed at a time
 
-    def __init__(self, document):
+    def __init__(self, document) -> None:
         self.document = document
         self.body = document.element.body
         self.removed = 0  # control characters removed from the text written
@@ -412,7 +415,7 @@ def save_package(document, path: str | Path, compresslevel: int = 1) -> None:
         writer = _ZipWriter(z)
         steps[0](writer, parts)
         steps[1](writer, package.rels)
-        steps[2](writer, parts)
+        steps[2](cast("PhysPkgWriter", writer), parts)  # duck-typed: write() and close() are all it uses
 
 
 class _ZipWriter:

@@ -75,13 +75,20 @@ def session_gap_s() -> float:
         return SESSION_GAP_S
 
 
-def folder_for(project_path: Path) -> Path:
+def folder_for(project_path: str | os.PathLike) -> Path:
     return Path(project_path).parent / FOLDER
 
 
 def _stamp(t: float | None = None) -> str:
     dt = datetime.fromtimestamp(time.time() if t is None else t, timezone.utc)
     return dt.strftime("%Y%m%dT%H%M%S") + f"{dt.microsecond // 1000:03d}Z"
+
+
+def _stamp_of(name: str) -> str:
+    """The time stamp in a backup name this module made (it always matches ``_NAME``)."""
+    m = _NAME.match(name)
+    assert m is not None
+    return m.group("stamp")
 
 
 def _iso(stamp: str) -> str:
@@ -92,7 +99,7 @@ def list_backups(project_path: str | os.PathLike) -> list[Backup]:
     """The project's backups, newest first."""
     project_path = Path(project_path)
     folder = folder_for(project_path)
-    out = []
+    out: list[Backup] = []
     if not folder.is_dir():
         return out
     for entry in os.scandir(folder):
@@ -161,7 +168,7 @@ def make_backup(
     target = folder / name
     _copy_db(conn, target, project_path)
     rotate(project_path, keep_count() if keep is None else keep)
-    return Backup(name, target, kind, _iso(_NAME.match(name).group("stamp")), target.stat().st_size)
+    return Backup(name, target, kind, _iso(_stamp_of(name)), target.stat().st_size)
 
 
 def rotate(project_path: str | os.PathLike, keep: int) -> list[Backup]:
@@ -339,7 +346,7 @@ def _keep_current(project_path: Path) -> dict | None:
             name,
             folder / name,
             "before-restore",
-            _iso(_NAME.match(name).group("stamp")),
+            _iso(_stamp_of(name)),
             (folder / name).stat().st_size,
         )
     return {"backup": b, "live": live}

@@ -58,6 +58,7 @@ def stacks(project: Project, coder: str) -> tuple[list[int], list[int]]:
 
 def _event(project: Project, event_id: int) -> dict:
     row = project.query_one("SELECT * FROM events WHERE id = ?", (event_id,))
+    assert row is not None, event_id  # ids come from the events table itself
     row["changes"] = json.loads(row["changes"])
     return row
 

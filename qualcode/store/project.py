@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -117,7 +117,7 @@ class Tx:
         key = row.get(pk, cur.lastrowid)
         after = self.fetch(table, {pk: key})
         self.changes.append({"op": "insert", "table": table, "pk": {pk: key}, "before": None, "after": after})
-        return key
+        return cast(int, key)
 
     def update(self, table: str, pk: dict, values: dict) -> dict:
         before = self.fetch(table, pk)
@@ -127,6 +127,7 @@ class Tx:
         sets = ", ".join(f"[{c}] = ?" for c in values)
         self.conn.execute(f"UPDATE [{table}] SET {sets} WHERE {where}", list(values.values()) + params)
         after = self.fetch(table, pk)
+        assert after is not None  # the row existed and was only updated, in this transaction
         changed = {k for k in values if before.get(k) != after.get(k)}
         if changed:
             self.changes.append(
@@ -180,7 +181,7 @@ class Project:
         cls,
         path: str | os.PathLike,
         *,
-        setup: Callable[[Project], None] | None = None,
+        setup: Callable[[Project], object] | None = None,
         derived_from: tuple[Path, ...] = (),
     ) -> Project:
         """Create a new project file atomically: build it under a temporary name, then rename.
@@ -198,7 +199,7 @@ class Project:
             raise explain(e, Path(path)) from None
 
     @classmethod
-    def _create(cls, path: Path, setup: Callable[[Project], None] | None, derived_from: tuple[Path, ...]) -> Project:
+    def _create(cls, path: Path, setup: Callable[[Project], object] | None, derived_from: tuple[Path, ...]) -> Project:
         if path.exists():
             raise ProjectError("a file already exists there; open it, or choose another name", path=path)
         folder = path.parent if str(path.parent) else Path(".")
@@ -324,11 +325,11 @@ class Project:
 
     @property
     def citation_template(self) -> str:
-        return self.setting("citation_template")
+        return cast(str, self.setting("citation_template"))  # has a default
 
     @property
     def consensus_coder(self) -> str:
-        return self.setting("consensus_coder")
+        return cast(str, self.setting("consensus_coder"))  # has a default
 
     # ------------------------------------------------------------- transactions
     @contextlib.contextmanager

@@ -320,6 +320,7 @@ def check_wal(path: Path, conn: sqlite3.Connection, attempts: int = 3) -> None:
         if seen == file_only:
             return
         time.sleep(0.05 * (attempt + 1))  # a page torn by a checkpoint in progress: look again
+    assert file_only is not None  # every pass that found none returned
     raise ProjectError(
         f"the -wal file beside the project does not belong to it (event {file_only[0]} differs; "
         f"a -wal from another copy?); nothing was changed; move {path.name}-wal away to open the file as it is",

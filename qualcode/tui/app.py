@@ -17,6 +17,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.binding import Binding
@@ -91,7 +92,9 @@ class QualcodeApp(App):
         self.start_show_others = show_others
         self.project = Project.open(self.project_path)
         if line_search is None:
-            from qualcode.tui.screens.search import lemma_line_search as line_search  # spaCy loads in the worker
+            from qualcode.tui.screens.search import lemma_line_search  # spaCy loads in the worker
+
+            line_search = lemma_line_search
         self.line_search = line_search
 
     def on_mount(self) -> None:
@@ -214,3 +217,10 @@ def known_binding_ids(app: App) -> Iterator[str]:
         for binding in Binding.make_bindings(getattr(source, "BINDINGS", [])):
             if binding.id:
                 yield binding.id
+
+
+if TYPE_CHECKING:
+    from qualcode.tui.base import QualcodeAppAPI
+
+    def _implements_the_screens_api(app: QualcodeApp) -> QualcodeAppAPI:
+        return app  # mypy checks that QualcodeApp provides what screens read through qualcode_app()

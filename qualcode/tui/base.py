@@ -14,14 +14,46 @@ To add a screen (Agreement, Export, …):
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 from textual.binding import Binding
 from textual.screen import Screen
 
 from qualcode.errors import QualcodeError
 
+if TYPE_CHECKING:
+    from textual.command import Provider
+    from textual.message_pump import MessagePump
+
+    from qualcode.store.project import Project
+
 T = TypeVar("T")
+
+
+class QualcodeAppAPI(Protocol):
+    """What screens and widgets read from the running ``QualcodeApp`` (qualcode.tui.app checks it conforms).
+
+    A protocol rather than the class itself: the app imports the screens, so they cannot import it.
+    """
+
+    project_path: Path
+    coder: str
+    project: Project
+    line_search: Callable[..., Any]
+
+    def open_transcript(self, name: str, line: int | None = None, select_to: int | None = None) -> None: ...
+
+    def screen_names(self) -> list[str]: ...
+
+    def action_open_screen(self, name: str) -> None: ...
+
+    def action_help(self) -> None: ...
+
+
+def qualcode_app(node: MessagePump | Provider) -> QualcodeAppAPI:
+    """``node.app`` as the QualcodeApp it is (Textual types it as a plain ``App``)."""
+    return cast(QualcodeAppAPI, node.app)
 
 
 class QualcodeScreen(Screen):
@@ -32,12 +64,17 @@ class QualcodeScreen(Screen):
     AREA = "app"  # the prefix of this screen's actions in the command palette ("coding: undo")
 
     @property
-    def project(self):
-        return self.app.project
+    def qapp(self) -> QualcodeAppAPI:
+        """The running QualcodeApp, typed (``self.app`` is a plain ``App`` to the type checker)."""
+        return qualcode_app(self)
+
+    @property
+    def project(self) -> Project:
+        return self.qapp.project
 
     @property
     def coder(self) -> str:
-        return self.app.coder
+        return self.qapp.coder
 
     def core(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
         """Call a core function; an expected error becomes a notification and ``None``."""
@@ -66,8 +103,8 @@ class QualcodeScreen(Screen):
             seen.add(binding.action)
             if self.check_action(binding.action.split("(")[0], ()) is False:
                 continue
-            yield (
-                f"{self.AREA}: {(binding.tooltip or binding.description).lower()}",
-                (lambda a=binding.action: self.run_action(a)),
-                f"key {binding.key}",
-            )
+
+            def run(a: str = binding.action) -> Any:
+                return self.run_action(a)
+
+            yield (f"{self.AREA}: {(binding.tooltip or binding.description).lower()}", run, f"key {binding.key}")

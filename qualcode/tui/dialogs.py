@@ -61,6 +61,7 @@ class ChoiceScreen(ModalScreen[int | None]):
     @on(OptionList.OptionSelected)
     def selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
+        assert event.option.id is not None  # every option has its index as id
         self.dismiss(int(event.option.id))
 
     def action_cancel(self) -> None:

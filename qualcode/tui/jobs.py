@@ -13,22 +13,22 @@ function is called as ``fn(progress)`` (work that needs no project, such as load
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from rich.text import Text
-from textual.widget import Widget
+from textual.dom import DOMNode
 from textual.widgets import ProgressBar, Static
 from textual.worker import Worker
 
 from qualcode.errors import QualcodeError
+from qualcode.tui.base import qualcode_app
 from qualcode.tui.messages import JobDone, JobFailed, JobProgress
 
 Progress = Callable[[int | None, int | None, str], None]
 
 
 def start(
-    target: Widget,
+    target: DOMNode,
     job: str,
     fn: Callable[..., Any],
     *,
@@ -37,7 +37,7 @@ def start(
     exclusive: bool = True,
 ) -> Worker:
     """Run ``fn`` for ``target`` (a screen or widget, which receives the messages) in a thread worker."""
-    path: Path = getattr(target.app, "project_path")  # noqa: B009 - the workbench app's project file
+    path = qualcode_app(target).project_path
 
     def progress(done: int | None, total: int | None, what: str) -> None:
         target.post_message(JobProgress(job, done, total, what))

@@ -153,3 +153,23 @@ def test_analysis_bindings_have_ids_and_descriptions():
     for owner in (AnalysisScreen, ParticipantsScreen):
         for b in Binding.make_bindings(owner.BINDINGS):
             assert b.id and b.description, (owner.__name__, b.key)
+
+
+async def test_percentages_with_a_group_without_codings(tmp_path):
+    """A column whose base is 0 has no percentages (None); toggling percent must not compare None with floats."""
+    from qualcode.corpus import transcripts
+
+    path, _ = build(tmp_path)
+    (tmp_path / "FG3.txt").write_text("R1: Niemand heeft hier iets gecodeerd.\nR2: Klopt.\n", encoding="utf-8")
+    with Project.open(path) as project:
+        transcripts.import_files(project, [tmp_path / "FG3.txt"], ANNA)
+    app = create_app(path, ANNA)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_analysis(app, pilot, by="transcript")
+        table = screen.query_one("#crosstab-table", DataTable)
+        assert [str(c.label) for c in table.ordered_columns] == ["code", "FG1", "FG2", "FG3", "total"]
+        await pilot.press("p")
+        await pilot.pause()
+        assert screen.settings.percent is True
+        assert str(table.get_row_at(0)[3]) == "0"  # FG3: a count without a percentage
+        assert "%" in str(table.get_row_at(0)[1]) or "%" in str(table.get_row_at(0)[2])

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
+from typing import cast
 
 from qualcode.corpus.ingest.textformats import detect_layout
 from qualcode.corpus.ingest.timecode import parse_clock
 from qualcode.corpus.ingest.turns import Cue
 
-Block = tuple[str, object]  # ("p", "text") or ("row", ["cell", "cell", …])
+Block = tuple[str, str | list[str]]  # ("p", "text") or ("row", ["cell", "cell", …])
 
 
 def _short(value: str) -> bool:
@@ -66,8 +67,8 @@ def speaker_table(rows: list[list[str]]) -> tuple[list[Cue], list[str]] | None:
 
 def blocks_reading(blocks: list[Block], kind: str) -> tuple[str, list[Cue], list[str]] | None:
     """``(reader, cues, notices)`` for a speaker table or a tool layout in ``blocks``; None otherwise."""
-    rows = [value for what, value in blocks if what == "row"]
-    paragraphs = [value for what, value in blocks if what == "p"]
+    rows = [cast(list[str], value) for what, value in blocks if what == "row"]
+    paragraphs = [cast(str, value) for what, value in blocks if what == "p"]
     table_chars = sum(len(" ".join(r)) for r in rows)
     para_chars = sum(len(p) for p in paragraphs)
     if rows and table_chars >= para_chars:
@@ -83,7 +84,7 @@ def blocks_reading(blocks: list[Block], kind: str) -> tuple[str, list[Cue], list
         if what == "p":
             lines.extend(str(value).split("\n"))
         else:
-            lines.append("\t".join(value))
+            lines.append("\t".join(cast(list[str], value)))
     layout = detect_layout(lines)
     if layout is None:
         return None

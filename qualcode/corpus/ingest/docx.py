@@ -12,6 +12,7 @@ import io
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from qualcode.corpus.ingest.build import build_transcript
 from qualcode.corpus.ingest.decode import MAX_TEXT_CHARS, line_warnings, normalise_line, normalise_newlines
@@ -97,7 +98,7 @@ def wrap_segment(segment: str, width: int) -> list[str]:
     """Wrap one line of a paragraph at ``width`` columns; a speaker label stays whole on the first line."""
     if not segment.strip():
         return [""]
-    options = dict(
+    options: dict[str, Any] = dict(
         width=width, break_long_words=True, break_on_hyphens=False, expand_tabs=False, replace_whitespace=False
     )
     label = match_label(segment)

@@ -10,6 +10,7 @@ left out, each with a notice; headers and footers (in ``styles.xml``) too.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import cast
 
 from qualcode.archives import open_zip, parse_xml
 from qualcode.corpus.ingest.blocks import Block
@@ -110,7 +111,7 @@ def odt_paragraphs(data: bytes, *, path) -> list[str]:
     out: list[str] = []
     for kind, value in blocks:
         if kind == "p":
-            out.append(value)
+            out.append(cast(str, value))
         else:
-            out.extend(value)
+            out.extend(cast(list[str], value))
     return out

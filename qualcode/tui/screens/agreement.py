@@ -10,6 +10,8 @@ the last decision. The original coders' codings are never touched.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, SupportsInt, cast
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -26,6 +28,9 @@ from qualcode.tui import jobs
 from qualcode.tui.base import QualcodeScreen
 from qualcode.tui.dialogs import ChoiceScreen, PromptScreen
 from qualcode.tui.messages import JobDone, JobFailed
+
+if TYPE_CHECKING:
+    from qualcode.tui.screens.coding import CodingScreen
 
 OVERALL = "__overall__"  # the summary row: De Vries' pooled kappa and means over codes
 RESAMPLES = 1000
@@ -175,7 +180,7 @@ class AgreementScreen(QualcodeScreen):
         self.computing = True
         self.query_one("#agreement-title", Static).update(" Agreement · computing…")
         self.query_one("#agreement-table", DataTable).loading = True  # something on screen at once (issue 19)
-        self.compute(self.app.project_path, self.wanted_coders)
+        self.compute(self.qapp.project_path, self.wanted_coders)
 
     def compute(self, path, coders: list[str] | None) -> None:
         def work(project, progress) -> AgreementReport:
@@ -209,7 +214,7 @@ class AgreementScreen(QualcodeScreen):
             table.add_row(*self._row(name, ca), key=name)
         if len(report.codes) > 1:
             table.add_row(*self._summary_row(report), key=OVERALL)
-        if self.code in report.codes:
+        if self.code is not None and self.code in report.codes:
             table.move_cursor(row=table.get_row_index(self.code))
         self._show_note()
         self.refresh_bindings()
@@ -286,7 +291,7 @@ class AgreementScreen(QualcodeScreen):
                 )
             )
             return
-        ca = self.report.codes.get(key)
+        ca = self.report.codes.get(key) if key is not None else None
         if ca is None:
             note.update("")
             return
@@ -457,8 +462,9 @@ class AgreementScreen(QualcodeScreen):
         if d is None:
             return
         first, last = d.ranges[0][0], d.ranges[-1][1]
-        self.app.open_transcript(d.transcript, first, last)
-        self.app.screen.show_others = True  # set before the Coding screen mounts: the supervisor sees all coders
+        self.qapp.open_transcript(d.transcript, first, last)
+        coding = cast("CodingScreen", self.app.screen)  # the screen open_transcript just pushed
+        coding.show_others = True  # set before the Coding screen mounts: the supervisor sees all coders
 
     def action_refresh(self) -> None:
         self.start_compute()
@@ -478,7 +484,7 @@ class AgreementScreen(QualcodeScreen):
             d = self.current() if self.is_mounted else None
             if d is None:
                 return None
-            if action == "accept" and parameters and int(parameters[0]) >= len(d.coders):
+            if action == "accept" and parameters and int(cast(SupportsInt, parameters[0])) >= len(d.coders):
                 return None
             if action == "accept_choose" and len(d.coders) <= 2:
                 return None

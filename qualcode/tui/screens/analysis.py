@@ -207,7 +207,7 @@ class AnalysisScreen(QualcodeScreen):
     # ------------------------------------------------------------- computing
     def start_compute(self) -> None:
         self._title("computing…")
-        self.compute(self.app.project_path, Settings(**vars(self.settings)))
+        self.compute(self.qapp.project_path, Settings(**vars(self.settings)))
 
     @work(thread=True, exclusive=True, group="analysis-compute")
     def compute(self, path, settings: Settings) -> None:
@@ -265,9 +265,13 @@ class AnalysisScreen(QualcodeScreen):
     def _crosstab_lines(self) -> list[tuple[str, str, list[Text], Text]]:
         """(kind, name, cells per group, total) for every code row and theme subtotal row."""
         data = self.crosstab
+        assert data is not None  # filled only once the crosstab came back
         counts = data.counts
         pct = data.percentages() if self.settings.percent else None
-        top = max(max((max(r) for r in pct), default=0) or 0, 1) if pct else max(int(counts.max(initial=0)), 1)
+        if pct:  # None where a group's base is 0 (a speaker or transcript without codings)
+            top = max(max((p for r in pct for p in r if p is not None), default=0), 1)
+        else:
+            top = max(int(counts.max(initial=0)), 1)
         themes = {t.codes[-1]: t for t in data.themes if t.codes}
         out = []
         for r, name in enumerate(data.rows):
@@ -282,6 +286,7 @@ class AnalysisScreen(QualcodeScreen):
 
     def _fill_crosstab(self) -> None:
         table, data = self.query_one("#crosstab-table", DataTable), self.crosstab
+        assert data is not None  # filled only once the crosstab came back
         keep = table.cursor_coordinate
         table.clear(columns=True)
         lines = self._crosstab_lines()
@@ -318,13 +323,14 @@ class AnalysisScreen(QualcodeScreen):
 
     def _fill_cooc(self) -> None:
         table, data = self.query_one("#cooc-table", DataTable), self.cooc
+        assert data is not None  # filled only once the co-occurrence table came back
         keep = table.cursor_coordinate
         table.clear(columns=True)
         table.add_column("code", key="code")
         for name in data.codes:
             table.add_column(Text(name), key=f"c\x00{name}")
         jac = self.settings.jaccard and data.jaccard is not None
-        values = data.jaccard if jac else data.counts
+        values = data.jaccard if jac and data.jaccard is not None else data.counts
         off = values.copy()
         if len(off):
             off[range(len(off)), range(len(off))] = 0
@@ -348,7 +354,7 @@ class AnalysisScreen(QualcodeScreen):
         row_key, col_key = event.cell_key.row_key.value, event.cell_key.column_key.value
         if self.transposed():
             row_key, col_key = col_key, row_key
-        if data is None or not col_key.startswith("g") or "\x00" not in row_key:
+        if data is None or col_key is None or row_key is None or not col_key.startswith("g") or "\x00" not in row_key:
             return
         kind, name = row_key.split("\x00", 1)
         column = data.columns[int(col_key[1:])]
@@ -359,16 +365,16 @@ class AnalysisScreen(QualcodeScreen):
     def cooc_cell(self, event: DataTable.CellSelected) -> None:
         event.stop()
         data = self.cooc
-        col_key = event.cell_key.column_key.value
-        if data is None or col_key == "code":
+        col_key, row_key = event.cell_key.column_key.value, event.cell_key.row_key.value
+        if data is None or col_key == "code" or col_key is None or row_key is None:
             return
-        a = event.cell_key.row_key.value.split("\x00", 1)[1]
+        a = row_key.split("\x00", 1)[1]
         b = col_key.split("\x00", 1)[1]
         self.load_quotes(f"{a} × {b}", data.cell_coding_ids(a, b))
 
     def load_quotes(self, title: str, ids: list[int]) -> None:
         self.query_one("#analysis-quotes-title", Static).update(Text(f" Quotes · {title} · loading…"))
-        self.fetch_quotes(self.app.project_path, title, ids)
+        self.fetch_quotes(self.qapp.project_path, title, ids)
 
     @work(thread=True, exclusive=True, group="analysis-quotes")
     def fetch_quotes(self, path, title: str, ids: list[int]) -> None:
@@ -424,7 +430,7 @@ class AnalysisScreen(QualcodeScreen):
         row = self.current_quote()
         if row is not None:
             first, last = row["ranges"][0]
-            self.app.open_transcript(row["transcript"], first, last)
+            self.qapp.open_transcript(row["transcript"], first, last)
 
     @on(DataTable.RowSelected, "#participants-table")
     def participant_selected(self, event: DataTable.RowSelected) -> None:

@@ -179,7 +179,7 @@ class AuditScreen(QualcodeScreen):
         self.running = True
         self.refresh_bindings()
         self.query_one(ProgressBar).update(total=None, progress=0)
-        self.run_audit(self.app.project_path, self.coder)
+        self.run_audit(self.qapp.project_path, self.coder)
 
     def run_audit(self, path, coder: str) -> None:
         jobs.start(self, "audit", lambda project, progress: audit_job(project, coder, progress), readonly=False)
@@ -235,7 +235,7 @@ class AuditScreen(QualcodeScreen):
     def action_open(self) -> None:
         f = self.current()
         if f is not None:
-            self.app.open_transcript(f["transcript"], f["line"])
+            self.qapp.open_transcript(f["transcript"], f["line"])
 
     def action_toggle_filter(self) -> None:
         self.open_only = not self.open_only

@@ -133,7 +133,7 @@ class CodebookScreen(QualcodeScreen):
             return
         self.codes = codebook.tree_order(codebook.all_codes(self.project))  # children under their parent
         counts = codebook.coding_counts(self.project)
-        names = {c.id: c.name for c in self.codes}
+        names: dict[int | None, str] = {c.id: c.name for c in self.codes}
         table = self.query_one(DataTable)
         keep = table.cursor_row
         table.clear()

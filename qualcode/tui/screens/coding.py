@@ -16,6 +16,7 @@ selected lines out of it (a whole range goes, lines inside a range split it).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, SupportsInt, cast
 
 from rich.text import Text
 from textual import on
@@ -35,6 +36,9 @@ from qualcode.tui.dialogs import ChoiceScreen, CodePickerScreen, MemoScreen, Pro
 from qualcode.tui.widgets.code_panel import CodebookPanel, LinePanel, marker_chars, marker_text
 from qualcode.tui.widgets.suggestions import SUGGESTION_ACTIONS, SuggestionsMixin, SuggestionsPanel
 from qualcode.tui.widgets.transcript_view import Lane, Marker, TranscriptView
+
+if TYPE_CHECKING:
+    from qualcode.corpus.media import Player
 
 MAX_SLOTS = 12
 MAX_LANES = 4
@@ -181,8 +185,8 @@ class CodingScreen(SuggestionsMixin, QualcodeScreen):
         self.search_term = ""
         self.last_code: Code | None = None
         self._has_own = False
-        self._panel_key = None
-        self.player = None  # qualcode.corpus.media.Player once l is pressed
+        self._panel_key: tuple[int, tuple[int, ...], tuple[str, ...], int | None] | None = None
+        self.player: Player | None = None  # qualcode.corpus.media.Player once l is pressed
         self._load_pending = False
         self.range_target: Coding | None = None  # the coding a range is being added to (+ … Enter)
         self.lane_coders: list[str] = []
@@ -571,8 +575,9 @@ class CodingScreen(SuggestionsMixin, QualcodeScreen):
     def action_memo(self) -> None:
         def edit(coding: Coding) -> None:
             def saved(value: str | None) -> None:
-                if value is not None and self.core(
-                    codings.set_memo, self.project, coding.id, value.strip(), self.coder
+                if (
+                    value is not None
+                    and self.core(codings.set_memo, self.project, coding.id, value.strip(), self.coder) is not None
                 ):
                     self.notify(f"memo saved on {coding.code} {format_ranges(coding.ranges)}", timeout=2)
                     self.reload()
@@ -723,7 +728,7 @@ class CodingScreen(SuggestionsMixin, QualcodeScreen):
         if action in SUGGESTION_ACTIONS:
             return self.check_suggestion(action)
         if action == "toggle_code" and parameters:
-            return self.code_for_hotkey(int(parameters[0])) is not None
+            return self.code_for_hotkey(int(cast(SupportsInt, parameters[0]))) is not None
         if action in ("memo", "remove", "add_range", "remove_range"):
             return True if self._has_own else None
         if action == "confirm_range":

@@ -381,7 +381,7 @@ class ExportScreen(QualcodeScreen):
         self.refresh_bindings()
         self.query_one(ProgressBar).update(total=None, progress=0)
         self.query_one("#export-status", Static).update(Text(f"exporting to {job.out}…"))
-        self.export(self.app.project_path, job)
+        self.export(self.qapp.project_path, job)
 
     def export(self, path: Path, job: ExportJob) -> None:
         jobs.start(self, "export", lambda project, progress: run_job(project, job, progress))

@@ -9,11 +9,14 @@ the binding id (dim) is what ``~/.config/qualcode/config.toml`` remaps.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
@@ -31,14 +34,14 @@ def _keys(screen: Screen, binding: Binding) -> str:
 def binding_rows(screen: Screen) -> list[tuple[str, str, str]]:
     """(keys, description, id) for the focused widget chain, the screen and the app (each binding once)."""
     rows, seen = [], set()
-    sources = []
-    node = screen.focused
+    sources: list[DOMNode] = []
+    node: DOMNode | None = screen.focused
     while node is not None and node is not screen:
         sources.append(node)
         node = node.parent
     sources.append(screen)
     sources.append(screen.app)
-    hidden = getattr(screen, "HELP_HIDDEN", frozenset())
+    hidden: Collection[str] = getattr(screen, "HELP_HIDDEN", frozenset())
     for source in sources:
         for binding in Binding.make_bindings(getattr(source, "BINDINGS", [])):
             key = binding.id or binding.action

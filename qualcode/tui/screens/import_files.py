@@ -18,6 +18,7 @@ from textual.widgets import DirectoryTree, Input, Label, ProgressBar
 
 from qualcode.corpus import transcripts
 from qualcode.tui import jobs
+from qualcode.tui.base import qualcode_app
 from qualcode.tui.messages import JobDone, JobFailed, JobProgress
 
 # a folder import takes every transcript format except .json/.tsv, which other tools' files share (pick those one by one)
@@ -73,7 +74,7 @@ class ImportScreen(ModalScreen[list[str] | None]):
         self.import_worker = self.run_import(files)
 
     def run_import(self, files: list[Path]):
-        coder = self.app.coder
+        coder = qualcode_app(self).coder
 
         def work(project, progress) -> list[str]:
             parsed = transcripts.parse_files(files, progress=progress)

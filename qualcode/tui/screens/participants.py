@@ -111,10 +111,14 @@ class ParticipantsScreen(QualcodeScreen):
 
         self.app.push_screen(PromptScreen(f"Attributes of {p.transcript} {p.speaker}", current, "rol=regisseur"), done)
 
-    def action_toggle(self) -> None:
+    def action_toggle(self) -> None:  # type: ignore[override]  # replaces Textual's generic toggle action on purpose
         p = self.current()
-        if p is not None and self.core(
-            pt.set_participant, self.project, p.transcript, p.speaker, self.coder, participant=not p.participant
+        if (
+            p is not None
+            and self.core(
+                pt.set_participant, self.project, p.transcript, p.speaker, self.coder, participant=not p.participant
+            )
+            is not None
         ):
             self.reload()
 

@@ -165,7 +165,7 @@ class QuotesScreen(QualcodeScreen):
         if row is None:
             return
         first, last = row["ranges"][0]
-        self.app.open_transcript(row["transcript"], first, last)
+        self.qapp.open_transcript(row["transcript"], first, last)
 
     def action_pick(self) -> None:
         """Put the quote in the report, or take it out."""

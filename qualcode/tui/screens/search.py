@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import inspect
 from dataclasses import dataclass
+from typing import SupportsInt, cast
 
 from rich.text import Text
 from textual import on
@@ -195,7 +196,7 @@ class SearchScreen(QualcodeScreen):
         self.run_search(query, self.lemma)
 
     def run_search(self, query: str, lemma: bool) -> None:
-        fn = self.app.line_search
+        fn = self.qapp.line_search
 
         def work(project, progress) -> tuple[str, list, bool]:
             hits = fn(project, query, lemma=lemma) if _takes_lemma(fn) else fn(project, query)
@@ -247,13 +248,14 @@ class SearchScreen(QualcodeScreen):
     @on(DataTable.RowSelected, "#search-results")
     def open_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
+        assert event.row_key.value is not None  # rows are keyed by their index
         hit = self.hits[int(event.row_key.value)]
-        self.app.open_transcript(hit.transcript, hit.n)
+        self.qapp.open_transcript(hit.transcript, hit.n)
 
     def action_open_hit(self) -> None:
         hit = self.current_hit()
         if hit is not None:
-            self.app.open_transcript(hit.transcript, hit.n)
+            self.qapp.open_transcript(hit.transcript, hit.n)
 
     def action_focus_query(self) -> None:
         """A new search: the old text goes (it was appended to before), the field takes the focus."""
@@ -336,5 +338,5 @@ class SearchScreen(QualcodeScreen):
             if not self.hits or self.searching:
                 return False
             if action == "code_line" and parameters:
-                return self.code_for_hotkey(int(parameters[0])) is not None
+                return self.code_for_hotkey(int(cast(SupportsInt, parameters[0]))) is not None
         return True

@@ -70,7 +70,7 @@ class TranscriptsScreen(QualcodeScreen):
             table.move_cursor(row=min(keep, len(rows) - 1))
         self.query_one("#transcripts-title", Static).update(
             Text(
-                f" {self.app.project_path.name} · coder {self.coder} · {len(rows)} transcripts"
+                f" {self.qapp.project_path.name} · coder {self.coder} · {len(rows)} transcripts"
                 + ("" if rows else " · press i to import")
             )
         )
@@ -89,7 +89,7 @@ class TranscriptsScreen(QualcodeScreen):
     def action_open(self) -> None:
         name = self.selected_name()
         if name:
-            self.app.open_transcript(name)
+            self.qapp.open_transcript(name)
 
     def action_import(self) -> None:
         from qualcode.tui.screens.import_files import ImportScreen
@@ -121,7 +121,10 @@ class TranscriptsScreen(QualcodeScreen):
             if planned is None:
                 return
             result, parsed = planned
-            if parsed.sha256 == self.core(transcripts.get, self.project, name).sha256:
+            current = self.core(transcripts.get, self.project, name)
+            if current is None:  # gone meanwhile: core() has said so
+                return
+            if parsed.sha256 == current.sha256:
                 self.notify(f"{path.strip()} holds the same text as {name}; nothing to do", markup=False)
                 return
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, cast
+
 from rich.text import Text
 from textual.visual import visualize
 from textual.widgets import Static
@@ -9,6 +11,9 @@ from textual.widgets import Static
 from qualcode.model import Code, Coding
 from qualcode.ranges import format_ranges
 from qualcode.tui.widgets.transcript_view import contrast
+
+if TYPE_CHECKING:
+    from textual.timer import Timer
 
 
 def marker_chars(codes: list[Code]) -> dict[int, str]:
@@ -31,10 +36,13 @@ def update_text(widget: Static, text: Text) -> None:
     repaints the whole screen) only when the widget's height changes."""
     if getattr(widget, "_shown_text", None) == text:
         return
-    widget._shown_text = text
+    cast(Any, widget)._shown_text = text  # remembered on the widget itself
     width = widget.size.width
     same_height = (
-        width > 0 and visualize(widget, text, markup=False).get_height(widget.styles, width) == widget.size.height
+        width > 0
+        # (the ignore: Textual passes widget.styles to get_height itself; its RulesMap annotation is too narrow)
+        and visualize(widget, text, markup=False).get_height(widget.styles, width)  # type: ignore[arg-type]
+        == widget.size.height
     )
     widget.update(text, layout=not same_height)
 
@@ -74,7 +82,7 @@ class LinePanel(Static):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._pending: Text | None = None
-        self._timer = None
+        self._timer: Timer | None = None
         self._reserved = (0, 0)  # (width, lines) the panel keeps
 
     @property
@@ -88,7 +96,7 @@ class LinePanel(Static):
             return
         width = self.size.width
         if width:  # measured once per burst of moves, not per move
-            height = visualize(self, text, markup=False).get_height(self.styles, width)
+            height = visualize(self, text, markup=False).get_height(self.styles, width)  # type: ignore[arg-type]  # as above
             reserved = self._reserved[1] if self._reserved[0] == width else 0
             if height < reserved:
                 text = text + "\n" * (reserved - height)

@@ -32,7 +32,12 @@ from qualcode.tui.widgets.code_panel import update_text
 if TYPE_CHECKING:
     from qualcode.language.suggest import Suggestion
     from qualcode.model import Code, Coding
+    from qualcode.tui.base import QualcodeScreen
     from qualcode.tui.widgets.transcript_view import TranscriptView
+
+    _Host = QualcodeScreen  # the type checker sees the screen the mixin is mixed into
+else:
+    _Host = object
 
 SUGGESTION_ACTIONS = frozenset({"suggest", "next_suggestion", "accept_suggestion", "dismiss_suggestion"})
 
@@ -141,7 +146,7 @@ class SuggestionsPanel(Static):
         self.update(text)
 
 
-class SuggestionsMixin:
+class SuggestionsMixin(_Host):
     """Suggestion keys and state for the Coding screen (put it before ``QualcodeScreen`` in the bases).
 
     What it reads from the screen it is mixed into is declared below; it writes only its own
@@ -149,13 +154,15 @@ class SuggestionsMixin:
     """
 
     # read from the host screen (the Coding screen sets these)
-    view: TranscriptView
+    if TYPE_CHECKING:
+
+        @property
+        def view(self) -> TranscriptView: ...
+
     codes: list[Code]
     chars: dict[int, str]
     all_codings: list[Coding]
     transcript: Any  # TranscriptRow | None
-    coder: str
-    project: Any
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -232,7 +239,7 @@ class SuggestionsMixin:
     def action_suggest(self) -> None:
         if self.transcript is None or self.suggesting:
             return
-        cached = MODELS.get(self.app.project_path, self.coder)
+        cached = MODELS.get(self.qapp.project_path, self.coder)
         self.suggesting = True
         self.suggestions_panel.show_busy(training=cached is None)
         self.refresh_bindings()
@@ -244,7 +251,7 @@ class SuggestionsMixin:
             return
         transcript, coder, fingerprint, model, found = event.result
         self.suggesting = False
-        MODELS.put(self.app.project_path, coder, fingerprint, model)
+        MODELS.put(self.qapp.project_path, coder, fingerprint, model)
         if self.transcript is None or transcript != self.transcript.name:
             return
         self.suggestions = sorted(
