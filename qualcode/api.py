@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from qualcode.agreement.results import AgreementReport
     from qualcode.coding.batch import BatchResult
     from qualcode.corpus.transcripts import TranscriptRow
-    from qualcode.report.selection import ExportResult
+    from qualcode.exports import ExportOutcome
 
 
 def default_coder() -> str:
@@ -176,25 +176,34 @@ class Project:
         return report
 
     # ------------------------------------------------------------ exports
-    def export_docx(self, out: str | os.PathLike[str], **options: Any) -> ExportResult:
+    def export(self, kind: str, out: str | os.PathLike[str], **options: Any) -> ExportOutcome:
+        """Any export, as ``qualcode export KIND OUT``: docx, quotes, transcript, agreement, qdpx or qdc.
+
+        ``options`` are :class:`qualcode.exports.ExportJob` fields (``coder``, ``codes``, ``lang``,
+        ``template``, ``layout``, ``transcript`` …); Word report options that are not fields
+        (``picked``, ``chart``, ``inline_under`` …) go to the report. The outcome carries the path,
+        a summary, the warnings and the privacy warning for open audit findings in what went out.
+        """
+        from dataclasses import fields
+
+        from qualcode.exports import ExportJob, run
+
+        names = {f.name for f in fields(ExportJob)}
+        report = {k: options.pop(k) for k in list(options) if k not in names}
+        job = ExportJob(kind, Path(out), self.coder, **options, report=report)
+        return run(self.store, job)
+
+    def export_docx(self, out: str | os.PathLike[str], **options: Any) -> ExportOutcome:
         """The Word report (themes, quotes with citations); ``options`` as ``qualcode export docx``."""
-        from qualcode.report.themes import ReportOptions, export_docx
+        return self.export("docx", out, **options)
 
-        options.setdefault("current_coder", self.coder)
-        return export_docx(self.store, Path(out), ReportOptions(**options))
-
-    def export_quotes(self, out: str | os.PathLike[str], **options: Any) -> ExportResult:
+    def export_quotes(self, out: str | os.PathLike[str], **options: Any) -> ExportOutcome:
         """One row per quote, to ``.xlsx`` or ``.csv``."""
-        from qualcode.report.tables import export_quotes
+        return self.export("quotes", out, **options)
 
-        options.setdefault("current_coder", self.coder)
-        return export_quotes(self.store, Path(out), **options)
-
-    def export_qdpx(self, out: str | os.PathLike[str]) -> dict[str, Any]:
+    def export_qdpx(self, out: str | os.PathLike[str]) -> ExportOutcome:
         """The whole project as a REFI-QDA ``.qdpx`` archive (ATLAS.ti, MAXQDA, NVivo, QualCoder)."""
-        from qualcode.exchange.refi_write import export_qdpx
-
-        return export_qdpx(self.store, Path(out))
+        return self.export("qdpx", out)
 
 
 def open(path: str | os.PathLike[str], *, coder: str | None = None, readonly: bool = False) -> Project:

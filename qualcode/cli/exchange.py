@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from qualcode.cli.base import Session, cli, common_options
-from qualcode.cli.export import export, warn_open_findings
+from qualcode.cli.export import export
 from qualcode.cli.output import echo, emit_json, json_option, print_table, progress_bar
 
 REFI_SUFFIXES = (".qdpx", ".qde", ".qdc", ".csv")  # REFI-QDA projects and codebooks, codebook CSVs
@@ -23,9 +23,10 @@ pass_session = click.make_pass_decorator(Session, ensure=True)
 @pass_session
 def export_qdc(session: Session, out: Path, as_json: bool) -> None:
     """The codebook as a REFI-QDA codebook (.qdc) for ATLAS.ti, MAXQDA, NVivo, QualCoder."""
-    from qualcode.exchange.refi_write import export_qdc as run
+    from qualcode.exports import ExportJob, run
 
-    result = run(session.open(readonly=True), out)
+    outcome = run(session.open(readonly=True), ExportJob("qdc", out, session.coder))
+    result = outcome.result
     emit_json(result) if as_json else echo(f"Wrote {out}: {result['codes']} codes")
 
 
@@ -49,10 +50,10 @@ def export_codebook_csv(session: Session, out: Path, as_json: bool) -> None:
 @pass_session
 def export_qdpx(session: Session, out: Path, as_json: bool) -> None:
     """The whole project as a REFI-QDA project (.qdpx): coders, codebook, transcripts, codings, memos."""
-    from qualcode.exchange.refi_write import export_qdpx as run
+    from qualcode.exports import ExportJob, run
 
-    project = session.open(readonly=True)
-    result = run(project, out)
+    outcome = run(session.open(readonly=True), ExportJob("qdpx", out, session.coder))
+    result = outcome.result
     if as_json:
         emit_json(result)
     else:
@@ -61,7 +62,8 @@ def export_qdpx(session: Session, out: Path, as_json: bool) -> None:
             f"{result['codings']} codings ({result['selections']} selections), {result['users']} coders, "
             f"{result['notes']} memos"
         )
-    warn_open_findings(project, None)
+    if outcome.privacy:
+        echo(outcome.privacy, err=True)
 
 
 # --------------------------------------------------------------------- import

@@ -18,6 +18,7 @@ import click
 
 from qualcode.cli.base import Session, cli, project_option
 from qualcode.cli.output import echo, emit_json, json_option, progress_bar
+from qualcode.exports import ExportJob, ExportOutcome
 
 pass_session = click.make_pass_decorator(Session, ensure=True)
 
@@ -46,24 +47,33 @@ def _selection_options(f):
     return f
 
 
-def _report(result, as_json: bool) -> None:
-    if result.removed_chars:
-        n = result.removed_chars
-        echo(f"warning: removed {n} control character{'s' if n != 1 else ''} that Word/Excel cannot hold", err=True)
-    for w in result.warnings:
+def _run(session: Session, job: ExportJob, out: Path | None, as_json: bool) -> None:
+    """Run one export through the shared dispatch (:mod:`qualcode.exports`) and print its outcome."""
+    from qualcode.exports import SUFFIXES, run
+    from qualcode.report.selection import check_suffix, output_path
+
+    if out is not None:
+        check_suffix(out, SUFFIXES[job.kind])  # before the project is opened or anything is written
+    project = session.open(readonly=True)
+    with output_path(out, job.kind, job.transcript) as path, progress_bar("Exporting") as progress:
+        job.out = path
+        outcome = run(project, job, progress)
+    print_outcome(outcome, as_json)
+
+
+def print_outcome(outcome: ExportOutcome, as_json: bool) -> None:
+    """Warnings and notes on stderr, then the path (or the result as JSON), then the privacy warning."""
+    for w in outcome.warnings:
         echo(f"warning: {w}", err=True)
-    for n in getattr(result, "notes", ()):
+    for n in outcome.notes:
         echo(f"note: {n}", err=True)
     if as_json:
-        emit_json(result.as_dict())
+        result = outcome.result
+        emit_json(result.as_dict() if hasattr(result, "as_dict") else result)
     else:
-        echo(str(result.path))
-
-
-def _warn_privacy(project, result) -> None:
-    """Warn (count and first findings) when a quote that went out holds an open privacy finding."""
-    if result.exported:
-        warn_open_findings(project, result.exported)
+        echo(str(outcome.path))
+    if outcome.privacy:
+        echo(outcome.privacy, err=True)
 
 
 @export.command("docx")
@@ -150,34 +160,23 @@ def export_docx_cmd(
       qualcode export docx --coder anna --codes werkwijze,samenwerking --layout table
       qualcode export docx --template huisstijl.dotx --appendix --lang en
     """
-    from qualcode.report.selection import check_suffix, output_path
-    from qualcode.report.themes import ReportOptions, export_docx
-
-    if out is not None:
-        check_suffix(out, (".docx",))
-    project = session.open(readonly=True)
-    options = ReportOptions(
+    extra: dict[str, object] = {"picked": picked, "inline_under": inline_under, "speaker": speaker}
+    extra |= {"summary_grid": summary_grid, "chart": chart, "author": author}
+    extra |= {"crosstab": crosstab, "cooccurrence": cooccurrence}
+    job = ExportJob(
+        "docx",
+        Path(),
+        session.coder,
         coder=export_coder,
-        current_coder=session.coder,
         codes=code_names,
         transcripts=transcript_names,
         layout=layout,
         lang=lang,
         template=template,
         appendix=appendix,
-        picked=picked,
-        inline_under=inline_under,
-        speaker=speaker,
-        summary_grid=summary_grid,
-        chart=chart,
-        author=author,
-        crosstab=crosstab,
-        cooccurrence=cooccurrence,
+        report=extra,
     )
-    with output_path(out, "docx") as path, progress_bar("Exporting") as progress:
-        result = export_docx(project, path, options, progress=progress)
-    _report(result, as_json)
-    _warn_privacy(project, result)
+    _run(session, job, out, as_json)
 
 
 @export.command("quotes")
@@ -215,26 +214,17 @@ def export_quotes_cmd(
     Excel gets a filter on the header, a frozen header row and citations as text; CSV is UTF-8 with
     a byte order mark, with semicolons for Dutch Excel (--csv-dialect nl) or commas (en).
     """
-    from qualcode.report.selection import check_suffix, output_path
-    from qualcode.report.tables import export_quotes
-
-    if out is not None:
-        check_suffix(out, (".xlsx", ".csv"))
-    project = session.open(readonly=True)
-    with output_path(out, "quotes") as path, progress_bar("Exporting") as progress:
-        result = export_quotes(
-            project,
-            path,
-            coder=export_coder,
-            current_coder=session.coder,
-            codes=code_names,
-            transcripts=transcript_names,
-            lang=lang,
-            csv_dialect=csv_dialect,
-            progress=progress,
-        )
-    _report(result, as_json)
-    _warn_privacy(project, result)
+    job = ExportJob(
+        "quotes",
+        Path(),
+        session.coder,
+        coder=export_coder,
+        codes=code_names,
+        transcripts=transcript_names,
+        lang=lang,
+        csv_dialect=csv_dialect,
+    )
+    _run(session, job, out, as_json)
 
 
 @export.command("transcript")
@@ -259,21 +249,9 @@ def export_transcript_cmd(
     session: Session, name: str, out: Path | None, lang: str | None, template: Path | None, as_json: bool
 ) -> None:
     """Write transcript NAME with its line numbers to OUT.docx (default exports/NAME.docx)."""
-    from qualcode.report.selection import check_suffix, output_path
-    from qualcode.report.transcript import export_transcript
-
-    if out is not None:
-        check_suffix(out, (".docx",))
-    project = session.open(readonly=True)
-    with output_path(out, "transcript", name) as path, progress_bar("Exporting") as progress:
-        result = export_transcript(project, name, path, lang=lang, template=template, progress=progress)
-    _report(result, as_json)
-
-
-def warn_open_findings(project, codings) -> None:
-    """Print the privacy warning for what goes out (``codings=None``: every coding). For all exporters."""
-    from qualcode.corpus.privacy import export_warning
-
-    message = export_warning(project, codings)
-    if message:
-        echo(message, err=True)
+    _run(
+        session,
+        ExportJob("transcript", Path(), session.coder, transcript=name, lang=lang, template=template),
+        out,
+        as_json,
+    )

@@ -10,7 +10,7 @@ privacy findings in quotes that go out).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from rich.text import Text
@@ -23,8 +23,8 @@ from textual.widgets import Button, Checkbox, Footer, Input, Label, ProgressBar,
 from qualcode.coding import codings
 from qualcode.corpus import transcripts
 from qualcode.errors import InputError
+from qualcode.exports import ExportJob, ExportOutcome, run
 from qualcode.names import path_inside
-from qualcode.store.project import Project
 from qualcode.tui import jobs
 from qualcode.tui.base import QualcodeScreen
 from qualcode.tui.messages import JobDone, JobFailed, JobProgress
@@ -67,117 +67,6 @@ KINDS: dict[str, Kind] = {
     )
 }
 OPTION_ROWS = ("coder", "coders", "transcript", "codes", "transcripts", "layout", "lang", "template", "appendix")
-
-
-@dataclass
-class ExportJob:
-    """Everything a worker needs (plain values, no widgets)."""
-
-    kind: str
-    out: Path
-    current_coder: str
-    coder: str | None = None
-    coders: str | None = None
-    transcript: str | None = None
-    codes: str | None = None
-    transcripts: str | None = None
-    layout: str = "quotes"
-    lang: str | None = None
-    template: Path | None = None
-    appendix: bool = False
-
-
-@dataclass
-class ExportOutcome:
-    path: Path
-    summary: str
-    warnings: list[str] = field(default_factory=list)
-
-
-def run_job(project: Project, job: ExportJob, progress=None) -> ExportOutcome:
-    """Call the core export for ``job`` (the same functions the CLI calls). No Textual here."""
-    from qualcode.report.selection import check_suffix
-
-    kind = KINDS[job.kind]
-    check_suffix(job.out, kind.suffixes)
-    if job.out.parent == DEFAULT_FOLDER:
-        DEFAULT_FOLDER.mkdir(exist_ok=True)
-    warnings: list[str] = []
-    if job.kind == "docx":
-        from qualcode.report.themes import ReportOptions, export_docx
-
-        options = ReportOptions(
-            coder=job.coder,
-            current_coder=job.current_coder,
-            codes=job.codes,
-            transcripts=job.transcripts,
-            layout=job.layout,
-            lang=job.lang,
-            template=job.template,
-            appendix=job.appendix,
-        )
-        result = export_docx(project, job.out, options, progress=progress)
-        summary = f"{result.quotes} quotes of {result.coder}"
-    elif job.kind == "quotes":
-        from qualcode.report.tables import export_quotes
-
-        result = export_quotes(
-            project,
-            job.out,
-            coder=job.coder,
-            current_coder=job.current_coder,
-            codes=job.codes,
-            transcripts=job.transcripts,
-            progress=progress,
-        )
-        summary = f"{result.quotes} quotes of {result.coder}"
-    elif job.kind == "transcript":
-        from qualcode.report.transcript import export_transcript
-
-        if not job.transcript:
-            raise InputError("choose the transcript to export")
-        result = export_transcript(
-            project, job.transcript, job.out, lang=job.lang, template=job.template, progress=progress
-        )
-        summary = f"transcript {job.transcript}"
-    elif job.kind == "agreement":
-        from qualcode.agreement.units import parse_coders
-        from qualcode.report.agreement import write_report
-        from qualcode.report.selection import split_names
-
-        if progress:
-            progress(0, 1, "computing agreement")
-        path = write_report(
-            project, job.out, coders=parse_coders(job.coders), transcript_names=split_names(job.transcripts)
-        )
-        if progress:
-            progress(1, 1, "done")
-        return ExportOutcome(path, "agreement report")
-    else:
-        from qualcode.exchange.refi_write import export_qdc, export_qdpx
-
-        if progress:
-            progress(0, 1, "writing")
-        counts = (export_qdpx if job.kind == "qdpx" else export_qdc)(project, job.out)
-        if progress:
-            progress(1, 1, "done")
-        summary = ", ".join(f"{v} {k}" for k, v in counts.items() if k != "path")
-        if job.kind == "qdpx":
-            from qualcode.corpus.privacy import export_warning
-
-            message = export_warning(project, None)
-            warnings += [message] if message else []
-        return ExportOutcome(job.out, summary, warnings)
-    if result.removed_chars:
-        n = result.removed_chars
-        warnings.append(f"removed {n} control character{'s' if n != 1 else ''} that Word/Excel cannot hold")
-    warnings += result.warnings
-    if job.kind in ("docx", "quotes"):
-        from qualcode.corpus.privacy import export_warning
-
-        message = export_warning(project, result.exported)
-        warnings += [message] if message else []
-    return ExportOutcome(result.path, summary, warnings)
 
 
 class ExportScreen(QualcodeScreen):
@@ -384,7 +273,9 @@ class ExportScreen(QualcodeScreen):
         self.export(self.qapp.project_path, job)
 
     def export(self, path: Path, job: ExportJob) -> None:
-        jobs.start(self, "export", lambda project, progress: run_job(project, job, progress))
+        if job.out.parent == DEFAULT_FOLDER:
+            DEFAULT_FOLDER.mkdir(exist_ok=True)
+        jobs.start(self, "export", lambda project, progress: run(project, job, progress))
 
     @on(JobProgress)
     def show_progress(self, event: JobProgress) -> None:
@@ -405,10 +296,11 @@ class ExportScreen(QualcodeScreen):
         outcome = self.last = event.result
         jobs.finish_bar(self.query_one(ProgressBar), True)
         where = outcome.path.resolve()
-        lines = [f"wrote {where} ({outcome.summary})"] + [f"warning: {w}" for w in outcome.warnings]
+        warnings = outcome.warnings + ([outcome.privacy] if outcome.privacy else [])
+        lines = [f"wrote {where} ({outcome.summary})"] + [f"warning: {w}" for w in warnings]
         self.query_one("#export-status", Static).update(Text("\n".join(lines)))
         self.notify(f"wrote {where}", timeout=6, markup=False)
-        for w in outcome.warnings:
+        for w in warnings:
             self.notify(w, severity="warning", timeout=8, markup=False)
 
     def action_refresh(self) -> None:
