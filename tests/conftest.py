@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -9,12 +10,26 @@ from click.testing import CliRunner
 from core_helpers import CODEBOOK, SMALL_TRANSCRIPT
 from hypothesis import HealthCheck, settings
 
-# One Hypothesis profile for the suite (issue 11, class 24): no per-example deadline and no
-# "too slow" health check, so load on a shared 2-core CI machine cannot fail a property.
-# (The KeyboardInterrupt traceback seen after a passing run was not reproduced here; the only
-# SIGINT in the stack is execnet's, sent to an xdist worker still busy 5 s after shutdown.)
+# One Hypothesis profile for the suite: no per-example deadline and no "too slow" health
+# check, so load on a shared 2-core CI machine cannot fail a property.
 settings.register_profile("qualcode", deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True)
 settings.load_profile("qualcode")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionfinish(session) -> None:
+    """End the run cleanly (issue 11, class 24): collect now, then freeze what is left.
+
+    After an xdist worker reports "finished", pytest's cleanup runs ``gc.collect()`` five
+    times over the worker's whole heap (hundreds of Textual apps, spaCy, sqlite objects).
+    On a loaded machine that can take over 5 s; execnet then sends the still-busy worker SIGINT,
+    the KeyboardInterrupt lands in the garbage-collection callback Hypothesis installs, and
+    pytest prints it as an "unraisable" traceback after the last ``[100%]`` line. Collecting
+    here, before the worker reports, and freezing the survivors makes those last
+    collections walk almost nothing.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 @pytest.fixture
