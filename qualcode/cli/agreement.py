@@ -8,7 +8,7 @@ import click
 
 from qualcode.cli.base import Session, cli, common_options
 from qualcode.cli.export import export
-from qualcode.cli.output import echo, emit_json, json_option, plain, print_table
+from qualcode.cli.output import echo, emit_json, json_option, plain, print_table, print_warnings
 
 pass_session = click.make_pass_decorator(Session, ensure=True)
 
@@ -600,6 +600,5 @@ def export_agreement(
         round_=round_,
         units_csv=units_csv,
     )
-    for w in warnings:
-        echo(f"warning: {w}", err=True)
+    print_warnings(warnings)
     echo(f"Wrote {path}" + (f" and the unit matrix {units_csv}" if units_csv else ""))

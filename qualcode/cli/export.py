@@ -17,7 +17,7 @@ from pathlib import Path
 import click
 
 from qualcode.cli.base import Session, cli, project_option
-from qualcode.cli.output import echo, emit_json, json_option, progress_bar
+from qualcode.cli.output import echo, emit_json, json_option, print_warnings, progress_bar
 
 pass_session = click.make_pass_decorator(Session, ensure=True)
 
@@ -47,13 +47,10 @@ def _selection_options(f):
 
 
 def _report(result, as_json: bool) -> None:
-    if result.removed_chars:
-        n = result.removed_chars
-        echo(f"warning: removed {n} control character{'s' if n != 1 else ''} that Word/Excel cannot hold", err=True)
-    for w in result.warnings:
-        echo(f"warning: {w}", err=True)
-    for n in getattr(result, "notes", ()):
-        echo(f"note: {n}", err=True)
+    warnings = list(result.warnings)
+    if n := result.removed_chars:
+        warnings.insert(0, f"removed {n} control character{'s' if n != 1 else ''} that Word/Excel cannot hold")
+    print_warnings(warnings, getattr(result, "notes", ()))
     if as_json:
         emit_json(result.as_dict())
     else:
