@@ -14,8 +14,10 @@ from __future__ import annotations
 import html
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
 
 from qualcode.corpus.ingest.build import text_sha256
 from qualcode.corpus.ingest.decode import line_warnings, needs_line_cleaning, normalise_line
@@ -104,6 +106,32 @@ def turns_of(cues: list[Cue]) -> list[list[Cue]]:
         else:
             turns.append([cue])
     return turns
+
+
+class CueFileReader(Protocol):
+    def __call__(
+        self, path: str | Path, text: str, *, name: str, encoding: str, wrap: int = 80, rule: SpeakerRule = AUTO
+    ) -> ParsedTranscript: ...
+
+
+def cue_file_reader(read_cues: Callable[..., list[Cue]], reader: str) -> CueFileReader:
+    """A file reader from ``read_cues(text, path=…)``: its cues as a transcript named after the file."""
+
+    def read(
+        path: str | Path, text: str, *, name: str, encoding: str, wrap: int = 80, rule: SpeakerRule = AUTO
+    ) -> ParsedTranscript:
+        return cues_to_transcript(
+            read_cues(text, path=path),
+            name=name,
+            source=Path(path).name,
+            path=path,
+            encoding=encoding,
+            reader=reader,
+            wrap=wrap,
+            rule=rule,
+        )
+
+    return read
 
 
 def cues_to_transcript(
