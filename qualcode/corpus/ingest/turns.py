@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from qualcode.corpus.ingest.build import text_sha256
+from qualcode.corpus.ingest.build import transcript_of
 from qualcode.corpus.ingest.decode import line_warnings, needs_line_cleaning, normalise_line
 from qualcode.corpus.ingest.speaker_rule import AUTO, SpeakerRule, normalise_speaker
-from qualcode.corpus.ingest.speakers import find_placeholders, is_evident_label
+from qualcode.corpus.ingest.speakers import is_evident_label
 from qualcode.errors import InputError
 from qualcode.model import ParsedLine, ParsedTranscript
 
@@ -179,13 +179,12 @@ def cues_to_transcript(
             raw = prefix + body if k == 0 else body
             lines.append(ParsedLine(len(lines) + 1, raw, body, speaker, turn_no, first.start, last.end))
     raws = [ln.raw for ln in lines]
-    return ParsedTranscript(
+    return transcript_of(
+        lines,
+        raws,
         name=name,
         source=source,
-        lines=lines,
-        sha256=text_sha256(raws),
         encoding=encoding,
-        placeholders=find_placeholders("\n".join(raws)),
         warnings=warnings,
         reader=reader,
         notices=list(notices or []),
