@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import combinations
 from typing import Any
 
 from qualcode.agreement.results import DEFAULT_THRESHOLD, NEITHER, Stat
+from qualcode.coding import codings
 from qualcode.errors import InputError
+from qualcode.store.project import Project
 
 MATCHED, PARTIAL, UNMATCHED = "matched", "partial", "unmatched"
 
@@ -89,3 +92,58 @@ def match_segments(
 def segment_view(first: Sequence[Any], second: Sequence[Any], threshold: float = DEFAULT_THRESHOLD) -> SegmentView:
     """Segment-level agreement both ways: A's codings against B's, and B's against A's."""
     return SegmentView(threshold, match_segments(first, second, threshold), match_segments(second, first, threshold))
+
+
+@dataclass(frozen=True)
+class PairSegments:
+    """The segment view of one code for one pair of coders (on the transcripts both finished)."""
+
+    code: str
+    first: str
+    second: str
+    view: SegmentView
+
+
+@dataclass(frozen=True)
+class SegmentReport:
+    """The segment view of every code in scope for every pair of coders, in table order."""
+
+    threshold: float
+    coders: list[str]
+    codes: list[str]
+    pairs: list[PairSegments]
+
+
+def compare_segments(
+    project: Project,
+    *,
+    coders: str | None = None,
+    code: str | None = None,
+    transcript_names: Sequence[str] = (),
+    threshold: float = DEFAULT_THRESHOLD,
+) -> SegmentReport:
+    """The segment view per code and coder pair, over the finished transcripts in scope.
+
+    Only codings of finished transcripts count; each pair is compared on the
+    transcripts both coders finished.
+    """
+    from qualcode.agreement import units as agreement_data
+
+    scope = agreement_data.resolve_scope(
+        project, coders=agreement_data.parse_coders(coders), code=code, transcript_names=list(transcript_names) or None
+    )
+    in_scope = {t.id for t in scope.transcripts}
+    wanted = set(scope.codes)
+    finished = [
+        c
+        for c in codings.list_codings(project, coder=scope.coders)
+        if c.code in wanted and c.transcript_id in in_scope and c.transcript_id in scope.done[c.coder]
+    ]
+    pairs = []
+    for name in scope.codes:
+        for first, second in combinations(sorted(scope.coders), 2):
+            both = scope.done[first] & scope.done[second]
+            a = [c for c in finished if c.code == name and c.coder == first and c.transcript_id in both]
+            b = [c for c in finished if c.code == name and c.coder == second and c.transcript_id in both]
+            pairs.append(PairSegments(name, first, second, segment_view(a, b, threshold)))
+    return SegmentReport(threshold, scope.coders, list(scope.codes), pairs)

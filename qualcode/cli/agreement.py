@@ -8,7 +8,7 @@ import click
 
 from qualcode.cli.base import Session, cli, common_options
 from qualcode.cli.export import export
-from qualcode.cli.output import echo, emit_json, json_option, plain, print_table
+from qualcode.cli.output import echo, emit_json, json_option, plain, print_table, print_warnings
 
 pass_session = click.make_pass_decorator(Session, ensure=True)
 
@@ -360,48 +360,30 @@ def _print_notes(report) -> None:
 
 
 def _segments(project, coders, code, transcript_names, threshold, as_json) -> None:
-    from itertools import combinations
+    from qualcode.agreement.segments import MATCHED, PARTIAL, UNMATCHED, compare_segments
 
-    from qualcode.agreement import segments
-    from qualcode.agreement import units as agreement_data
-    from qualcode.coding import codings
-
-    scope = agreement_data.resolve_scope(
-        project, coders=agreement_data.parse_coders(coders), code=code, transcript_names=list(transcript_names) or None
-    )
-    in_scope = {t.id for t in scope.transcripts}
-    wanted = set(scope.codes)
-    finished = [
-        c
-        for c in codings.list_codings(project, coder=scope.coders)
-        if c.code in wanted and c.transcript_id in in_scope and c.transcript_id in scope.done[c.coder]
-    ]
-    out: dict = {"threshold": threshold, "coders": scope.coders, "codes": {}}
+    result = compare_segments(project, coders=coders, code=code, transcript_names=transcript_names, threshold=threshold)
+    out: dict = {"threshold": threshold, "coders": result.coders, "codes": {name: {} for name in result.codes}}
     rows = []
-    for name in scope.codes:
-        out["codes"][name] = {}
-        for first, second in combinations(sorted(scope.coders), 2):
-            both = scope.done[first] & scope.done[second]
-            a = [c for c in finished if c.code == name and c.coder == first and c.transcript_id in both]
-            b = [c for c in finished if c.code == name and c.coder == second and c.transcript_id in both]
-            view = segments.segment_view(a, b, threshold)
-            counts = view.counts()
-            share = view.share_matched()
-            out["codes"][name][f"{first}|{second}"] = {
-                first: counts["first"],
-                second: counts["second"],
-                "share_matched": share.to_json(),
-                "note": share.reason,
-            }
-            rows.append(
-                [
-                    name,
-                    f"{first}|{second}",
-                    " / ".join(str(counts["first"][s]) for s in ("matched", "partial", "unmatched")),
-                    " / ".join(str(counts["second"][s]) for s in ("matched", "partial", "unmatched")),
-                    share.format(),
-                ]
-            )
+    for pair in result.pairs:
+        counts = pair.view.counts()
+        share = pair.view.share_matched()
+        key = f"{pair.first}|{pair.second}"
+        out["codes"][pair.code][key] = {
+            pair.first: counts["first"],
+            pair.second: counts["second"],
+            "share_matched": share.to_json(),
+            "note": share.reason,
+        }
+        rows.append(
+            [
+                pair.code,
+                key,
+                " / ".join(str(counts["first"][s]) for s in (MATCHED, PARTIAL, UNMATCHED)),
+                " / ".join(str(counts["second"][s]) for s in (MATCHED, PARTIAL, UNMATCHED)),
+                share.format(),
+            ]
+        )
     if as_json:
         emit_json(out)
         return
@@ -618,6 +600,5 @@ def export_agreement(
         round_=round_,
         units_csv=units_csv,
     )
-    for w in warnings:
-        echo(f"warning: {w}", err=True)
+    print_warnings(warnings)
     echo(f"Wrote {path}" + (f" and the unit matrix {units_csv}" if units_csv else ""))

@@ -17,7 +17,7 @@ from pathlib import Path
 import click
 
 from qualcode.cli.base import Session, cli, project_option
-from qualcode.cli.output import echo, emit_json, json_option, progress_bar
+from qualcode.cli.output import echo, emit_json, json_option, print_warnings, progress_bar
 from qualcode.exports import ExportJob, ExportOutcome
 
 pass_session = click.make_pass_decorator(Session, ensure=True)
@@ -63,10 +63,7 @@ def _run(session: Session, job: ExportJob, out: Path | None, as_json: bool) -> N
 
 def print_outcome(outcome: ExportOutcome, as_json: bool) -> None:
     """Warnings and notes on stderr, then the path (or the result as JSON), then the privacy warning."""
-    for w in outcome.warnings:
-        echo(f"warning: {w}", err=True)
-    for n in outcome.notes:
-        echo(f"note: {n}", err=True)
+    print_warnings(outcome.warnings, outcome.notes)
     if as_json:
         result = outcome.result
         emit_json(result.as_dict() if hasattr(result, "as_dict") else result)

@@ -49,6 +49,14 @@ def echo(message: object = "", *, err: bool = False, nl: bool = True) -> None:
     click.echo(terminal_safe(str(message)), err=err, nl=nl)
 
 
+def print_warnings(warnings: Iterable[str] = (), notes: Iterable[str] = ()) -> None:
+    """The warnings and notes of a result (an export, a report) on stderr: ``warning: …`` then ``note: …`` lines."""
+    for w in warnings:
+        echo(f"warning: {w}", err=True)
+    for n in notes:
+        echo(f"note: {n}", err=True)
+
+
 def plain(value: object) -> Text:
     """A table cell or title: user text as :class:`rich.text.Text` (never markup), made terminal-safe."""
     from rich.text import Text

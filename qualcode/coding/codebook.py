@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -270,25 +271,23 @@ def _codes(node: yaml.Node, parent: str | None, spec: CodebookSpec, source: str)
             _codes(fields["children"], name, spec, source)
 
 
+_UNIQUE: tuple[tuple[Callable[[CodeSpec], object], Callable[[CodeSpec, CodeSpec], str]], ...] = (
+    (lambda code: code.name, lambda code, first: f"duplicate code name {code.name!r} (first at line {first.line})"),
+    (lambda code: code.hotkey, lambda code, first: f"duplicate hotkey {code.hotkey} (also used by {first.name})"),
+)
+
+
 def _check_unique(spec: CodebookSpec, source: str) -> None:
-    names: dict[str, CodeSpec] = {}
-    hotkeys: dict[int, CodeSpec] = {}
+    """No two codes share a name or a hotkey (a code without a hotkey shares none)."""
+    seen: list[dict[object, CodeSpec]] = [{} for _ in _UNIQUE]
     for code in spec.codes:
-        if code.name in names:
-            raise InputError(
-                f"duplicate code name {code.name!r} (first at line {names[code.name].line})",
-                path=source,
-                line=code.line,
-            )
-        names[code.name] = code
-        if code.hotkey is not None:
-            if code.hotkey in hotkeys:
-                raise InputError(
-                    f"duplicate hotkey {code.hotkey} (also used by {hotkeys[code.hotkey].name})",
-                    path=source,
-                    line=code.line,
-                )
-            hotkeys[code.hotkey] = code
+        for (key_of, message), firsts in zip(_UNIQUE, seen):
+            key = key_of(code)
+            if key is None:
+                continue
+            if key in firsts:
+                raise InputError(message(code, firsts[key]), path=source, line=code.line)
+            firsts[key] = code
 
 
 def normalise_colour(colour: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from qualcode.coding import codebook, codings
 from qualcode.corpus import transcripts
 from qualcode.errors import InputError
-from qualcode.store.project import Project, new_guid, now
+from qualcode.store.project import Project, Tx, new_guid, now
 
 
 def _target(project: Project, scope: str, target: str | None) -> tuple[int | None, int | None]:
@@ -39,21 +39,22 @@ def set(project: Project, scope: str, target: str | None, text: str, coder: str)
         (scope, code_id or 0, transcript_id or 0),
     )
     with project.transaction("memo", coder, f"memo on {scope} {target or ''}".strip()) as tx:
-        if row is None:
-            tx.insert(
-                "memos",
-                {
-                    "scope": scope,
-                    "code_id": code_id,
-                    "transcript_id": transcript_id,
-                    "coder": coder,
-                    "text": text,
-                    "updated_at": now(),
-                    "guid": new_guid(),
-                },
-            )
-        else:
-            tx.update("memos", {"id": row["id"]}, {"text": text, "coder": coder, "updated_at": now()})
+        write_text(
+            tx,
+            "memos",
+            None if row is None else row["id"],
+            {"scope": scope, "code_id": code_id, "transcript_id": transcript_id},
+            text,
+            coder,
+        )
+
+
+def write_text(tx: Tx, table: str, row_id: int | None, keys: dict, text: str, coder: str) -> None:
+    """Insert a text row (``keys`` name its target) or, given ``row_id``, update its text: memos and summaries."""
+    if row_id is None:
+        tx.insert(table, {**keys, "coder": coder, "text": text, "updated_at": now(), "guid": new_guid()})
+    else:
+        tx.update(table, {"id": row_id}, {"text": text, "coder": coder, "updated_at": now()})
 
 
 def _coding_id(target: str | None) -> int:

@@ -13,8 +13,9 @@ are what reports print instead of the project file's name and login names.
 from __future__ import annotations
 
 from qualcode.coding import codebook
+from qualcode.coding.memos import write_text
 from qualcode.corpus import transcripts
-from qualcode.store.project import Project, new_guid, now
+from qualcode.store.project import Project, new_guid
 
 
 def _ids(project: Project, code: str, transcript: str | None) -> tuple[int, int | None]:
@@ -49,22 +50,11 @@ def set_by_id(project: Project, code_id: int, transcript_id: int | None, text: s
     if (row["text"] if row else "") == text:
         return False
     with project.transaction("summary", coder, f"summary of {label}") as tx:
-        if row is None:
-            tx.insert(
-                "summaries",
-                {
-                    "code_id": code_id,
-                    "transcript_id": transcript_id,
-                    "coder": coder,
-                    "text": text,
-                    "updated_at": now(),
-                    "guid": new_guid(),
-                },
-            )
-        elif not text:
+        if row is not None and not text:
             tx.delete("summaries", {"id": row["id"]})
         else:
-            tx.update("summaries", {"id": row["id"]}, {"text": text, "coder": coder, "updated_at": now()})
+            keys = {"code_id": code_id, "transcript_id": transcript_id}
+            write_text(tx, "summaries", None if row is None else row["id"], keys, text, coder)
     return True
 
 

@@ -114,6 +114,11 @@ def clean_name(name: str, fallback: str) -> str:
     return name or fallback
 
 
+def _first_three(items: list[str]) -> str:
+    """The first three items joined with "; ", and " …" when there are more."""
+    return "; ".join(items[:3]) + (" …" if len(items) > 3 else "")
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
@@ -171,8 +176,7 @@ class ImportReport:
         if self.mismatches:
             out.append(
                 f"  {len(self.mismatches)} selections whose name is not the text at their position: "
-                + "; ".join(self.mismatches[:3])
-                + (" …" if len(self.mismatches) > 3 else "")
+                + _first_three(self.mismatches)
             )
         if self.creator_differs:
             out.append(
@@ -181,8 +185,7 @@ class ImportReport:
         if self.codes_renamed:
             out.append(
                 f"  {len(self.codes_renamed)} codes renamed with their parents' names (their name is used elsewhere): "
-                + "; ".join(self.codes_renamed[:3])
-                + (" …" if len(self.codes_renamed) > 3 else "")
+                + _first_three(self.codes_renamed)
             )
         if self.skipped:
             out.append("  skipped: " + "; ".join(f"{n} × {why}" for why, n in sorted(self.skipped.items())))

@@ -134,6 +134,19 @@ def finished_transcripts(project: Project, coder: str) -> list[int]:
     ]
 
 
+def enough_finished(project: Project, coder: str, who_needs: str) -> list[int]:
+    """:func:`finished_transcripts`; :class:`TooLittleData` when there are fewer than :data:`MIN_TRANSCRIPTS`
+    (``who_needs``: "suggestions need", "evaluation needs")."""
+    done = finished_transcripts(project, coder)
+    if len(done) < MIN_TRANSCRIPTS:
+        raise TooLittleData(
+            f"too little data: {coder} has finished {len(done)} transcript"
+            f"{'' if len(done) == 1 else 's'}; {who_needs} at least {MIN_TRANSCRIPTS} "
+            "(mark them with `qualcode done`)"
+        )
+    return done
+
+
 def training_fingerprint(project: Project, coder: str) -> tuple:
     """What a trained model depends on: the coder's finished transcripts and their codings there.
 
@@ -224,13 +237,7 @@ def train(project: Project, coder: str) -> Model:
     """Fit the model on ``coder``'s finished transcripts."""
     from qualcode.coding import codebook
 
-    done = finished_transcripts(project, coder)
-    if len(done) < MIN_TRANSCRIPTS:
-        raise TooLittleData(
-            f"too little data: {coder} has finished {len(done)} transcript"
-            f"{'' if len(done) == 1 else 's'}; suggestions need at least {MIN_TRANSCRIPTS} "
-            "(mark them with `qualcode done`)"
-        )
+    done = enough_finished(project, coder, "suggestions need")
     corpus = load_corpus(project, done, coder)
     codes = codebook.all_codes(project)
     names = {k.id: k.name for k in codes}
@@ -419,13 +426,7 @@ def evaluate(project: Project, coder: str, *, code: str | None = None) -> dict:
 
     from qualcode.coding import codebook
 
-    done = finished_transcripts(project, coder)
-    if len(done) < MIN_TRANSCRIPTS:
-        raise TooLittleData(
-            f"too little data: {coder} has finished {len(done)} transcript"
-            f"{'' if len(done) == 1 else 's'}; evaluation needs at least {MIN_TRANSCRIPTS} "
-            "(mark them with `qualcode done`)"
-        )
+    done = enough_finished(project, coder, "evaluation needs")
     corpus = load_corpus(project, done, coder)
     codes = [codebook.get_code(project, code)] if code is not None else codebook.all_codes(project)
     splits = folds(corpus)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from typing import Any
 
 from qualcode.corpus.ingest.speakers import assign_speakers, find_placeholders
 from qualcode.model import ParsedLine, ParsedTranscript
@@ -12,6 +13,21 @@ from qualcode.model import ParsedLine, ParsedTranscript
 def text_sha256(raws: Iterable[str]) -> str:
     """Hex SHA-256 of ``"\\n".join(raws)`` in UTF-8: the checksum of a transcript's text."""
     return hashlib.sha256("\n".join(raws).encode("utf-8")).hexdigest()
+
+
+def transcript_of(
+    lines: list[ParsedLine], raws: list[str], *, name: str, source: str, encoding: str, **fields: Any
+) -> ParsedTranscript:
+    """The :class:`ParsedTranscript` of ``lines`` (``raws``: their raw texts) with its checksum and placeholders."""
+    return ParsedTranscript(
+        name=name,
+        source=source,
+        lines=lines,
+        sha256=text_sha256(raws),
+        encoding=encoding,
+        placeholders=find_placeholders("\n".join(raws)),  # placeholders never span lines
+        **fields,
+    )
 
 
 def build_transcript(
@@ -35,14 +51,6 @@ def build_transcript(
         make((n, raw, text, speaker, turn, None, None))
         for (n, _), raw, (speaker, turn, text) in zip(numbered_lines, raws, assign_speakers(raws, rule))
     ]
-    placeholders = find_placeholders("\n".join(raws))  # placeholders never span lines
-    return ParsedTranscript(
-        name=name,
-        source=source,
-        lines=lines,
-        sha256=text_sha256(raws),
-        encoding=encoding,
-        numbered=numbered,
-        placeholders=placeholders,
-        warnings=list(warnings or []),
+    return transcript_of(
+        lines, raws, name=name, source=source, encoding=encoding, numbered=numbered, warnings=list(warnings or [])
     )

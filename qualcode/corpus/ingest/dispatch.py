@@ -132,27 +132,9 @@ def _office(path: Path, data: bytes, *, name: str, wrap: int, rule: SpeakerRule,
 
 def _wrap_paragraphs(path: Path, blocks, *, name: str, wrap: int, rule: SpeakerRule) -> ParsedTranscript:
     """The .docx rule for .odt paragraphs: each paragraph (a table row's cells joined) wrapped at ``wrap``."""
-    from qualcode.corpus.ingest.build import build_transcript
-    from qualcode.corpus.ingest.decode import line_warnings, normalise_line
-    from qualcode.corpus.ingest.docx import wrap_segment
+    from qualcode.corpus.ingest.docx import paragraphs_transcript
 
     if wrap < 1:
         raise InputError(f"wrap width must be at least 1 column, not {wrap}", path=path)
-    lines: list[str] = []
-    warnings: list[str] = []
-    for what, value in blocks:
-        paragraph = value if what == "p" else "\t".join(value)
-        for segment in normalise_newlines(paragraph).split("\n"):
-            segment, removed, separators = normalise_line(segment)
-            warnings.extend(line_warnings(f"line {len(lines) + 1}", removed, separators))
-            lines.extend(wrap_segment(segment, wrap))
-    if not any(line.strip() for line in lines):
-        raise InputError("the file is empty (no text in the document body)", path=path)
-    return build_transcript(
-        [(i + 1, line) for i, line in enumerate(lines)],
-        name=name,
-        source=path.name,
-        encoding="odt",
-        warnings=warnings,
-        rule=rule,
-    )
+    paragraphs = [value if what == "p" else "\t".join(value) for what, value in blocks]
+    return paragraphs_transcript(paragraphs, path=path, name=name, wrap=wrap, encoding="odt", rule=rule)

@@ -9,10 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from qualcode.corpus.ingest.cues_check import check_order, timing_lines
-from qualcode.corpus.ingest.speaker_rule import AUTO, SpeakerRule
-from qualcode.corpus.ingest.turns import Cue, cues_to_transcript
+from qualcode.corpus.ingest.turns import Cue, cue_file_reader
 from qualcode.errors import InputError
-from qualcode.model import ParsedTranscript
 
 READER = "SubRip (srt)"
 
@@ -39,10 +37,4 @@ def read_cues(text: str, *, path: str | Path) -> list[Cue]:
     return [Cue(s.content, None, s.start.total_seconds(), s.end.total_seconds()) for s in subtitles]
 
 
-def read_srt(
-    path: str | Path, text: str, *, name: str, encoding: str, wrap: int = 80, rule: SpeakerRule = AUTO
-) -> ParsedTranscript:
-    cues = read_cues(text, path=path)
-    return cues_to_transcript(
-        cues, name=name, source=Path(path).name, path=path, encoding=encoding, reader=READER, wrap=wrap, rule=rule
-    )
+read_srt = cue_file_reader(read_cues, READER)

@@ -39,23 +39,48 @@ QUALCODER_RE = re.compile(r"^\s*\[(?P<speaker>[a-z][a-z_ ]{0,20}\d*)\]\s*:?\s*(?
 _BOLD_PAIRS_RE = re.compile(r"\*\*(.+?)\*\*")
 
 
-def _header_blocks(lines: list[str], match: Callable[[str], tuple[str | None, float] | None]) -> list[Cue]:
+def _turns(
+    lines: list[str],
+    head: Callable[[str], Cue | None],
+    *,
+    blank_ends_turn: bool = True,
+    orphan_continues: bool = False,
+    close_previous: bool = False,
+) -> list[Cue]:
+    """Cues from lines where ``head`` starts a turn (returns its cue) and the lines below continue it.
+
+    A blank line ends the turn (unless not ``blank_ends_turn``); a line before any turn is a cue of
+    its own (which the lines below continue when ``orphan_continues``); with ``close_previous`` a turn's
+    start is the end of the cue before it.
+    """
     cues: list[Cue] = []
     current: Cue | None = None
     for line in lines:
-        head = match(line)
-        if head is not None:
-            current = Cue("", head[0], head[1])
-            if cues and cues[-1].end is None:
-                cues[-1].end = head[1]
-            cues.append(current)
-        elif line.strip():
-            if current is None:
-                cues.append(Cue(line.strip()))
-            else:
-                current.text = f"{current.text} {line.strip()}".strip()
+        cue = head(line)
+        if cue is not None:
+            if close_previous and cues and cues[-1].end is None:
+                cues[-1].end = cue.start
+            current = cue
+            cues.append(cue)
+        elif not line.strip():
+            if blank_ends_turn:
+                current = None
+        elif current is not None:
+            current.text = f"{current.text} {line.strip()}".strip()
         else:
-            current = None  # a blank line: text after it (before the next header) is its own paragraph
+            cues.append(Cue(line.strip()))
+            if orphan_continues:
+                current = cues[-1]
+    return cues
+
+
+def _header_blocks(lines: list[str], match: Callable[[str], tuple[str | None, float] | None]) -> list[Cue]:
+    def head(line: str) -> Cue | None:
+        found = match(line)
+        return None if found is None else Cue("", found[0], found[1])
+
+    # a blank line: text after it (before the next header) is its own paragraph
+    cues = _turns(lines, head, close_previous=True)
     return [c for c in cues if c.text or c.speaker]
 
 
@@ -102,62 +127,35 @@ def _arrow_blocks(lines: list[str]) -> list[Cue]:
 
 
 def _timed_lines(lines: list[str]) -> list[Cue]:
-    cues: list[Cue] = []
-    current: Cue | None = None
-    for line in lines:
+    def head(line: str) -> Cue | None:
         m = TIMED_LINE_RE.match(line)
-        if m:
-            start = parse_clock(m.group("time"))
-            if cues and cues[-1].end is None:
-                cues[-1].end = start
-            current = Cue(m.group("rest").strip(), None, start)
-            cues.append(current)
-        elif not line.strip():
-            current = None
-        elif current is not None:
-            current.text = f"{current.text} {line.strip()}".strip()
-        else:
-            cues.append(Cue(line.strip()))
-            current = cues[-1]
+        return Cue(m.group("rest").strip(), None, parse_clock(m.group("time"))) if m else None
+
     # a timed line "[00:01:23] INT:" with the text below it: the label is still at the cue's start
-    return cues
+    return _turns(lines, head, orphan_continues=True, close_previous=True)
 
 
 def _bold(lines: list[str]) -> list[Cue]:
-    cues: list[Cue] = []
-    current: Cue | None = None
-    for line in lines:
+    def head(line: str) -> Cue | None:
         m = BOLD_RE.match(line)
-        if m:
-            start = parse_clock(m.group("time")) if m.group("time") else None
-            current = Cue(m.group("rest").strip(), html.unescape(m.group("speaker")), start)
-            cues.append(current)
-        elif not line.strip():
-            continue  # markdown paragraphs of one speaker are separated by blank lines
-        elif current is not None:
-            current.text = f"{current.text} {line.strip()}".strip()
-        else:
-            cues.append(Cue(line.strip()))
+        if not m:
+            return None
+        start = parse_clock(m.group("time")) if m.group("time") else None
+        return Cue(m.group("rest").strip(), html.unescape(m.group("speaker")), start)
+
+    # markdown paragraphs of one speaker are separated by blank lines
+    cues = _turns(lines, head, blank_ends_turn=False)
     for cue in cues:
         cue.text = html.unescape(_BOLD_PAIRS_RE.sub(r"\1", cue.text))
     return cues
 
 
 def _qualcoder(lines: list[str]) -> list[Cue]:
-    cues: list[Cue] = []
-    current: Cue | None = None
-    for line in lines:
+    def head(line: str) -> Cue | None:
         m = QUALCODER_RE.match(line)
-        if m:
-            current = Cue(m.group("rest").strip(), m.group("speaker").strip())
-            cues.append(current)
-        elif not line.strip():
-            current = None
-        elif current is not None:
-            current.text = f"{current.text} {line.strip()}".strip()
-        else:
-            cues.append(Cue(line.strip()))
-    return cues
+        return Cue(m.group("rest").strip(), m.group("speaker").strip()) if m else None
+
+    return _turns(lines, head)
 
 
 def _otter_with_speaker(line: str) -> bool:

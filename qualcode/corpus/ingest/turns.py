@@ -14,13 +14,15 @@ from __future__ import annotations
 import html
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
 
-from qualcode.corpus.ingest.build import text_sha256
+from qualcode.corpus.ingest.build import transcript_of
 from qualcode.corpus.ingest.decode import line_warnings, needs_line_cleaning, normalise_line
 from qualcode.corpus.ingest.speaker_rule import AUTO, SpeakerRule, normalise_speaker
-from qualcode.corpus.ingest.speakers import find_placeholders, is_evident_label
+from qualcode.corpus.ingest.speakers import is_evident_label
 from qualcode.errors import InputError
 from qualcode.model import ParsedLine, ParsedTranscript
 
@@ -106,6 +108,32 @@ def turns_of(cues: list[Cue]) -> list[list[Cue]]:
     return turns
 
 
+class CueFileReader(Protocol):
+    def __call__(
+        self, path: str | Path, text: str, *, name: str, encoding: str, wrap: int = 80, rule: SpeakerRule = AUTO
+    ) -> ParsedTranscript: ...
+
+
+def cue_file_reader(read_cues: Callable[..., list[Cue]], reader: str) -> CueFileReader:
+    """A file reader from ``read_cues(text, path=…)``: its cues as a transcript named after the file."""
+
+    def read(
+        path: str | Path, text: str, *, name: str, encoding: str, wrap: int = 80, rule: SpeakerRule = AUTO
+    ) -> ParsedTranscript:
+        return cues_to_transcript(
+            read_cues(text, path=path),
+            name=name,
+            source=Path(path).name,
+            path=path,
+            encoding=encoding,
+            reader=reader,
+            wrap=wrap,
+            rule=rule,
+        )
+
+    return read
+
+
 def cues_to_transcript(
     cues: list[Cue],
     *,
@@ -151,13 +179,12 @@ def cues_to_transcript(
             raw = prefix + body if k == 0 else body
             lines.append(ParsedLine(len(lines) + 1, raw, body, speaker, turn_no, first.start, last.end))
     raws = [ln.raw for ln in lines]
-    return ParsedTranscript(
+    return transcript_of(
+        lines,
+        raws,
         name=name,
         source=source,
-        lines=lines,
-        sha256=text_sha256(raws),
         encoding=encoding,
-        placeholders=find_placeholders("\n".join(raws)),
         warnings=warnings,
         reader=reader,
         notices=list(notices or []),

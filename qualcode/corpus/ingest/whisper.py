@@ -9,10 +9,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from qualcode.corpus.ingest.speaker_rule import AUTO, SpeakerRule
-from qualcode.corpus.ingest.turns import Cue, cues_to_transcript
+from qualcode.corpus.ingest.turns import Cue, cue_file_reader
 from qualcode.errors import InputError
-from qualcode.model import ParsedTranscript
 
 JSON_READER = "Whisper JSON"
 TSV_READER = "Whisper TSV"
@@ -59,22 +57,14 @@ def json_cues(data, *, path: str | Path) -> list[Cue]:
     return cues
 
 
-def read_whisper_json(
-    path: str | Path, text: str, *, name: str, encoding: str, wrap: int = 80, rule: SpeakerRule = AUTO
-) -> ParsedTranscript:
+def _json_file_cues(text: str, *, path: str | Path) -> list[Cue]:
     data = load_json(text, path=path)
     if not is_whisper_json(data):
         raise InputError('not a Whisper JSON file (no "segments" list)', path=path)
-    return cues_to_transcript(
-        json_cues(data, path=path),
-        name=name,
-        source=Path(path).name,
-        path=path,
-        encoding=encoding,
-        reader=JSON_READER,
-        wrap=wrap,
-        rule=rule,
-    )
+    return json_cues(data, path=path)
+
+
+read_whisper_json = cue_file_reader(_json_file_cues, JSON_READER)
 
 
 def is_whisper_tsv(first_line: str) -> bool:
@@ -110,16 +100,4 @@ def tsv_cues(text: str, *, path: str | Path) -> list[Cue]:
     return cues
 
 
-def read_whisper_tsv(
-    path: str | Path, text: str, *, name: str, encoding: str, wrap: int = 80, rule: SpeakerRule = AUTO
-) -> ParsedTranscript:
-    return cues_to_transcript(
-        tsv_cues(text, path=path),
-        name=name,
-        source=Path(path).name,
-        path=path,
-        encoding=encoding,
-        reader=TSV_READER,
-        wrap=wrap,
-        rule=rule,
-    )
+read_whisper_tsv = cue_file_reader(tsv_cues, TSV_READER)
