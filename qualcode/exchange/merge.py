@@ -245,7 +245,10 @@ class _Merger:
 def _parsed(t: dict, lines: list[dict]) -> ParsedTranscript:
     """The other project's stored transcript as ingest's result, so it is stored like an import."""
     attributes = json.loads(t["attributes"] or "{}")
-    parsed_lines = [ParsedLine(ln["n"], ln["raw"], ln["text"], ln["speaker"], ln["turn"]) for ln in lines]
+    parsed_lines = [
+        ParsedLine(ln["n"], ln["raw"], ln["text"], ln["speaker"], ln["turn"], ln.get("start"), ln.get("end"))
+        for ln in lines
+    ]  # line times (schema 5) travel with the lines
     return ParsedTranscript(
         name=t["name"],
         source=t["source"],
