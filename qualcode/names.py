@@ -1,4 +1,5 @@
-"""Names that come from users and other programs: one rule for transcript names, one path check.
+"""Names that come from users and other programs: one rule for transcript names, one for coder names,
+one path check, and how user text is shown on a terminal.
 
 A transcript name is cited (``(FG2; 57-64)``) and becomes a file name
 (``exports/FG2.docx``), so it must be usable as both. The rule lives here and
@@ -74,3 +75,38 @@ def path_inside(folder: str | Path, filename: str) -> Path:
     if resolved.parent != resolved_base or Path(filename).name != filename:
         raise InputError(f"refusing to write {filename!r}: it would lie outside {base}/", path=str(base))
     return target
+
+
+# Every terminal control character (C0 but TAB and LF, DEL, C1) and the bidi overrides.
+_TERMINAL_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_TERMINAL_UNSAFE_ONE_LINE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
+def _escape(match: re.Match) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def terminal_safe(text: str, *, one_line: bool = False) -> str:
+    """``text`` with every terminal control character shown as an escape (``\\x1b``).
+
+    TAB and LF are kept, unless ``one_line`` (error messages: exactly one line), which escapes LF too.
+    """
+    pattern = _TERMINAL_UNSAFE_ONE_LINE if one_line else _TERMINAL_UNSAFE
+    return pattern.sub(_escape, text)
+
+
+def check_coder_name(name: str) -> str:
+    """Return ``name`` when it may name a coder (it is shown in every listing and the workbench)."""
+    if not name or not name.strip():
+        raise InputError("a coder name cannot be empty")
+    if len(name) > MAX_NAME_CHARS or terminal_safe(name, one_line=True) != name:
+        shown = terminal_safe(name, one_line=True)[:MAX_NAME_CHARS]
+        raise InputError(f"unusable coder name {shown!r}: at most {MAX_NAME_CHARS} characters, no control characters")
+    return name
+
+
+def safe_coder_name(raw: str) -> str:
+    """A foreign coder name (a merged project, a REFI-QDA user) as it may be stored: controls escaped, shortened."""
+    name = terminal_safe(raw or "", one_line=True).strip()[:MAX_NAME_CHARS].strip()
+    return name or "coder"

@@ -66,18 +66,33 @@ def test_brackets_in_user_text_neither_vanish_nor_crash(markup_project, argv):
         assert "[lacht]" in out and "[/x]" in out and "[bold]vet[/bold]" in out and "[/memo] [red]" in out
 
 
-def test_escape_sequences_in_a_coder_name_are_shown_not_executed(tmp_path, project_path):
+def test_escape_sequences_in_a_coder_name_are_refused_and_stored_ones_shown_not_executed(tmp_path, project_path):
     evil = "anna\x1b[2J\x1b]0;pwned\x07\x9b31m\u202e"
-    result = run_qualcode(
+    before = project_path.read_bytes()
+    refused = run_qualcode(
         "--project", str(project_path), "--coder", evil, "code", "FG9", "2", "werkwijze", cwd=tmp_path
     )
-    assert result.returncode == 0, result.stderr
-    for argv in (("codings",), ("log",), ("codings", "--coder", evil)):
+    assert refused.returncode != 0 and refused.stderr.count("\n") == 1 and "unusable coder name" in refused.stderr
+    assert not any(c in refused.stderr for c in "\x1b\x07\x9b\u202e"), repr(refused.stderr)
+    assert project_path.read_bytes() == before
+    # a name stored by hand (an older version, another tool) is shown escaped everywhere
+    assert (
+        run_qualcode(
+            "--project", str(project_path), "--coder", "anna", "code", "FG9", "2", "werkwijze", cwd=tmp_path
+        ).returncode
+        == 0
+    )
+    conn = sqlite3.connect(project_path)
+    conn.execute("DROP TRIGGER IF EXISTS codings_no_identical_update")  # tampering, as an attacker would
+    conn.execute("UPDATE codings SET coder = ?", (evil,))
+    conn.commit()
+    conn.close()
+    for argv in (("codings",), ("codings", "--coder", evil)):
         out = run_qualcode("--project", str(project_path), *argv, cwd=tmp_path)
         assert out.returncode == 0, out.stderr
         text = out.stdout + out.stderr
         assert not any(c in text for c in "\x1b\x07\x9b\u202e"), repr(text)
-        assert "\\x1b" in text or argv[0] == "log"
+        assert "\\x1b" in text
 
 
 def test_a_colleagues_escape_sequences_arriving_by_merge_are_shown_not_executed(tmp_path, project_path):

@@ -12,7 +12,6 @@ and ``[/x]`` cannot crash a listing. JSON output escapes control characters itse
 from __future__ import annotations
 
 import json
-import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -20,30 +19,14 @@ from typing import TYPE_CHECKING
 
 import click
 
+from qualcode.names import terminal_safe
+
 if TYPE_CHECKING:
     from rich.text import Text
 
 
 # C0 controls except TAB and LF, DEL, C1 controls (U+009B is a one-character CSI), and
 # the bidirectional embeddings/overrides/isolates that reorder what a reader sees.
-_TERMINAL_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_TERMINAL_UNSAFE_ONE_LINE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
-
-
-def _escape(match: re.Match) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
-def terminal_safe(text: str, *, one_line: bool = False) -> str:
-    """``text`` with every terminal control character shown as an escape (``\\x1b``).
-
-    TAB and LF are kept, unless ``one_line`` (error messages: exactly one line), which escapes LF too.
-    """
-    pattern = _TERMINAL_UNSAFE_ONE_LINE if one_line else _TERMINAL_UNSAFE
-    return pattern.sub(_escape, text)
-
-
 def echo(message: object = "", *, err: bool = False, nl: bool = True) -> None:
     """:func:`click.echo` for text that may hold user text: control characters escaped."""
     click.echo(terminal_safe(str(message)), err=err, nl=nl)

@@ -19,6 +19,7 @@ from pathlib import Path
 from qualcode.coding import codings as codings_mod
 from qualcode.errors import InputError, QualcodeError
 from qualcode.model import Range
+from qualcode.names import check_coder_name
 from qualcode.ranges import format_ranges
 from qualcode.store.project import Project
 
@@ -146,7 +147,7 @@ def _check(where: int, row: Mapping, coder: str, transcripts: dict, codes: dict,
     for a, b in ranges:
         if first is None or a < first or b > last:
             raise InputError(f"lines {format_ranges([(a, b)])} are outside {name} (it has lines {first}-{last})")
-    who = _text(row, "coder") or coder
+    who = check_coder_name(_text(row, "coder") or coder)
     if (tid, codes[code], who, format_ranges(ranges)) in existing:
         raise InputError(f"{who} already coded {name} {format_ranges(ranges)} as {code}")
     return BatchRow(where, tid, name, codes[code], code, who, ranges, _text(row, "memo"))

@@ -29,7 +29,7 @@ from qualcode.corpus import transcripts
 from qualcode.corpus.ingest import text_sha256
 from qualcode.errors import InputError
 from qualcode.model import ParsedLine, ParsedTranscript
-from qualcode.names import check_transcript_name
+from qualcode.names import check_transcript_name, safe_coder_name
 from qualcode.ranges import parse_ranges
 from qualcode.store.project import Project, Tx
 from qualcode.store.sqlite_file import check_project_file
@@ -92,6 +92,7 @@ def merge(project: Project, other_path: str | os.PathLike, coder: str, *, dry_ru
         "memos_added": 0,
         "memos_differing": [],
         "coders": [],
+        "coders_renamed": [],
         "dry_run": dry_run,
     }
     summary = f"merge {other_path.name}"
@@ -191,6 +192,7 @@ class _Merger:
                 self.report["codings_skipped"] += 1
                 continue
             ranges = parse_ranges(c["ranges"])
+            c = {**c, "coder": self.coder_name(c["coder"])}
             if codings.find(self.project, tid, kid, c["coder"], ranges) is not None:
                 self.report["codings_identical"] += 1
                 continue
@@ -220,6 +222,7 @@ class _Merger:
                     self.report["memos_differing"].append(self._memo_target(m))
                 continue
             values = {k: m[k] for k in ("scope", "coder", "text", "updated_at")}
+            values["coder"] = self.coder_name(values["coder"])
             values.update(code_id=code_id, transcript_id=transcript_id, guid=self.fresh(m["guid"]))
             self.tx.insert("memos", values)
             self.report["memos_added"] += 1
@@ -231,12 +234,21 @@ class _Merger:
             return f"code {self.other_codes[m['code_id']]['name']}"
         return f"transcript {next(t['name'] for t in self.other['transcripts'] if t['id'] == m['transcript_id'])}"
 
+    def coder_name(self, raw: str) -> str:
+        """A colleague's coder name as it is stored here: control characters escaped (and said in the report)."""
+        name = safe_coder_name(raw)
+        if name != raw and name not in self.report["coders_renamed"]:
+            self.report["coders_renamed"].append(name)
+        return name
+
     def merge_progress_and_coders(self) -> None:
         for p in self.other["progress"]:
             tid = self.tmap.get(p["transcript_id"])
-            if tid is not None and not codings.is_done(self.project, tid, p["coder"]):
-                self.tx.insert("progress", {"coder": p["coder"], "transcript_id": tid, "done_at": p["done_at"]})
+            who = self.coder_name(p["coder"])
+            if tid is not None and not codings.is_done(self.project, tid, who):
+                self.tx.insert("progress", {"coder": who, "transcript_id": tid, "done_at": p["done_at"]})
         for c in self.other["coders"]:
+            c = {**c, "name": self.coder_name(c["name"])}
             known = self.project.scalar("SELECT 1 FROM coders WHERE name = ?", (c["name"],))
             if known is None and c["guid"] not in self.fresh:
                 self.tx.insert("coders", {"name": c["name"], "guid": self.fresh(c["guid"])})
@@ -284,4 +296,6 @@ def report_lines(report: dict) -> list[str]:
         out.append("  codes only in this project: " + ", ".join(report["codes_only_here"]))
     if report["memos_differing"]:
         out.append("  memos that differ (kept this project's): " + ", ".join(report["memos_differing"]))
+    if report.get("coders_renamed"):
+        out.append("  coder names with control characters, stored escaped: " + ", ".join(report["coders_renamed"]))
     return out

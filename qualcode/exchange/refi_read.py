@@ -49,6 +49,7 @@ from qualcode.exchange.refi_write import (
     colour_hex,
 )
 from qualcode.model import ParsedTranscript, Range
+from qualcode.names import safe_coder_name
 from qualcode.ranges import format_citation, parse_ranges
 
 MAX_QDC_BYTES = 50 * 1024 * 1024
@@ -348,7 +349,9 @@ def _read_project(root, files: _Files, path: Path, report: ImportReport, speaker
     for u in _kids(_kid(root, "Users"), "User"):
         guid = norm_guid(u.get("guid"))
         if guid:
-            refi.users[guid] = clean_name(u.get("name") or u.get("id") or "", f"user-{guid[:8].lower()}")
+            refi.users[guid] = safe_coder_name(
+                clean_name(u.get("name") or u.get("id") or "", f"user-{guid[:8].lower()}")
+            )
     _read_codes(_kid(_kid(root, "CodeBook"), "Codes"), (), refi)
     for n in _kids(_kid(root, "Notes"), "Note"):
         guid = norm_guid(n.get("guid"))

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     import sqlite_utils
 
 from qualcode.errors import ConflictError, ProjectError
+from qualcode.names import check_coder_name
 from qualcode.store import schema as migrations
 from qualcode.store import seals
 from qualcode.store.files import derived_permissions, fsync_dir, register_project, unregister_project
@@ -346,6 +347,7 @@ class Project:
             raise DamagedError(damaged_message(self.damaged), path=self.path)
         if self.readonly:
             raise ProjectError(f"{self.readonly_reason}; nothing was changed", path=self.path)
+        check_coder_name(coder)  # shown in every listing and the workbench: never control characters
         self._begin()
         tx = Tx(self, action, coder, summary, kind, ref)
         try:
