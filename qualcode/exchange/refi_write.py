@@ -265,6 +265,7 @@ def project_xml(project: Project) -> ProjectExport:
     code_guid = {r["id"]: r["guid"] for r in project.query("SELECT id, guid FROM codes")}
     sources: dict[str, str] = {}
     n_selections = 0
+    template = project.citation_template  # read once, not once per transcript
     if rows:
         sources_el = _sub(root, ns, "Sources")
         for t in rows:
@@ -284,7 +285,7 @@ def project_xml(project: Project) -> ProjectExport:
             memo = notes.transcript_memo(t.id)
             if memo is not None:
                 _sub(src, ns, "Description", text=memo["text"])
-            ctx = _SelectionContext(ns, users, code_guid, notes, project.citation_template)
+            ctx = _SelectionContext(ns, users, code_guid, notes, template)
             n_selections += _add_selections(src, st, by_transcript.get(t.id, []), ctx)
             if memo is not None:
                 _sub(src, ns, "NoteRef", {"targetGUID": memo["guid"]})
