@@ -193,13 +193,18 @@ def build(path: Path, n_quotes: int, n_codes: int, n_transcripts: int = 5, n_lin
         ids = [t.id for t in transcripts.all_rows(project)]
         rows = []
         stamp = now()
-        for i in range(n_quotes):
+        seen: set[tuple] = set()  # identical codings are refused (schema 4): draw again
+        i = 0
+        while len(rows) < n_quotes:
             start = rng.randint(1, n_lines - 12)
             ranges = f"{start}-{start + 2}" + (f",{start + 6}-{start + 8}" if i % 10 == 0 else "")
             last = start + (8 if i % 10 == 0 else 2)
-            rows.append(
-                (ids[i % len(ids)], codes[i % len(codes)].id, "anna", ranges, start, last, "", stamp, stamp, new_guid())
-            )
+            key = (ids[i % len(ids)], codes[i % len(codes)].id, ranges)
+            if key in seen:
+                continue
+            seen.add(key)
+            i += 1
+            rows.append((key[0], key[1], "anna", ranges, start, last, "", stamp, stamp, new_guid()))
         with project.transaction("bench", "bench", "bulk codings", kind="log") as tx:
             tx.conn.executemany(
                 "INSERT OR IGNORE INTO codings (transcript_id, code_id, coder, ranges, first_line, last_line, memo, "

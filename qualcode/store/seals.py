@@ -38,14 +38,15 @@ def event_intact(conn: sqlite3.Connection, event_id: int) -> bool:
     return row[-1] is not None and event_hash(previous_hash(conn, event_id), row[:-1]) == row[-1]
 
 
+_ROW_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # one encoder, not one per row
+
+
 def lines_hash(conn: sqlite3.Connection, transcript_id: int) -> str:
-    h = hashlib.sha256()
-    for row in conn.execute(
+    """SHA-256 over every line fact, one compact JSON array per line, each followed by a newline."""
+    rows = conn.execute(
         "SELECT n, speaker, turn, raw, text FROM lines WHERE transcript_id = ? ORDER BY n", (transcript_id,)
-    ):
-        h.update(json.dumps(row, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
-        h.update(b"\n")
-    return h.hexdigest()
+    ).fetchall()
+    return hashlib.sha256("".join(_ROW_JSON(row) + "\n" for row in rows).encode("utf-8")).hexdigest()
 
 
 def seal_lines(conn: sqlite3.Connection, transcript_id: int) -> None:

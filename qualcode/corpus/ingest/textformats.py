@@ -174,14 +174,18 @@ def detect_layout(lines: list[str]) -> tuple[str, list[Cue]] | None:
         return None
     # a layout must shape at least a tenth of the lines, and two of them (one in a file of one or two lines)
     share = max(2 if len(nonblank) > 2 else 1, len(nonblank) // 10)
-    if _count(lines, ARROW_HEADER_RE.match) >= share:
+    text = "\n".join(nonblank)  # cheap tests first: most transcripts have none of these marks
+    timed = any(ch.isdigit() for ch in text) and ":" in text
+    if "-->" in text and _count(lines, ARROW_HEADER_RE.match) >= share:
         return "Teams transcript (time --> time, name, text)", _arrow_blocks(lines)
-    if _count(lines, AMBER_HEADER_RE.match) >= share:
+    if timed and _count(lines, AMBER_HEADER_RE.match) >= share:
         return "Amberscript text (speaker [hh:mm:ss])", _header_blocks(lines, _amber)
-    if _count(lines, _otter_with_speaker) >= share:
+    if timed and _count(lines, _otter_with_speaker) >= share:
         return "Otter/Teams text (speaker  m:ss)", _header_blocks(lines, _otter)
-    if _count(lines, TIMED_LINE_RE.match) >= share:
+    if timed and _count(lines, TIMED_LINE_RE.match) >= share:
         return "timed lines ([hh:mm:ss] SPEAKER: text)", _timed_lines(lines)
+    if "**" not in text and "[" not in text:
+        return None
     bold = [m.group("speaker").strip() for m in map(BOLD_RE.match, lines) if m]
     if len(bold) >= 2 and len(set(bold)) < len(bold):  # speakers recur; bold headings do not
         return "Markdown bold speakers (**Name**)", _bold(lines)
