@@ -128,12 +128,10 @@ def build(path: Path, n_transcripts: int, n_lines: int, n_codings: int, seed: in
             "memo, created_at, updated_at, guid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             coding_rows,
         )
-        p.conn.executemany(
-            "INSERT INTO events (at, coder, action, kind, ref, summary, changes) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            event_rows,
-        )
+        insert_events(p.conn, event_rows)
         # everybody finished every transcript, so agreement covers all of it
         pid = 1
+        done_events = []
         for coder in CODERS:
             for t in range(1, n_transcripts + 1):
                 row = {"id": pid, "coder": coder, "transcript_id": t, "done_at": stamp}
@@ -141,14 +139,30 @@ def build(path: Path, n_transcripts: int, n_lines: int, n_codings: int, seed: in
                     "INSERT INTO progress (id, coder, transcript_id, done_at) VALUES (?, ?, ?, ?)", tuple(row.values())
                 )
                 change = [{"op": "insert", "table": "progress", "pk": {"id": pid}, "before": None, "after": row}]
-                p.conn.execute(
-                    "INSERT INTO events (at, coder, action, kind, ref, summary, changes) "
-                    "VALUES (?, ?, 'done', 'do', NULL, ?, ?)",
-                    (stamp, coder, f"mark T{t:04d} done", json.dumps(change, separators=(",", ":"))),
+                done_events.append(
+                    (stamp, coder, "done", "do", None, f"mark T{t:04d} done", json.dumps(change, separators=(",", ":")))
                 )
                 pid += 1
+        insert_events(p.conn, done_events)
         p.conn.execute("COMMIT")
         p.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def insert_events(conn, rows) -> None:
+    """Events as the core writes them: each chained to the one before by its hash (schema 4), so `check` passes."""
+    from qualcode.store import seals
+
+    last = conn.execute("SELECT id, hash FROM events ORDER BY id DESC LIMIT 1").fetchone()
+    event_id, previous = (last[0], last[1] or "") if last else (0, "")
+    chained = []
+    for row in rows:
+        event_id += 1
+        previous = seals.event_hash(previous, (event_id, *row))
+        chained.append((event_id, *row, previous))
+    conn.executemany(
+        "INSERT INTO events (id, at, coder, action, kind, ref, summary, changes, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        chained,
+    )
 
 
 WRAPPER = """
