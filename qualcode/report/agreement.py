@@ -756,39 +756,6 @@ def build_document(
     return document, w.warnings
 
 
-def write_report(
-    project: Project,
-    out: str | os.PathLike,
-    *,
-    coders: str | Sequence[str] | None = None,
-    transcript_names: Sequence[str] | None = None,
-    resamples: int = 1000,
-    seed: int | None = None,
-    lang: str | None = None,
-    template: str | Path | None = None,
-    since: str | None = None,
-    round_: int | None = None,
-    units_csv: str | os.PathLike | None = None,
-) -> Path:
-    """Compute everything and write the report to ``out`` (a .docx) atomically; return the path.
-
-    ``units_csv`` also writes the unit matrix there and names it in the method paragraph.
-    """
-    return write_report_with_warnings(
-        project,
-        out,
-        coders=coders,
-        transcript_names=transcript_names,
-        resamples=resamples,
-        seed=seed,
-        lang=lang,
-        template=template,
-        since=since,
-        round_=round_,
-        units_csv=units_csv,
-    )[0]
-
-
 def write_report_with_warnings(
     project: Project,
     out: str | os.PathLike,
@@ -803,7 +770,11 @@ def write_report_with_warnings(
     round_: int | None = None,
     units_csv: str | os.PathLike | None = None,
 ) -> tuple[Path, list[str]]:
-    """:func:`write_report`, also returning the template warnings (missing styles)."""
+    """Compute everything and write the report to ``out`` (a .docx) atomically; return the path and the
+    template warnings (missing styles).
+
+    ``units_csv`` also writes the unit matrix there and names it in the method paragraph.
+    """
     from qualcode.agreement import units as agreement_data
     from qualcode.report.docx_writer import save_package
     from qualcode.store.files import atomic_path
