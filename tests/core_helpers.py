@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,3 +39,20 @@ def run_qualcode(
         text=True,
         timeout=120,
     )
+
+
+def tmux(*args: str) -> str:
+    """Run a tmux command and return what it printed (for the real-terminal tests)."""
+    return subprocess.run(["tmux", *args], capture_output=True, text=True, check=True).stdout
+
+
+def tmux_wait_for(session: str, text: str, deadline_s: float = 30.0) -> str:
+    """The tmux pane's screen once ``text`` appears on it; fail with the screen after ``deadline_s``."""
+    end = time.monotonic() + deadline_s
+    screen = ""
+    while time.monotonic() < end:
+        screen = tmux("capture-pane", "-p", "-t", session)
+        if text in screen:
+            return screen
+        time.sleep(0.2)
+    raise AssertionError(f"{text!r} did not appear on the screen:\n{screen}")

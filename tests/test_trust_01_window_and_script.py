@@ -12,6 +12,7 @@ The workbench runs for real in a second process (tmux); Pilot in one process can
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
@@ -21,24 +22,13 @@ import uuid
 from pathlib import Path
 
 import pytest
+from core_helpers import tmux, tmux_wait_for
 from trust_helpers import codings_of, make_project, ok, run
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
 
-def tmux(*args: str) -> str:
-    return subprocess.run(["tmux", *args], capture_output=True, text=True, check=True).stdout
-
-
-def wait_for(session: str, text: str, deadline_s: float = 60.0) -> str:
-    end = time.monotonic() + deadline_s
-    screen = ""
-    while time.monotonic() < end:
-        screen = tmux("capture-pane", "-p", "-t", session)
-        if text in screen:
-            return screen
-        time.sleep(0.2)
-    raise AssertionError(f"{text!r} did not appear on the screen:\n{screen}")
+wait_for = functools.partial(tmux_wait_for, deadline_s=60.0)  # the workbench starts slowly beside a writer
 
 
 def workbench_pid(project: Path) -> int | None:

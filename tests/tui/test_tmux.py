@@ -12,6 +12,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from core_helpers import tmux, tmux_wait_for
 from tui_helpers import CODER, build_project
 
 from qualcode.coding import codings
@@ -22,19 +23,7 @@ pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is no
 QUALCODE = Path(sys.executable).with_name("qualcode")
 
 
-def tmux(*args: str) -> str:
-    return subprocess.run(["tmux", *args], capture_output=True, text=True, check=True).stdout
-
-
-def wait_for(session: str, text: str, deadline_s: float = 30.0) -> str:
-    end = time.monotonic() + deadline_s
-    screen = ""
-    while time.monotonic() < end:
-        screen = tmux("capture-pane", "-p", "-t", session)
-        if text in screen:
-            return screen
-        time.sleep(0.2)
-    raise AssertionError(f"{text!r} did not appear on the screen:\n{screen}")
+wait_for = tmux_wait_for
 
 
 def test_code_a_range_in_a_real_terminal(tmp_path):
