@@ -164,10 +164,14 @@ def main() -> None:
     ap.add_argument("--lines", type=int, default=300)
     ap.add_argument("--codings", type=int, default=1250)
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--keep", type=Path, help="build the project in this (new) folder and keep it")
     args = ap.parse_args()
     rng = random.Random(19)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
+        if args.keep:
+            args.keep.mkdir(parents=True)
+            work = args.keep.resolve()
         paths = make_transcripts(work, args.transcripts, args.lines, rng)
         run(qualcode("init", "--codebook", str(ROOT / "codebooks" / "default.yaml"), cwd=work), work)
         t_import = run(qualcode("import", *map(str, paths), cwd=work), work)

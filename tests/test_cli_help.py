@@ -3,7 +3,10 @@
 import click
 import pytest
 
-from qualcode.cli import cli
+from qualcode.cli import cli, load_commands
+from qualcode.cli.base import COMMAND_MODULES
+
+load_commands()  # the group loads its command modules on first use; here we want every command
 
 
 def all_commands(group: click.Group, prefix=()):
@@ -58,3 +61,39 @@ def test_command_has_help(path, command):
     for param in command.params:
         if isinstance(param, click.Option) and not param.hidden:
             assert (param.help or "").strip(), f"qualcode {' '.join(path)} {param.opts[0]} has no help"
+
+
+def _modules(command: click.Command) -> set[str]:
+    found = {command.callback.__module__.rsplit(".", 1)[1]} if command.callback else set()
+    for sub in getattr(command, "commands", {}).values():
+        found |= _modules(sub)
+    return found
+
+
+def test_the_lazy_command_table_names_every_command_and_its_modules():
+    """``COMMAND_MODULES`` is how ``qualcode code`` finds its command without importing the rest: a command
+    missing from it, or a module left out of its entry, would make the command (or a subcommand) vanish."""
+    assert set(COMMAND_MODULES) == set(cli.commands)
+    for name, command in cli.commands.items():
+        assert set(COMMAND_MODULES[name]) == _modules(command), name
+
+
+def test_a_command_loads_only_its_own_module(tmp_path):
+    """A fresh process asked for `code --help` imports the core commands, not export, agreement or the workbench."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from qualcode.cli import main\n"
+        "try:\n"
+        "    main(['code', '--help'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith('qualcode.cli.')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=tmp_path)
+    loaded = eval(out.stdout.strip().splitlines()[-1])
+    assert "qualcode.cli.core" in loaded
+    for other in ("qualcode.cli.export", "qualcode.cli.agreement", "qualcode.cli.tui", "qualcode.cli.analysis"):
+        assert other not in loaded

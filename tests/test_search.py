@@ -164,3 +164,22 @@ def test_line_search_for_the_tui(proj):
         ("FG1", 8, "plannen"),
     ]
     assert search.line_search(proj, "?") == [] and search.line_search(proj, "") == []
+
+
+def test_cli_kwic_bolds_the_match_in_a_terminal_and_escapes_only_user_text(proj):
+    """The bold around the match reaches a terminal as an escape sequence, not as the text ``\\x1b[1m``;
+    a control character inside transcript text is still shown escaped."""
+    from click.testing import CliRunner
+
+    from qualcode.cli import cli as group
+
+    proj.conn.execute("UPDATE lines SET text = text || ' \x07' WHERE n = 6")  # a BEL smuggled into a line
+    proj.conn.commit()
+    runner = CliRunner()
+    path = str(proj.path)
+    tty = runner.invoke(group, ["search", "casussen", "--project", path], color=True)  # as on a terminal
+    assert tty.exit_code == 0, tty.output
+    assert "\x1b[1mcasussen\x1b[0m" in tty.output and "\\x1b" not in tty.output
+    assert "\\x07" in tty.output and "\x07" not in tty.output
+    piped = runner.invoke(group, ["search", "casussen", "--project", path])  # piped: no escapes at all
+    assert "\x1b" not in piped.output and "casussen" in piped.output

@@ -445,7 +445,7 @@ def test_vtt_cues_match_webvtt_py(fixture):
     import webvtt
 
     from qualcode.corpus.ingest import vtt
-    from qualcode.corpus.ingest.timecode import parse_clock
+    from qualcode.timecode import parse_clock
 
     text = (FIXTURES / fixture).read_text(encoding="utf-8")
     ours = [(c.speaker, c.start, c.end, c.text) for c in vtt.read_cues(text, path=fixture)]

@@ -13,23 +13,20 @@ import sys
 
 import click
 
-from qualcode.cli import (  # noqa: F401  (define the commands)
-    agreement,
-    analysis,
-    authoring,
-    core,
-    exchange,
-    export,
-    language,
-    safety,
-    timing,
-    tui,
-)
-from qualcode.cli.base import Session, UserError, cli, common_options, default_coder, project_option
+from qualcode.cli.base import Session, UserError, cli, common_options, default_coder, load_commands, project_option
 from qualcode.cli.output import terminal_safe
 from qualcode.errors import QualcodeError
 
-__all__ = ["Session", "UserError", "cli", "common_options", "default_coder", "main", "project_option"]
+__all__ = [
+    "Session",
+    "UserError",
+    "cli",
+    "common_options",
+    "default_coder",
+    "load_commands",
+    "main",
+    "project_option",
+]
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -6,12 +6,15 @@ Expected errors print one line (``error: …``) and exit non-zero; no traceback.
 Bare ``qualcode`` opens the workbench.
 
 The group, the session and the shared options live here; the command modules
-beside it define their commands and :mod:`qualcode.cli` adds them to the group.
+beside it define their commands on the group. The group loads a command's module only
+when that command is asked for (:data:`COMMAND_MODULES`), so ``qualcode code`` does not
+pay for importing the export, agreement or workbench commands; ``--help`` loads them all.
 """
 
 from __future__ import annotations
 
 import getpass
+import importlib
 import os
 import sqlite3
 from pathlib import Path
@@ -101,8 +104,69 @@ class UserError(click.ClickException):
         click.echo(f"error: {terminal_safe(self.format_message(), one_line=True)}", err=True, file=file)
 
 
+#: Which modules of :mod:`qualcode.cli` define (or add subcommands to) each top-level command.
+#: A test imports every module and checks this table against what they register.
+COMMAND_MODULES: dict[str, tuple[str, ...]] = {
+    "agreement": ("agreement",),
+    "attention": ("timing",),
+    "audit": ("exchange",),
+    "autocode": ("language",),
+    "backups": ("safety",),
+    "check": ("safety",),
+    "code": ("core",),
+    "codebook": ("core",),
+    "codings": ("core",),
+    "consensus": ("agreement",),
+    "cooccurrence": ("analysis",),
+    "crosstab": ("analysis",),
+    "demo": ("tui",),
+    "disagreements": ("agreement",),
+    "dismiss": ("language",),
+    "display-name": ("authoring",),
+    "done": ("core",),
+    "export": ("agreement", "analysis", "exchange", "export"),
+    "import": ("core",),
+    "init": ("core",),
+    "log": ("safety",),
+    "media": ("timing",),
+    "memo": ("core",),
+    "merge": ("exchange",),
+    "participants": ("analysis",),
+    "pick": ("authoring",),
+    "picks": ("authoring",),
+    "redo": ("core",),
+    "reimport": ("timing",),
+    "restore": ("safety",),
+    "search": ("language",),
+    "speakers": ("timing",),
+    "suggest": ("language",),
+    "summary": ("authoring",),
+    "title": ("authoring",),
+    "transcripts": ("core",),
+    "tui": ("tui",),
+    "uncode": ("core",),
+    "undo": ("core",),
+    "unpick": ("authoring",),
+}
+
+
+def load_commands(*modules: str) -> None:
+    """Import command modules (all of them when none are named): their decorators register the commands."""
+    for module in modules or sorted({m for ms in COMMAND_MODULES.values() for m in ms}):
+        importlib.import_module(f"qualcode.cli.{module}")
+
+
 class QualcodeGroup(click.Group):
-    """Turns expected errors from any subcommand into :class:`UserError` (also under CliRunner)."""
+    """The top-level group: loads a command's module on first use (:data:`COMMAND_MODULES`), and
+    turns expected errors from any subcommand into :class:`UserError` (also under CliRunner)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(self.commands) | set(COMMAND_MODULES))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in COMMAND_MODULES:
+            load_commands(*COMMAND_MODULES[cmd_name])
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context):
         try:

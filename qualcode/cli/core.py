@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 
 from qualcode.cli.base import Session, cli, common_options, project_option
-from qualcode.cli.exchange import REFI_SUFFIXES
 from qualcode.cli.output import echo, emit_json, json_option, print_table, progress_bar
 
 pass_session = click.make_pass_decorator(Session, ensure=True)
@@ -78,6 +77,7 @@ def import_(
     with a report. For REFI-QDA sources --speakers auto recognises labels only when they
     behave like turns (papers and reports get none invented).
     """
+    from qualcode.cli.exchange import REFI_SUFFIXES
     from qualcode.corpus import transcripts
 
     refi = [f for f in files if f.suffix.lower() in REFI_SUFFIXES]

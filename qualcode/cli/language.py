@@ -6,6 +6,7 @@ import click
 
 from qualcode.cli.base import Session, cli, common_options
 from qualcode.cli.output import echo, emit_json, json_option, print_table, progress_bar
+from qualcode.names import terminal_safe
 
 pass_session = click.make_pass_decorator(Session, ensure=True)
 
@@ -15,8 +16,9 @@ def _open_with_lemmas(session: Session):
     from qualcode.corpus import lemmas as nlp
 
     project = session.open()
-    with progress_bar("Lemmas") as progress:
-        nlp.ensure_lemmas(project, progress=progress)
+    if nlp.lemmas_missing(project):  # the bar only when there is work (it would flash on every search)
+        with progress_bar("Lemmas") as progress:
+            nlp.ensure_lemmas(project, progress=progress)
     return project
 
 
@@ -77,15 +79,26 @@ def search(
 
 
 def print_kwic(hits, width: int) -> None:
-    """One hit a line: citation, speaker, right-aligned left context, the match in bold, right context."""
-    cite = max(len(h.citation) for h in hits)
-    spk = max(len(h.speaker or "") for h in hits)
-    for h in hits:
-        echo(
-            f"{h.citation:<{cite}}  {h.speaker or '':<{spk}}  {h.left:>{width}}"
-            + click.style(h.match, bold=True)
-            + h.right
+    """One hit a line: citation, speaker, right-aligned left context, the match in bold, right context.
+
+    User text is made terminal-safe before the bold is added (escaping the whole line would
+    show the bold's own escape sequence as text): all fields are escaped in one pass, joined
+    by LF, which no field holds (contexts are squashed, matches and labels are one line).
+    The lines go out in one write; click drops the bold when the output is not a terminal.
+    """
+    fields = [f for h in hits for f in (h.citation, h.speaker or "", h.left, h.match, h.right)]
+    safe = terminal_safe("\n".join(fields)).split("\n")
+    if len(safe) != len(fields):  # a field held a line break after all: escape field by field
+        safe = [terminal_safe(f, one_line=True) for f in fields]
+    cite = max(len(c) for c in safe[0::5])
+    spk = max(len(s) for s in safe[1::5])
+    bold, reset = click.style("\0", bold=True).split("\0")
+    click.echo(
+        "\n".join(
+            f"{c:<{cite}}  {s:<{spk}}  {left:>{width}}{bold}{m}{reset}{right}"
+            for c, s, left, m, right in zip(*(iter(safe),) * 5)
         )
+    )
 
 
 @cli.command()

@@ -16,9 +16,11 @@ def _walk(command: click.Command, name: str, parent: click.Context | None) -> li
     settings = {"terminal_width": 100, "max_content_width": 100, **command.context_settings}
     ctx = click.Context(command, info_name=name.rsplit(" ", 1)[-1], parent=parent, **settings)
     out = [(name, command.get_help(ctx))]
-    if isinstance(command, click.Group):
-        for sub in sorted(command.commands):
-            out += _walk(command.commands[sub], f"{name} {sub}", ctx)
+    if isinstance(command, click.Group):  # list/get_command: the top group loads its command modules lazily
+        for sub in sorted(command.list_commands(ctx)):
+            sub_command = command.get_command(ctx, sub)
+            assert sub_command is not None, sub
+            out += _walk(sub_command, f"{name} {sub}", ctx)
     return out
 
 

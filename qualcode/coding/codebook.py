@@ -13,18 +13,20 @@ multi-valued alpha for it. The flag is kept in the project setting
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from qualcode.errors import ConflictError, InputError, NotFoundError
 from qualcode.model import Code
 from qualcode.store.project import Project, Tx, new_guid, now
+
+if TYPE_CHECKING:
+    import yaml
 
 CODE_FIELDS = (
     "name",
@@ -85,46 +87,55 @@ class _YamlLimit(Exception):
         self.line = mark.line + 1 if mark is not None else None
 
 
-class _LimitedLoader(yaml.SafeLoader):
-    """PyYAML's safe composer with limits checked while the node graph is built.
+@functools.cache
+def _limited_loader() -> type:
+    """The loader class, made on first use (PyYAML is imported only when a codebook is read or written)."""
+    import yaml
 
-    Refuses nesting deeper than :data:`MAX_YAML_DEPTH`, more than :data:`MAX_YAML_ALIASES`
-    aliases, and an alias inside the node it names (a self-reference, which would make
-    every later walk endless). The expanded size is checked after composing
-    (:func:`_check_expanded_size`), before anything walks the graph.
-    """
+    class _LimitedLoader(yaml.SafeLoader):
+        """PyYAML's safe composer with limits checked while the node graph is built.
 
-    def __init__(self, stream) -> None:
-        super().__init__(stream)
-        self._depth = 0
-        self._aliases = 0
-        self._open_anchors: list[str] = []
+        Refuses nesting deeper than :data:`MAX_YAML_DEPTH`, more than :data:`MAX_YAML_ALIASES`
+        aliases, and an alias inside the node it names (a self-reference, which would make
+        every later walk endless). The expanded size is checked after composing
+        (:func:`_check_expanded_size`), before anything walks the graph.
+        """
 
-    def compose_node(self, parent, index):
-        event = self.peek_event()
-        if isinstance(event, yaml.AliasEvent):
-            self._aliases += 1
-            if self._aliases > MAX_YAML_ALIASES:
-                raise _YamlLimit(f"more than {MAX_YAML_ALIASES} aliases (*name)", event.start_mark)
-            if event.anchor in self._open_anchors:
-                raise _YamlLimit(f"alias *{event.anchor} refers to a node that contains it", event.start_mark)
-            return super().compose_node(parent, index)
-        self._depth += 1
-        if self._depth > MAX_YAML_DEPTH:
-            raise _YamlLimit(f"nested deeper than {MAX_YAML_DEPTH} levels", event.start_mark)
-        anchor = getattr(event, "anchor", None)
-        if anchor is not None:
-            self._open_anchors.append(anchor)
-        try:
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
+        def __init__(self, stream) -> None:
+            super().__init__(stream)
+            self._depth = 0
+            self._aliases = 0
+            self._open_anchors: list[str] = []
+
+        def compose_node(self, parent, index):
+            event = self.peek_event()
+            if isinstance(event, yaml.AliasEvent):
+                self._aliases += 1
+                if self._aliases > MAX_YAML_ALIASES:
+                    raise _YamlLimit(f"more than {MAX_YAML_ALIASES} aliases (*name)", event.start_mark)
+                if event.anchor in self._open_anchors:
+                    raise _YamlLimit(f"alias *{event.anchor} refers to a node that contains it", event.start_mark)
+                return super().compose_node(parent, index)
+            self._depth += 1
+            if self._depth > MAX_YAML_DEPTH:
+                raise _YamlLimit(f"nested deeper than {MAX_YAML_DEPTH} levels", event.start_mark)
+            anchor = getattr(event, "anchor", None)
             if anchor is not None:
-                self._open_anchors.pop()
+                self._open_anchors.append(anchor)
+            try:
+                return super().compose_node(parent, index)
+            finally:
+                self._depth -= 1
+                if anchor is not None:
+                    self._open_anchors.pop()
+
+    return _LimitedLoader
 
 
 def _check_expanded_size(root) -> None:
     """Refuse a node graph whose aliases expand to more than :data:`MAX_YAML_NODES` nodes (a YAML bomb)."""
+    import yaml
+
     sizes: dict[int, int] = {}
 
     def size(node) -> int:
@@ -162,8 +173,10 @@ def load_file(path: str | Path) -> CodebookSpec:
 
 
 def parse(text: str, source: str = "<codebook>") -> CodebookSpec:
+    import yaml
+
     try:
-        root = yaml.compose(text, Loader=_LimitedLoader)
+        root = yaml.compose(text, Loader=_limited_loader())
         if root is not None:
             _check_expanded_size(root)
     except _YamlLimit as e:
@@ -201,6 +214,8 @@ def _line(node: yaml.Node) -> int:
 
 
 def _mapping(node: yaml.Node, allowed: tuple[str, ...], source: str, what: str) -> dict[str, yaml.Node]:
+    import yaml
+
     if not isinstance(node, yaml.MappingNode):
         raise InputError(f"expected a mapping for {what}", path=source, line=_line(node))
     out: dict[str, yaml.Node] = {}
@@ -219,12 +234,16 @@ def _mapping(node: yaml.Node, allowed: tuple[str, ...], source: str, what: str) 
 
 
 def _scalar(node: yaml.Node, source: str, what: str) -> str:
+    import yaml
+
     if not isinstance(node, yaml.ScalarNode):
         raise InputError(f"{what} must be text", path=source, line=_line(node))
     return str(node.value).strip()
 
 
 def _codes(node: yaml.Node, parent: str | None, spec: CodebookSpec, source: str) -> None:
+    import yaml
+
     if not isinstance(node, yaml.SequenceNode):
         raise InputError("`codes:` (and `children:`) must be a list", path=source, line=_line(node))
     for item in node.value:
@@ -647,4 +666,6 @@ def to_yaml(project: Project) -> str:
         "citation": spec.citation,
         "codes": [node(c) for c in spec.codes if c.parent is None],
     }
+    import yaml
+
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)

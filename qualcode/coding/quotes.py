@@ -88,7 +88,7 @@ def iter_quote_rows(project: Project, codings: Iterable[Coding]) -> Iterator[dic
     while its codings follow each other (listings come in transcript order), so a
     100,000-coding listing reads each transcript once and holds one at a time.
     """
-    from qualcode.corpus.ingest.timecode import format_clock
+    from qualcode.timecode import format_clock
 
     template = project.citation_template
     current_id: int | None = None

@@ -224,12 +224,19 @@ def backfill(conn: sqlite3.Connection, *, progress: Progress | None = None) -> i
     return store_lemmas(conn, rows, progress=progress, what="backfilling lemmas")
 
 
+def lemmas_missing(project) -> bool:
+    """Whether some line with text has no stored lemmas yet (imported with lemmas switched off)."""
+    return bool(
+        project.scalar(
+            "SELECT 1 FROM lines l LEFT JOIN line_nlp x ON x.line_id = l.id "
+            "WHERE x.line_id IS NULL AND l.text != '' LIMIT 1"
+        )
+    )
+
+
 def ensure_lemmas(project, *, progress: Progress | None = None) -> int:
     """Backfill lemmas outside a migration (lines imported with lemmas switched off); one logged event."""
-    if not project.scalar(
-        "SELECT 1 FROM lines l LEFT JOIN line_nlp x ON x.line_id = l.id "
-        "WHERE x.line_id IS NULL AND l.text != '' LIMIT 1"
-    ):
+    if not lemmas_missing(project):
         return 0
     if project.readonly:
         raise QualcodeError(

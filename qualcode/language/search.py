@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
-from typing import TypeGuard
+from dataclasses import dataclass
+from typing import NamedTuple, TypeGuard
 
 from qualcode.errors import InputError
 from qualcode.ranges import format_citation
@@ -29,14 +29,17 @@ from qualcode.store.project import Project
 
 KWIC_WIDTH = 40
 _TERM = re.compile(r'"([^"]*)"?|(\S+)')
+_ALNUM = re.compile(r"[^\W_]")  # exactly the characters for which str.isalnum() is true
 
 
 def is_word(token: str) -> bool:
-    return any(c.isalnum() for c in token)
+    """Whether a token holds a letter or digit (punctuation is not a word)."""
+    return _ALNUM.search(token) is not None
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
+    """One occurrence of a term (a tuple: a search may return tens of thousands)."""
+
     transcript: str
     transcript_id: int
     line: int
@@ -51,7 +54,7 @@ class Hit:
     term: str
 
     def as_dict(self) -> dict:
-        d = asdict(self)
+        d = self._asdict()
         d.pop("transcript_id")
         return d
 
@@ -142,6 +145,33 @@ def find_spans(
     return spans
 
 
+def find_word_spans(
+    keys: Sequence[str], tokens: Sequence[str], terms: Sequence[tuple[str, ...]]
+) -> list[tuple[int, int, int]] | None:
+    """:func:`find_spans` for terms of one word each (the usual query), scanning with ``list.index``."""
+    spans = []
+    for t, (key,) in enumerate(terms):
+        found = False
+        i = -1
+        while True:
+            try:
+                i = keys.index(key, i + 1)
+            except ValueError:
+                break
+            if _ALNUM.search(tokens[i]) is not None:
+                spans.append((i, i, t))
+                found = True
+        if not found:
+            return None
+    if len(terms) > 1:
+        spans.sort()
+    return spans
+
+
+def _words(tokens: Sequence[str]) -> list[bool]:
+    return [_ALNUM.search(t) is not None for t in tokens]
+
+
 def coded_lines(project: Project, code: str, coder: str | None = None) -> set[tuple[int, int]]:
     """``(transcript_id, line)`` pairs covered by a code (any coder, or one)."""
     from qualcode.coding import codebook
@@ -177,10 +207,17 @@ def search(
     from qualcode.corpus import transcripts
 
     terms = parse_query(query, lemma=lemma, known=lambda word: stored_lemma(project, word))
+    # the lines just before and after come along for the context (only within the same turn)
     sql = (
-        "SELECT l.id, l.transcript_id, t.name, l.n, l.speaker, l.turn, l.text, x.tokens, x.lemmas "
+        "SELECT l.id, l.transcript_id, t.name, l.n, l.speaker, l.turn, l.text, x.tokens, x.lemmas, "
+        "prev.turn, prev.text, next.turn, next.text "
         "FROM line_nlp_fts f JOIN line_nlp x ON x.line_id = f.rowid JOIN lines l ON l.id = x.line_id "
-        "JOIN transcripts t ON t.id = l.transcript_id WHERE line_nlp_fts MATCH ?"
+        "JOIN transcripts t ON t.id = l.transcript_id "
+        "LEFT JOIN lines prev ON prev.transcript_id = l.transcript_id AND prev.n = l.n - 1 AND l.turn > 0 "
+        "AND prev.turn = l.turn "
+        "LEFT JOIN lines next ON next.transcript_id = l.transcript_id AND next.n = l.n + 1 AND l.turn > 0 "
+        "AND next.turn = l.turn "
+        "WHERE line_nlp_fts MATCH ?"
     )
     params: list = [fts_expression(terms, lemma=lemma)]
     if transcript is not None:
@@ -190,6 +227,7 @@ def search(
         sql += " AND l.speaker = ?"
         params.append(speaker)
     allowed = coded_lines(project, code, code_coder) if code is not None else None
+    single_words = all(len(term) == 1 for term in terms)
     found: list[tuple] = []  # (row, tokens, spans)
     seen = 0
     complete = True
@@ -202,8 +240,8 @@ def search(
         if allowed is not None and (row[1], row[3]) not in allowed:
             continue
         tokens = row[7].split(" ")
-        keys = row[8].split(" ") if lemma else [t.lower() for t in tokens]
-        spans = find_spans(keys, [is_word(t) for t in tokens], terms)
+        keys = (row[8] if lemma else row[7].lower()).split(" ")
+        spans = find_word_spans(keys, tokens, terms) if single_words else find_spans(keys, _words(tokens), terms)
         if spans:
             found.append((row, tokens, spans))
             seen += len(spans)
@@ -211,48 +249,26 @@ def search(
     total = sum(len(s) for _, _, s in found)
     template = project.citation_template
     hits: list[Hit] = []
-    wanted = [(row, tokens, span) for row, tokens, spans in found for span in spans]
-    if limit is not None:
-        wanted = wanted[:limit]
-    neighbours = _neighbours(project, {(row[1], row[3]) for row, _, _ in wanted})
-    for row, tokens, (a, b, t) in wanted:
-        _, tid, name, n, spk, turn, text = row[:7]
-        offsets = nlp.token_offsets(text, tokens)
-        start, end = offsets[a][0], offsets[b][1]
-        left, right = kwic(text, start, end, neighbours.get((tid, n - 1)), neighbours.get((tid, n + 1)), turn, width)
-        hits.append(
-            Hit(
-                name,
-                tid,
-                n,
-                spk,
-                turn,
-                format_citation(name, [(n, n)], template),
-                left,
-                text[start:end],
-                right,
-                start,
-                end,
-                " ".join(terms[t]),
-            )
-        )
+    if limit is not None:  # keep the first `limit` hits
+        kept, left_over = [], limit
+        for row, tokens, spans in found:
+            if left_over <= 0:
+                break
+            kept.append((row, tokens, spans[:left_over]))
+            left_over -= len(spans)
+        found = kept
+    term_text = [" ".join(term) for term in terms]
+    for row, tokens, spans in found:
+        _, tid, name, n, spk, turn, text, _, _, prev_turn, prev_text, next_turn, next_text = row
+        before = (prev_turn, prev_text) if prev_text is not None else None
+        after = (next_turn, next_text) if next_text is not None else None
+        citation = format_citation(name, [(n, n)], template)
+        offsets = nlp.token_offsets(text, tokens[: max(b for _, b, _ in spans) + 1])  # up to its last hit
+        for a, b, t in spans:
+            start, end = offsets[a][0], offsets[b][1]
+            left, right = kwic(text, start, end, before, after, turn, width)
+            hits.append(Hit(name, tid, n, spk, turn, citation, left, text[start:end], right, start, end, term_text[t]))
     return SearchResult(query, lemma, terms, hits, len(found), total, complete)
-
-
-def _neighbours(project: Project, keys: set[tuple[int, int]]) -> dict[tuple[int, int], tuple[int, str]]:
-    """``(transcript_id, n) → (turn, text)`` of the lines just before and after each key."""
-    want: dict[int, set[int]] = {}
-    for tid, n in keys:
-        want.setdefault(tid, set()).update((n - 1, n + 1))
-    out: dict[tuple[int, int], tuple[int, str]] = {}
-    for tid, wanted in want.items():
-        ns = sorted(wanted)
-        for start in range(0, len(ns), 500):
-            chunk = ns[start : start + 500]
-            q = f"SELECT n, turn, text FROM lines WHERE transcript_id = ? AND n IN ({', '.join('?' * len(chunk))})"
-            for n, turn, text in project.conn.execute(q, [tid, *chunk]):
-                out[(tid, n)] = (turn, text)
-    return out
 
 
 def _squash(text: str) -> str:

@@ -61,7 +61,7 @@ def write_lines(writer: DocWriter, lines: list[dict], marked: set[int] | frozens
     before its text, so a reader can find the passage in the recording. Lines in ``marked``
     (coded in the report's selection) are shaded light grey.
     """
-    from qualcode.corpus.ingest.timecode import format_clock
+    from qualcode.timecode import format_clock
 
     ensure_styles(writer)
     ppr = writer.ppr(LINE_STYLE)

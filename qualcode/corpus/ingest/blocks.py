@@ -14,8 +14,8 @@ from collections import Counter
 from typing import cast
 
 from qualcode.corpus.ingest.textformats import detect_layout
-from qualcode.corpus.ingest.timecode import parse_clock
 from qualcode.corpus.ingest.turns import Cue
+from qualcode.timecode import parse_clock
 
 Block = tuple[str, str | list[str]]  # ("p", "text") or ("row", ["cell", "cell", …])
 

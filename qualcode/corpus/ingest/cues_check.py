@@ -6,8 +6,8 @@ import itertools
 import re
 from pathlib import Path
 
-from qualcode.corpus.ingest.timecode import parse_clock
 from qualcode.errors import InputError
+from qualcode.timecode import parse_clock
 
 ARROW_RE = re.compile(r"^\s*(\S+)\s+-->\s+(\S+)")
 

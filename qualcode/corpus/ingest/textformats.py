@@ -22,8 +22,8 @@ import html
 import re
 from collections.abc import Callable
 
-from qualcode.corpus.ingest.timecode import parse_clock
 from qualcode.corpus.ingest.turns import Cue
+from qualcode.timecode import parse_clock
 
 _CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
 OTTER_HEADER_RE = re.compile(rf"^(?P<speaker>\S.{{0,59}}?)?\s{{2,}}(?P<time>{_CLOCK})\s*$|^\s*(?P<time2>{_CLOCK})\s*$")

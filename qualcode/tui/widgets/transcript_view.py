@@ -205,7 +205,7 @@ class TranscriptView(ScrollView, can_focus=True):
         self.refresh()
 
     def _set_times(self, lines: list) -> None:
-        from qualcode.corpus.ingest.timecode import format_clock
+        from qualcode.timecode import format_clock
 
         def value(ln, key: str):
             try:
