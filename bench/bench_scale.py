@@ -213,7 +213,7 @@ def main() -> None:
     folder = args.keep or Path(tempfile.mkdtemp(prefix="qualcode-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "bench.db"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("QUALCODE_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("QUALCODE_") and k != "PYTHONDONTWRITEBYTECODE"}
     env.update({"PYTHONPATH": str(ROOT), "QUALCODE_CODER": "anna"})
     try:
         if not path.exists():
