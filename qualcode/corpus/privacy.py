@@ -513,10 +513,13 @@ def _scan_unaudited(project: Project, wanted: dict | None, template: str) -> dic
         return {}
     kept = []
     raws: dict[tuple[str, int], str] = {}
+    ranges_of: dict[int, list[tuple[int, int]]] = {}
     for cid, tname, ranges_text, n, raw in rows:
         if wanted is not None and cid not in wanted:
             continue
-        ranges = _span_ranges(ranges_text)
+        ranges = ranges_of.get(cid)
+        if ranges is None:
+            ranges = ranges_of[cid] = _span_ranges(ranges_text)
         if not any(a <= n <= b for a, b in ranges):
             continue
         kept.append((cid, tname, ranges, n))
