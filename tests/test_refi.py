@@ -441,3 +441,11 @@ def test_project_qde_is_byte_for_byte_what_elementtree_writes(tmp_path):
     assert b'name="(FG9; 10; 12) [' in data
     assert b'Memo &amp; &lt;b&gt; "x"\n\tregel 2 ]]&gt;</Description>' in data
     assert data.count(b"<Code ") == 3 and b"<Variables>" in data
+
+
+@pytest.mark.parametrize("parts", [("selection", "ABC", "1"), ("coder", "anna"), ("memo", "één 😀/x"), ("",)])
+def test_derived_guid_is_uuid5_of_the_parts(parts):
+    import uuid
+
+    expected = str(uuid.uuid5(uuid.UUID("5b0e7c52-2f55-4a0e-9d3c-6f1a2b3c4d5e"), "/".join(parts))).upper()
+    assert refi.derived_guid(*parts) == expected
