@@ -72,3 +72,29 @@ line_text = st.lists(st.one_of(st.text(ALPHABET, max_size=12), st.sampled_from(W
 def test_generated_lines_give_what_each_line_alone_gives(lines):
     raws = {("T", n): raw for n, raw in enumerate(lines, start=1)}
     assert privacy.scan_each_line(raws) == one_by_one(raws)
+
+
+def test_a_finding_in_the_gap_of_a_two_range_quote_does_not_count(tmp_path):
+    from qualcode.coding import codebook, codings
+    from qualcode.corpus import transcripts
+    from qualcode.corpus.ingest import parse_text
+    from qualcode.store.project import Project
+
+    text = "M: Welkom.\nR1: Bel 06-12345678 maar.\nR2: Mail jan@school.de dan.\nR1: Goed.\n"
+    (tmp_path / "cb.yaml").write_text("codes:\n  - name: werkwijze\n", encoding="utf-8")
+    with Project.create(tmp_path / "p.db") as p:
+        transcripts.import_parsed(p, [parse_text(text, name="FG1", source="FG1.txt")], "anna")
+        codebook.load(p, tmp_path / "cb.yaml", "anna")
+        gap = codings.apply(p, "FG1", "1,3-4", "werkwijze", "anna")  # line 2 (the phone) is not quoted
+        both = codings.apply(p, "FG1", "2-3", "werkwijze", "bram")
+        hits = privacy.open_findings_in(p, [gap, both])
+        assert [(h["quote"], h["line"], h["kind"]) for h in hits] == [
+            ("(FG1; 1; 3-4)", 3, "email"),
+            ("(FG1; 2-3)", 2, "phone"),
+            ("(FG1; 2-3)", 3, "email"),
+        ]
+        assert [(h["line"], h["kind"]) for h in privacy.open_findings_in(p, None)] == [
+            (3, "email"),
+            (2, "phone"),
+            (3, "email"),
+        ]

@@ -511,23 +511,22 @@ def _scan_unaudited(project: Project, wanted: dict | None, template: str) -> dic
     ).fetchall()
     if not rows:
         return {}
-    kept = []
-    raws: dict[tuple[str, int], str] = {}
+    # every line from a coding's first to its last is scanned (gaps of multi-range quotes too: the
+    # scan is cheap); a finding counts only on a line inside one of the coding's ranges
+    raws = {(tname, n): raw for cid, tname, _, n, raw in rows if wanted is None or cid in wanted}
+    cache = scan_each_line(raws)
     ranges_of: dict[int, list[tuple[int, int]]] = {}
-    for cid, tname, ranges_text, n, raw in rows:
-        if wanted is not None and cid not in wanted:
+    out: dict[int, list[dict]] = {}
+    for cid, tname, ranges_text, n, _ in rows:
+        found = cache.get((tname, n))
+        if not found or (wanted is not None and cid not in wanted):
             continue
         ranges = ranges_of.get(cid)
         if ranges is None:
             ranges = ranges_of[cid] = _span_ranges(ranges_text)
         if not any(a <= n <= b for a, b in ranges):
             continue
-        kept.append((cid, tname, ranges, n))
-        raws[(tname, n)] = raw
-    cache = scan_each_line(raws)
-    out: dict[int, list[dict]] = {}
-    for cid, tname, ranges, n in kept:
-        for f in cache.get((tname, n), ()):
+        for f in found:
             out.setdefault(cid, []).append(
                 {
                     "id": None,
