@@ -105,3 +105,43 @@ def test_constant_number_of_queries(projects, tmp_path, run):
     n_large = count_selects(large, lambda p: run(p, tmp_path / "b"))
     assert n_small == n_large, (n_small, n_large)
     assert n_small < 40
+
+
+def make_codebook_project(folder: Path, n: int) -> Path:
+    """``n`` main codes, each with a subcode, a definition and a theme memo, coded once each."""
+    from qualcode.coding import codebook, codings
+    from qualcode.corpus import transcripts
+    from qualcode.store.project import Project
+
+    entries = "".join(
+        f"  - name: thema{i}\n    definition: Over {i}.\n    memo: Samenvatting {i}.\n"
+        f"    children:\n      - name: sub{i}\n        colour: '#17BECF'\n"
+        for i in range(n)
+    )
+    (folder / "cb.yaml").write_text("codes:\n" + entries, encoding="utf-8")
+    (folder / "T.txt").write_text((ROOT / "transcripts" / "FG1.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    path = folder / "p.db"
+    with Project.create(path) as project:
+        codebook.load(project, folder / "cb.yaml", "anna")
+        transcripts.import_files(project, [folder / "T.txt"], "anna")
+        for i in range(n):
+            codings.apply(project, "T", f"{i + 1}", f"sub{i}", "anna", memo=f"memo {i}")
+    return path
+
+
+def _codebook_csv(project, out):
+    from qualcode.exchange.codebook_csv import export_taguette_csv
+
+    export_taguette_csv(project, out / "c.csv")
+
+
+@pytest.mark.parametrize("run", [_qdpx, _qdc, _codebook_csv], ids=lambda f: f.__name__)
+def test_codebook_exports_read_every_code_in_a_constant_number_of_queries(tmp_path_factory, tmp_path, run):
+    small = make_codebook_project(tmp_path_factory.mktemp("codes2"), 2)
+    large = make_codebook_project(tmp_path_factory.mktemp("codes12"), 12)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    n_small = count_selects(small, lambda p: run(p, tmp_path / "a"))
+    n_large = count_selects(large, lambda p: run(p, tmp_path / "b"))
+    assert n_small == n_large, (n_small, n_large)
+    assert n_small < 20

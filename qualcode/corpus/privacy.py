@@ -28,12 +28,14 @@ import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from qualcode.corpus.ingest import PLACEHOLDER_RE
 from qualcode.ranges import format_citation
 from qualcode.store.project import Project, now
 
 Progress = Callable[[int, int, str], None]
+K = TypeVar("K", bound=tuple)
 
 NEEDS_EXTRA = (
     "name, place and institution detection needs the optional extra: pip install 'qualcode[privacy]' "
@@ -225,6 +227,47 @@ def scan_lines(lines: Sequence[tuple[int, str]], detectors: Iterable) -> list[Fi
             if key not in out:
                 out[key] = Finding(n, s, e, kind, value, detector.name)
     return sorted(out.values(), key=lambda f: (f.line, f.start))
+
+
+# What every match of one of our patterns contains (a necessary condition, cheap to look for):
+# e-mail "@"; URL "://", "www." or ".nl"-like; BSN and postcode three digits; phone a digit and
+# eight more of its characters; date "1-2", "1/2", "1.2" or a digit before a month; age a digit
+# before "jaar"/"jarig", or "leeftijd". A line without any of these has no pattern finding.
+_MONTH_STARTS = "jan|feb|maart|mrt|apr|mei|jun|jul|aug|sep|okt|nov|dec"
+_MAYBE_FINDING_RE = re.compile(
+    r"(?i)(?=[@:w.l\d])(?:@|://|www\.|\.(?:nl|com|org|net|eu|be|info|nu)\b|"
+    rf"\d(?:\d\d|[\d\s\-.()]{{8}}|[-/.]\d|\s+(?:{_MONTH_STARTS})|\s*jaar|-?jarig)|leeftijd)"
+)
+# Between the lines :func:`scan_each_line` joins: "<" is in none of the characters above, so
+# no match of :data:`_MAYBE_FINDING_RE` (nor a placeholder) runs from one line into the next.
+_LINE_GAP = "<"
+
+
+def scan_each_line(raws: dict[K, str]) -> dict[K, list[Finding]]:
+    """Our patterns on every line alone, as ``scan_lines([(n, raw)], [PatternDetector()])`` per line would.
+
+    ``raws`` maps a key (whose last item is the line number) to the line's raw text; only lines
+    with findings are in the result. One search over all lines joined by :data:`_LINE_GAP`
+    (placeholders blanked) finds the lines that may have a finding (:data:`_MAYBE_FINDING_RE`);
+    only those few are scanned alone, exactly as before.
+    """
+    keys = list(raws)
+    text = blank_placeholders(_LINE_GAP.join(raws[k] for k in keys))
+    starts, pos = [], 0
+    for k in keys:
+        starts.append(pos)
+        pos += len(raws[k]) + len(_LINE_GAP)
+    import bisect
+
+    candidates = {bisect.bisect_right(starts, m.start()) - 1 for m in _MAYBE_FINDING_RE.finditer(text)}
+    detector = PatternDetector()
+    out: dict[K, list[Finding]] = {}
+    for i in sorted(candidates):
+        key = keys[i]
+        found = scan_lines([(key[-1], raws[key])], [detector])
+        if found:
+            out[key] = found
+    return out
 
 
 def _transcripts(project: Project, names: Sequence[str] | None):
@@ -468,19 +511,22 @@ def _scan_unaudited(project: Project, wanted: dict | None, template: str) -> dic
     ).fetchall()
     if not rows:
         return {}
-    detector = PatternDetector()
-    cache: dict[tuple[str, int], list] = {}
+    # every line from a coding's first to its last is scanned (gaps of multi-range quotes too: the
+    # scan is cheap); a finding counts only on a line inside one of the coding's ranges
+    raws = {(tname, n): raw for cid, tname, _, n, raw in rows if wanted is None or cid in wanted}
+    cache = scan_each_line(raws)
+    ranges_of: dict[int, list[tuple[int, int]]] = {}
     out: dict[int, list[dict]] = {}
-    for cid, tname, ranges_text, n, raw in rows:
-        if wanted is not None and cid not in wanted:
+    for cid, tname, ranges_text, n, _ in rows:
+        found = cache.get((tname, n))
+        if not found or (wanted is not None and cid not in wanted):
             continue
-        ranges = _span_ranges(ranges_text)
+        ranges = ranges_of.get(cid)
+        if ranges is None:
+            ranges = ranges_of[cid] = _span_ranges(ranges_text)
         if not any(a <= n <= b for a, b in ranges):
             continue
-        key = (tname, n)
-        if key not in cache:
-            cache[key] = scan_lines([(n, raw)], [detector])
-        for f in cache[key]:
+        for f in found:
             out.setdefault(cid, []).append(
                 {
                     "id": None,

@@ -29,14 +29,14 @@ The exchange standard (REFI-QDA 1.5, schemas in ``shared/refi-qda/``):
 from __future__ import annotations
 
 import bisect
-import io
 import os
 import re
 import uuid
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from xml.etree import ElementTree as ET
+from hashlib import sha1
+from itertools import accumulate, groupby
 
 from qualcode.errors import InputError
 from qualcode.model import Range
@@ -62,8 +62,13 @@ _HEX3 = re.compile(r"^#[0-9A-Fa-f]{3}$")
 
 
 def derived_guid(*parts: str) -> str:
-    """A GUID that is the same every time for the same stored object (``uuid5``)."""
-    return str(uuid.uuid5(_GUID_NAMESPACE, "/".join(parts))).upper()
+    """A GUID that is the same every time for the same stored object: ``uuid5`` of the parts
+    joined by "/" (computed as :func:`uuid.uuid5` does, without building a UUID: thousands per export)."""
+    digest = bytearray(sha1(_GUID_NAMESPACE.bytes + "/".join(parts).encode("utf-8")).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
+    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
+    h = digest.hex().upper()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def colour_hex(colour: str | None) -> str | None:
@@ -114,14 +119,11 @@ class SourceText:
     text: str
 
     @classmethod
-    def from_lines(cls, rows: Sequence[dict]) -> SourceText:
-        numbers, starts, lengths, pos = [], [], [], 0
-        for r in rows:
-            numbers.append(r["n"])
-            starts.append(pos)
-            lengths.append(len(r["raw"]))
-            pos += len(r["raw"]) + 1
-        return cls(numbers, starts, lengths, "\n".join(r["raw"] for r in rows))
+    def from_lines(cls, numbers: Sequence[int], raws: Sequence[str]) -> SourceText:
+        """From the line numbers and raw texts, in line order."""
+        lengths = list(map(len, raws))
+        starts = list(accumulate((n + 1 for n in lengths[:-1]), initial=0)) if lengths else []
+        return cls(list(numbers), starts, lengths, "\n".join(raws))
 
     def span(self, rng: Range) -> tuple[int, int]:
         """(start, end) offsets of the lines ``a``–``b``, end-exclusive."""
@@ -152,15 +154,95 @@ def project_coders(project: Project) -> list[str]:
 
 
 # --------------------------------------------------------------------- build
-def _q(ns: str, tag: str) -> str:
-    return f"{{{ns}}}{tag}"
+_INDENTS = ["\n" + "  " * depth for depth in range(16)]
 
 
-def _sub(parent: ET.Element, ns: str, tag: str, attrs: dict | None = None, text: str | None = None) -> ET.Element:
-    el = ET.SubElement(parent, _q(ns, tag), {k: str(v) for k, v in (attrs or {}).items() if v is not None})
-    if text is not None:
-        el.text = text
-    return el
+def _indent(depth: int) -> str:
+    return _INDENTS[depth] if depth < len(_INDENTS) else "\n" + "  " * depth
+
+
+def _escape_text(text: str) -> str:
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    return text
+
+
+def _escape_attr(text: str) -> str:
+    text = _escape_text(text)
+    if '"' in text:
+        text = text.replace('"', "&quot;")
+    if "\r" in text:
+        text = text.replace("\r", "&#13;")
+    if "\n" in text:
+        text = text.replace("\n", "&#10;")
+    if "\t" in text:
+        text = text.replace("\t", "&#09;")
+    return text
+
+
+def _attrs(attrs: dict | None) -> str:
+    if not attrs:
+        return ""
+    return "".join(f' {k}="{_escape_attr(str(v))}"' for k, v in attrs.items() if v is not None)
+
+
+class _Xml:
+    """An XML document written element by element, indented by two spaces, as ``ET.indent`` and
+    ``ElementTree.write(encoding="utf-8", xml_declaration=True)`` write it (the same bytes), without
+    building a tree first: the root declares ``ns`` as the default namespace; attributes whose value
+    is None are left out; an element without children or text is self-closed (``<X />``).
+    """
+
+    def __init__(self, ns: str, tag: str, attrs: dict | None = None) -> None:
+        self.parts = ["<?xml version='1.0' encoding='utf-8'?>\n"]
+        self.open_tags: list[str] = []
+        self.bare = False  # the innermost start tag is still open: no child written into it yet
+        self._start(tag, f' xmlns="{_escape_attr(ns)}"' + _attrs(attrs))
+
+    def _start(self, tag: str, attrs: str) -> None:
+        depth = len(self.open_tags)
+        if depth:
+            if self.bare:
+                self.parts.append(">")
+            self.parts.append(_indent(depth))
+        self.parts.append(f"<{tag}{attrs}")
+        self.open_tags.append(tag)
+        self.bare = True
+
+    def open(self, tag: str, attrs: dict | None = None) -> None:
+        """Start ``tag``; its children follow until :meth:`close`."""
+        self._start(tag, _attrs(attrs))
+
+    def open_escaped(self, tag: str, attrs: str) -> None:
+        """:meth:`open` with the attributes already written out (`` k="v"``, values escaped)."""
+        self._start(tag, attrs)
+
+    def close(self) -> None:
+        tag = self.open_tags.pop()
+        if self.bare:
+            self.parts.append(" />")
+            self.bare = False
+        else:
+            self.parts.append(f"{_indent(len(self.open_tags))}</{tag}>")
+
+    def leaf(self, tag: str, attrs: dict | None = None, text: str | None = None) -> None:
+        """An element without children, with ``text`` (if any) as its content."""
+        self._start(tag, _attrs(attrs))
+        if text:
+            self.parts.append(f">{_escape_text(text)}</{tag}>")
+            self.open_tags.pop()
+            self.bare = False
+        else:
+            self.close()
+
+    def getvalue(self) -> bytes:
+        while self.open_tags:
+            self.close()
+        return "".join(self.parts).encode("utf-8", "xmlcharrefreplace")
 
 
 def code_memos(project: Project) -> dict[int, str]:
@@ -180,35 +262,22 @@ def _code_tree(project: Project):
     return children
 
 
-def _add_codes(
-    parent: ET.Element, ns: str, children: dict, memo_guids: dict[int, str] | None, memo_texts: dict[int, str]
-) -> None:
-    def add(into: ET.Element, code) -> None:
-        el = _sub(
-            into,
-            ns,
-            "Code",
-            {"guid": code.guid, "name": code.name, "isCodable": "true", "color": colour_hex(code.colour)},
-        )
+def _add_codes(out: _Xml, children: dict, memo_guids: dict[int, str] | None, memo_texts: dict[int, str]) -> None:
+    def add(code) -> None:
+        out.open("Code", {"guid": code.guid, "name": code.name, "isCodable": "true", "color": colour_hex(code.colour)})
         desc = code_description(code.definition, code.include, code.exclude, code.example, memo_texts.get(code.id, ""))
         if desc:
-            _sub(el, ns, "Description", text=desc)
+            out.leaf("Description", text=desc)
         if memo_guids is not None and code.id in memo_guids:
-            _sub(el, ns, "NoteRef", {"targetGUID": memo_guids[code.id]})
+            out.leaf("NoteRef", {"targetGUID": memo_guids[code.id]})
         for child in children.get(code.id, []):
-            add(el, child)
+            add(child)
+        out.close()
 
-    codes_el = _sub(parent, ns, "Codes")
+    out.open("Codes")
     for code in children.get(None, []):
-        add(codes_el, code)
-
-
-def _to_bytes(root: ET.Element, ns: str) -> bytes:
-    ET.register_namespace("", ns)
-    ET.indent(root)
-    buf = io.BytesIO()
-    ET.ElementTree(root).write(buf, encoding="utf-8", xml_declaration=True)
-    return buf.getvalue()
+        add(code)
+    out.close()
 
 
 def codebook_xml(project: Project) -> bytes:
@@ -216,9 +285,9 @@ def codebook_xml(project: Project) -> bytes:
     children = _code_tree(project)
     if not children.get(None):
         raise InputError("the project has no codes; a .qdc codebook needs at least one (load a codebook first)")
-    root = ET.Element(_q(NS_CODEBOOK, "CodeBook"), {"origin": ORIGIN})
-    _add_codes(root, NS_CODEBOOK, children, None, code_memos(project))
-    return _to_bytes(root, NS_CODEBOOK)
+    out = _Xml(NS_CODEBOOK, "CodeBook", {"origin": ORIGIN})
+    _add_codes(out, children, None, code_memos(project))
+    return out.getvalue()
 
 
 @dataclass
@@ -233,31 +302,35 @@ def project_xml(project: Project) -> ProjectExport:
     from qualcode.coding import codings as codings_mod
     from qualcode.corpus import transcripts
 
-    ns = NS_PROJECT
     users = coder_guids(project, project_coders(project))
-    root = ET.Element(_q(ns, "Project"), {"name": project.path.stem, "origin": ORIGIN})
     created = project.setting("created_at")
-    if created:
-        root.set("creationDateTime", str(created))
+    out = _Xml(
+        NS_PROJECT,
+        "Project",
+        {"name": project.path.stem, "origin": ORIGIN, "creationDateTime": str(created) if created else None},
+    )
     if users:
-        users_el = _sub(root, ns, "Users")
+        out.open("Users")
         for name, guid in users.items():
-            _sub(users_el, ns, "User", {"guid": guid, "name": name})
+            out.leaf("User", {"guid": guid, "name": name})
+        out.close()
     notes = _Notes(project, users)
     children = _code_tree(project)
     if children.get(None):
-        _add_codes(_sub(root, ns, "CodeBook"), ns, children, notes.code_guid, code_memos(project))
+        out.open("CodeBook")
+        _add_codes(out, children, notes.code_guid, code_memos(project))
+        out.close()
     rows = transcripts.all_rows(project)
-    all_lines: dict[int, list[dict]] = {}  # every transcript's lines in one query, not one per transcript
-    for line in project.query("SELECT transcript_id, n, speaker, turn, raw, text FROM lines ORDER BY transcript_id, n"):
-        all_lines.setdefault(line.pop("transcript_id"), []).append(line)
-    texts = {t.id: SourceText.from_lines(all_lines.get(t.id, [])) for t in rows}
+    texts = _source_texts(project)  # every transcript's lines in one query, not one per transcript
+    texts = {t.id: texts.get(t.id) or SourceText([], [], [], "") for t in rows}
     renumbered = {t.id for t in rows if texts[t.id].numbers != list(range(1, len(texts[t.id].numbers) + 1))}
     variable_guid = derived_guid("variable", LINES_VARIABLE)
     if renumbered:
-        var = _sub(_sub(root, ns, "Variables"), ns, "Variable", {"guid": variable_guid, "name": LINES_VARIABLE})
-        var.set("typeOfVariable", "Text")
-        _sub(var, ns, "Description", text="Line numbers of the transcript's lines in qualcode, in order.")
+        out.open("Variables")
+        out.open("Variable", {"guid": variable_guid, "name": LINES_VARIABLE, "typeOfVariable": "Text"})
+        out.leaf("Description", text="Line numbers of the transcript's lines in qualcode, in order.")
+        out.close()
+        out.close()
     all_codings = codings_mod.list_codings(project)
     by_transcript: dict[int, list] = {}
     for c in all_codings:
@@ -265,15 +338,13 @@ def project_xml(project: Project) -> ProjectExport:
     code_guid = {r["id"]: r["guid"] for r in project.query("SELECT id, guid FROM codes")}
     sources: dict[str, str] = {}
     n_selections = 0
-    template = project.citation_template  # read once, not once per transcript
+    ctx = _SelectionContext(users, code_guid, notes, project.citation_template)  # read once, not per transcript
     if rows:
-        sources_el = _sub(root, ns, "Sources")
+        out.open("Sources")
         for t in rows:
             st = texts[t.id]
             sources[t.guid] = st.text
-            src = _sub(
-                sources_el,
-                ns,
+            out.open(
                 "TextSource",
                 {
                     "guid": t.guid,
@@ -284,16 +355,18 @@ def project_xml(project: Project) -> ProjectExport:
             )
             memo = notes.transcript_memo(t.id)
             if memo is not None:
-                _sub(src, ns, "Description", text=memo["text"])
-            ctx = _SelectionContext(ns, users, code_guid, notes, template)
-            n_selections += _add_selections(src, st, by_transcript.get(t.id, []), ctx)
+                out.leaf("Description", text=memo["text"])
+            n_selections += _add_selections(out, st, by_transcript.get(t.id, []), ctx)
             if memo is not None:
-                _sub(src, ns, "NoteRef", {"targetGUID": memo["guid"]})
+                out.leaf("NoteRef", {"targetGUID": memo["guid"]})
             if t.id in renumbered:
-                vv = _sub(src, ns, "VariableValue")
-                _sub(vv, ns, "VariableRef", {"targetGUID": variable_guid})
-                _sub(vv, ns, "TextValue", text=format_ranges(_as_ranges(st.numbers)))
-    notes.write(root, ns)
+                out.open("VariableValue")
+                out.leaf("VariableRef", {"targetGUID": variable_guid})
+                out.leaf("TextValue", text=format_ranges(_as_ranges(st.numbers)))
+                out.close()
+            out.close()
+        out.close()
+    notes.write(out)
     counts = {
         "users": len(users),
         "codes": len(code_guid),
@@ -302,7 +375,21 @@ def project_xml(project: Project) -> ProjectExport:
         "selections": n_selections,
         "notes": len(notes.items),
     }
-    return ProjectExport(_to_bytes(root, ns), sources, counts)
+    return ProjectExport(out.getvalue(), sources, counts)
+
+
+def _source_texts(project: Project) -> dict[int, SourceText]:
+    """Transcript id → its :class:`SourceText`, from one query (columns sliced, not row by row)."""
+    rows = project.conn.execute("SELECT transcript_id, n, raw FROM lines ORDER BY transcript_id, n").fetchall()
+    if not rows:
+        return {}
+    ids, numbers, raws = zip(*rows)
+    out, i = {}, 0
+    for tid, group in groupby(ids):
+        j = i + len(list(group))
+        out[tid] = SourceText.from_lines(numbers[i:j], raws[i:j])
+        i = j
+    return out
 
 
 class _Notes:
@@ -330,34 +417,33 @@ class _Notes:
     def add(self, guid: str, name: str, text: str, coder: str, stamp: str) -> None:
         self.items.append((guid, name, text, coder, stamp))
 
-    def write(self, root: ET.Element, ns: str) -> None:
+    def write(self, out: _Xml) -> None:
         """``<Notes>``, then the project memo as ``<Description>`` and ``<NoteRef>`` (schema order)."""
         if self.items:
-            notes_el = _sub(root, ns, "Notes")
+            out.open("Notes")
             for guid, name, text, coder, stamp in self.items:
-                note = _sub(
-                    notes_el,
-                    ns,
+                out.open(
                     "Note",
                     {"guid": guid, "name": name, "creatingUser": self.users.get(coder), "creationDateTime": stamp},
                 )
-                _sub(note, ns, "PlainTextContent", text=text)
+                out.leaf("PlainTextContent", text=text)
+                out.close()
+            out.close()
         if self.project_memos:
-            _sub(root, ns, "Description", text="\n\n".join(m["text"] for m in self.project_memos))
+            out.leaf("Description", text="\n\n".join(m["text"] for m in self.project_memos))
         for m in self.project_memos:
-            _sub(root, ns, "NoteRef", {"targetGUID": m["guid"]})
+            out.leaf("NoteRef", {"targetGUID": m["guid"]})
 
 
 @dataclass
 class _SelectionContext:
-    ns: str
     users: dict[str, str]
     code_guid: dict[int, str]
     notes: _Notes
     template: str
 
 
-def _add_selections(src: ET.Element, st: SourceText, codings: list, ctx: _SelectionContext) -> int:
+def _add_selections(out: _Xml, st: SourceText, codings: list, ctx: _SelectionContext) -> int:
     """One ``<PlainTextSelection>`` per range of each coding; returns how many."""
     selections = []
     for c in codings:
@@ -367,41 +453,27 @@ def _add_selections(src: ET.Element, st: SourceText, codings: list, ctx: _Select
             start, end = st.span(rng)
             selections.append((start, end, part, c, name))
     selections.sort(key=lambda s: (s[0], s[1], s[3].id, s[2]))
-    ns = ctx.ns
+    esc = _escape_attr  # the attributes of thousands of selections, written out directly (none is ever None)
     for start, end, part, c, name in selections:
-        user = ctx.users[c.coder]
-        sel = _sub(
-            src,
-            ns,
+        user = esc(ctx.users[c.coder])
+        created = esc(c.created_at)
+        out.open_escaped(
             "PlainTextSelection",
-            {
-                "guid": derived_guid("selection", c.guid, str(part)),
-                "name": name,
-                "startPosition": start,
-                "endPosition": end,
-                "creatingUser": user,
-                "creationDateTime": c.created_at,
-                "modifyingUser": user,
-                "modifiedDateTime": c.updated_at,
-            },
+            f' guid="{derived_guid("selection", c.guid, str(part))}" name="{esc(name)}" startPosition="{start}"'
+            f' endPosition="{end}" creatingUser="{user}" creationDateTime="{created}" modifyingUser="{user}"'
+            f' modifiedDateTime="{esc(c.updated_at)}"',
         )
         if c.memo and part == 1:
-            _sub(sel, ns, "Description", text=c.memo)
-        coding_el = _sub(
-            sel,
-            ns,
-            "Coding",
-            {
-                "guid": c.guid if part == 1 else derived_guid("coding", c.guid, str(part)),
-                "creatingUser": user,
-                "creationDateTime": c.created_at,
-            },
-        )
-        _sub(coding_el, ns, "CodeRef", {"targetGUID": ctx.code_guid[c.code_id]})
+            out.leaf("Description", text=c.memo)
+        guid = c.guid if part == 1 else derived_guid("coding", c.guid, str(part))
+        out.open_escaped("Coding", f' guid="{esc(guid)}" creatingUser="{user}" creationDateTime="{created}"')
+        out.leaf("CodeRef", {"targetGUID": ctx.code_guid[c.code_id]})
         if c.memo and part == 1:
             memo_guid = derived_guid("memo", c.guid)
-            _sub(coding_el, ns, "NoteRef", {"targetGUID": memo_guid})
+            out.leaf("NoteRef", {"targetGUID": memo_guid})
             ctx.notes.add(memo_guid, f"memo: {name} {c.code}", c.memo, c.coder, c.updated_at)
+        out.close()
+        out.close()
     return len(selections)
 
 
