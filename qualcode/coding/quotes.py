@@ -41,7 +41,19 @@ class TranscriptLines:
 
 
 def quote_from_lines(lines: TranscriptLines, ranges: Sequence[Range]) -> tuple[str, list[str]]:
-    """(text, speakers) of ``ranges``, from a transcript's lines (:func:`transcript_lines`)."""
+    """(text, speakers) of ``ranges``, from a transcript's lines (:func:`transcript_lines`).
+
+    The non-blank lines of a range are joined with single spaces, runs of whitespace inside
+    a line squashed; the parts of a multi-range quote are joined with `` (…) ``.
+    """
+    if len(ranges) == 1 and lines.by_n is None:  # the common case: one range, lines without gaps
+        a, b = ranges[0]
+        rows = lines.rows[max(a - lines.first, 0) : max(b - lines.first + 1, 0)]
+        texts = [t for _, _, t in rows if t]
+        text = " ".join(texts)
+        if "  " in text or "\t" in text:  # some line needs squashing (or ends in a space): line by line
+            text = " ".join([t if "  " not in t and "\t" not in t else " ".join(t.split()) for t in texts])
+        return text, list(dict.fromkeys([s for _, s, t in rows if s and t]))
     parts, speakers = [], []
     for a, b in ranges:
         rows = [r for r in lines.span(a, b) if r[2]]
