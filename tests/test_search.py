@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qualcode.coding import codings
 from qualcode.corpus import transcripts
@@ -183,3 +185,39 @@ def test_cli_kwic_bolds_the_match_in_a_terminal_and_escapes_only_user_text(proj)
     assert "\\x07" in tty.output and "\x07" not in tty.output
     piped = runner.invoke(group, ["search", "casussen", "--project", path])  # piped: no escapes at all
     assert "\x1b" not in piped.output and "casussen" in piped.output
+
+
+def _kwic_reference(text, start, end, before, after, turn, width):
+    """kwic as first written: the whole context squashed, then clipped."""
+    left, right = text[:start], text[end:]
+    if len(left.strip()) < width and search._same_turn(before, turn):
+        left = before[1] + "\n" + left
+    if len(right.strip()) < width and search._same_turn(after, turn):
+        right = right + "\n" + after[1]
+    left_space = bool(left) and left[-1].isspace()
+    right_space = bool(right) and right[0].isspace()
+    left, right = search._clip_left(search._squash(left), width), search._clip_right(search._squash(right), width)
+    return (left + " " if left_space and left else left), (" " + right if right_space and right else right)
+
+
+_PIECES = ["woord", "a", " ", "  ", "\t", "\u00a0", "lang" * 30, ", ", "ja.", " " * 90, "\t" * 40]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    parts=st.lists(st.sampled_from(_PIECES), min_size=1, max_size=120),
+    other=st.lists(st.sampled_from(_PIECES), max_size=60),
+    cut=st.floats(0, 1),
+    length=st.integers(1, 8),
+    width=st.integers(5, 60),
+    same_turn=st.booleans(),
+)
+def test_kwic_of_long_lines_squashes_only_what_it_shows(parts, other, cut, length, width, same_turn):
+    """Long lines (a Whisper .txt can be one 100,000-character line) are squashed only near the match;
+    the contexts are exactly those of squashing the whole line."""
+    text = "".join(parts)
+    start = int(cut * len(text))
+    end = min(len(text), start + length)
+    neighbour = (1 if same_turn else 2, "".join(other))
+    args = (text, start, end, neighbour, neighbour, 1, width)
+    assert search.kwic(*args) == _kwic_reference(*args)

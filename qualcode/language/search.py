@@ -299,8 +299,30 @@ def kwic(
         right = right + "\n" + after[1]
     left_space = bool(left) and left[-1].isspace()
     right_space = bool(right) and right[0].isspace()
-    left, right = _clip_left(_squash(left), width), _clip_right(_squash(right), width)
+    left, right = _clip_left(_squash_tail(left, width), width), _clip_right(_squash_head(right, width), width)
     return (left + " " if left_space and left else left), (" " + right if right_space and right else right)
+
+
+def _squash_tail(text: str, width: int) -> str:
+    """What :func:`_clip_left` needs of ``_squash(text)``: its end, squashing only the last stretch of a long text.
+
+    A tail that squashes to more than ``width + 1`` characters ends exactly as the whole
+    text squashed does (only its cut-off first word differs); otherwise the whole text is squashed.
+    """
+    if len(text) > 4 * width:
+        tail = _squash(text[-4 * width :])
+        if len(tail) > width + 1:
+            return tail
+    return _squash(text)
+
+
+def _squash_head(text: str, width: int) -> str:
+    """:func:`_squash_tail` for the right context: only the first stretch of a long text."""
+    if len(text) > 4 * width:
+        head = _squash(text[: 4 * width])
+        if len(head) > width + 1:
+            return head
+    return _squash(text)
 
 
 def _same_turn(line: tuple[int, str] | None, turn: int) -> TypeGuard[tuple[int, str]]:
