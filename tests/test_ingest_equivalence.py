@@ -1,0 +1,137 @@
+"""The import's decisions are pinned: every committed transcript and a set of tricky texts parse exactly as before.
+
+Line numbers are the citation contract, so a speed-up of the readers must not move a line,
+a speaker, a turn or a report field. ``fixtures/ingest_golden.json`` holds one SHA-256 per
+input over everything :func:`read_transcript` decides (lines with numbers, raw and display
+text, speakers, turns and times; checksum, encoding, reader, placeholders, warnings,
+notices) — written by the code before the speed-up, under three speaker rules. Regenerate it
+only on purpose, with ``python tests/test_ingest_equivalence.py --write``, and say why.
+
+The seal written at import (computed from the parsed lines, without reading them back) is
+checked against :func:`qualcode.store.seals.lines_hash` over the stored lines.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import random
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = Path(__file__).parent / "fixtures" / "ingest_golden.json"
+FILE_DIRS = [
+    "tests/fixtures/transcripts",
+    "tests/fixtures/refi/atlas_style/Sources",
+    "tests/tui/fixtures",
+    "tests/attacks/transcripts",
+    "qualcode/demo/data/transcripts",
+]
+RULES = [None, "none", r"(?P<speaker>[A-Z]\w*)"]
+WORDS = "ja nou eh het gezin de school plannen casus overleg veiligheid om 10:30 uur **echt** [NAAM] kind".split()
+
+
+def _synthetic(seed: int, n: int) -> str:
+    """Focus-group text like the import benchmark's, with clocks, bold and brackets inside sentences."""
+    rng = random.Random(seed)
+    labels = ["M", "R1", "R2", "[REGISSEUR 2]", "Interviewer", "Jan", "Deelnemer 3"]
+    out = [f"Focusgroep {seed} — [GEMEENTE]"]
+    while len(out) < n:
+        label = rng.choice(labels)
+        for i in range(rng.randint(1, 4)):
+            words = " ".join(rng.choice(WORDS) for _ in range(rng.randint(3, 12)))
+            out.append(f"{label}: {words}" if i == 0 else words)
+        if rng.random() < 0.3:
+            out.append("")
+    return "\n".join(out) + "\n"
+
+
+TEXTS: dict[str, str] = {
+    "plain": "M: welkom\nR1: dank je\n\nnog een regel\nR1: http://x.nl is geen label\nNou: ja\nNou: nee\n",
+    "numbered": "1 M: welkom\n2 R1: dank\n\n3 R2: ja\n5. M: verder\n",
+    "numbered-not": "3 mensen kwamen\nM: ja\n",
+    "crlf-controls": "M: a\x07b\r\nR1: c\u2028d\r\n\r\nR2: cafe\u0301\rM: eind",
+    "otter": "Emma  0:34\nWelkom allemaal.\n\nBram  1:02\nDank je.\nnog meer\n\nEmma  1:30\nOke.\n",
+    "amber": "Speaker 1 [00:00:01]\nHallo daar.\n\nSpeaker 2 [00:00:05]\nHoi.\n00:00:09 Speaker 1\nEn verder.\n",
+    "arrows": "0:0:0.0 --> 0:0:5.12\nAnna\nWelkom allemaal.\n\n0:0:5.12 --> 0:0:9.0\nBram\nDank je wel.\n",
+    "timed": "[00:01:23] INT: vraag\nvervolg\n\n(00:01:30) R1: antwoord\n[00:02:00] INT:\nlos\n",
+    "bold": "**Anna** [0:00]\nWelkom &#39;allemaal&#39;.\n\n**Bram:** ja **echt**\n**Anna**: verder\n",
+    "bold-headings": "**Inleiding**\ntekst\n**Methode**\nmeer\n",
+    "qualcoder": "[id1] hallo\n[id2]: daar\n[id1] weer\nzonder\n",
+    "clock-in-text": "M: we beginnen om 10:30 uur\nR1: en om 11:45 stoppen we\nR2: prima\n" * 3,
+    "few-clocks": "M: tekst\n" * 30 + "Emma  0:34\nBram  1:02\n",
+    "brackets": "[NAAM]: ja\n[REGISSEUR 2]: nee\n[x] klein\n[GEMEENTE] is groot\n",
+    "only-labels": "M:\nR1:\nM:\n",
+    "nfd": "M: e\u0301e\u0301n\nR1: twee\n",
+    "bench-like": _synthetic(1, 400),
+    "bench-like-2": _synthetic(2, 250),
+}
+
+
+def _canonical(parsed) -> str:
+    body = dataclasses.asdict(parsed)
+    body["lines"] = [list(line) for line in parsed.lines]
+    return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def _inputs(tmp: Path) -> dict[str, Path]:
+    out = {}
+    for folder in FILE_DIRS:
+        for path in sorted((ROOT / folder).iterdir()):
+            if path.is_file():
+                out[f"{folder}/{path.name}"] = path
+    for key, text in TEXTS.items():
+        path = tmp / f"{key}.txt"
+        path.write_bytes(text.encode("utf-8"))
+        out[f"text:{key}"] = path
+    return out
+
+
+def _digests(tmp: Path) -> dict[str, str]:
+    from qualcode.corpus.ingest import read_transcript
+    from qualcode.errors import QualcodeError
+
+    out = {}
+    for key, path in _inputs(tmp).items():
+        for rule in RULES:
+            try:
+                value = _canonical(read_transcript(path, name="T", speakers=rule))
+            except QualcodeError as exc:
+                value = f"error: {exc}".replace(str(tmp), "TMP").replace(str(ROOT), "ROOT")
+            out[f"{key} | speakers={rule}"] = value
+    return out
+
+
+def test_every_input_parses_exactly_as_pinned(tmp_path: Path) -> None:
+    expected = json.loads(GOLDEN.read_text(encoding="utf-8"))
+    got = _digests(tmp_path)
+    assert sorted(got) == sorted(expected)
+    changed = [key for key in expected if got[key] != expected[key]]
+    assert changed == []
+
+
+@pytest.mark.parametrize("key", ["bench-like", "crlf-controls", "bold", "otter", "nfd", "brackets"])
+def test_import_seal_equals_the_seal_of_the_stored_lines(tmp_path: Path, key: str) -> None:
+    from qualcode.corpus import transcripts
+    from qualcode.store import seals
+    from qualcode.store.project import Project
+
+    path = tmp_path / f"{key}.txt"
+    path.write_text(TEXTS[key] + 'M: "quotes" \\ backslash \t tab \u00e9 \U0001f600\n', encoding="utf-8")
+    with Project.create(tmp_path / "p.qc") as project:
+        (tid,) = transcripts.import_parsed(project, transcripts.parse_files([path]), "ann", annotate=False)
+        stored = project.conn.execute("SELECT sha256 FROM line_seals WHERE transcript_id = ?", (tid,)).fetchone()[0]
+        assert stored == seals.lines_hash(project.conn, tid)
+
+
+if __name__ == "__main__" and sys.argv[1:] == ["--write"]:
+    import tempfile
+
+    sys.path.insert(0, str(ROOT))
+    with tempfile.TemporaryDirectory() as tmp:
+        GOLDEN.write_text(json.dumps(_digests(Path(tmp)), indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    print(f"wrote {GOLDEN}")
