@@ -21,6 +21,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).parent / "fixtures" / "ingest_golden.json"
@@ -126,6 +128,40 @@ def test_import_seal_equals_the_seal_of_the_stored_lines(tmp_path: Path, key: st
         (tid,) = transcripts.import_parsed(project, transcripts.parse_files([path]), "ann", annotate=False)
         stored = project.conn.execute("SELECT sha256 FROM line_seals WHERE transcript_id = ?", (tid,)).fetchone()[0]
         assert stored == seals.lines_hash(project.conn, tid)
+
+
+def _reference_hash(rows) -> str:
+    """The seal as schema 4 defines it: ``json.dumps`` of each row, compact, one per line."""
+    body = "".join(json.dumps(list(row), ensure_ascii=False, separators=(",", ":")) + "\n" for row in rows)
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(-5, 10**12), st.none() | _TEXT, st.integers(0, 10**6), _TEXT, _TEXT), max_size=8))
+def test_fast_seal_is_byte_for_byte_the_json_seal(rows) -> None:
+    from qualcode.store import seals
+
+    assert seals.rows_hash(rows) == _reference_hash(rows)
+
+
+def test_seal_of_lines_with_other_types_falls_back_to_the_json_seal(tmp_path: Path) -> None:
+    from qualcode.corpus import transcripts
+    from qualcode.store import seals
+    from qualcode.store.project import Project
+
+    path = tmp_path / "t.txt"
+    path.write_text(TEXTS["plain"], encoding="utf-8")
+    with Project.create(tmp_path / "p.qc") as project:
+        (tid,) = transcripts.import_parsed(project, transcripts.parse_files([path]), "ann", annotate=False)
+        project.conn.execute("UPDATE lines SET n = n + 0.5, turn = 'x' WHERE transcript_id = ? AND n = 2", (tid,))
+        rows = project.conn.execute(
+            "SELECT n, speaker, turn, raw, text FROM lines WHERE transcript_id = ? ORDER BY n", (tid,)
+        ).fetchall()
+        assert any(isinstance(row[0], float) for row in rows)
+        assert seals.lines_hash(project.conn, tid) == _reference_hash(rows)
 
 
 if __name__ == "__main__" and sys.argv[1:] == ["--write"]:

@@ -6,16 +6,19 @@ function here that edits lines.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 
 from qualcode.corpus import lemmas
 from qualcode.errors import ConflictError, InputError, NotFoundError
 from qualcode.model import ParsedTranscript
 from qualcode.names import check_transcript_name
+from qualcode.store import seals
 from qualcode.store.project import Project, Tx, new_guid, now
 
 Progress = Callable[[int, int, str], None]  # (done, total, what)
@@ -165,6 +168,9 @@ def store(
     else:
         marks = ", ".join("?" for _ in LINE_COLUMNS)
         tx.conn.executemany(f"INSERT INTO lines ({', '.join(LINE_COLUMNS)}) VALUES ({marks})", rows)
+    with contextlib.suppress(TypeError, ValueError):  # a line value of another type: the seal reads the lines back
+        in_order = sorted(rows, key=itemgetter(1))  # the seal hashes the lines by number (already so, nearly always)
+        tx.line_seals[transcript_id] = seals.rows_hash([row[1:6] for row in in_order])
     if annotate:
         lemmas.store_transcript_lemmas(tx, transcript_id, parsed.name)
     return transcript_id
