@@ -115,6 +115,12 @@ def check_new(project: Project, parsed: Sequence[ParsedTranscript]) -> None:
 
 
 LINE_COLUMNS = ("transcript_id", "n", "speaker", "turn", "raw", "text", "start", "[end]")
+# a ParsedLine's fields in its order (n, raw, text, speaker, turn, start, end), then the transcript id
+_INSERT_PARSED_LINES = (
+    "INSERT INTO lines (n, raw, text, speaker, turn, start, [end], transcript_id) VALUES (?, ?, ?, ?, ?, ?, ?, "
+)
+_SPEAKER = itemgetter(3)
+_SEALED_FIELDS = itemgetter(0, 3, 4, 1, 2)  # ParsedLine → (n, speaker, turn, raw, text), the seal's order
 
 
 def store(
@@ -136,7 +142,7 @@ def store(
     check_transcript_name(parsed.name, path=parsed.source)  # every way into the project passes here
     attributes = dict(parsed.attributes)
     attributes.setdefault("placeholders", parsed.placeholders)
-    attributes.setdefault("speakers", list(dict.fromkeys(ln.speaker for ln in parsed.lines if ln.speaker)))
+    attributes.setdefault("speakers", [s for s in dict.fromkeys(map(_SPEAKER, parsed.lines)) if s])
     if parsed.warnings:
         attributes.setdefault("import_warnings", parsed.warnings)
     if parsed.reader:
@@ -161,16 +167,17 @@ def store(
             "guid": guid or new_guid(),
         },
     )
-    rows = [(transcript_id, ln.n, ln.speaker, ln.turn, ln.raw, ln.text, ln.start, ln.end) for ln in parsed.lines]
     if undoable:
-        for row in rows:
+        for ln in parsed.lines:
+            row = (transcript_id, ln.n, ln.speaker, ln.turn, ln.raw, ln.text, ln.start, ln.end)
             tx.insert("lines", {c.strip("[]"): v for c, v in zip(LINE_COLUMNS, row)})
-    else:
-        marks = ", ".join("?" for _ in LINE_COLUMNS)
-        tx.conn.executemany(f"INSERT INTO lines ({', '.join(LINE_COLUMNS)}) VALUES ({marks})", rows)
+    else:  # the parsed lines are the rows (their field order), the transcript id a literal: no row built per line
+        tx.conn.executemany(f"{_INSERT_PARSED_LINES}{int(transcript_id)})", parsed.lines)
     with contextlib.suppress(TypeError, ValueError):  # a line value of another type: the seal reads the lines back
-        in_order = sorted(rows, key=itemgetter(1))  # the seal hashes the lines by number (already so, nearly always)
-        tx.line_seals[transcript_id] = seals.rows_hash([row[1:6] for row in in_order])
+        in_order = sorted(
+            parsed.lines, key=itemgetter(0)
+        )  # the seal takes the lines by number (already so, nearly always)
+        tx.line_seals[transcript_id] = seals.rows_hash(map(_SEALED_FIELDS, in_order))
     if annotate:
         lemmas.store_transcript_lemmas(tx, transcript_id, parsed.name)
     return transcript_id
