@@ -74,6 +74,30 @@ TEXTS: dict[str, str] = {
 }
 
 
+def _vtt(seed: int, n: int) -> str:
+    """WebVTT of the same kind of talk: voices, ``Name: text`` labels, cues without a speaker, long turns that wrap."""
+    rng = random.Random(seed)
+    out, t = ["WEBVTT", "", "NOTE made for a test", ""], 0
+    for i in range(n):
+        words = " ".join(rng.choice(WORDS) for _ in range(rng.randint(1, 30)))
+        kind = rng.random()
+        text = (
+            f"<v {rng.choice(['Anna', 'Bram de Vries'])}>{words}</v>"
+            if kind < 0.5
+            else f"{rng.choice(['M', 'R1', 'Interviewer'])}: {words}"
+            if kind < 0.8
+            else words
+        )
+        start, t = t, t + rng.randint(1, 4)
+        out += [
+            str(i + 1) if rng.random() < 0.5 else "",
+            f"00:{start // 60:02d}:{start % 60:02d}.000 --> 00:{t // 60:02d}:{t % 60:02d}.000",
+            text,
+            "",
+        ]
+    return "\n".join(line for line in out if line is not None)
+
+
 def _canonical(parsed) -> str:
     body = dataclasses.asdict(parsed)
     body["lines"] = [list(line) for line in parsed.lines]
@@ -90,6 +114,10 @@ def _inputs(tmp: Path) -> dict[str, Path]:
         path = tmp / f"{key}.txt"
         path.write_bytes(text.encode("utf-8"))
         out[f"text:{key}"] = path
+    for seed in (1, 2):
+        path = tmp / f"generated-{seed}.vtt"
+        path.write_bytes(_vtt(seed, 300).encode("utf-8"))
+        out[f"vtt:generated-{seed}"] = path
     return out
 
 
@@ -167,7 +195,9 @@ def test_seal_of_lines_with_other_types_falls_back_to_the_json_seal(tmp_path: Pa
 if __name__ == "__main__" and sys.argv[1:] == ["--write"]:
     import tempfile
 
-    sys.path.insert(0, str(ROOT))
+    sys.path.append(str(ROOT))  # after PYTHONPATH: the code whose decisions are pinned
     with tempfile.TemporaryDirectory() as tmp:
         GOLDEN.write_text(json.dumps(_digests(Path(tmp)), indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    print(f"wrote {GOLDEN}")
+    import qualcode
+
+    print(f"wrote {GOLDEN} from {Path(qualcode.__file__).parent}")
