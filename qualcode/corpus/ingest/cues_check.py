@@ -17,9 +17,7 @@ def timing_lines(lines: list[str], *, path: str | Path, what: str) -> list[tuple
     out = []
     clock: dict[str, float | None] = {}  # each time code once: a cue's end is usually the next one's start
     match = ARROW_RE.match
-    for number, line in enumerate(lines, start=1):
-        if "-->" not in line:
-            continue
+    for number, line in [(i, line) for i, line in enumerate(lines, start=1) if "-->" in line]:
         m = match(line)
         start = end = None
         if m:

@@ -159,12 +159,22 @@ def cues_to_transcript(
         raise InputError(f"wrap width must be at least 1 column, not {wrap}", path=path)
     warnings = list(warnings or [])
     kept: list[Cue] = []
-    clean = needs_line_cleaning("".join(cue.text for cue in cues))
-    for index, cue in enumerate(cues, start=1):
-        text, removed, separators = clean_cue_text(cue.text, clean=clean)
-        warnings.extend(line_warnings(f"cue {index}", removed, separators))
-        if text:
-            kept.append(Cue(text, cue.speaker, cue.start, cue.end))
+    if needs_line_cleaning("".join(cue.text for cue in cues)):
+        for index, cue in enumerate(cues, start=1):
+            text, removed, separators = clean_cue_text(cue.text)
+            if removed or separators:
+                warnings.extend(line_warnings(f"cue {index}", removed, separators))
+            if text:
+                kept.append(Cue(text, cue.speaker, cue.start, cue.end))
+    else:  # clean text (the common case): clean_cue_text(text, clean=False) inline, one cue at a time
+        tag_sub, unescape = _TAG_RE.sub, html.unescape
+        for cue in cues:
+            text = cue.text
+            if "<" in text or "&" in text:
+                text = unescape(tag_sub("", text))
+            text = " ".join(text.split())
+            if text:
+                kept.append(Cue(text, cue.speaker, cue.start, cue.end))
     if not kept:
         raise InputError("the file is empty (no text in any cue)", path=path)
     label_cues(kept, rule)
