@@ -174,9 +174,8 @@ def store(
     else:  # the parsed lines are the rows (their field order), the transcript id a literal: no row built per line
         tx.conn.executemany(f"{_INSERT_PARSED_LINES}{int(transcript_id)})", parsed.lines)
     with contextlib.suppress(TypeError, ValueError):  # a line value of another type: the seal reads the lines back
-        in_order = sorted(
-            parsed.lines, key=itemgetter(0)
-        )  # the seal takes the lines by number (already so, nearly always)
+        # the seal takes the lines by number (they are in that order, nearly always)
+        in_order = sorted(parsed.lines, key=itemgetter(0))
         tx.line_seals[transcript_id] = seals.rows_hash(map(_SEALED_FIELDS, in_order))
     if annotate:
         lemmas.store_transcript_lemmas(tx, transcript_id, parsed.name)

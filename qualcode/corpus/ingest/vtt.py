@@ -9,8 +9,8 @@ Speed: ``webvtt.from_buffer`` builds a full caption object model (cue settings,
 timestamp objects) that an import does not need and that made a .vtt import three
 times slower than a .txt import of the same text. The file is therefore split into
 blocks here (a block ends at an empty line, as in WebVTT) and each block goes through
-the rule of webvtt-py's ``WebVTTCueBlock.is_valid`` with its ``CUE_TIMINGS_PATTERN`` (is it a cue, with the timings on its first or
-second line; the payload is the lines after them); the
+the rule of webvtt-py's ``WebVTTCueBlock.is_valid`` with its ``CUE_TIMINGS_PATTERN`` (is it
+a cue, with the timings on its first or second line; the payload is the lines after them); the
 voice comes from webvtt-py's ``Caption.VOICE_SPAN_PATTERN``. Tests check the cues
 against ``webvtt.from_buffer`` on every fixture and on generated files.
 """
