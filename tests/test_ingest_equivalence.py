@@ -98,6 +98,15 @@ def _vtt(seed: int, n: int) -> str:
     return "\n".join(line for line in out if line is not None)
 
 
+CUE = "00:00:0{0}.000 --> 00:00:0{1}.000"
+VTT_TEXTS = {
+    "two-arrows": f"WEBVTT\n\n{CUE.format(1, 2)}\nM: a\n{CUE.format(2, 3)}\nR1: b\n",
+    "blank-runs": f"WEBVTT\nKind: captions\n\n\n\nNOTE x\n\n1\n{CUE.format(1, 2)}\nM: a\n\n\n\n\n{CUE.format(2, 3)}\nb\n\n\n",
+    "crlf": f"WEBVTT\r\n\r\n{CUE.format(1, 2)}\r\n<v Anna>a &amp; b</v>\r\n\r\n{CUE.format(2, 3)}\r\n<v Anna>c</v>\r\n",
+    "id-arrow": f"WEBVTT\n\nx --> y\n{CUE.format(1, 2)}\nM: a\n",
+}
+
+
 def _canonical(parsed) -> str:
     body = dataclasses.asdict(parsed)
     body["lines"] = [list(line) for line in parsed.lines]
@@ -118,6 +127,10 @@ def _inputs(tmp: Path) -> dict[str, Path]:
         path = tmp / f"generated-{seed}.vtt"
         path.write_bytes(_vtt(seed, 300).encode("utf-8"))
         out[f"vtt:generated-{seed}"] = path
+    for key, text in VTT_TEXTS.items():
+        path = tmp / f"{key}.vtt"
+        path.write_bytes(text.encode("utf-8"))
+        out[f"vtt:{key}"] = path
     return out
 
 
@@ -190,6 +203,37 @@ def test_seal_of_lines_with_other_types_falls_back_to_the_json_seal(tmp_path: Pa
         ).fetchall()
         assert any(isinstance(row[0], float) for row in rows)
         assert seals.lines_hash(project.conn, tid) == _reference_hash(rows)
+
+
+def _greedy_wrap(words, width, first_indent):
+    """The wrap rule word by word (how turns were wrapped before bisection)."""
+    lines, start, length = [], 0, first_indent - 1
+    for i, size in enumerate(map(len, words)):
+        if length + 1 + size > width and i > start:
+            lines.append((start, i))
+            start, length = i, size
+        else:
+            length += 1 + size
+    if start < len(words):
+        lines.append((start, len(words)))
+    return lines
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.text(min_size=1, max_size=15), max_size=40), st.integers(1, 90), st.integers(0, 40))
+def test_wrap_by_bisection_is_the_greedy_wrap(words, width, first_indent) -> None:
+    from qualcode.corpus.ingest.turns import wrap_words
+
+    assert wrap_words(words, width, first_indent) == _greedy_wrap(words, width, first_indent)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["WEBVTT", "a", "\n", " ", "-->", "\r", "x y"]), max_size=30))
+def test_webvtt_blocks_split_in_c_are_the_blocks_line_by_line(parts) -> None:
+    from qualcode.corpus.ingest.vtt import _block_lines, blocks
+
+    text = "".join(parts)
+    assert _block_lines(text) == [block for _, block in blocks(text.split("\n"))]
 
 
 if __name__ == "__main__" and sys.argv[1:] == ["--write"]:
