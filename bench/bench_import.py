@@ -187,7 +187,7 @@ def main() -> None:
             t_lem = time.perf_counter() - t0
             print(
                 f"qualcode import (with lemmas):  {t_lem:6.2f} s  {n_lem / t_lem:12,.0f} lines/s  "
-                f"ratio {t_lem / t_base:.2f}× baseline (lemmas cost: see bench_nlp.py for the ratio to spaCy)"
+                f"ratio {t_lem / t_base:.2f}× the project-table baseline (lemmas cost: see bench_nlp.py for the ratio to spaCy)"
             )
 
 
