@@ -6,16 +6,19 @@ function here that edits lines.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 
 from qualcode.corpus import lemmas
 from qualcode.errors import ConflictError, InputError, NotFoundError
 from qualcode.model import ParsedTranscript
 from qualcode.names import check_transcript_name
+from qualcode.store import seals
 from qualcode.store.project import Project, Tx, new_guid, now
 
 Progress = Callable[[int, int, str], None]  # (done, total, what)
@@ -112,6 +115,12 @@ def check_new(project: Project, parsed: Sequence[ParsedTranscript]) -> None:
 
 
 LINE_COLUMNS = ("transcript_id", "n", "speaker", "turn", "raw", "text", "start", "[end]")
+# a ParsedLine's fields in its order (n, raw, text, speaker, turn, start, end), then the transcript id
+_INSERT_PARSED_LINES = (
+    "INSERT INTO lines (n, raw, text, speaker, turn, start, [end], transcript_id) VALUES (?, ?, ?, ?, ?, ?, ?, "
+)
+_SPEAKER = itemgetter(3)
+_SEALED_FIELDS = itemgetter(0, 3, 4, 1, 2)  # ParsedLine → (n, speaker, turn, raw, text), the seal's order
 
 
 def store(
@@ -133,7 +142,7 @@ def store(
     check_transcript_name(parsed.name, path=parsed.source)  # every way into the project passes here
     attributes = dict(parsed.attributes)
     attributes.setdefault("placeholders", parsed.placeholders)
-    attributes.setdefault("speakers", list(dict.fromkeys(ln.speaker for ln in parsed.lines if ln.speaker)))
+    attributes.setdefault("speakers", [s for s in dict.fromkeys(map(_SPEAKER, parsed.lines)) if s])
     if parsed.warnings:
         attributes.setdefault("import_warnings", parsed.warnings)
     if parsed.reader:
@@ -158,13 +167,16 @@ def store(
             "guid": guid or new_guid(),
         },
     )
-    rows = [(transcript_id, ln.n, ln.speaker, ln.turn, ln.raw, ln.text, ln.start, ln.end) for ln in parsed.lines]
     if undoable:
-        for row in rows:
+        for ln in parsed.lines:
+            row = (transcript_id, ln.n, ln.speaker, ln.turn, ln.raw, ln.text, ln.start, ln.end)
             tx.insert("lines", {c.strip("[]"): v for c, v in zip(LINE_COLUMNS, row)})
-    else:
-        marks = ", ".join("?" for _ in LINE_COLUMNS)
-        tx.conn.executemany(f"INSERT INTO lines ({', '.join(LINE_COLUMNS)}) VALUES ({marks})", rows)
+    else:  # the parsed lines are the rows (their field order), the transcript id a literal: no row built per line
+        tx.conn.executemany(f"{_INSERT_PARSED_LINES}{int(transcript_id)})", parsed.lines)
+    with contextlib.suppress(TypeError, ValueError):  # a line value of another type: the seal reads the lines back
+        # the seal takes the lines by number (they are in that order, nearly always)
+        in_order = sorted(parsed.lines, key=itemgetter(0))
+        tx.line_seals[transcript_id] = seals.rows_hash(map(_SEALED_FIELDS, in_order))
     if annotate:
         lemmas.store_transcript_lemmas(tx, transcript_id, parsed.name)
     return transcript_id

@@ -96,6 +96,8 @@ class Tx:
     ref: int | None = None
     changes: list[dict] = field(default_factory=list)
     event_id: int | None = None
+    # transcript id → seal of the lines its writer just stored (hashed from the rows it wrote, not read back)
+    line_seals: dict[int, str] = field(default_factory=dict)
 
     @property
     def db(self) -> sqlite_utils.Database:
@@ -353,8 +355,8 @@ class Project:
         try:
             transcripts_before = self._transcript_ids()
             yield tx
-            for transcript_id in self._transcript_ids() - transcripts_before:
-                seals.seal_lines(self.conn, transcript_id)  # lines stored in this action
+            for transcript_id in self._transcript_ids() - transcripts_before:  # lines stored in this action
+                seals.seal_lines(self.conn, transcript_id, tx.line_seals.get(transcript_id))
             self._append_event(tx)
             self.conn.execute("COMMIT")
         except BaseException as e:

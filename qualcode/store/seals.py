@@ -14,7 +14,8 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from json.encoder import encode_basestring
 
 EVENT_COLUMNS = "id, at, coder, action, kind, ref, summary, changes"
 
@@ -39,18 +40,40 @@ def event_intact(conn: sqlite3.Connection, event_id: int) -> bool:
 
 
 _ROW_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # one encoder, not one per row
+_STR_JSON = encode_basestring  # the string encoder json.dumps(ensure_ascii=False) uses
+
+
+def rows_hash(rows: Iterable[Sequence]) -> str:
+    """SHA-256 over ``(n, speaker, turn, raw, text)`` rows, one compact JSON array per line, each followed by a newline.
+
+    The JSON is written here for the types a line has (``n`` and ``turn`` integers, ``raw`` and
+    ``text`` strings, ``speaker`` a string or None), byte for byte as ``json.dumps`` writes them;
+    any other type raises TypeError or ValueError (:func:`lines_hash` then takes the general encoder).
+    """
+    enc = _STR_JSON
+    body = "".join(
+        [
+            f"[{n:d},{'null' if speaker is None else enc(speaker)},{turn:d},{enc(raw)},{enc(text)}]\n"
+            for n, speaker, turn, raw, text in rows
+        ]
+    )
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
 def lines_hash(conn: sqlite3.Connection, transcript_id: int) -> str:
-    """SHA-256 over every line fact, one compact JSON array per line, each followed by a newline."""
+    """SHA-256 over every stored line fact, one compact JSON array per line, each followed by a newline."""
     rows = conn.execute(
         "SELECT n, speaker, turn, raw, text FROM lines WHERE transcript_id = ? ORDER BY n", (transcript_id,)
     ).fetchall()
-    return hashlib.sha256("".join(_ROW_JSON(row) + "\n" for row in rows).encode("utf-8")).hexdigest()
+    try:
+        return rows_hash(rows)
+    except (TypeError, ValueError):  # a value of another type (a changed file): the general encoder
+        return hashlib.sha256("".join(_ROW_JSON(row) + "\n" for row in rows).encode("utf-8")).hexdigest()
 
 
-def seal_lines(conn: sqlite3.Connection, transcript_id: int) -> None:
+def seal_lines(conn: sqlite3.Connection, transcript_id: int, sha256: str | None = None) -> None:
+    """Store the seal of a transcript's lines: ``sha256`` when the caller hashed the rows it wrote, else read them."""
     conn.execute(
         "INSERT OR REPLACE INTO line_seals (transcript_id, sha256) VALUES (?, ?)",
-        (transcript_id, lines_hash(conn, transcript_id)),
+        (transcript_id, sha256 or lines_hash(conn, transcript_id)),
     )

@@ -19,13 +19,14 @@ def transcript_of(
     lines: list[ParsedLine], raws: list[str], *, name: str, source: str, encoding: str, **fields: Any
 ) -> ParsedTranscript:
     """The :class:`ParsedTranscript` of ``lines`` (``raws``: their raw texts) with its checksum and placeholders."""
+    text = "\n".join(raws)
     return ParsedTranscript(
         name=name,
         source=source,
         lines=lines,
-        sha256=text_sha256(raws),
+        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),  # text_sha256(raws), joined once
         encoding=encoding,
-        placeholders=find_placeholders("\n".join(raws)),  # placeholders never span lines
+        placeholders=find_placeholders(text),  # placeholders never span lines
         **fields,
     )
 
@@ -46,9 +47,9 @@ def build_transcript(
     placeholders are read from the raw lines.
     """
     raws = [line.rstrip() for _, line in numbered_lines]
-    make = ParsedLine._make  # positional construction: the cheapest for a named tuple
+    new = tuple.__new__  # what ParsedLine._make does, without its Python frame per line
     lines = [
-        make((n, raw, text, speaker, turn, None, None))
+        new(ParsedLine, (n, raw, text, speaker, turn, None, None))
         for (n, _), raw, (speaker, turn, text) in zip(numbered_lines, raws, assign_speakers(raws, rule))
     ]
     return transcript_of(

@@ -15,10 +15,15 @@ ARROW_RE = re.compile(r"^\s*(\S+)\s+-->\s+(\S+)")
 def timing_lines(lines: list[str], *, path: str | Path, what: str) -> list[tuple[int, float, float]]:
     """``(file line, start, end)`` of every ``A --> B`` line; a broken time code is an error naming its line."""
     out = []
-    for number, line in ((i + 1, line) for i, line in enumerate(lines) if "-->" in line):
-        m = ARROW_RE.match(line)
-        start = parse_clock(m.group(1)) if m else None
-        end = parse_clock(m.group(2)) if m else None
+    clock: dict[str, float | None] = {}  # each time code once: a cue's end is usually the next one's start
+    match = ARROW_RE.match
+    for number, line in [(i, line) for i, line in enumerate(lines, start=1) if "-->" in line]:
+        m = match(line)
+        start = end = None
+        if m:
+            a, b = m.groups()
+            start = clock[a] if a in clock else clock.setdefault(a, parse_clock(a))
+            end = clock[b] if b in clock else clock.setdefault(b, parse_clock(b))
         if start is None or end is None:
             raise InputError(f"malformed {what}: broken time code {line.strip()!r}", path=path, line=number)
         if end < start:

@@ -75,13 +75,14 @@ def _text(path: Path, text: str, *, name: str, encoding: str, wrap: int, rule: S
     from qualcode.corpus.ingest.turns import cues_to_transcript
     from qualcode.corpus.ingest.txt import parse_text, physical_lines
 
-    layout = detect_layout(physical_lines(normalise_newlines(text)))
+    lines = physical_lines(normalise_newlines(text))
+    layout = detect_layout(lines)
     if layout is not None:
         reader, cues = layout
         return cues_to_transcript(
             cues, name=name, source=path.name, path=path, encoding=encoding, reader=reader, wrap=wrap, rule=rule
         )
-    parsed = parse_text(text, name=name, source=path.name, encoding=encoding, path=path, rule=rule)
+    parsed = parse_text(text, name=name, source=path.name, encoding=encoding, path=path, rule=rule, physical=lines)
     parsed.reader = "plain text (one line per line)"
     return parsed
 

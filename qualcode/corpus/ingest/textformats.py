@@ -167,6 +167,12 @@ def _count(lines: list[str], test: Callable[[str], object]) -> int:
     return sum(1 for line in lines if line.strip() and test(line))
 
 
+# Every layout needs a clock (``0:34``) or ``**`` or ``[`` on the lines it shapes: these
+# find the lines that may shape one, so that the layouts' own patterns run only there.
+_CLOCK_HINT_RE = re.compile(r":(?<=\d:)\d\d")  # a digit, a colon, two digits (found from the colons: fast)
+_QUALCODER_HINT_RE = re.compile(r"\[\s*[a-z]")
+
+
 def detect_layout(lines: list[str]) -> tuple[str, list[Cue]] | None:
     """The first layout that fits ``lines`` (see the module docstring), as ``(reader, cues)``; else None."""
     nonblank = [line for line in lines if line.strip()]
@@ -175,22 +181,26 @@ def detect_layout(lines: list[str]) -> tuple[str, list[Cue]] | None:
     # a layout must shape at least a tenth of the lines, and two of them (one in a file of one or two lines)
     share = max(2 if len(nonblank) > 2 else 1, len(nonblank) // 10)
     text = "\n".join(nonblank)  # cheap tests first: most transcripts have none of these marks
-    timed = any(ch.isdigit() for ch in text) and ":" in text
-    if "-->" in text and _count(lines, ARROW_HEADER_RE.match) >= share:
-        return "Teams transcript (time --> time, name, text)", _arrow_blocks(lines)
-    if timed and _count(lines, AMBER_HEADER_RE.match) >= share:
-        return "Amberscript text (speaker [hh:mm:ss])", _header_blocks(lines, _amber)
-    if timed and _count(lines, _otter_with_speaker) >= share:
-        return "Otter/Teams text (speaker  m:ss)", _header_blocks(lines, _otter)
-    if timed and _count(lines, TIMED_LINE_RE.match) >= share:
-        return "timed lines ([hh:mm:ss] SPEAKER: text)", _timed_lines(lines)
+    # the (non-blank) lines with a clock: the only ones the next four layouts fit
+    clocked = [x for x in nonblank if ":" in x and _CLOCK_HINT_RE.search(x)] if _CLOCK_HINT_RE.search(text) else []
+    if len(clocked) >= share:
+        if "-->" in text and _count(clocked, ARROW_HEADER_RE.match) >= share:
+            return "Teams transcript (time --> time, name, text)", _arrow_blocks(lines)
+        if _count(clocked, AMBER_HEADER_RE.match) >= share:
+            return "Amberscript text (speaker [hh:mm:ss])", _header_blocks(lines, _amber)
+        if _count(clocked, _otter_with_speaker) >= share:
+            return "Otter/Teams text (speaker  m:ss)", _header_blocks(lines, _otter)
+        if _count(clocked, TIMED_LINE_RE.match) >= share:
+            return "timed lines ([hh:mm:ss] SPEAKER: text)", _timed_lines(lines)
     if "**" not in text and "[" not in text:
         return None
-    bold = [m.group("speaker").strip() for m in map(BOLD_RE.match, lines) if m]
-    if len(bold) >= 2 and len(set(bold)) < len(bold):  # speakers recur; bold headings do not
-        return "Markdown bold speakers (**Name**)", _bold(lines)
-    qualcoder = [QUALCODER_RE.match(line) for line in lines]
-    labels = [m.group("speaker") for m in qualcoder if m]
-    if len(labels) >= 2 and len(set(labels)) < len(labels):
-        return "QualCoder-style speakers ([id1] text)", _qualcoder(lines)
+    if "**" in text:
+        bold = [m.group("speaker").strip() for m in map(BOLD_RE.match, [x for x in nonblank if "**" in x]) if m]
+        if len(bold) >= 2 and len(set(bold)) < len(bold):  # speakers recur; bold headings do not
+            return "Markdown bold speakers (**Name**)", _bold(lines)
+    if _QUALCODER_HINT_RE.search(text):
+        qualcoder = [QUALCODER_RE.match(line) for line in nonblank if "[" in line]
+        labels = [m.group("speaker") for m in qualcoder if m]
+        if len(labels) >= 2 and len(set(labels)) < len(labels):
+            return "QualCoder-style speakers ([id1] text)", _qualcoder(lines)
     return None

@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import html
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import accumulate
+from operator import add
 from pathlib import Path
 from typing import Protocol
 
@@ -83,17 +86,21 @@ def label_cues(cues: list[Cue], rule: SpeakerRule) -> None:
 
 
 def wrap_words(words: Sequence[str], width: int, first_indent: int) -> list[tuple[int, int]]:
-    """Greedy wrap: ``(first word, last word + 1)`` per line; a word longer than a line stays whole."""
+    """Greedy wrap: ``(first word, last word + 1)`` per line; a word longer than a line stays whole.
+
+    A line takes words while its length (the first line's indent, the words, one space between
+    them) stays within ``width``, and always at least one word. Found per line by bisection over
+    the running length rather than word by word.
+    """
+    n = len(words)
+    # ends[k]: the length of words[:k] with a space after each one; a line of words[a:b] is ends[b] - ends[a] - 1 long
+    ends = list(map(add, accumulate(map(len, words), initial=0), range(n + 1)))
     lines: list[tuple[int, int]] = []
-    start, length = 0, first_indent - 1  # -1: the first word needs no space before it
-    for i, size in enumerate(map(len, words)):
-        if length + 1 + size > width and i > start:
-            lines.append((start, i))
-            start, length = i, size
-        else:
-            length += 1 + size
-    if start < len(words):
-        lines.append((start, len(words)))
+    start, indent = 0, first_indent
+    while start < n:
+        stop = max(start + 1, bisect_right(ends, ends[start] + width + 1 - indent, start + 1) - 1)
+        lines.append((start, stop))
+        start, indent = stop, 0
     return lines
 
 
@@ -152,32 +159,46 @@ def cues_to_transcript(
         raise InputError(f"wrap width must be at least 1 column, not {wrap}", path=path)
     warnings = list(warnings or [])
     kept: list[Cue] = []
-    clean = needs_line_cleaning("".join(cue.text for cue in cues))
-    for index, cue in enumerate(cues, start=1):
-        text, removed, separators = clean_cue_text(cue.text, clean=clean)
-        warnings.extend(line_warnings(f"cue {index}", removed, separators))
-        if text:
-            kept.append(Cue(text, cue.speaker, cue.start, cue.end))
+    if needs_line_cleaning("".join(cue.text for cue in cues)):
+        for index, cue in enumerate(cues, start=1):
+            text, removed, separators = clean_cue_text(cue.text)
+            if removed or separators:
+                warnings.extend(line_warnings(f"cue {index}", removed, separators))
+            if text:
+                kept.append(Cue(text, cue.speaker, cue.start, cue.end))
+    else:  # clean text (the common case): clean_cue_text(text, clean=False) inline, one cue at a time
+        tag_sub, unescape = _TAG_RE.sub, html.unescape
+        for cue in cues:
+            text = cue.text
+            if "<" in text or "&" in text:
+                text = unescape(tag_sub("", text))
+            text = " ".join(text.split())
+            if text:
+                kept.append(Cue(text, cue.speaker, cue.start, cue.end))
     if not kept:
         raise InputError("the file is empty (no text in any cue)", path=path)
     label_cues(kept, rule)
     lines: list[ParsedLine] = []
+    new_line = tuple.__new__  # ParsedLine's own __new__ without its Python frame
     for turn_no, turn in enumerate(turns_of(kept), start=1):
-        words: list[str] = []
-        owner: list[int] = []
-        for i, cue in enumerate(turn):
-            split = cue.text.split()
-            words.extend(split)
-            owner.extend([i] * len(split))
+        owner: list[int] | None = None  # the cue of each word (a turn of one cue: that cue)
+        if len(turn) == 1:
+            words = turn[0].text.split()
+        else:
+            words, owner = [], []
+            for i, cue in enumerate(turn):
+                split = cue.text.split()
+                words.extend(split)
+                owner.extend([i] * len(split))
         if not words:
             continue
         speaker = turn[0].speaker
         prefix = f"{speaker}: " if speaker else ""
         for k, (a, b) in enumerate(wrap_words(words, wrap, len(prefix))):
             body = " ".join(words[a:b])
-            first, last = turn[owner[a]], turn[owner[b - 1]]
+            first, last = (turn[0], turn[0]) if owner is None else (turn[owner[a]], turn[owner[b - 1]])
             raw = prefix + body if k == 0 else body
-            lines.append(ParsedLine(len(lines) + 1, raw, body, speaker, turn_no, first.start, last.end))
+            lines.append(new_line(ParsedLine, (len(lines) + 1, raw, body, speaker, turn_no, first.start, last.end)))
     raws = [ln.raw for ln in lines]
     return transcript_of(
         lines,

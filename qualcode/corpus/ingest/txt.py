@@ -36,6 +36,7 @@ def parse_text(
     detect_numbers: bool = True,
     rule=None,
     numbers: Sequence[int] | None = None,
+    physical: list[str] | None = None,
 ) -> ParsedTranscript:
     """Already-decoded transcript text → :class:`ParsedTranscript`.
 
@@ -45,10 +46,11 @@ def parse_text(
     (then those numbers are used and blank lines dropped). ``numbers`` are line
     numbers the source states for its physical lines (a REFI-QDA export of a
     numbered transcript); they are used when there is one per line. Errors name
-    ``path`` (default: ``source``).
+    ``path`` (default: ``source``). ``physical``: the caller's ``physical_lines(normalise_newlines(text))``
+    when it has split the text already (the list is cleaned in place).
     """
     where = source if path is None else path
-    lines = physical_lines(normalise_newlines(text))
+    lines = physical_lines(normalise_newlines(text)) if physical is None else physical
     notes: list[tuple[int, int, int]] = []  # (index, control chars removed, separators replaced)
     if needs_line_cleaning("\n".join(lines)):
         for index, line in enumerate(lines):
@@ -63,13 +65,17 @@ def parse_text(
     if numbers is not None and len(numbers) == len(lines):
         numbered = [(index, number, line) for index, (number, line) in enumerate(zip(numbers, lines))]
     if numbered is None:
-        entries = [(index + 1, line) for index, line in enumerate(lines)]
-        number_of = {index: index + 1 for index in range(len(lines))}
+        entries = list(enumerate(lines, start=1))
     else:
         entries = [(number, rest) for _, number, rest in numbered]
-        number_of = {index: number for index, number, _ in numbered}
 
     warnings: list[str] = []
+    if notes:  # the number each cleaned physical line got (or none: a blank line dropped from a numbered file)
+        number_of = (
+            {index: index + 1 for index in range(len(lines))}
+            if numbered is None
+            else {index: number for index, number, _ in numbered}
+        )
     for index, removed, separators in notes:
         where_in_file = f"line {number_of[index]}" if index in number_of else f"file line {index + 1} (blank, dropped)"
         warnings.extend(line_warnings(where_in_file, removed, separators))
