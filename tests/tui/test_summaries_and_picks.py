@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from textual.widgets import DataTable, Static, TextArea
-from tui_helpers import CODER, SIZE
+from tui_helpers import CODER, SIZE, settle
 
 from qualcode.coding import codings, picks, summaries
 from qualcode.store.project import Project
@@ -63,12 +63,14 @@ async def test_quotes_pick_and_move(project_path):
     app = create_app(project_path, CODER)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f4")
-        await pilot.pause()
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, QuotesScreen)
         screen.query_one(DataTable).focus()
-        await pilot.press("p", "down", "down", "p")  # pick 3-4, then 90-91 (listed second now)
-        await pilot.pause()
+        await pilot.press("p")  # pick 3-4
+        await settle(pilot)
+        await pilot.press("down", "down", "p")  # then 90-91 (listed second now)
+        await settle(pilot)
         assert [(r["citation"], r["pick"] is not None) for r in screen.rows] == [
             ("(FGT; 3-4)", True),
             ("(FGT; 90-91)", True),
@@ -76,7 +78,7 @@ async def test_quotes_pick_and_move(project_path):
         ]
         assert str(screen.query_one(DataTable).get_row_at(1)[0]) == "2"
         await pilot.press("ctrl+up")  # 90-91 is under the cursor: it moves up
-        await pilot.pause()
+        await settle(pilot)
         assert [r["citation"] for r in screen.rows][:2] == ["(FGT; 90-91)", "(FGT; 3-4)"]
         assert "(FGT; 90-91)" in str(screen.query_one("#quote-detail", Static).render())
     with Project.open(project_path) as project:
