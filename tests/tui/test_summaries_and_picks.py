@@ -83,3 +83,40 @@ async def test_quotes_pick_and_move(project_path):
         assert "(FGT; 90-91)" in str(screen.query_one("#quote-detail", Static).render())
     with Project.open(project_path) as project:
         assert [r["citation"] for r in picks.list_picks(project, CODER)] == ["(FGT; 90-91)", "(FGT; 3-4)"]
+
+
+async def test_summaries_grid_with_many_transcripts_runs_them_down_the_side(project_path, monkeypatch):
+    from qualcode.tui.screens import summaries as summaries_screen
+
+    monkeypatch.setattr(summaries_screen, "TRANSPOSE_AT", 1)  # the fixture has two transcripts
+    with Project.open(project_path) as project:
+        codings.apply(project, "FGU", "3-4", "werkwijze", CODER)
+    app = create_app(project_path, CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f10")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SummariesScreen)
+        table = screen.query_one(DataTable)
+        labels = [str(c.label) for c in table.columns.values()]
+        assert labels[:2] == ["transcript", "Werkwijze"]
+        assert [str(table.get_row_at(i)[0]) for i in range(3)] == ["summary", "FGT", "FGU"]
+        assert str(table.get_row_at(2)[1]) == "1"  # werkwijze × FGU: one quote
+        table.focus()
+        await pilot.press("down", "down", "right", "enter")  # werkwijze × FGU
+        await pilot.pause()
+        editor = app.screen
+        assert isinstance(editor, SummaryEditor)
+        assert any("(FGU; 3-4)" in str(s.render()) for s in editor.query(".summary-quote"))
+        editor.query_one(TextArea).text = "Bij FGU."
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert str(table.get_row_at(2)[1]).startswith("1 · Bij FGU.")
+        await pilot.press("up", "up", "enter")  # the first row: the theme's own summary
+        await pilot.pause()
+        app.screen.query_one(TextArea).text = "Over de werkwijze."
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    with Project.open(project_path) as project:
+        assert summaries.get(project, "werkwijze", "FGU") == "Bij FGU."
+        assert summaries.get(project, "werkwijze") == "Over de werkwijze."
