@@ -19,7 +19,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 from textual.binding import Binding
@@ -93,11 +93,32 @@ class QualcodeApp(App):
         self.start_line = line
         self.start_show_others = show_others
         self.project = Project.open(self.project_path)
+        self._ready_for_frames = False
+        self._after_first_frame: list[tuple[Any, Callable[[], None]]] = []
         if line_search is None:
             from qualcode.tui.screens.search import lemma_line_search  # spaCy loads in the worker
 
             line_search = lemma_line_search
         self.line_search = line_search
+
+    def on_ready(self) -> None:
+        """The first frame can be drawn now (Textual holds every frame back while the app starts up)."""
+        self._ready_for_frames = True
+        waiting, self._after_first_frame = self._after_first_frame, []
+        for screen, callback in waiting:
+            screen.call_after_refresh(callback)
+
+    def after_first_frame(self, screen, callback: Callable[[], None]) -> None:
+        """Run ``callback`` once ``screen`` has been drawn: heavy reads wait until their screen shows a frame.
+
+        ``call_after_refresh`` alone is not enough for the first screen: Textual batches the updates while the
+        app starts, so a callback after the screen's first refresh ran before that frame reached the terminal
+        (the Coding screen's "loading the transcript…" frame was never seen; the terminal stayed blank).
+        """
+        if self._ready_for_frames:
+            screen.call_after_refresh(callback)
+        else:
+            self._after_first_frame.append((screen, callback))
 
     def on_mount(self) -> None:
         self._apply_config()

@@ -52,6 +52,8 @@ class QualcodeAppAPI(Protocol):
 
     def warm_pipeline(self) -> None: ...
 
+    def after_first_frame(self, screen: Any, callback: Callable[[], None]) -> None: ...
+
 
 def qualcode_app(node: MessagePump | Provider) -> QualcodeAppAPI:
     """``node.app`` as the QualcodeApp it is (Textual types it as a plain ``App``)."""
