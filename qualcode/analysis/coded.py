@@ -6,9 +6,7 @@ Each coded line is then placed in its *run* — a maximal stretch of consecutive
 of one transcript with the same speaker and turn number — by a binary search over the
 runs' first lines. Runs are the turns as ingest numbers them (a label starts a turn), read with one
 aggregate query over ``lines`` and cached per project file (lines never change after
-import), so a second table costs only the codings pass. On a cold cache the runs are read in a
-thread of their own (another read-only connection) while the codings are read, so the two slow
-reads overlap.
+import), so a second table costs only the codings pass.
 
 A run is what co-occurrence ``--within turn`` calls a turn: a new speaker always
 starts a new turn, even in transcripts whose importer did not number turns.
@@ -83,18 +81,14 @@ _cache: dict[str, tuple[tuple, Runs]] = {}
 _lock = threading.Lock()
 
 
-def _runs_stamp(project: Project) -> tuple:
-    return tuple(
+def runs(project: Project) -> Runs:
+    """The runs of every transcript (cached per project file until transcripts change)."""
+    stamp = tuple(
         project.conn.execute(
             "SELECT count(*), max(id), total(line_count), (SELECT value FROM meta WHERE key = 'created_at') "
             "FROM transcripts"
         ).fetchone()
     )
-
-
-def runs(project: Project) -> Runs:
-    """The runs of every transcript (cached per project file until transcripts change)."""
-    stamp = _runs_stamp(project)
     key = str(project.path.resolve())
     with _lock:
         hit = _cache.get(key)
@@ -200,29 +194,7 @@ def load(project: Project, coders: list[str] | None = None) -> Coded:
     return result
 
 
-def _prefetch_runs(project: Project) -> threading.Thread | None:
-    """Read the runs (the turns of every line: the slow read on a large project) in a thread of its own, on
-    its own connection, while the caller reads the codings; None when they are cached already."""
-    key = str(project.path.resolve())
-    with _lock:
-        hit = _cache.get(key)
-    if hit is not None and hit[0] == _runs_stamp(project):
-        return None
-
-    def read() -> None:
-        try:
-            with Project.open(project.path, readonly=True) as other:
-                runs(other)
-        except Exception:  # the caller reads them itself, and reports what went wrong
-            return
-
-    thread = threading.Thread(target=read, name="qualcode-runs", daemon=True)
-    thread.start()
-    return thread
-
-
 def _load(project: Project, coders: list[str] | None) -> Coded:
-    prefetch = _prefetch_runs(project)
     codes = tree_order(project)
     all_coders = [r[0] for r in project.conn.execute("SELECT DISTINCT coder FROM codings ORDER BY coder")]
     chosen = all_coders if coders is None else [c for c in all_coders if c in coders]
@@ -256,8 +228,6 @@ def _load(project: Project, coders: list[str] | None) -> Coded:
         ends = np.concatenate([ends[single], more[:, 2]])
     range_idx, line_n = _expand(starts, ends)
     line_coding = owner[range_idx]
-    if prefetch is not None:
-        prefetch.join()
     r = runs(project)
     keys = cols[:, 3][line_coding] * _KEY_SHIFT + line_n
     line_run = np.searchsorted(r.keys, keys, side="right") - 1
