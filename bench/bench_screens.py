@@ -8,7 +8,7 @@ closed, nothing is coded — but pass a copy of a project you care about all the
 writes nothing on opening a screen, yet a migration would run on an older file).
 
 For each screen (Transcripts at start-up, Coding, Codebook, Quotes, Search, Agreement, Export,
-Privacy audit, Analysis, Summaries) it presses the screen's key through Textual's Pilot and prints:
+Privacy audit, Analysis, Summaries, Participants) it presses the screen's key through Textual's Pilot and prints:
 
 * **first frame** — from the key press until the new screen's first compositor refresh (its first
   frame: content or a loading indicator). Target: < 0.5 s;
@@ -47,6 +47,7 @@ SCREENS = [
     ("audit", "f8", "AuditScreen"),
     ("analysis", "f9", "AnalysisScreen"),
     ("summaries", "f10", "SummariesScreen"),
+    ("participants", "p", "ParticipantsScreen"),
 ]
 READY_TIMEOUT_S = 120.0
 

@@ -167,7 +167,7 @@ class ExportScreen(QualcodeScreen):
         counts = codings.count_by_coder(self.project)
         coder = self.query_one("#export-coder", Select)
         value = coder.value
-        coder.set_options([(f"{c} ({counts[c]} quotes)", c) for c in codings.coders(self.project) if c in counts])
+        coder.set_options([(f"{c} ({n} quotes)", c) for c, n in counts.items()])  # by name, as counted
         if isinstance(value, str) and value in counts:
             coder.value = value
         elif self.coder in counts:  # the default is you, not the consensus coder (issue 18)
