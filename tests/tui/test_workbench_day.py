@@ -213,6 +213,7 @@ async def test_speaker_column_fits_the_labels_and_the_panel_has_the_full_label(t
         transcripts.import_files(project, [source], CODER)
     app = create_app(path, CODER, "SPK")
     async with app.run_test(size=(100, 30)) as pilot:
+        await transcript_read(app, pilot)
         await pilot.pause(0.2)
         view = view_of(app)
         assert "[REGISSEUR 2]" in visible_text(view)[0]

@@ -19,6 +19,7 @@ from qualcode.analysis import participants as pt
 from qualcode.store import history
 from qualcode.tui.base import QualcodeScreen
 from qualcode.tui.dialogs import PromptScreen
+from qualcode.tui.widgets import chunked
 
 
 def parse_edit(text: str) -> dict[str, str]:
@@ -68,15 +69,23 @@ class ParticipantsScreen(QualcodeScreen):
         keep = table.cursor_row
         table.clear()
         self.people = pt.participants(self.project)
-        for p in self.people:
-            table.add_row(
-                Text(p.transcript),
-                Text(p.speaker),
-                Text("yes" if p.participant else "no", style="" if p.participant else "dim"),
-                Text(", ".join(f"{k}={v}" for k, v in p.attributes.items())),
+        rows = [
+            (
+                (
+                    Text(p.transcript),
+                    Text(p.speaker),
+                    Text("yes" if p.participant else "no", style="" if p.participant else "dim"),
+                    Text(", ".join(f"{k}={v}" for k, v in p.attributes.items())),
+                ),
+                None,
             )
-        if self.people:
-            table.move_cursor(row=min(keep, len(self.people) - 1))
+            for p in self.people
+        ]
+        row = min(keep, len(rows) - 1)
+        late = row >= chunked.CHUNK  # the cursor's row comes with a later chunk
+        chunked.add_rows(table, rows, done=(lambda: table.move_cursor(row=row)) if late else None)  # thousands
+        if 0 <= row < table.row_count:
+            table.move_cursor(row=row)
         n_out = sum(1 for p in self.people if not p.participant)
         self.query_one("#participants-title", Static).update(
             Text(f" Participants · {len(self.people)} speakers · {n_out} not counted (moderator)")

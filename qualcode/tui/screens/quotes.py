@@ -24,12 +24,12 @@ from qualcode.corpus import transcripts
 from qualcode.tui import jobs
 from qualcode.tui.base import QualcodeScreen
 from qualcode.tui.messages import JobDone, JobFailed
+from qualcode.tui.widgets import chunked
 
 if TYPE_CHECKING:
     from qualcode.store.project import Project
 
 ALL = "__all__"
-CHUNK = 500  # table rows added per frame
 
 
 class Request(NamedTuple):
@@ -155,7 +155,7 @@ class QuotesScreen(QualcodeScreen):
         table = self.query_one(DataTable)
         table.clear()
         table.loading = False
-        self._add_rows(generation, 0, keep["id"] if keep else None)
+        self._add_rows(keep["id"] if keep else None)
         self.query_one("#quotes-title", Static).update(Text(f" Quotes · {self.code} · {len(rows)} codings"))
         self._show_detail()
         if self._focus_table:
@@ -174,29 +174,26 @@ class QuotesScreen(QualcodeScreen):
             self.query_one(DataTable).focus()
         self.notify(event.error, severity="error", timeout=6)
 
-    def _add_rows(self, generation: int, start: int, keep: int | None) -> None:
-        """Fill the table :data:`CHUNK` rows at a time, a frame between chunks (thousands of quotes)."""
-        if generation != self._generation:
-            return
+    def _add_rows(self, keep: int | None) -> None:
+        """Fill the table a chunk per frame (thousands of quotes); the cursor goes back to the ``keep`` coding."""
         table = self.query_one(DataTable)
-        end = min(start + CHUNK, len(self.rows))
-        rank = sum(1 for r in self.rows[:start] if r["pick"] is not None)
-        for i in range(start, end):
-            r = self.rows[i]
+        rows, rank = [], 0
+        for i, r in enumerate(self.rows):
             text = r["text"] if len(r["text"]) <= 200 else r["text"][:199] + "…"
             rank += r["pick"] is not None
-            table.add_row(
+            cells = (
                 Text(str(rank) if r["pick"] is not None else ""),
                 Text(r["citation"]),
                 Text(r["coder"]),
                 Text(", ".join(r["speakers"])),
                 Text(text),
-                key=str(i),
             )
-            if keep is not None and r["id"] == keep:
-                table.move_cursor(row=i)
-        if end < len(self.rows):
-            self.call_after_refresh(self._add_rows, generation, end, keep)
+            rows.append((cells, str(i)))
+        at = next((i for i, r in enumerate(self.rows) if r["id"] == keep), -1)
+        late = at >= chunked.CHUNK  # the cursor's row comes with a later chunk
+        chunked.add_rows(table, rows, done=(lambda: table.move_cursor(row=at)) if late else None)
+        if 0 <= at < chunked.CHUNK:
+            table.move_cursor(row=at)
 
     @on(Select.Changed)
     def filter_changed(self, event: Select.Changed) -> None:
