@@ -30,6 +30,7 @@ from qualcode.analysis import participants as pt
 from qualcode.errors import QualcodeError
 from qualcode.store.project import Project
 from qualcode.tui.base import QualcodeScreen
+from qualcode.tui.widgets import chunked
 
 UNITS = list(ct.UNITS)
 WITHIN = list(co.WITHIN)
@@ -205,15 +206,19 @@ class AnalysisScreen(QualcodeScreen):
         self.participants_stale = False
         table = self.query_one("#participants-table", DataTable)
         table.clear()
-        for p in pt.participants(self.project):
-            attrs = ", ".join(f"{k}={v}" for k, v in p.attributes.items())
-            table.add_row(
-                Text(p.transcript),
-                Text(p.speaker),
-                Text("yes" if p.participant else "no", style="" if p.participant else "dim"),
-                Text(attrs),
-                key=f"{p.transcript}\x00{p.speaker}",
+        rows = [
+            (
+                (
+                    Text(p.transcript),
+                    Text(p.speaker),
+                    Text("yes" if p.participant else "no", style="" if p.participant else "dim"),
+                    Text(", ".join(f"{k}={v}" for k, v in p.attributes.items())),
+                ),
+                f"{p.transcript}\x00{p.speaker}",
             )
+            for p in pt.participants(self.project)
+        ]
+        chunked.add_rows(table, rows)  # a chunk per frame: thousands of speakers on a large project
 
     # ------------------------------------------------------------- computing
     def start_compute(self) -> None:
