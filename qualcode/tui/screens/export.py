@@ -156,10 +156,10 @@ class ExportScreen(QualcodeScreen):
         yield Static("", id="export-status")
         yield Footer()
 
+    AUTO_FOCUS = "#export-kind"  # focused as the screen shows: one restyle of the form, not two
+
     def on_mount(self) -> None:
-        self.reload()
-        self._kind_changed()
-        self.query_one("#export-kind", Select).focus()
+        self._kind_changed()  # the lists come with reload(), when the screen is shown
 
     def reload(self) -> None:
         if not self.is_mounted:
