@@ -69,21 +69,16 @@ class ParticipantsScreen(QualcodeScreen):
         keep = table.cursor_row
         table.clear()
         self.people = pt.participants(self.project)
-        rows = [
-            (
-                (
-                    Text(p.transcript),
-                    Text(p.speaker),
-                    Text("yes" if p.participant else "no", style="" if p.participant else "dim"),
-                    Text(", ".join(f"{k}={v}" for k, v in p.attributes.items())),
-                ),
-                None,
-            )
-            for p in self.people
-        ]
+        rows = self.people
+
+        def make(i: int, p: pt.Participant) -> tuple[tuple[Text, ...], None]:
+            participant = Text("yes" if p.participant else "no", style="" if p.participant else "dim")
+            attributes = Text(", ".join(f"{k}={v}" for k, v in p.attributes.items()))
+            return (Text(p.transcript), Text(p.speaker), participant, attributes), None
+
         row = min(keep, len(rows) - 1)
         late = row >= chunked.CHUNK  # the cursor's row comes with a later chunk
-        chunked.add_rows(table, rows, done=(lambda: table.move_cursor(row=row)) if late else None)  # thousands
+        chunked.add_rows(table, rows, make=make, done=(lambda: table.move_cursor(row=row)) if late else None)
         if 0 <= row < table.row_count:
             table.move_cursor(row=row)
         n_out = sum(1 for p in self.people if not p.participant)

@@ -177,21 +177,19 @@ class QuotesScreen(QualcodeScreen):
     def _add_rows(self, keep: int | None) -> None:
         """Fill the table a chunk per frame (thousands of quotes); the cursor goes back to the ``keep`` coding."""
         table = self.query_one(DataTable)
-        rows, rank = [], 0
-        for i, r in enumerate(self.rows):
-            text = r["text"] if len(r["text"]) <= 200 else r["text"][:199] + "…"
+        ranks, rank = [], 0
+        for r in self.rows:
             rank += r["pick"] is not None
-            cells = (
-                Text(str(rank) if r["pick"] is not None else ""),
-                Text(r["citation"]),
-                Text(r["coder"]),
-                Text(", ".join(r["speakers"])),
-                Text(text),
-            )
-            rows.append((cells, str(i)))
+            ranks.append(rank if r["pick"] is not None else None)
+
+        def make(i: int, r: dict) -> tuple[tuple[Text, ...], str]:
+            text = r["text"] if len(r["text"]) <= 200 else r["text"][:199] + "…"
+            number = Text("" if ranks[i] is None else str(ranks[i]))
+            return (number, Text(r["citation"]), Text(r["coder"]), Text(", ".join(r["speakers"])), Text(text)), str(i)
+
         at = next((i for i, r in enumerate(self.rows) if r["id"] == keep), -1)
         late = at >= chunked.CHUNK  # the cursor's row comes with a later chunk
-        chunked.add_rows(table, rows, done=(lambda: table.move_cursor(row=at)) if late else None)
+        chunked.add_rows(table, self.rows, make=make, done=(lambda: table.move_cursor(row=at)) if late else None)
         if 0 <= at < chunked.CHUNK:
             table.move_cursor(row=at)
 

@@ -10,32 +10,37 @@ earlier fill that is still under way.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 from weakref import WeakKeyDictionary
 
 from textual.widgets import DataTable
 
-CHUNK = 500
+CHUNK = 200  # rows; a screenful is under 60
 
 _fills: WeakKeyDictionary[DataTable, object] = WeakKeyDictionary()  # table → token of its current fill
 
 
 def add_rows(
     table: DataTable,
-    rows: Sequence[tuple[Sequence[object], str | None]],
+    rows: Sequence[Any],
     *,
     chunk: int = CHUNK,
+    make: Callable[[int, Any], tuple[Sequence[object], str | None]] | None = None,
     done: Callable[[], None] | None = None,
 ) -> None:
-    """Add ``(cells, key)`` rows to ``table``, ``chunk`` rows per frame; ``done()`` runs after the last row.
+    """Add rows to ``table``, ``chunk`` rows per frame; ``done()`` runs after the last row.
 
-    The first chunk is in the table when this returns."""
+    Each row is ``(cells, key)``, or with ``make`` whatever ``make(index, row)`` turns into that (the cells
+    of a chunk are then built only when it is added). The first chunk is in the table when this returns.
+    """
     token = object()
     _fills[table] = token
 
     def step(start: int) -> None:
         if _fills.get(table) is not token or not table.is_mounted:
             return
-        for cells, key in rows[start : start + chunk]:
+        for i, row in enumerate(rows[start : start + chunk], start):
+            cells, key = make(i, row) if make is not None else row
             table.add_row(*cells, key=key)
         if start + chunk < len(rows):
             table.call_after_refresh(step, start + chunk)
