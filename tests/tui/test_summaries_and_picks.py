@@ -87,8 +87,10 @@ async def test_quotes_pick_and_move(project_path):
 
 async def test_summaries_grid_with_many_transcripts_runs_them_down_the_side(project_path, monkeypatch):
     from qualcode.tui.screens import summaries as summaries_screen
+    from qualcode.tui.widgets import chunked
 
     monkeypatch.setattr(summaries_screen, "TRANSPOSE_AT", 1)  # the fixture has two transcripts
+    monkeypatch.setattr(chunked, "CHUNK", 1)  # rows come a chunk per frame; the cursor comes back after a save
     with Project.open(project_path) as project:
         codings.apply(project, "FGU", "3-4", "werkwijze", CODER)
     app = create_app(project_path, CODER)
@@ -110,8 +112,10 @@ async def test_summaries_grid_with_many_transcripts_runs_them_down_the_side(proj
         assert any("(FGU; 3-4)" in str(s.render()) for s in editor.query(".summary-quote"))
         editor.query_one(TextArea).text = "Bij FGU."
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        for _ in range(5):
+            await pilot.pause()
         assert str(table.get_row_at(2)[1]).startswith("1 · Bij FGU.")
+        assert table.cursor_coordinate == (2, 1)
         await pilot.press("up", "up", "enter")  # the first row: the theme's own summary
         await pilot.pause()
         app.screen.query_one(TextArea).text = "Over de werkwijze."

@@ -18,11 +18,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.coordinate import Coordinate
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Static, TextArea
 
 from qualcode.coding import codings, quotes, summaries
 from qualcode.tui.base import QualcodeScreen
+from qualcode.tui.widgets import chunked
 
 THEME_COLUMN = "theme-summary"
 TRANSPOSE_AT = 40  # more transcripts than this: transcripts become rows, themes columns
@@ -91,6 +93,7 @@ class SummariesScreen(QualcodeScreen):
     def __init__(self) -> None:
         super().__init__()
         self.grid: dict = {}
+        self._cursor_to_come: Coordinate | None = None  # where the cursor goes once its row is added
 
     def compose(self) -> ComposeResult:
         yield Static(" Summaries", classes="title-bar", id="summaries-title")
@@ -118,10 +121,10 @@ class SummariesScreen(QualcodeScreen):
             return
         self.grid = grid
         table = self.query_one(DataTable)
-        cursor = table.cursor_coordinate
+        cursor = self._cursor_to_come or table.cursor_coordinate
         table.clear(columns=True)
         if self.transposed():
-            self._fill_transposed(table)
+            self._fill_transposed(table, cursor)
         else:
             table.add_column("theme", key="theme")
             table.add_column("summary", key=THEME_COLUMN)
@@ -135,16 +138,26 @@ class SummariesScreen(QualcodeScreen):
             table.cursor_coordinate = table.validate_cursor_coordinate(cursor)
         self._show_detail()
 
-    def _fill_transposed(self, table: DataTable) -> None:
-        """Themes across, a first row with each theme's own summary, then one row per transcript."""
+    def _fill_transposed(self, table: DataTable, cursor: Coordinate) -> None:
+        """Themes across, a first row with each theme's own summary, then one row per transcript (a chunk of
+        rows per frame: a thousand transcripts)."""
         grid = self.grid
         table.add_column("transcript", key="transcript")
         for c in grid["codes"]:
             table.add_column(Text("  " * c["depth"] + c["title"]), key=str(c["id"]))
         own = [Text(_short(grid["summaries"].get((c["id"], None), ""), 18)) for c in grid["codes"]]
         table.add_row(Text("summary", style="bold"), *own, key=THEME_COLUMN)
-        for t in grid["transcripts"]:
-            table.add_row(Text(t["name"]), *[self._cell_text(c, t) for c in grid["codes"]], key=str(t["id"]))
+
+        def make(i: int, t: dict) -> tuple[list[Text], str]:
+            return [Text(t["name"]), *[self._cell_text(c, t) for c in grid["codes"]]], str(t["id"])
+
+        def back_to_cursor() -> None:
+            self._cursor_to_come = None
+            table.cursor_coordinate = table.validate_cursor_coordinate(cursor)
+
+        late = cursor.row > chunked.CHUNK  # the cursor's row comes with a later chunk (a reload meanwhile keeps it)
+        self._cursor_to_come = cursor if late else None
+        chunked.add_rows(table, grid["transcripts"], make=make, done=back_to_cursor if late else None)
 
     def cell(self) -> tuple[dict, dict | None] | None:
         """(code, transcript or None for the theme's own summary) under the cursor."""

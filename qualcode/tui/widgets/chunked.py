@@ -24,26 +24,27 @@ def add_rows(
     table: DataTable,
     rows: Sequence[Any],
     *,
-    chunk: int = CHUNK,
+    chunk: int | None = None,
     make: Callable[[int, Any], tuple[Sequence[object], str | None]] | None = None,
     done: Callable[[], None] | None = None,
 ) -> None:
-    """Add rows to ``table``, ``chunk`` rows per frame; ``done()`` runs after the last row.
+    """Add rows to ``table``, ``chunk`` (default :data:`CHUNK`) rows per frame; ``done()`` runs after the last row.
 
     Each row is ``(cells, key)``, or with ``make`` whatever ``make(index, row)`` turns into that (the cells
     of a chunk are then built only when it is added). The first chunk is in the table when this returns.
     """
     token = object()
     _fills[table] = token
+    size = chunk or CHUNK
 
     def step(start: int) -> None:
         if _fills.get(table) is not token or not table.is_mounted:
             return
-        for i, row in enumerate(rows[start : start + chunk], start):
+        for i, row in enumerate(rows[start : start + size], start):
             cells, key = make(i, row) if make is not None else row
             table.add_row(*cells, key=key)
-        if start + chunk < len(rows):
-            table.call_after_refresh(step, start + chunk)
+        if start + size < len(rows):
+            table.call_after_refresh(step, start + size)
         elif done is not None:
             done()
 
