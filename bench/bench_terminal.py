@@ -3,8 +3,10 @@
 Drives both programs through ``tmux send-keys`` and times each key until the pane changes
 (``capture-pane -e``, so a moved highlight counts). Prints medians and the ratios to the empty app:
 
-* first paint: from starting the program until its screen shows (qualcode: the transcript's title
-  and its first lines; the empty app: its label) — target ≤ 1.5×;
+* first paint: from starting the program until its screen shows (qualcode: the Coding screen's title,
+  which reads "loading the transcript…" until the lines are read; the empty app: its label) — target ≤ 1.5×;
+* lines shown: until the transcript's lines are on the screen too (no target: the reading after the
+  first frame);
 * cursor move (Down) — target ≤ 1.2× the empty app's highlight move;
 * apply / remove a code (``1`` twice on the same line) — target ≤ 2× the empty app's highlight move.
 
@@ -31,7 +33,7 @@ SIZE = ("160", "45")
 MOVES = 40
 CODINGS = 15
 POLL = 0.002
-WARM_UP_S = 10.0  # spaCy loads in a worker after first paint (5 s and more on a loaded machine)
+WARM_UP_S = 3.0  # the lemma lookup table loads in a worker after first paint (0.3 s; more on a loaded machine)
 
 EMPTY_APP = """
 from textual.app import App
@@ -121,10 +123,11 @@ def run_qualcode(env: dict, path: Path) -> dict:
     command = [str(QUALCODE), "--project", str(path), "--coder", CODER, "tui", "BIG", "--line", "200"]
     session, paint = start(command, "BIG · ", env)
     try:
-        deadline = time.perf_counter() + 30
+        shown = time.perf_counter()
+        deadline = shown + 30
         while "200 " not in tmux("capture-pane", "-p", "-t", session) and time.perf_counter() < deadline:
             time.sleep(POLL)
-        paint_text = None
+        paint_text = paint + time.perf_counter() - shown  # until the transcript's lines are on the screen
         time.sleep(WARM_UP_S)  # let the spaCy warm-up worker finish: we time keys, not the warm-up
         moves = [key_time(session, "Down") for _ in range(MOVES)]
         apply, remove = [], []
@@ -152,6 +155,7 @@ def main() -> None:
     floor = median_ms(empty["move"])
     rows = [
         ("first paint", empty["paint"] * 1000, qc["paint"] * 1000, 1.5),
+        ("lines shown", empty["paint"] * 1000, qc["paint_text"] * 1000, float("nan")),
         ("cursor move", floor, median_ms(qc["move"]), 1.2),
         ("apply a code", floor, median_ms(qc["apply"]), 2.0),
         ("remove a code", floor, median_ms(qc["remove"]), 2.0),
@@ -159,8 +163,9 @@ def main() -> None:
     print(f"{'':<14} {'empty app':>10} {'qualcode':>10} {'ratio':>7} {'target':>7}")
     for label, base, ours, target in rows:
         ratio = ours / base if base else float("nan")
-        verdict = "ok" if ratio <= target else "MISSED"
-        print(f"{label:<14} {base:>8.0f}ms {ours:>8.0f}ms {ratio:>6.2f}x {target:>6.1f}x  {verdict}")
+        verdict = "" if target != target else "ok" if ratio <= target else "MISSED"
+        goal = f"{target:>6.1f}x" if target == target else f"{'':>7}"
+        print(f"{label:<14} {base:>8.0f}ms {ours:>8.0f}ms {ratio:>6.2f}x {goal}  {verdict}")
     print(
         f"max: cursor {max(qc['move']) * 1000:.0f} ms, apply {max(qc['apply']) * 1000:.0f} ms, "
         f"remove {max(qc['remove']) * 1000:.0f} ms; empty app move max {max(empty['move']) * 1000:.0f} ms"

@@ -20,6 +20,7 @@ import functools
 import os
 import re
 import sqlite3
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -34,9 +35,20 @@ class NlpUnavailable(QualcodeError):
     """spaCy or its Dutch lookup tables cannot be loaded."""
 
 
-@functools.lru_cache(maxsize=1)
+# one thread builds the pipeline (or reads the table); another thread asking meanwhile waits for it
+_building_pipeline = threading.Lock()
+_reading_table = threading.Lock()
+
+
 def pipeline():
-    """The shared Dutch pipeline (loaded once per process, about 2–3 s the first time)."""
+    """The shared Dutch pipeline (loaded once per process, about 2–3 s the first time; thread-safe:
+    the workbench warms it in a worker while a search may ask for it)."""
+    with _building_pipeline:
+        return _pipeline()
+
+
+@functools.lru_cache(maxsize=1)
+def _pipeline():
     try:
         import spacy
     except ImportError as e:  # pragma: no cover - spaCy is a dependency
@@ -119,9 +131,15 @@ def annotate(texts: Iterable[str], *, batch_size: int = BATCH_SIZE) -> Iterator[
             tokens = []
 
 
-@functools.lru_cache(maxsize=1)
 def lookup_table() -> dict[str, str]:
-    """spaCy's Dutch ``lemma_lookup`` table (from spacy-lookups-data), read without building a pipeline."""
+    """spaCy's Dutch ``lemma_lookup`` table (from spacy-lookups-data), read without building a pipeline
+    (0.3 s, once per process; the workbench reads it in a worker after its first paint)."""
+    with _reading_table:
+        return _lookup_table()
+
+
+@functools.lru_cache(maxsize=1)
+def _lookup_table() -> dict[str, str]:
     import gzip
     import json
 

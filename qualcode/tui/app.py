@@ -8,8 +8,10 @@ The user's config file (:mod:`qualcode.tui.config`) sets the theme, the wrap def
 (and of the widgets and dialogs) can be remapped by its id; an entry that cannot be used is one
 notification at start-up naming it, and its default stays. Tests build the app without a config.
 
-After the first paint the app loads spaCy in a worker (``preload_language=True``, as the CLI does), so
-the first Ctrl+F search is as fast as the next.
+After the first paint the app reads the lemma lookup table in a worker (``preload_language=True``, as
+the CLI does), so the first Ctrl+F search is as fast as the next; the Search screen, when it opens,
+has spaCy's pipeline built in a worker too (only queries with punctuation need it), while the query
+is typed — a session that never searches never loads spaCy.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 from textual.binding import Binding
@@ -91,11 +93,32 @@ class QualcodeApp(App):
         self.start_line = line
         self.start_show_others = show_others
         self.project = Project.open(self.project_path)
+        self._ready_for_frames = False
+        self._after_first_frame: list[tuple[Any, Callable[[], None]]] = []
         if line_search is None:
             from qualcode.tui.screens.search import lemma_line_search  # spaCy loads in the worker
 
             line_search = lemma_line_search
         self.line_search = line_search
+
+    def on_ready(self) -> None:
+        """The first frame can be drawn now (Textual holds every frame back while the app starts up)."""
+        self._ready_for_frames = True
+        waiting, self._after_first_frame = self._after_first_frame, []
+        for screen, callback in waiting:
+            screen.call_after_refresh(callback)
+
+    def after_first_frame(self, screen, callback: Callable[[], None]) -> None:
+        """Run ``callback`` once ``screen`` has been drawn: heavy reads wait until their screen shows a frame.
+
+        ``call_after_refresh`` alone is not enough for the first screen: Textual batches the updates while the
+        app starts, so a callback after the screen's first refresh ran before that frame reached the terminal
+        (the Coding screen's "loading the transcript…" frame was never seen; the terminal stayed blank).
+        """
+        if self._ready_for_frames:
+            screen.call_after_refresh(callback)
+        else:
+            self._after_first_frame.append((screen, callback))
 
     def on_mount(self) -> None:
         self._apply_config()
@@ -120,18 +143,31 @@ class QualcodeApp(App):
             self.notify(line, severity="warning", timeout=10, markup=False)
 
     def _preload_language(self) -> None:
-        """Load spaCy (and warm the search path) in a worker, after the first paint."""
+        """After the first paint: read the lemma lookup table in a worker (0.3 s), all a plain query needs,
+        so the first Ctrl+F search is as fast as the next."""
         from qualcode.tui import jobs
 
-        search = self.line_search
+        def warm(progress) -> None:
+            from qualcode.corpus import lemmas
+            from qualcode.language import search  # noqa: F401 - the search's own imports
 
-        def warm(project, progress) -> None:
-            try:
-                search(project, "werken")
-            except Exception:  # a warm-up only: the real search reports its own errors
-                return None
+            lemmas.lookup_table()
 
-        jobs.start(self, "language", warm)
+        jobs.start(self, "language", warm, project=False)
+
+    def warm_pipeline(self) -> None:
+        """Build spaCy's pipeline in a worker (2-3 s, 150 MB): the Search screen asks for it when it opens, for
+        queries with punctuation (``auto's``, ``e-mail``), while the query is typed. Only with preloading on."""
+        if not self.preload_language:
+            return
+        from qualcode.tui import jobs
+
+        def warm(progress) -> None:
+            from qualcode.corpus import lemmas
+
+            lemmas.pipeline()
+
+        jobs.start(self, "pipeline", warm, project=False)
 
     def _push_transcripts(self) -> None:
         from qualcode.tui.screens.transcripts import TranscriptsScreen

@@ -50,6 +50,10 @@ class QualcodeAppAPI(Protocol):
 
     def action_help(self) -> None: ...
 
+    def warm_pipeline(self) -> None: ...
+
+    def after_first_frame(self, screen: Any, callback: Callable[[], None]) -> None: ...
+
 
 def qualcode_app(node: MessagePump | Provider) -> QualcodeAppAPI:
     """``node.app`` as the QualcodeApp it is (Textual types it as a plain ``App``)."""

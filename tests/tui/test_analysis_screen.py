@@ -173,3 +173,38 @@ async def test_percentages_with_a_group_without_codings(tmp_path):
         assert screen.settings.percent is True
         assert str(table.get_row_at(0)[3]) == "0"  # FG3: a count without a percentage
         assert "%" in str(table.get_row_at(0)[1]) or "%" in str(table.get_row_at(0)[2])
+
+
+async def test_analysis_shows_loading_tables_at_once_then_fills_them(tmp_path, monkeypatch):
+    """The screen paints its tables with a loading indicator before the worker has counted anything."""
+    import threading
+
+    from qualcode.tui.screens import analysis
+
+    release = threading.Event()
+    real = analysis.ct.crosstab
+
+    def held_crosstab(*args, **kwargs):
+        release.wait(30)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(analysis.ct, "crosstab", held_crosstab)
+    path, _ = build(tmp_path)
+    app = create_app(path, ANNA)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("f9")
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, AnalysisScreen)
+            crosstab = screen.query_one("#crosstab-table", DataTable)
+            cooc = screen.query_one("#cooc-table", DataTable)
+            assert crosstab.loading and cooc.loading and crosstab.row_count == 0
+            assert "computing" in str(screen.query_one("#analysis-title").render())
+            release.set()
+            await settle(app, pilot)
+            assert not crosstab.loading and not cooc.loading
+            assert crosstab.row_count and cooc.row_count
+            assert screen.focused is crosstab  # a loading table cannot hold the focus: it comes back
+    finally:
+        release.set()

@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 from textual.widgets import DataTable, Input, TextArea
-from tui_helpers import CODER, FIXTURES, OTHER, SIZE
+from tui_helpers import CODER, FIXTURES, OTHER, SIZE, settle
 
 from qualcode.coding import codebook, codings
 from qualcode.store.project import Project
@@ -46,7 +46,7 @@ async def test_quotes_enter_jumps_to_the_lines(project_path):
     app = create_app(project_path, CODER)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f4")
-        await pilot.pause()
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, QuotesScreen)
         assert [r["citation"] for r in screen.rows] == ["(FGT; 57-64)", "(FGT; 90-91)"]
@@ -66,15 +66,15 @@ async def test_quotes_filter_by_coder_and_speaker(project_path):
     app = create_app(project_path, CODER)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f4")
-        await pilot.pause()
+        await settle(pilot)
         screen = app.screen
         from textual.widgets import Select
 
         screen.query_one("#quotes-coder", Select).value = OTHER
-        await pilot.pause()
+        await settle(pilot)
         assert [r["coder"] for r in screen.rows] == [OTHER]
         screen.query_one("#quotes-speaker", Input).value = "nobody"
-        await pilot.pause()
+        await settle(pilot)
         assert screen.rows == []
 
 
@@ -261,7 +261,7 @@ async def test_bracketed_text_is_shown_not_parsed_as_markup(tmp_path):
     app = create_app(path, CODER)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f4")
-        await pilot.pause()
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, QuotesScreen)
         table = screen.query_one(DataTable)

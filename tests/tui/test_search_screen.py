@@ -117,3 +117,44 @@ async def test_code_keys_code_the_hit_line_or_its_whole_turn(plan_project):
         await pilot.press("9")
         await pilot.pause()
         assert len(stored(plan_project)) == 4
+
+
+async def test_first_search_works_while_the_lookup_table_warms(plan_project, monkeypatch):
+    """With preloading (as the CLI starts it) the app reads the lemma table in a worker after its first paint;
+    a search for a word of the corpus needs no table and does not wait for that worker."""
+    import threading
+
+    from qualcode.corpus import lemmas
+
+    release, started = threading.Event(), threading.Event()
+    real = lemmas._lookup_table
+
+    def slow_table():
+        started.set()
+        release.wait(30)
+        return real()
+
+    monkeypatch.setattr(lemmas, "_lookup_table", slow_table)
+    monkeypatch.setattr(lemmas, "_pipeline", lambda: None)  # the Search screen's pipeline warm-up: not built here
+    app = create_app(plan_project, CODER, preload_language=True)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            for _ in range(200):  # the warm-up starts 0.3 s after the first paint
+                if started.is_set():
+                    break
+                await pilot.pause(0.02)
+            assert started.is_set()
+            await pilot.press("ctrl+f")
+            await pilot.pause()
+            assert isinstance(app.screen, SearchScreen)
+            await pilot.press(*"plannen", "enter")
+            for _ in range(200):
+                if app.screen.hits:
+                    break
+                await pilot.pause(0.02)
+            assert [h.n for h in app.screen.hits] == [1, 2, 7]  # plannen, gepland, plannen: while the table loads
+            assert not release.is_set() and [w.name for w in app.workers if not w.is_finished] == ["language"]
+            release.set()
+            await app.workers.wait_for_complete()
+    finally:
+        release.set()

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from tui_helpers import CODER, build_project
+from tui_helpers import settle as settle_workers
 
 from qualcode.coding import codings
 from qualcode.store.project import Project
@@ -56,7 +57,11 @@ def test_coding_screen(snap_compare, snapshot_project, size):
 
 @pytest.mark.parametrize("size", SIZES)
 def test_quotes_screen(snap_compare, snapshot_project, size):
-    assert snap_compare(create_app(snapshot_project, CODER), terminal_size=size, press=["f4"])
+    async def quotes_listed(pilot):
+        await pilot.press("f4")
+        await settle_workers(pilot)  # the listing comes from a worker
+
+    assert snap_compare(create_app(snapshot_project, CODER), terminal_size=size, run_before=quotes_listed)
 
 
 def test_coding_help(snap_compare, snapshot_project):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from textual.widgets import DataTable, Static, TextArea
-from tui_helpers import CODER, SIZE
+from tui_helpers import CODER, SIZE, settle
 
 from qualcode.coding import codings, picks, summaries
 from qualcode.store.project import Project
@@ -63,12 +63,14 @@ async def test_quotes_pick_and_move(project_path):
     app = create_app(project_path, CODER)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f4")
-        await pilot.pause()
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, QuotesScreen)
         screen.query_one(DataTable).focus()
-        await pilot.press("p", "down", "down", "p")  # pick 3-4, then 90-91 (listed second now)
-        await pilot.pause()
+        await pilot.press("p")  # pick 3-4
+        await settle(pilot)
+        await pilot.press("down", "down", "p")  # then 90-91 (listed second now)
+        await settle(pilot)
         assert [(r["citation"], r["pick"] is not None) for r in screen.rows] == [
             ("(FGT; 3-4)", True),
             ("(FGT; 90-91)", True),
@@ -76,8 +78,49 @@ async def test_quotes_pick_and_move(project_path):
         ]
         assert str(screen.query_one(DataTable).get_row_at(1)[0]) == "2"
         await pilot.press("ctrl+up")  # 90-91 is under the cursor: it moves up
-        await pilot.pause()
+        await settle(pilot)
         assert [r["citation"] for r in screen.rows][:2] == ["(FGT; 90-91)", "(FGT; 3-4)"]
         assert "(FGT; 90-91)" in str(screen.query_one("#quote-detail", Static).render())
     with Project.open(project_path) as project:
         assert [r["citation"] for r in picks.list_picks(project, CODER)] == ["(FGT; 90-91)", "(FGT; 3-4)"]
+
+
+async def test_summaries_grid_with_many_transcripts_runs_them_down_the_side(project_path, monkeypatch):
+    from qualcode.tui.screens import summaries as summaries_screen
+    from qualcode.tui.widgets import chunked
+
+    monkeypatch.setattr(summaries_screen, "TRANSPOSE_AT", 1)  # the fixture has two transcripts
+    monkeypatch.setattr(chunked, "CHUNK", 1)  # rows come a chunk per frame; the cursor comes back after a save
+    with Project.open(project_path) as project:
+        codings.apply(project, "FGU", "3-4", "werkwijze", CODER)
+    app = create_app(project_path, CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f10")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SummariesScreen)
+        table = screen.query_one(DataTable)
+        labels = [str(c.label) for c in table.columns.values()]
+        assert labels[:2] == ["transcript", "Werkwijze"]
+        assert [str(table.get_row_at(i)[0]) for i in range(3)] == ["summary", "FGT", "FGU"]
+        assert str(table.get_row_at(2)[1]) == "1"  # werkwijze × FGU: one quote
+        table.focus()
+        await pilot.press("down", "down", "right", "enter")  # werkwijze × FGU
+        await pilot.pause()
+        editor = app.screen
+        assert isinstance(editor, SummaryEditor)
+        assert any("(FGU; 3-4)" in str(s.render()) for s in editor.query(".summary-quote"))
+        editor.query_one(TextArea).text = "Bij FGU."
+        await pilot.press("ctrl+s")
+        for _ in range(5):
+            await pilot.pause()
+        assert str(table.get_row_at(2)[1]).startswith("1 · Bij FGU.")
+        assert table.cursor_coordinate == (2, 1)
+        await pilot.press("up", "up", "enter")  # the first row: the theme's own summary
+        await pilot.pause()
+        app.screen.query_one(TextArea).text = "Over de werkwijze."
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    with Project.open(project_path) as project:
+        assert summaries.get(project, "werkwijze", "FGU") == "Bij FGU."
+        assert summaries.get(project, "werkwijze") == "Over de werkwijze."

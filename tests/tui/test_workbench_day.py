@@ -47,6 +47,16 @@ def view_of(app) -> TranscriptView:
     return app.screen.query_one(TranscriptView)
 
 
+async def transcript_read(app, pilot) -> None:
+    """The Coding screen paints "loading the transcript…" first and reads the lines after that frame."""
+    for _ in range(100):
+        await pilot.pause()
+        screen = app.screen
+        if getattr(screen, "transcript", None) is not None:
+            break
+    await pilot.pause()
+
+
 def visible_text(view: TranscriptView) -> list[str]:
     return ["".join(seg.text for seg in view.render_line(y)) for y in range(view.size.height)]
 
@@ -64,7 +74,7 @@ async def test_open_at_line_600_shows_line_600(tmp_path):
     path = big_project(tmp_path)
     app = create_app(path, CODER, "BIG", line=600)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        await transcript_read(app, pilot)
         view = view_of(app)
         assert view.cursor_line == 600
         assert view.scroll_y > 0
@@ -79,8 +89,7 @@ async def test_open_transcript_from_another_screen_scrolls_too(tmp_path):
     async with app.run_test(size=(160, 45)) as pilot:
         await pilot.pause()
         app.open_transcript("BIG", 450)
-        await pilot.pause()
-        await pilot.pause()
+        await transcript_read(app, pilot)
         assert any(row.lstrip().startswith("450 ") for row in visible_text(view_of(app)))
 
 
@@ -204,6 +213,7 @@ async def test_speaker_column_fits_the_labels_and_the_panel_has_the_full_label(t
         transcripts.import_files(project, [source], CODER)
     app = create_app(path, CODER, "SPK")
     async with app.run_test(size=(100, 30)) as pilot:
+        await transcript_read(app, pilot)
         await pilot.pause(0.2)
         view = view_of(app)
         assert "[REGISSEUR 2]" in visible_text(view)[0]
@@ -396,16 +406,25 @@ def test_fixture_codebook_is_there():
     assert (FIXTURES / "codebook.yaml").is_file()
 
 
-async def test_the_search_path_is_warmed_in_a_worker_after_first_paint(project_path):
+async def test_the_lemma_table_is_warmed_in_a_worker_after_first_paint(project_path, monkeypatch):
+    """What a plain Ctrl+F query needs (the lemma lookup table) is read after the first paint, in a worker;
+    spaCy's pipeline is built only once the Search screen opens."""
+    import threading
+
+    from qualcode.corpus import lemmas
+
     calls = []
 
-    def recording_search(project, query, *, lemma=True):
-        import threading
+    def recording(what):
+        def load():
+            calls.append((what, threading.current_thread() is not threading.main_thread()))
+            return {}
 
-        calls.append((query, threading.current_thread() is not threading.main_thread()))
-        return []
+        return load
 
-    app = create_app(project_path, CODER, "FGT", line_search=recording_search, preload_language=True)
+    monkeypatch.setattr(lemmas, "_lookup_table", recording("table"))
+    monkeypatch.setattr(lemmas, "_pipeline", recording("pipeline"))
+    app = create_app(project_path, CODER, "FGT", preload_language=True)
     async with app.run_test(size=(120, 40)) as pilot:
         assert calls == []  # nothing before the first paint
         for _ in range(50):
@@ -413,4 +432,32 @@ async def test_the_search_path_is_warmed_in_a_worker_after_first_paint(project_p
             if calls:
                 break
         await app.workers.wait_for_complete()
-        assert calls == [("werken", True)]  # once, in a worker thread
+        assert calls == [("table", True)]  # once, in a worker thread; no spaCy
+        await pilot.press("ctrl+f")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        assert calls == [("table", True), ("pipeline", True)]
+
+
+async def test_coding_screen_draws_a_loading_frame_before_it_reads_the_lines(tmp_path, monkeypatch):
+    """The first screen's first frame reaches the terminal before the transcript is read (Textual holds frames
+    back while the app starts: a read right after the screen's first refresh used to come first)."""
+    from textual.screen import Screen
+
+    from qualcode.tui.screens.coding import CodingScreen
+
+    path = big_project(tmp_path)
+    drawn: list[str] = []
+    original = Screen._compositor_refresh
+
+    def refresh(screen) -> None:
+        original(screen)
+        if isinstance(screen, CodingScreen) and not screen.app._batch_count:  # a frame that is shown
+            drawn.append(str(screen.query_one("#coding-title").render()))
+
+    monkeypatch.setattr(Screen, "_compositor_refresh", refresh)
+    app = create_app(path, CODER, "BIG")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await transcript_read(app, pilot)
+    assert drawn and "loading the transcript" in drawn[0]
+    assert any("lines" in title for title in drawn[1:])

@@ -29,3 +29,11 @@ def build_project(path: Path) -> Path:
 def my_codings(path: Path, coder: str = CODER):
     with Project.open(path) as project:
         return codings.list_codings(project, coder=coder)
+
+
+async def settle(pilot) -> None:
+    """Let every worker finish and its messages be handled (screens read large listings in workers)."""
+    for _ in range(3):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()

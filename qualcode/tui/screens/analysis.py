@@ -6,11 +6,13 @@ cell's background darkens with its value. Enter on a cell lists the codings behi
 screen. ``b`` cycles the grouping (speaker, transcript, each attribute), ``n`` the unit
 (codings, lines, speakers), ``c`` the coder, ``p`` column percentages, ``w`` same lines /
 same turn, ``j`` Jaccard. Tables are computed in a worker (its own project connection) that
-posts :class:`AnalysisScreen.Computed`; quotes likewise (:class:`AnalysisScreen.QuotesReady`).
+posts :class:`AnalysisScreen.Computed` — the crosstab as soon as it is counted, co-occurrence after
+it — while each table shows a loading indicator; quotes likewise (:class:`AnalysisScreen.QuotesReady`).
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 from rich.style import Style
@@ -20,6 +22,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
+from textual.worker import get_current_worker
 
 from qualcode.analysis import cooccurrence as co
 from qualcode.analysis import crosstab as ct
@@ -27,6 +30,7 @@ from qualcode.analysis import participants as pt
 from qualcode.errors import QualcodeError
 from qualcode.store.project import Project
 from qualcode.tui.base import QualcodeScreen
+from qualcode.tui.widgets import chunked
 
 UNITS = list(ct.UNITS)
 WITHIN = list(co.WITHIN)
@@ -64,6 +68,14 @@ class Settings:
     within: str = "lines"
     jaccard: bool = False
     transpose: bool | None = None  # None: automatic (groups as rows when there are many)
+
+
+def _import_statistics() -> None:
+    """Import scipy's statistics (the crosstab's chi-squared test) in a thread of its own: it takes a second."""
+    try:
+        import scipy.stats  # noqa: F401
+    except ImportError:  # the crosstab reports it when it needs the test
+        return
 
 
 def quote_rows_for(project: Project, ids: list[int]) -> list[dict]:
@@ -194,26 +206,37 @@ class AnalysisScreen(QualcodeScreen):
         self.participants_stale = False
         table = self.query_one("#participants-table", DataTable)
         table.clear()
-        for p in pt.participants(self.project):
-            attrs = ", ".join(f"{k}={v}" for k, v in p.attributes.items())
-            table.add_row(
-                Text(p.transcript),
-                Text(p.speaker),
-                Text("yes" if p.participant else "no", style="" if p.participant else "dim"),
-                Text(attrs),
-                key=f"{p.transcript}\x00{p.speaker}",
+        rows = [
+            (
+                (
+                    Text(p.transcript),
+                    Text(p.speaker),
+                    Text("yes" if p.participant else "no", style="" if p.participant else "dim"),
+                    Text(", ".join(f"{k}={v}" for k, v in p.attributes.items())),
+                ),
+                f"{p.transcript}\x00{p.speaker}",
             )
+            for p in pt.participants(self.project)
+        ]
+        chunked.add_rows(table, rows)  # a chunk per frame: thousands of speakers on a large project
 
     # ------------------------------------------------------------- computing
     def start_compute(self) -> None:
+        """Recompute in a worker; both tables show a loading indicator at once until their result is in."""
         self._title("computing…")
+        for name in ("#crosstab-table", "#cooc-table"):
+            self.query_one(name, DataTable).loading = True
         self.compute(self.qapp.project_path, Settings(**vars(self.settings)))
 
     @work(thread=True, exclusive=True, group="analysis-compute")
     def compute(self, path, settings: Settings) -> None:
+        """The crosstab first (the tab that shows), posted as soon as it is counted; co-occurrence after it."""
         from qualcode.analysis import coded
 
+        worker = get_current_worker()
         wanted = [settings.coder] if settings.coder else None
+        warm = threading.Thread(target=_import_statistics, daemon=True)  # scipy loads while the turns are read
+        warm.start()
         try:
             project = Project.open(path, readonly=True)
             try:
@@ -222,18 +245,23 @@ class AnalysisScreen(QualcodeScreen):
                 bys = ["speaker", "transcript", *p_names, *[n for n in t_names if n not in p_names]]
                 by = settings.by if settings.by in bys else (p_names[0] if p_names else "speaker")
                 cross = ct.crosstab(project, by, unit=settings.unit, coders=wanted)
+                if worker.is_cancelled:  # newer settings: their worker posts
+                    return
+                self.post_message(self.Computed("crosstab", cross, bys=bys, coders=coders))
                 cooc = co.cooccurrence(project, within=settings.within, coders=wanted, jaccard=settings.jaccard)
             finally:
                 project.close()
         except QualcodeError as e:
             self.post_message(self.Computed("both", None, str(e)))
             return
-        self.post_message(self.Computed("crosstab", cross, bys=bys, coders=coders))
-        self.post_message(self.Computed("cooccurrence", cooc))
+        if not worker.is_cancelled:
+            self.post_message(self.Computed("cooccurrence", cooc))
 
     @on(Computed)
     def computed(self, event: Computed) -> None:
         if event.error:
+            for name in ("#crosstab-table", "#cooc-table"):
+                self.query_one(name, DataTable).loading = False
             self._title("not available")
             self.notify(event.error, severity="error", timeout=8, markup=False)
             return
@@ -243,10 +271,24 @@ class AnalysisScreen(QualcodeScreen):
         if event.kind == "crosstab":
             self.crosstab = event.table
             self._fill_crosstab()
+            self.query_one("#crosstab-table", DataTable).loading = False
+            self._title("counting co-occurrence…")
         else:
             self.cooc = event.table
             self._fill_cooc()
-        self._title()
+            self.query_one("#cooc-table", DataTable).loading = False
+            self._title()
+        self._refocus()
+
+    TAB_TABLES = {"crosstab": "#crosstab-table", "cooccurrence": "#cooc-table", "participants": "#participants-table"}
+
+    def _refocus(self) -> None:
+        """A loading table cannot hold the focus (Textual moves it on): give it back once the table is filled."""
+        if isinstance(self.focused, DataTable):
+            return
+        table = self.query_one(self.TAB_TABLES[self.query_one(TabbedContent).active or "crosstab"], DataTable)
+        if table.focusable:
+            table.focus()
 
     def _title(self, status: str = "") -> None:
         s = self.settings
@@ -303,8 +345,11 @@ class AnalysisScreen(QualcodeScreen):
             for kind, name, _, _ in lines:
                 label = Text(f"Σ {name}", style="bold") if kind == "theme" else Text(name)
                 table.add_column(label, key=f"{kind}\x00{name}")
-            for i, group in enumerate(data.columns):
-                table.add_row(Text(group), *[cells[i] for _, _, cells, _ in lines], key=f"g{i}")
+            rows = [
+                ((Text(group), *[cells[i] for _, _, cells, _ in lines]), f"g{i}")
+                for i, group in enumerate(data.columns)
+            ]
+            chunked.add_rows(table, rows)  # a chunk per frame: 5,000 speakers took seconds to measure at once
         if table.row_count:
             table.cursor_coordinate = table.validate_cursor_coordinate(keep)
         note = []
@@ -442,8 +487,7 @@ class AnalysisScreen(QualcodeScreen):
         self.query_one(TabbedContent).active = tab
         if tab == "participants" and self.participants_stale:
             self._fill_participants()
-        target = {"crosstab": "#crosstab-table", "cooccurrence": "#cooc-table", "participants": "#participants-table"}
-        self.query_one(target[tab], DataTable).focus()
+        self.query_one(self.TAB_TABLES[tab], DataTable).focus()
 
     def _cycle(self, values: list, current):
         return values[(values.index(current) + 1) % len(values)] if current in values else values[0]

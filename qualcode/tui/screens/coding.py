@@ -212,7 +212,7 @@ class CodingScreen(SuggestionsMixin, QualcodeScreen):
         self.query_one("#coding-title", Static).update(Text(f" {self.transcript_name} · loading the transcript…"))
         self.view.focus()
         self._load_pending = True
-        self.call_after_refresh(self._load)
+        self.qapp.after_first_frame(self, self._load)
 
     def on_key(self, event) -> None:
         """Before a key's binding runs: load a deferred transcript first; stop playback (l restarts it)."""

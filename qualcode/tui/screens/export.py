@@ -156,10 +156,10 @@ class ExportScreen(QualcodeScreen):
         yield Static("", id="export-status")
         yield Footer()
 
+    AUTO_FOCUS = "#export-kind"  # focused as the screen shows: one restyle of the form, not two
+
     def on_mount(self) -> None:
-        self.reload()
-        self._kind_changed()
-        self.query_one("#export-kind", Select).focus()
+        self._kind_changed()  # the lists come with reload(), when the screen is shown
 
     def reload(self) -> None:
         if not self.is_mounted:
@@ -167,7 +167,7 @@ class ExportScreen(QualcodeScreen):
         counts = codings.count_by_coder(self.project)
         coder = self.query_one("#export-coder", Select)
         value = coder.value
-        coder.set_options([(f"{c} ({counts[c]} quotes)", c) for c in codings.coders(self.project) if c in counts])
+        coder.set_options([(f"{c} ({n} quotes)", c) for c, n in counts.items()])  # by name, as counted
         if isinstance(value, str) and value in counts:
             coder.value = value
         elif self.coder in counts:  # the default is you, not the consensus coder (issue 18)

@@ -19,6 +19,7 @@ from qualcode.analysis import participants as pt
 from qualcode.store import history
 from qualcode.tui.base import QualcodeScreen
 from qualcode.tui.dialogs import PromptScreen
+from qualcode.tui.widgets import chunked
 
 
 def parse_edit(text: str) -> dict[str, str]:
@@ -51,6 +52,7 @@ class ParticipantsScreen(QualcodeScreen):
     def __init__(self) -> None:
         super().__init__()
         self.people: list[pt.Participant] = []
+        self._row_to_come: int | None = None  # where the cursor goes once its row is added
 
     def compose(self) -> ComposeResult:
         yield Static(" Participants", classes="title-bar", id="participants-title")
@@ -65,18 +67,27 @@ class ParticipantsScreen(QualcodeScreen):
 
     def reload(self) -> None:
         table = self.query_one(DataTable)
-        keep = table.cursor_row
+        keep = self._row_to_come if self._row_to_come is not None else table.cursor_row
         table.clear()
         self.people = pt.participants(self.project)
-        for p in self.people:
-            table.add_row(
-                Text(p.transcript),
-                Text(p.speaker),
-                Text("yes" if p.participant else "no", style="" if p.participant else "dim"),
-                Text(", ".join(f"{k}={v}" for k, v in p.attributes.items())),
-            )
-        if self.people:
-            table.move_cursor(row=min(keep, len(self.people) - 1))
+        rows = self.people
+
+        def make(i: int, p: pt.Participant) -> tuple[tuple[Text, ...], None]:
+            participant = Text("yes" if p.participant else "no", style="" if p.participant else "dim")
+            attributes = Text(", ".join(f"{k}={v}" for k, v in p.attributes.items()))
+            return (Text(p.transcript), Text(p.speaker), participant, attributes), None
+
+        row = min(keep, len(rows) - 1)
+        late = row >= chunked.CHUNK  # the cursor's row comes with a later chunk (a reload meanwhile keeps it)
+        self._row_to_come = row if late else None
+
+        def back_to_row() -> None:
+            self._row_to_come = None
+            table.move_cursor(row=row)
+
+        chunked.add_rows(table, rows, make=make, done=back_to_row if late else None)
+        if 0 <= row < table.row_count:
+            table.move_cursor(row=row)
         n_out = sum(1 for p in self.people if not p.participant)
         self.query_one("#participants-title", Static).update(
             Text(f" Participants · {len(self.people)} speakers · {n_out} not counted (moderator)")

@@ -3,9 +3,14 @@
 ``p`` marks a quote "in report" (a pick of the current coder, :mod:`qualcode.coding.picks`);
 ``ctrl+up``/``ctrl+down`` (or ``K``/``J``) move a picked quote within its theme. Picked quotes
 are listed first, in report order, numbered in the ``#`` column.
+
+The listing is read in a worker (:func:`quote_listing`, posting ``JobDone``) behind a loading
+indicator and added to the table a chunk per frame: a code with 14,000 codings shows at once.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING, NamedTuple
 
 from rich.text import Text
 from textual import on
@@ -16,9 +21,39 @@ from textual.widgets import DataTable, Footer, Input, Select, Static
 
 from qualcode.coding import codebook, codings, picks, quotes
 from qualcode.corpus import transcripts
+from qualcode.tui import jobs
 from qualcode.tui.base import QualcodeScreen
+from qualcode.tui.messages import JobDone, JobFailed
+from qualcode.tui.widgets import chunked
+
+if TYPE_CHECKING:
+    from qualcode.store.project import Project
 
 ALL = "__all__"
+
+
+class Request(NamedTuple):
+    """What the Quotes table lists: a code's codings, filtered."""
+
+    code: str
+    transcript: str | None
+    coder: str | None
+    speaker: str  # casefolded; "" for every speaker
+    me: str  # whose picks come first
+
+
+def quote_listing(project: Project, request: Request) -> list[dict]:
+    """The quote rows of ``request`` (core calls only; run in a worker): picks first, in report order."""
+    found = codings.list_codings(project, code=request.code, transcript=request.transcript, coder=request.coder)
+    rows = quotes.quote_rows(project, found)
+    guid = {c.id: c.guid for c in found}
+    order = picks.picked_guids(project, request.me)
+    for r in rows:
+        r["pick"] = order.get(guid[r["id"]])
+    rows.sort(key=lambda r: (r["pick"] is None, r["pick"] or 0))
+    if request.speaker:
+        rows = [r for r in rows if any(request.speaker == s.casefold() for s in r["speakers"])]
+    return rows
 
 
 class QuotesScreen(QualcodeScreen):
@@ -46,6 +81,9 @@ class QuotesScreen(QualcodeScreen):
         super().__init__()
         self.code = code
         self.rows: list[dict] = []
+        self._pending: Request | None = None  # the request a worker is answering
+        self._generation = 0  # of the newest request; older answers are dropped
+        self._focus_table = True  # give the table the focus once it is filled
 
     def compose(self) -> ComposeResult:
         yield Static(" Quotes", classes="title-bar", id="quotes-title")
@@ -78,52 +116,82 @@ class QuotesScreen(QualcodeScreen):
             select.value = self.code
         table.focus()
 
-    def reload(self) -> None:
+    def reload(self, *, force: bool = False) -> None:
+        """List the code's quotes again, in a worker (a code can have thousands); the table shows a loading
+        indicator meanwhile. A request the worker is already answering is not asked twice unless ``force``."""
         if not self.is_mounted or not self.code:
             return
         transcript = self.query_one("#quotes-transcript", Select).value
         coder = self.query_one("#quotes-coder", Select).value
-        speaker = self.query_one("#quotes-speaker", Input).value.strip().casefold()
-        found = (
-            self.core(
-                codings.list_codings,
-                self.project,
-                code=self.code,
-                transcript=transcript if isinstance(transcript, str) else None,
-                coder=coder if isinstance(coder, str) else None,
-            )
-            or []
+        request = Request(
+            self.code,
+            transcript if isinstance(transcript, str) else None,
+            coder if isinstance(coder, str) else None,
+            self.query_one("#quotes-speaker", Input).value.strip().casefold(),
+            self.coder,
         )
-        rows = quotes.quote_rows(self.project, found)
-        guid = {c.id: c.guid for c in found}
-        order = picks.picked_guids(self.project, self.coder)
-        for r in rows:
-            r["pick"] = order.get(guid[r["id"]])
-        rows.sort(key=lambda r: (r["pick"] is None, r["pick"] or 0))  # picks first, in report order
-        if speaker:
-            rows = [r for r in rows if any(speaker == s.casefold() for s in r["speakers"])]
+        if request == self._pending and not force:
+            return
+        self._pending = request
+        self._generation += 1
+        generation = self._generation
+        table = self.query_one(DataTable)
+        self._focus_table = self._focus_table or self.focused is table  # a loading table loses the focus
+        table.loading = True
+        self.query_one("#quotes-title", Static).update(Text(f" Quotes · {self.code} · loading…"))
+        jobs.start(self, "quotes", lambda project, progress: (generation, quote_listing(project, request)))
+
+    @on(JobDone)
+    def listed(self, event: JobDone) -> None:
+        if event.job != "quotes":
+            return
+        event.stop()
+        generation, rows = event.result
+        if generation != self._generation:  # a newer request is under way
+            return
+        self._pending = None
         keep = self.current()
         self.rows = rows
         table = self.query_one(DataTable)
         table.clear()
-        rank = 0
-        for i, r in enumerate(rows):
-            text = r["text"] if len(r["text"]) <= 200 else r["text"][:199] + "…"
-            rank += r["pick"] is not None
-            table.add_row(
-                Text(str(rank) if r["pick"] is not None else ""),
-                Text(r["citation"]),
-                Text(r["coder"]),
-                Text(", ".join(r["speakers"])),
-                Text(text),
-                key=str(i),
-            )
-        if keep is not None:
-            for i, r in enumerate(rows):
-                if r["id"] == keep["id"]:
-                    table.move_cursor(row=i)
+        table.loading = False
+        self._add_rows(keep["id"] if keep else None)
         self.query_one("#quotes-title", Static).update(Text(f" Quotes · {self.code} · {len(rows)} codings"))
         self._show_detail()
+        if self._focus_table:
+            self._focus_table = False
+            table.focus()
+
+    @on(JobFailed)
+    def listing_failed(self, event: JobFailed) -> None:
+        if event.job != "quotes":
+            return
+        event.stop()
+        self._pending = None
+        self.query_one(DataTable).loading = False
+        if self._focus_table:
+            self._focus_table = False
+            self.query_one(DataTable).focus()
+        self.notify(event.error, severity="error", timeout=6)
+
+    def _add_rows(self, keep: int | None) -> None:
+        """Fill the table a chunk per frame (thousands of quotes); the cursor goes back to the ``keep`` coding."""
+        table = self.query_one(DataTable)
+        ranks, rank = [], 0
+        for r in self.rows:
+            rank += r["pick"] is not None
+            ranks.append(rank if r["pick"] is not None else None)
+
+        def make(i: int, r: dict) -> tuple[tuple[Text, ...], str]:
+            text = r["text"] if len(r["text"]) <= 200 else r["text"][:199] + "…"
+            number = Text("" if ranks[i] is None else str(ranks[i]))
+            return (number, Text(r["citation"]), Text(r["coder"]), Text(", ".join(r["speakers"])), Text(text)), str(i)
+
+        at = next((i for i, r in enumerate(self.rows) if r["id"] == keep), -1)
+        late = at >= chunked.CHUNK  # the cursor's row comes with a later chunk
+        chunked.add_rows(table, self.rows, make=make, done=(lambda: table.move_cursor(row=at)) if late else None)
+        if 0 <= at < chunked.CHUNK:
+            table.move_cursor(row=at)
 
     @on(Select.Changed)
     def filter_changed(self, event: Select.Changed) -> None:
@@ -175,7 +243,7 @@ class QuotesScreen(QualcodeScreen):
         now = self.core(picks.toggle, self.project, row["id"], self.coder)
         if now is not None:
             self.notify(f"{row['citation']} {'in' if now else 'out of'} your report", timeout=2, markup=False)
-        self.reload()
+        self.reload(force=True)
 
     def action_move(self, delta: int) -> None:
         """Move a picked quote up or down among the picks of this theme."""
@@ -183,7 +251,7 @@ class QuotesScreen(QualcodeScreen):
         if row is None or row.get("pick") is None:
             return
         if self.core(picks.move, self.project, row["id"], self.coder, delta):
-            self.reload()
+            self.reload(force=True)
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "move" and self.is_mounted:
@@ -192,7 +260,7 @@ class QuotesScreen(QualcodeScreen):
         return True
 
     def action_refresh(self) -> None:
-        self.reload()
+        self.reload(force=True)
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -3,8 +3,9 @@
 The search itself is a plain function ``(project, query[, lemma=…]) -> list[hit]`` held by the app
 as ``app.line_search`` (``create_app(..., line_search=...)``). The default,
 :func:`lemma_line_search`, is :func:`qualcode.language.search.line_search` imported inside the worker, so
-start-up never imports spaCy (the first search loads it and takes a few seconds: the results table
-shows a loading indicator meanwhile). A hit needs ``transcript, n, speaker, text, start, length``;
+start-up never imports spaCy. A plain query needs only the lemma lookup table, which the app reads in
+a worker after its first paint; a query with punctuation needs spaCy's pipeline, which the app builds in
+a worker when this screen opens (the results table shows a loading indicator while a search waits). A hit needs ``transcript, n, speaker, text, start, length``;
 ``left, match, right, citation`` are used when it has them (the KWIC columns), otherwise they are
 cut from ``text``. :func:`simple_search` (SQL-free substring search) stays for tests and fallbacks.
 
@@ -166,6 +167,7 @@ class SearchScreen(QualcodeScreen):
         self.reload()
         self._show_status()
         self.query_one(Input).focus()
+        self.qapp.warm_pipeline()  # spaCy for queries with punctuation, while this one is typed
 
     def reload(self) -> None:
         self.codes = codebook.all_codes(self.project)

@@ -6,6 +6,9 @@ start of the author's summary for theme × transcript. Enter opens :class:`Summa
 a multi-line ``TextArea`` with the cell's quotes beside it; ctrl+s saves (one undoable
 event, :func:`qualcode.coding.summaries.set_by_id`), Esc cancels. An empty text removes
 the summary. The Word export opens each theme with its summary (``--summary-grid`` adds the grid).
+With more than :data:`TRANSPOSE_AT` transcripts the grid is transposed (transcripts down the side,
+a first row with the themes' own summaries): a DataTable draws every column of each row it shows,
+and 1,000 transcript columns took seconds to draw.
 """
 
 from __future__ import annotations
@@ -15,13 +18,16 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.coordinate import Coordinate
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Static, TextArea
 
 from qualcode.coding import codings, quotes, summaries
 from qualcode.tui.base import QualcodeScreen
+from qualcode.tui.widgets import chunked
 
 THEME_COLUMN = "theme-summary"
+TRANSPOSE_AT = 40  # more transcripts than this: transcripts become rows, themes columns
 
 
 def _short(text: str, width: int = 28) -> str:
@@ -74,7 +80,8 @@ class SummariesScreen(QualcodeScreen):
         "The summary grid: one row per theme, the theme's own summary in the first column and one "
         "column per transcript with the number of your quotes there and your summary of them. "
         "Enter edits the summary of the cell under the cursor (ctrl+s saves, Esc cancels); "
-        "an empty text removes it. The Word report opens each theme with its summary."
+        "an empty text removes it. With many transcripts they run down the side, themes across, and the "
+        "first row holds each theme's own summary. The Word report opens each theme with its summary."
     )
 
     BINDINGS = [
@@ -86,6 +93,7 @@ class SummariesScreen(QualcodeScreen):
     def __init__(self) -> None:
         super().__init__()
         self.grid: dict = {}
+        self._cursor_to_come: Coordinate | None = None  # where the cursor goes once its row is added
 
     def compose(self) -> ComposeResult:
         yield Static(" Summaries", classes="title-bar", id="summaries-title")
@@ -94,8 +102,16 @@ class SummariesScreen(QualcodeScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.reload()
-        self.query_one(DataTable).focus()
+        self.query_one(DataTable).focus()  # reload() runs when the screen is shown
+
+    def transposed(self) -> bool:
+        """Transcripts down the side when there are many (a DataTable draws every column of a row it shows)."""
+        return len(self.grid.get("transcripts", ())) > TRANSPOSE_AT
+
+    def _cell_text(self, code: dict, transcript: dict) -> Text:
+        n = self.grid["counts"].get((code["id"], transcript["id"]), 0)
+        text = self.grid["summaries"].get((code["id"], transcript["id"]), "")
+        return Text(f"{n} · {_short(text, 18)}" if text else (str(n) if n else ""))
 
     def reload(self) -> None:
         if not self.is_mounted:
@@ -105,22 +121,43 @@ class SummariesScreen(QualcodeScreen):
             return
         self.grid = grid
         table = self.query_one(DataTable)
-        cursor = table.cursor_coordinate
+        cursor = self._cursor_to_come or table.cursor_coordinate
         table.clear(columns=True)
-        table.add_column("theme", key="theme")
-        table.add_column("summary", key=THEME_COLUMN)
-        for t in grid["transcripts"]:
-            table.add_column(t["name"], key=str(t["id"]))
-        for c in grid["codes"]:
-            cells = [Text("  " * c["depth"] + c["title"]), Text(_short(grid["summaries"].get((c["id"], None), "")))]
+        if self.transposed():
+            self._fill_transposed(table, cursor)
+        else:
+            table.add_column("theme", key="theme")
+            table.add_column("summary", key=THEME_COLUMN)
             for t in grid["transcripts"]:
-                n = grid["counts"].get((c["id"], t["id"]), 0)
-                text = grid["summaries"].get((c["id"], t["id"]), "")
-                cells.append(Text(f"{n} · {_short(text, 18)}" if text else (str(n) if n else "")))
-            table.add_row(*cells, key=str(c["id"]))
+                table.add_column(t["name"], key=str(t["id"]))
+            for c in grid["codes"]:
+                cells = [Text("  " * c["depth"] + c["title"]), Text(_short(grid["summaries"].get((c["id"], None), "")))]
+                cells += [self._cell_text(c, t) for t in grid["transcripts"]]
+                table.add_row(*cells, key=str(c["id"]))
         if table.row_count:
             table.cursor_coordinate = table.validate_cursor_coordinate(cursor)
         self._show_detail()
+
+    def _fill_transposed(self, table: DataTable, cursor: Coordinate) -> None:
+        """Themes across, a first row with each theme's own summary, then one row per transcript (a chunk of
+        rows per frame: a thousand transcripts)."""
+        grid = self.grid
+        table.add_column("transcript", key="transcript")
+        for c in grid["codes"]:
+            table.add_column(Text("  " * c["depth"] + c["title"]), key=str(c["id"]))
+        own = [Text(_short(grid["summaries"].get((c["id"], None), ""), 18)) for c in grid["codes"]]
+        table.add_row(Text("summary", style="bold"), *own, key=THEME_COLUMN)
+
+        def make(i: int, t: dict) -> tuple[list[Text], str]:
+            return [Text(t["name"]), *[self._cell_text(c, t) for c in grid["codes"]]], str(t["id"])
+
+        def back_to_cursor() -> None:
+            self._cursor_to_come = None
+            table.cursor_coordinate = table.validate_cursor_coordinate(cursor)
+
+        late = cursor.row > chunked.CHUNK  # the cursor's row comes with a later chunk (a reload meanwhile keeps it)
+        self._cursor_to_come = cursor if late else None
+        chunked.add_rows(table, grid["transcripts"], make=make, done=back_to_cursor if late else None)
 
     def cell(self) -> tuple[dict, dict | None] | None:
         """(code, transcript or None for the theme's own summary) under the cursor."""
@@ -128,6 +165,11 @@ class SummariesScreen(QualcodeScreen):
         if not table.row_count or not self.grid:
             return None
         row, column = table.cursor_coordinate
+        if self.transposed():
+            if not self.grid["codes"]:
+                return None
+            code = self.grid["codes"][max(column, 1) - 1]
+            return code, None if row == 0 else self.grid["transcripts"][row - 1]
         code = self.grid["codes"][row]
         if column <= 1:
             return code, None

@@ -1,0 +1,45 @@
+"""Pilot tests of the chunked table fill: the first chunk at once, the rest a chunk per frame, a reload wins."""
+
+from __future__ import annotations
+
+from textual.app import App, ComposeResult
+from textual.widgets import DataTable
+
+from qualcode.tui.widgets import chunked
+
+
+class TableApp(App):
+    def compose(self) -> ComposeResult:
+        yield DataTable()
+
+    def on_mount(self) -> None:
+        self.query_one(DataTable).add_column("n", key="n")
+
+
+def rows(n: int, tag: str = "") -> list[tuple[tuple[str], str]]:
+    return [((f"{tag}{i}",), f"{tag}{i}") for i in range(n)]
+
+
+async def test_first_chunk_at_once_then_the_rest_and_done_after_the_last():
+    app = TableApp()
+    finished = []
+    async with app.run_test() as pilot:
+        table = app.query_one(DataTable)
+        chunked.add_rows(table, rows(7), chunk=3, done=lambda: finished.append(table.row_count))
+        assert table.row_count == 3 and finished == []
+        for _ in range(20):
+            await pilot.pause()
+        assert [str(table.get_row_at(i)[0]) for i in range(table.row_count)] == [str(i) for i in range(7)]
+        assert finished == [7]
+
+
+async def test_a_new_fill_stops_the_one_under_way():
+    app = TableApp()
+    async with app.run_test() as pilot:
+        table = app.query_one(DataTable)
+        chunked.add_rows(table, rows(9, "old"), chunk=3)
+        table.clear()
+        chunked.add_rows(table, rows(4, "new"), chunk=3)
+        for _ in range(20):
+            await pilot.pause()
+        assert [str(table.get_row_at(i)[0]) for i in range(table.row_count)] == ["new0", "new1", "new2", "new3"]
