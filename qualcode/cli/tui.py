@@ -23,7 +23,7 @@ def open_workbench(
     The coder: ``--coder`` or ``QUALCODE_CODER``, else ``coder`` (the demo's), else the config file's
     ``coder``, else the login name. Problems in the config file are shown in the workbench at start-up.
     """
-    project = session.open()  # raises ProjectError with a hint when there is no project
+    project = _open_saying_so(session)  # raises ProjectError with a hint when there is no project
     if transcript is not None:
         from qualcode.corpus import transcripts
 
@@ -35,6 +35,27 @@ def open_workbench(
     settings = user_config.load()
     who = workbench_coder(session, settings, coder)
     create_app(session.project_path, who, transcript, line=line, config=settings, preload_language=True).run()
+
+
+SLOW_OPEN_S = 0.3
+
+
+def _open_saying_so(session: Session):
+    """Open the project; when that takes longer than :data:`SLOW_OPEN_S` (the first open of a day of a
+    large project checks the file and copies the day's backup before anything can be shown), say so
+    on stderr, so the terminal does not sit blank."""
+    import threading
+
+    timer = threading.Timer(
+        SLOW_OPEN_S,
+        lambda: echo(f"Opening {session.project_path.name}: checking the file and making today's backup…", err=True),
+    )
+    timer.daemon = True
+    timer.start()
+    try:
+        return session.open()
+    finally:
+        timer.cancel()
 
 
 def workbench_coder(session: Session, settings, coder: str | None) -> str:

@@ -27,3 +27,29 @@ async def test_unknown_transcript_falls_back_to_the_transcripts_screen(project_p
         await pilot.pause()
         await pilot.pause()
         assert isinstance(app.screen, TranscriptsScreen)
+
+
+def test_a_slow_open_says_what_it_is_doing_before_the_workbench_appears(capsys, monkeypatch):
+    """The first open of a day of a large project checks the file and copies the backup (over a second on
+    1,000 transcripts): the terminal gets a line saying so instead of staying blank; a quick open prints nothing."""
+    import time
+    from pathlib import Path
+
+    from qualcode.cli import tui as cli_tui
+
+    class SlowSession:
+        project_path = Path("groot.db")
+
+        def __init__(self, seconds):
+            self.seconds = seconds
+
+        def open(self):
+            time.sleep(self.seconds)
+            return "project"
+
+    monkeypatch.setattr(cli_tui, "SLOW_OPEN_S", 0.05)
+    assert cli_tui._open_saying_so(SlowSession(0.4)) == "project"
+    assert "Opening groot.db: checking the file and making today's backup" in capsys.readouterr().err
+    assert cli_tui._open_saying_so(SlowSession(0)) == "project"
+    time.sleep(0.1)
+    assert capsys.readouterr().err == ""
