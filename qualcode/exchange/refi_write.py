@@ -37,6 +37,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from hashlib import sha1
 from itertools import accumulate, groupby
+from xml.sax.saxutils import escape as xml_escape
 
 from qualcode.errors import InputError
 from qualcode.model import Range
@@ -161,27 +162,15 @@ def _indent(depth: int) -> str:
     return _INDENTS[depth] if depth < len(_INDENTS) else "\n" + "  " * depth
 
 
+_ATTR_ENTITIES = {'"': "&quot;", "\r": "&#13;", "\n": "&#10;", "\t": "&#09;"}  # as ElementTree writes them
+
+
 def _escape_text(text: str) -> str:
-    if "&" in text:
-        text = text.replace("&", "&amp;")
-    if "<" in text:
-        text = text.replace("<", "&lt;")
-    if ">" in text:
-        text = text.replace(">", "&gt;")
-    return text
+    return xml_escape(text)
 
 
 def _escape_attr(text: str) -> str:
-    text = _escape_text(text)
-    if '"' in text:
-        text = text.replace('"', "&quot;")
-    if "\r" in text:
-        text = text.replace("\r", "&#13;")
-    if "\n" in text:
-        text = text.replace("\n", "&#10;")
-    if "\t" in text:
-        text = text.replace("\t", "&#09;")
-    return text
+    return xml_escape(text, _ATTR_ENTITIES)
 
 
 def _attrs(attrs: dict | None) -> str:
