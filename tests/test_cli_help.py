@@ -97,3 +97,27 @@ def test_a_command_loads_only_its_own_module(tmp_path):
     assert "qualcode.cli.core" in loaded
     for other in ("qualcode.cli.export", "qualcode.cli.agreement", "qualcode.cli.tui", "qualcode.cli.analysis"):
         assert other not in loaded
+
+
+def test_json_listings_encode_as_the_standard_library_reads_them(capsys):
+    """Listings go through orjson: the same values as ``json`` (unicode as is, control characters escaped,
+    int keys as strings, big ints and numpy numbers too), one element per line."""
+    import json
+
+    import numpy as np
+
+    from qualcode.cli.output import emit_json
+
+    items = [
+        {"text": "café \x07 [lacht]\n\u202e", "n": 3, "x": 0.1, "none": None, "list": [1, (2, 3)]},
+        {1: "int key", "np": np.float64(0.25), "npi": np.int64(7)},
+        {"big": 2**70},
+    ]
+    emit_json(iter(items))
+    out = capsys.readouterr().out
+    assert len(out.splitlines()) == 5  # "[", three elements, "]"
+    back = json.loads(out)
+    assert back[0] == {"text": "café \x07 [lacht]\n\u202e", "n": 3, "x": 0.1, "none": None, "list": [1, [2, 3]]}
+    assert back[1] == {"1": "int key", "np": 0.25, "npi": 7}
+    assert back[2] == {"big": 2**70}
+    assert "\x07" not in out and "\\u0007" in out

@@ -25,6 +25,9 @@ _SELECT = (
 
 def _stored_ranges(text: str) -> tuple[Range, ...]:
     """Ranges as stored (canonical ``"110-113,123-125"``): a fast path without validation."""
+    if "," not in text:  # one range, as most codings have
+        a, _, b = text.partition("-")
+        return ((int(a), int(b or a)),)
     out = []
     for part in text.split(","):
         a, _, b = part.partition("-")

@@ -119,7 +119,9 @@ def iter_quote_rows(project: Project, codings: Iterable[Coding]) -> Iterator[dic
             "ranges": [list(r) for r in c.ranges],
             "code": c.code,
             "coder": c.coder,
-            "citation": format_citation(c.transcript, c.ranges, template, format_clock(start) or None),
+            "citation": format_citation(
+                c.transcript, c.ranges, template, format_clock(start) if start is not None else None
+            ),
             "start": start,
             "end": end,
             "text": text,
