@@ -8,6 +8,7 @@ file and its -wal in a temporary folder; writes are refused in one line.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -42,7 +43,7 @@ def test_committed_work_in_the_wal_on_a_read_only_mount_is_all_there(tmp_path: P
         copies = _leftover_copies()
 
         out = ok(run("codings", "--json", cwd=stick)).stdout
-        assert out.count('"coder": "bram"') == 33
+        assert [c["coder"] for c in json.loads(out)].count("bram") == 33
         check = ok(run("check", cwd=stick))
         assert "all checks passed" in check.stdout
         export = ok(run("export", "quotes", str(tmp_path / "quotes.csv"), cwd=stick, coder="bram"))
@@ -59,4 +60,4 @@ def test_a_clean_project_on_a_read_only_mount_opens_directly(tmp_path: Path):
         ok(run("code", "FG9", "2", "werkwijze", cwd=stick))
         remount_readonly(stick)
         out = ok(run("codings", "--json", cwd=stick)).stdout
-        assert out.count('"coder": "anna"') == 1
+        assert [c["coder"] for c in json.loads(out)].count("anna") == 1
