@@ -62,6 +62,8 @@ def format_range(r: Range) -> str:
 
 def format_ranges(ranges: Sequence[Range], sep: str = ",") -> str:
     """``[(110, 113), (123, 125)]`` → ``"110-113,123-125"`` (``sep="; "`` for citations)."""
+    if len(ranges) == 1:  # most codings: no generator for one range
+        return format_range(ranges[0])
     return sep.join(format_range(r) for r in ranges)
 
 
