@@ -204,7 +204,6 @@ def search(
 ) -> SearchResult:
     """Find every occurrence of the query's terms in lines that hold all of them; hits in transcript order."""
     from qualcode.corpus import lemmas as nlp
-    from qualcode.corpus import transcripts
 
     terms = parse_query(query, lemma=lemma, known=lambda word: stored_lemma(project, word))
     # the lines just before and after come along for the context (only within the same turn)
@@ -221,6 +220,8 @@ def search(
     )
     params: list = [fts_expression(terms, lemma=lemma)]
     if transcript is not None:
+        from qualcode.corpus import transcripts  # (difflib and the rest: only when a transcript is named)
+
         sql += " AND l.transcript_id = ?"
         params.append(transcripts.get(project, transcript).id)
     if speaker is not None:
