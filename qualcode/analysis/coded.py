@@ -145,20 +145,7 @@ class Coded:
 
 def tree_order(project: Project) -> list[Code]:
     """Codes with every child right after its parent (the codebook's outline)."""
-    codes = codebook.all_codes(project)
-    children: dict[int | None, list[Code]] = {}
-    for c in codes:
-        children.setdefault(c.parent_id, []).append(c)
-    out: list[Code] = []
-
-    def walk(parent: int | None) -> None:
-        for c in children.get(parent, []):
-            out.append(c)
-            walk(c.id)
-
-    walk(None)
-    seen = {c.id for c in out}
-    return out + [c for c in codes if c.id not in seen]
+    return codebook.tree_order(codebook.all_codes(project))
 
 
 def _expand(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

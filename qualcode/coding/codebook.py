@@ -377,7 +377,7 @@ def current_spec(project: Project) -> CodebookSpec:
                 parent=by_id[c.parent_id].name if c.parent_id in by_id else None,
                 exclusive=c.name in exclusive,
             )
-            for c in _tree_order(codes)
+            for c in tree_order(codes)
         ],
         source=str(project.path),
         language=project.setting("language"),
@@ -389,10 +389,6 @@ def current_spec(project: Project) -> CodebookSpec:
 
 def tree_order(codes: list[Code]) -> list[Code]:
     """Codes with every child right under its parent (siblings in codebook order)."""
-    return _tree_order(codes)
-
-
-def _tree_order(codes: list[Code]) -> list[Code]:
     children: dict[int | None, list[Code]] = {}
     for c in codes:
         children.setdefault(c.parent_id, []).append(c)

@@ -36,9 +36,9 @@ _COLOUR = ("colour", "color")
 
 def taguette_rows(project: Project) -> list[tuple[str, str]]:
     """``(tag, description)`` for every code, parents first."""
-    from qualcode.coding.codebook import _tree_order, all_codes, code_memos
+    from qualcode.coding.codebook import all_codes, code_memos, tree_order
 
-    codes = _tree_order(all_codes(project))
+    codes = tree_order(all_codes(project))
     by_id = {c.id: c for c in codes}
 
     def path(c) -> str:

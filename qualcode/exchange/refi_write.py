@@ -241,9 +241,9 @@ def code_memos(project: Project) -> dict[int, str]:
 
 
 def _code_tree(project: Project):
-    from qualcode.coding.codebook import _tree_order, all_codes
+    from qualcode.coding.codebook import all_codes, tree_order
 
-    codes = _tree_order(all_codes(project))
+    codes = tree_order(all_codes(project))
     children: dict[int | None, list] = {}
     ids = {c.id for c in codes}
     for c in codes:
