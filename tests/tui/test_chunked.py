@@ -43,3 +43,24 @@ async def test_a_new_fill_stops_the_one_under_way():
         for _ in range(20):
             await pilot.pause()
         assert [str(table.get_row_at(i)[0]) for i in range(table.row_count)] == ["new0", "new1", "new2", "new3"]
+
+
+async def test_the_cursor_goes_to_its_row_when_that_row_is_added_and_a_reload_meanwhile_knows_where():
+    from textual.coordinate import Coordinate
+
+    app = TableApp()
+    async with app.run_test() as pilot:
+        table = app.query_one(DataTable)
+        chunked.add_rows(table, rows(3), chunk=3, cursor=Coordinate(1, 0))  # in the first chunk: at once
+        assert table.cursor_row == 1 and chunked.pending_cursor(table) is None
+        table.clear()
+        chunked.add_rows(table, rows(9), chunk=3, cursor=Coordinate(7, 0))  # in the third chunk
+        assert table.row_count == 3 and chunked.pending_cursor(table) == Coordinate(7, 0)
+        for _ in range(20):
+            await pilot.pause()
+        assert table.row_count == 9 and table.cursor_row == 7 and chunked.pending_cursor(table) is None
+        table.clear()
+        chunked.add_rows(table, rows(9), chunk=3, cursor=Coordinate(8, 0))
+        table.clear()
+        chunked.add_rows(table, rows(2), chunk=3)  # a reload without a cursor forgets the old one
+        assert chunked.pending_cursor(table) is None

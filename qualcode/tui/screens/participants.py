@@ -13,6 +13,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Footer, Static
 
 from qualcode.analysis import participants as pt
@@ -52,7 +53,6 @@ class ParticipantsScreen(QualcodeScreen):
     def __init__(self) -> None:
         super().__init__()
         self.people: list[pt.Participant] = []
-        self._row_to_come: int | None = None  # where the cursor goes once its row is added
 
     def compose(self) -> ComposeResult:
         yield Static(" Participants", classes="title-bar", id="participants-title")
@@ -67,7 +67,8 @@ class ParticipantsScreen(QualcodeScreen):
 
     def reload(self) -> None:
         table = self.query_one(DataTable)
-        keep = self._row_to_come if self._row_to_come is not None else table.cursor_row
+        pending = chunked.pending_cursor(table)  # a fill under way still has the cursor's row to add
+        keep = pending.row if pending is not None else table.cursor_row
         table.clear()
         self.people = pt.participants(self.project)
         rows = self.people
@@ -78,16 +79,7 @@ class ParticipantsScreen(QualcodeScreen):
             return (Text(p.transcript), Text(p.speaker), participant, attributes), None
 
         row = min(keep, len(rows) - 1)
-        late = row >= chunked.CHUNK  # the cursor's row comes with a later chunk (a reload meanwhile keeps it)
-        self._row_to_come = row if late else None
-
-        def back_to_row() -> None:
-            self._row_to_come = None
-            table.move_cursor(row=row)
-
-        chunked.add_rows(table, rows, make=make, done=back_to_row if late else None)
-        if 0 <= row < table.row_count:
-            table.move_cursor(row=row)
+        chunked.add_rows(table, rows, make=make, cursor=Coordinate(row, 0) if row >= 0 else None)
         n_out = sum(1 for p in self.people if not p.participant)
         self.query_one("#participants-title", Static).update(
             Text(f" Participants · {len(self.people)} speakers · {n_out} not counted (moderator)")

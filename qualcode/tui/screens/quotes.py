@@ -17,6 +17,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Footer, Input, Select, Static
 
 from qualcode.coding import codebook, codings, picks, quotes
@@ -187,11 +188,8 @@ class QuotesScreen(QualcodeScreen):
             number = Text("" if ranks[i] is None else str(ranks[i]))
             return (number, Text(r["citation"]), Text(r["coder"]), Text(", ".join(r["speakers"])), Text(text)), str(i)
 
-        at = next((i for i, r in enumerate(self.rows) if r["id"] == keep), -1)
-        late = at >= chunked.CHUNK  # the cursor's row comes with a later chunk
-        chunked.add_rows(table, self.rows, make=make, done=(lambda: table.move_cursor(row=at)) if late else None)
-        if 0 <= at < chunked.CHUNK:
-            table.move_cursor(row=at)
+        at = next((i for i, r in enumerate(self.rows) if r["id"] == keep), None)
+        chunked.add_rows(table, self.rows, make=make, cursor=None if at is None else Coordinate(at, 0))
 
     @on(Select.Changed)
     def filter_changed(self, event: Select.Changed) -> None:

@@ -93,7 +93,6 @@ class SummariesScreen(QualcodeScreen):
     def __init__(self) -> None:
         super().__init__()
         self.grid: dict = {}
-        self._cursor_to_come: Coordinate | None = None  # where the cursor goes once its row is added
 
     def compose(self) -> ComposeResult:
         yield Static(" Summaries", classes="title-bar", id="summaries-title")
@@ -121,7 +120,7 @@ class SummariesScreen(QualcodeScreen):
             return
         self.grid = grid
         table = self.query_one(DataTable)
-        cursor = self._cursor_to_come or table.cursor_coordinate
+        cursor = chunked.pending_cursor(table) or table.cursor_coordinate  # a fill under way keeps its cursor
         table.clear(columns=True)
         if self.transposed():
             self._fill_transposed(table, cursor)
@@ -151,13 +150,7 @@ class SummariesScreen(QualcodeScreen):
         def make(i: int, t: dict) -> tuple[list[Text], str]:
             return [Text(t["name"]), *[self._cell_text(c, t) for c in grid["codes"]]], str(t["id"])
 
-        def back_to_cursor() -> None:
-            self._cursor_to_come = None
-            table.cursor_coordinate = table.validate_cursor_coordinate(cursor)
-
-        late = cursor.row > chunked.CHUNK  # the cursor's row comes with a later chunk (a reload meanwhile keeps it)
-        self._cursor_to_come = cursor if late else None
-        chunked.add_rows(table, grid["transcripts"], make=make, done=back_to_cursor if late else None)
+        chunked.add_rows(table, grid["transcripts"], make=make, cursor=cursor)
 
     def cell(self) -> tuple[dict, dict | None] | None:
         """(code, transcript or None for the theme's own summary) under the cursor."""
