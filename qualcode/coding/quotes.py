@@ -40,6 +40,11 @@ class TranscriptLines:
         return [(n, *self.by_n[n]) for n in range(a, b + 1) if n in self.by_n]
 
 
+def _squashed(text: str) -> str:
+    """A line's text with its runs of whitespace made single spaces (only when it has any)."""
+    return text if "  " not in text and "\t" not in text else " ".join(text.split())
+
+
 def quote_from_lines(lines: TranscriptLines, ranges: Sequence[Range]) -> tuple[str, list[str]]:
     """(text, speakers) of ``ranges``, from a transcript's lines (:func:`transcript_lines`).
 
@@ -47,17 +52,16 @@ def quote_from_lines(lines: TranscriptLines, ranges: Sequence[Range]) -> tuple[s
     a line squashed; the parts of a multi-range quote are joined with `` (…) ``.
     """
     if len(ranges) == 1 and lines.by_n is None:  # the common case: one range, lines without gaps
-        a, b = ranges[0]
-        rows = lines.rows[max(a - lines.first, 0) : max(b - lines.first + 1, 0)]
+        rows = lines.span(*ranges[0])
         texts = [t for _, _, t in rows if t]
         text = " ".join(texts)
         if "  " in text or "\t" in text:  # some line needs squashing (or ends in a space): line by line
-            text = " ".join([t if "  " not in t and "\t" not in t else " ".join(t.split()) for t in texts])
+            text = " ".join([_squashed(t) for t in texts])
         return text, list(dict.fromkeys([s for _, s, t in rows if s and t]))
     parts, speakers = [], []
     for a, b in ranges:
         rows = [r for r in lines.span(a, b) if r[2]]
-        parts.append(" ".join(t if "  " not in t and "\t" not in t else " ".join(t.split()) for _, _, t in rows))
+        parts.append(" ".join(_squashed(t) for _, _, t in rows))
         for _, speaker, _ in rows:
             if speaker and speaker not in speakers:
                 speakers.append(speaker)

@@ -21,6 +21,7 @@ quote that goes out still contains an open finding.
 
 from __future__ import annotations
 
+import bisect
 import importlib.util
 import logging
 import os
@@ -202,16 +203,19 @@ class Finding:
     detector: str
 
 
-def scan_lines(lines: Sequence[tuple[int, str]], detectors: Iterable) -> list[Finding]:
-    """Findings in ``[(n, raw), …]``: one pass per detector over the whole text, mapped back to lines."""
-    raws = [raw for _, raw in lines]
-    text = blank_placeholders("\n".join(raws))
+def _joined(raws: Sequence[str], gap: str) -> tuple[str, list[int]]:
+    """The lines joined by ``gap`` with placeholders blanked, and where each line starts in that text
+    (``bisect_right(starts, offset) - 1`` is the line an offset falls in)."""
     starts, pos = [], 0
     for raw in raws:
         starts.append(pos)
-        pos += len(raw) + 1
-    import bisect
+        pos += len(raw) + len(gap)
+    return blank_placeholders(gap.join(raws)), starts
 
+
+def scan_lines(lines: Sequence[tuple[int, str]], detectors: Iterable) -> list[Finding]:
+    """Findings in ``[(n, raw), …]``: one pass per detector over the whole text, mapped back to lines."""
+    text, starts = _joined([raw for _, raw in lines], "\n")
     out: dict[tuple[int, int, int], Finding] = {}
     for detector in detectors:
         for start, end, kind in detector.find(text):
@@ -252,13 +256,7 @@ def scan_each_line(raws: dict[K, str]) -> dict[K, list[Finding]]:
     only those few are scanned alone, exactly as before.
     """
     keys = list(raws)
-    text = blank_placeholders(_LINE_GAP.join(raws[k] for k in keys))
-    starts, pos = [], 0
-    for k in keys:
-        starts.append(pos)
-        pos += len(raws[k]) + len(_LINE_GAP)
-    import bisect
-
+    text, starts = _joined([raws[k] for k in keys], _LINE_GAP)
     candidates = {bisect.bisect_right(starts, m.start()) - 1 for m in _MAYBE_FINDING_RE.finditer(text)}
     detector = PatternDetector()
     out: dict[K, list[Finding]] = {}
