@@ -60,7 +60,8 @@ def _stored_texts(path: Path) -> dict[str, str]:
     return out
 
 
-def _text_refs(path: Path):
+def _qde_root(path: Path):
+    """The parsed project.qde of a .qdpx (or a bare .qde)."""
     import zipfile
 
     from qualcode.archives import parse_xml
@@ -71,22 +72,18 @@ def _text_refs(path: Path):
         with zipfile.ZipFile(path) as z:
             qde = next(n for n in z.namelist() if "/" not in n and n.lower().endswith(".qde"))
             root = parse_xml(z.read(qde), path=path)
+    return root
+
+
+def _text_refs(path: Path):
+    root = _qde_root(path)
     for src in _kids(_kid(root, "Sources"), "TextSource"):
         yield norm_guid(src.get("guid")), src.get("plainTextPath") or ""
 
 
 def _selections(path: Path):
     """(source GUID, selection) for every coded text selection in the file's .qde."""
-    import zipfile
-
-    from qualcode.archives import parse_xml
-
-    if path.suffix.lower() == ".qde":
-        root = parse_xml(path.read_bytes(), path=path)
-    else:
-        with zipfile.ZipFile(path) as z:
-            qde = next(n for n in z.namelist() if "/" not in n and n.lower().endswith(".qde"))
-            root = parse_xml(z.read(qde), path=path)
+    root = _qde_root(path)
     for src in _kids(_kid(root, "Sources"), "TextSource"):
         for sel in _kids(src, "PlainTextSelection"):
             if not _kids(sel, "Coding"):
