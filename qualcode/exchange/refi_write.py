@@ -165,10 +165,6 @@ def _indent(depth: int) -> str:
 _ATTR_ENTITIES = {'"': "&quot;", "\r": "&#13;", "\n": "&#10;", "\t": "&#09;"}  # as ElementTree writes them
 
 
-def _escape_text(text: str) -> str:
-    return xml_escape(text)
-
-
 def _escape_attr(text: str) -> str:
     return xml_escape(text, _ATTR_ENTITIES)
 
@@ -222,7 +218,7 @@ class _Xml:
         """An element without children, with ``text`` (if any) as its content."""
         self._start(tag, _attrs(attrs))
         if text:
-            self.parts.append(f">{_escape_text(text)}</{tag}>")
+            self.parts.append(f">{xml_escape(text)}</{tag}>")
             self.open_tags.pop()
             self.bare = False
         else:

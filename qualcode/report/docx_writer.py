@@ -170,7 +170,7 @@ def _t(text: str) -> str:
 
 
 def escape_attr(text: str) -> str:
-    return escape(text).replace('"', "&quot;")
+    return xml_escape(text, {'"': "&quot;"})
 
 
 class DocWriter:
