@@ -96,6 +96,11 @@ def terminal_safe(text: str, *, one_line: bool = False) -> str:
     return pattern.sub(_escape, text)
 
 
+def needs_terminal_escape(text: str) -> bool:
+    """Whether :func:`terminal_safe` would change ``text`` (LF and TAB are kept)."""
+    return _TERMINAL_UNSAFE.search(text) is not None
+
+
 def check_coder_name(name: str) -> str:
     """Return ``name`` when it may name a coder (it is shown in every listing and the workbench)."""
     if not name or not name.strip():

@@ -8,10 +8,13 @@ set of lines always has the same spelling.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from qualcode.errors import InputError
-from qualcode.model import Range
+
+if TYPE_CHECKING:  # (qualcode.model's dataclasses cost a search's start-up; the alias is only for types)
+    from qualcode.model import Range
 
 DEFAULT_CITATION = "({transcript}; {ranges})"
 
@@ -82,6 +85,15 @@ def format_citation(
     if "{time}" in template and not time:
         template = _TIME_FIELD.sub("", template)
     return template.format(transcript=transcript, ranges=format_ranges(ranges, "; "), time=time or "")
+
+
+def line_citation(template: str = DEFAULT_CITATION) -> Callable[[str, int], str]:
+    """``cite(transcript, n)``: :func:`format_citation` of the single line ``n``, the template prepared once
+    (a search cites thousands of lines)."""
+    if "{time}" in template:
+        template = _TIME_FIELD.sub("", template)
+    fmt = template.format
+    return lambda transcript, n: fmt(transcript=transcript, ranges=str(n), time="")
 
 
 _CITATION = re.compile(r"^\((?P<t>[^;()]+);\s*(?P<r>[\d\s;–-]+)\)$")

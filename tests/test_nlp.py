@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
+from unittest import mock
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qualcode.corpus import lemmas as nlp
 from qualcode.corpus import transcripts
@@ -134,3 +138,55 @@ def test_a_plain_query_is_lemmatised_without_building_the_pipeline():
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     assert "['plannen', 'werken']" in r.stdout
+
+
+_PIECES = [
+    "woord",
+    "Zo'n",
+    "a",
+    " ",
+    "  ",
+    "\t",
+    "\u00a0",
+    ",",
+    "…",
+    "eh",
+    "-",
+    "ja.",
+    "(",
+    ")",
+    "'s",
+    "e-mail",
+    "2026",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=40), st.data())
+def test_token_bounds_equal_the_walk_over_the_tokens(parts, data):
+    """The counted spans (no walk over the tokens before a hit) are exactly token_offsets' spans,
+    for lines as the tokenizer stores them: double spaces, tabs, no-break spaces, punctuation."""
+    text = "".join(parts)
+    joined, _ = next(nlp.annotate([text]))
+    tokens = joined.split(" ") if joined else []
+    if not tokens:
+        return
+    a = data.draw(st.integers(0, len(tokens) - 1))
+    b = data.draw(st.integers(a, min(a + 3, len(tokens) - 1)))
+    offsets = nlp.token_offsets(text, tokens)
+    expected = [(offsets[a][0], offsets[b][1]), offsets[a]]
+    assert nlp.token_bounds(text, tokens, [(a, b), (a, a)]) == expected
+    if not any(c.isspace() and c != " " for c in text):  # only spaces between the tokens: counted, not walked
+        with mock.patch.object(nlp, "token_offsets", side_effect=AssertionError("walked the tokens")):
+            assert nlp.token_bounds(text, tokens, [(a, b), (a, a)]) == expected
+
+
+def test_token_bounds_of_rows_not_made_by_the_tokenizer_take_the_walk():
+    # the tokens joined are not the line without its spaces (a hand-made row): the walk decides
+    text, tokens = "ab x ab", ["a", "b", "x", "b"]
+    offsets = nlp.token_offsets(text, tokens)
+    assert nlp.token_bounds(text, tokens, [(3, 3), (0, 2)]) == [offsets[3], (offsets[0][0], offsets[2][1])]
+    assert nlp.token_bounds("a  b", ["a", "", "b"], [(2, 2)]) == [nlp.token_offsets("a  b", ["a", "", "b"])[2]]
+    # joined they are the line without spaces, but a token is not where counting puts it: the walk decides
+    assert nlp.token_bounds("x a b", ["x", "ab"], [(1, 1)]) == [nlp.token_offsets("x a b", ["x", "ab"])[1]] == [(1, 3)]
+    assert nlp.token_bounds("x", ["x"], []) == []

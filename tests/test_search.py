@@ -122,9 +122,9 @@ def test_kwic_runs_on_within_a_turn_and_stops_at_turn_and_transcript_edges(proj)
 
 
 def test_kwic_is_cut_at_word_boundaries():
-    left, right = search.kwic("een twee drie vier vijf zes zeven acht negen", 24, 27, None, None, 1, width=12)
+    left, right = search.kwic("een twee drie vier vijf zes zeven acht negen", 24, 27, None, None, width=12)
     assert (left, right) == ("vier vijf ", " zeven acht")  # 12 characters at most, whole words
-    left, right = search.kwic("aaaaaaaaaaaaaaaaaaaa X", 21, 22, None, None, 1, width=5)
+    left, right = search.kwic("aaaaaaaaaaaaaaaaaaaa X", 21, 22, None, None, width=5)
     assert (left, right) == ("aaaaa ", "")
 
 
@@ -168,31 +168,63 @@ def test_line_search_for_the_tui(proj):
     assert search.line_search(proj, "?") == [] and search.line_search(proj, "") == []
 
 
-def test_cli_kwic_bolds_the_match_in_a_terminal_and_escapes_only_user_text(proj):
+def _run_in_a_terminal(args, cwd) -> str:
+    """What ``qualcode ARGS`` shows on a terminal (a real pseudo-terminal as its standard output)."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    leader, follower = pty.openpty()
+    env = {**os.environ, "QUALCODE_CODER": "anna", "COLUMNS": "200"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "qualcode", *args], stdout=follower, stderr=follower, cwd=cwd, env=env
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal closed when the command ended
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    assert proc.wait(timeout=60) == 0, b"".join(chunks)
+    return b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+
+
+@pytest.mark.parametrize("smuggled", ["", " \x07"])
+def test_cli_kwic_bolds_the_match_in_a_terminal_and_escapes_only_user_text(proj, smuggled):
     """The bold around the match reaches a terminal as an escape sequence, not as the text ``\\x1b[1m``;
-    a control character inside transcript text is still shown escaped."""
+    a control character inside transcript text is still shown escaped; piped output has no escapes."""
     from click.testing import CliRunner
 
     from qualcode.cli import cli as group
 
-    proj.conn.execute("UPDATE lines SET text = text || ' \x07' WHERE n = 6")  # a BEL smuggled into a line
+    proj.conn.execute("UPDATE lines SET text = text || ? WHERE n = 6", (smuggled,))  # a BEL smuggled into a line
     proj.conn.commit()
-    runner = CliRunner()
     path = str(proj.path)
-    tty = runner.invoke(group, ["search", "casussen", "--project", path], color=True)  # as on a terminal
-    assert tty.exit_code == 0, tty.output
-    assert "\x1b[1mcasussen\x1b[0m" in tty.output and "\\x1b" not in tty.output
-    assert "\\x07" in tty.output and "\x07" not in tty.output
-    piped = runner.invoke(group, ["search", "casussen", "--project", path])  # piped: no escapes at all
+    tty = _run_in_a_terminal(["search", "casussen", "--project", path], proj.path.parent)
+    assert "\x1b[1mcasussen\x1b[0m" in tty and "\\x1b" not in tty
+    assert ("\\x07" in tty) == bool(smuggled) and "\x07" not in tty
+    piped = CliRunner().invoke(group, ["search", "casussen", "--project", path])
+    assert piped.exit_code == 0, piped.output
     assert "\x1b" not in piped.output and "casussen" in piped.output
+    assert ("\\x07" in piped.output) == bool(smuggled) and "\x07" not in piped.output
 
 
 def _kwic_reference(text, start, end, before, after, turn, width):
     """kwic as first written: the whole context squashed, then clipped."""
+
+    def same_turn(line):
+        return line is not None and turn > 0 and line[0] == turn and bool(line[1].strip())
+
     left, right = text[:start], text[end:]
-    if len(left.strip()) < width and search._same_turn(before, turn):
+    if len(left.strip()) < width and same_turn(before):
         left = before[1] + "\n" + left
-    if len(right.strip()) < width and search._same_turn(after, turn):
+    if len(right.strip()) < width and same_turn(after):
         right = right + "\n" + after[1]
     left_space = bool(left) and left[-1].isspace()
     right_space = bool(right) and right[0].isspace()
@@ -210,14 +242,87 @@ _PIECES = ["woord", "a", " ", "  ", "\t", "\u00a0", "lang" * 30, ", ", "ja.", " 
     cut=st.floats(0, 1),
     length=st.integers(1, 8),
     width=st.integers(5, 60),
-    same_turn=st.booleans(),
+    turns=st.tuples(st.sampled_from([0, 1, 2]), st.sampled_from([None, 0, 1, 2]), st.sampled_from([None, 0, 1, 2])),
 )
-def test_kwic_of_long_lines_squashes_only_what_it_shows(parts, other, cut, length, width, same_turn):
+def test_kwic_of_long_lines_squashes_only_what_it_shows(parts, other, cut, length, width, turns):
     """Long lines (a Whisper .txt can be one 100,000-character line) are squashed only near the match;
-    the contexts are exactly those of squashing the whole line."""
+    the contexts are exactly those of squashing the whole line, running on into a neighbour line of
+    the same turn (none at a transcript's edge, none for lines outside a turn)."""
     text = "".join(parts)
     start = int(cut * len(text))
     end = min(len(text), start + length)
-    neighbour = (1 if same_turn else 2, "".join(other))
-    args = (text, start, end, neighbour, neighbour, 1, width)
-    assert search.kwic(*args) == _kwic_reference(*args)
+    turn, before_turn, after_turn = turns
+    before = None if before_turn is None else (before_turn, "".join(other))
+    after = None if after_turn is None else (after_turn, "".join(reversed(other)))
+    # search joins a neighbour line only when it is in the same turn, and gives kwic that line's text
+    same = [x[1] if x is not None and turn > 0 and x[0] == turn and x[1].strip() else None for x in (before, after)]
+    assert search.kwic(text, start, end, *same, width) == _kwic_reference(text, start, end, before, after, turn, width)
+
+
+@pytest.mark.parametrize("template", ["({transcript}; {ranges})", "[{transcript}:{ranges}; {time}]", "{ranges}"])
+def test_line_citation_is_the_citation_of_one_line(template):
+    from qualcode.ranges import format_citation, line_citation
+
+    cite = line_citation(template)
+    for name, n in [("FG2", 57), ("Focusgroep 1", 1), ("{x}", 100000)]:
+        assert cite(name, n) == format_citation(name, [(n, n)], template)
+
+
+_WORDS = [
+    "werken",
+    "Werken",
+    "gewerkt",
+    "werkt",
+    "samen",
+    ",",
+    ".",
+    "…",
+    " ",
+    "  ",
+    "\t",
+    "\u00a0",
+    "(",
+    "ja",
+    "e-mail",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    parts=st.lists(st.sampled_from(_WORDS), min_size=1, max_size=40),
+    lemma=st.booleans(),
+    neighbours=st.tuples(st.sampled_from([None, "", "  ", "vorige regel"]), st.sampled_from([None, "volgende"])),
+    width=st.integers(5, 50),
+)
+def test_the_one_word_path_finds_what_the_general_path_finds(parts, lemma, neighbours, width):
+    """A query of one word takes a shorter path through each line; its hits are the general path's, exactly."""
+    from qualcode.corpus import lemmas as nlp
+
+    text = "".join(parts)
+    (tokens, lemmas), *_ = nlp.annotate([text]) if text.strip() else [("", "")]
+    if not tokens:
+        return
+    row = (7, "FG1", 12, "R1", 2, text, tokens, lemmas, *neighbours)  # as the query selects it
+    for word in ("werken", "gewerkt", "samen"):
+        terms = [(word,)]
+        args = {"lemma": lemma, "template": "({transcript}; {ranges})", "width": width}
+        fast, general = search._line_hits(terms, **args), search._line_hits(terms, fast=False, **args)
+        assert fast(row) == general(row)
+
+
+def test_punctuation_is_never_a_hit_even_when_its_stored_lemma_is_the_word():
+    row = (7, "FG1", 12, "R1", 2, "Ja… werken", "Ja … werken", "ja werken werken", None, None)  # a hand-made row
+    for fast in (True, False):
+        hits = search._line_hits([("werken",)], lemma=True, template="({transcript}; {ranges})", width=40, fast=fast)
+        assert [(h.start, h.match) for h in hits(row)] == [(4, "werken")]
+
+
+def test_a_word_form_search_reads_no_lemma_table(proj, monkeypatch):
+    from qualcode.corpus import lemmas as nlp
+
+    def no_table():
+        raise AssertionError("the lemma table was read for a word-form search")
+
+    monkeypatch.setattr(nlp, "lookup_table", no_table)
+    assert lines_of(search.search(proj, "plannen", transcript="FG1")) == [1, 8]
+    assert lines_of(search.search(proj, "zzzqqq plannen", transcript="FG1")) == []

@@ -13,7 +13,6 @@ pay for importing the export, agreement or workbench commands; ``--help`` loads 
 
 from __future__ import annotations
 
-import getpass
 import importlib
 import os
 import sqlite3
@@ -25,6 +24,8 @@ from qualcode.errors import QualcodeError
 
 
 def default_coder() -> str:
+    import getpass
+
     try:
         return getpass.getuser() or "coder"
     except Exception:  # no user name in this environment (containers)

@@ -5,16 +5,30 @@ from __future__ import annotations
 import click
 
 from qualcode.cli.base import Session, cli, common_options
-from qualcode.cli.output import echo, emit_json, json_option, print_table, progress_bar
+from qualcode.cli.output import echo, emit_json, json_option, print_table, progress_bar, styled_output
 from qualcode.names import terminal_safe
 
 pass_session = click.make_pass_decorator(Session, ensure=True)
 
 
-def _open_with_lemmas(session: Session):
-    """Open the project, storing lemmas first for any line that has none (older imports)."""
-    from qualcode.corpus import lemmas as nlp
+def _open_with_lemmas(session: Session, *, readonly: bool = False):
+    """Open the project, storing lemmas first for any line that has none (older imports).
 
+    ``readonly=True`` (a command that only reads): the project is opened for reading, and for
+    writing only when lemmas must be stored or its schema upgraded first.
+    """
+    from qualcode.corpus import lemmas as nlp
+    from qualcode.errors import ProjectError
+
+    if readonly:
+        try:
+            project = session.open(readonly=True)
+        except ProjectError:  # a schema upgrade first (or the error the writable open gives too)
+            pass
+        else:
+            if not nlp.lemmas_missing(project):
+                return project
+            session.close()
     project = session.open()
     if nlp.lemmas_missing(project):  # the bar only when there is work (it would flash on every search)
         with progress_bar("Lemmas") as progress:
@@ -52,7 +66,7 @@ def search(
     """
     from qualcode.language import search as core
 
-    project = _open_with_lemmas(session)
+    project = _open_with_lemmas(session, readonly=True)
     result = core.search(
         project,
         query,
@@ -84,8 +98,20 @@ def print_kwic(hits, width: int) -> None:
     User text is made terminal-safe before the bold is added (escaping the whole line would
     show the bold's own escape sequence as text): all fields are escaped in one pass, joined
     by LF, which no field holds (contexts are squashed, matches and labels are one line).
-    The lines go out in one write; click drops the bold when the output is not a terminal.
+    Piped output has no bold: there the lines are formatted first and escaped only when some
+    field needs it (a search may print tens of thousands of lines). The lines go out in one write.
     """
+    from qualcode.names import needs_terminal_escape
+
+    if not styled_output():
+        cite = max(len(h.citation) for h in hits)
+        spk = max(len(h.speaker or "") for h in hits)
+        out = "\n".join(
+            f"{h.citation:<{cite}}  {h.speaker or '':<{spk}}  {h.left:>{width}}{h.match}{h.right}" for h in hits
+        )
+        if not needs_terminal_escape(out):
+            click.echo(out, color=True)  # (nothing to strip: it holds no escape sequence)
+            return
     fields = [f for h in hits for f in (h.citation, h.speaker or "", h.left, h.match, h.right)]
     safe = terminal_safe("\n".join(fields)).split("\n")
     if len(safe) != len(fields):  # a field held a line break after all: escape field by field

@@ -27,6 +27,14 @@ if TYPE_CHECKING:
 
 # C0 controls except TAB and LF, DEL, C1 controls (U+009B is a one-character CSI), and
 # the bidirectional embeddings/overrides/isolates that reorder what a reader sees.
+def styled_output() -> bool:
+    """Whether styles (bold) reach standard output: a terminal, or colour forced on the context."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and ctx.color is not None:
+        return ctx.color
+    return sys.stdout.isatty()
+
+
 def echo(message: object = "", *, err: bool = False, nl: bool = True) -> None:
     """:func:`click.echo` for text that may hold user text: control characters escaped."""
     click.echo(terminal_safe(str(message)), err=err, nl=nl)

@@ -20,11 +20,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import NamedTuple, TypeGuard
+from typing import NamedTuple
 
 from qualcode.errors import InputError
-from qualcode.ranges import format_citation
+from qualcode.ranges import line_citation
 from qualcode.store.project import Project
 
 KWIC_WIDTH = 40
@@ -59,8 +58,9 @@ class Hit(NamedTuple):
         return d
 
 
-@dataclass
-class SearchResult:
+class SearchResult(NamedTuple):
+    """What :func:`search` found (a named tuple, like its hits: a dataclass costs the CLI's start-up)."""
+
     query: str
     lemma: bool
     terms: list[tuple[str, ...]]
@@ -82,7 +82,7 @@ def parse_query(query: str, *, lemma: bool, known: Callable[[str], str | None] |
         text = m.group(1) if m.group(1) is not None else m.group(2)
         if not text.strip():
             continue
-        tokens, lemmas = nlp.tokenize_query(text, known if lemma else None)
+        tokens, lemmas = nlp.tokenize_query(text, known if lemma else None, lemmatise=lemma)
         keys = tuple(k for t, k in zip(tokens, lemmas if lemma else tokens) if is_word(t))
         if keys and keys not in terms:
             terms.append(keys)
@@ -203,13 +203,10 @@ def search(
     width: int = KWIC_WIDTH,
 ) -> SearchResult:
     """Find every occurrence of the query's terms in lines that hold all of them; hits in transcript order."""
-    from qualcode.corpus import lemmas as nlp
-
     terms = parse_query(query, lemma=lemma, known=lambda word: stored_lemma(project, word))
     # the lines just before and after come along for the context (only within the same turn)
     sql = (
-        "SELECT l.id, l.transcript_id, t.name, l.n, l.speaker, l.turn, l.text, x.tokens, x.lemmas, "
-        "prev.turn, prev.text, next.turn, next.text "
+        "SELECT l.transcript_id, t.name, l.n, l.speaker, l.turn, l.text, x.tokens, x.lemmas, prev.text, next.text "
         "FROM line_nlp_fts f JOIN line_nlp x ON x.line_id = f.rowid JOIN lines l ON l.id = x.line_id "
         "JOIN transcripts t ON t.id = l.transcript_id "
         "LEFT JOIN lines prev ON prev.transcript_id = l.transcript_id AND prev.n = l.n - 1 AND l.turn > 0 "
@@ -228,8 +225,8 @@ def search(
         sql += " AND l.speaker = ?"
         params.append(speaker)
     allowed = coded_lines(project, code, code_coder) if code is not None else None
-    single_words = all(len(term) == 1 for term in terms)
-    found: list[tuple] = []  # (row, tokens, spans)
+    hits_of = _line_hits(terms, lemma=lemma, template=project.citation_template, width=width)
+    found: list[list[Hit]] = []  # the hits of each matching line
     seen = 0
     complete = True
     # FTS5 yields rowids in ascending order: line ids follow import order (transcript, then line),
@@ -238,38 +235,86 @@ def search(
         if limit is not None and seen >= limit:
             complete = False
             break
-        if allowed is not None and (row[1], row[3]) not in allowed:
+        if allowed is not None and (row[0], row[2]) not in allowed:
             continue
-        tokens = row[7].split(" ")
-        keys = (row[8] if lemma else row[7].lower()).split(" ")
-        spans = find_word_spans(keys, tokens, terms) if single_words else find_spans(keys, _words(tokens), terms)
-        if spans:
-            found.append((row, tokens, spans))
-            seen += len(spans)
-    found.sort(key=lambda f: (f[0][1], f[0][3]))
-    total = sum(len(s) for _, _, s in found)
-    template = project.citation_template
-    hits: list[Hit] = []
+        if line := hits_of(row):
+            found.append(line)
+            seen += len(line)
+    found.sort(key=lambda line: (line[0].transcript_id, line[0].line))
     if limit is not None:  # keep the first `limit` hits
         kept, left_over = [], limit
-        for row, tokens, spans in found:
+        for line in found:
             if left_over <= 0:
                 break
-            kept.append((row, tokens, spans[:left_over]))
-            left_over -= len(spans)
+            kept.append(line[:left_over])
+            left_over -= len(line)
         found = kept
+    hits = [h for line in found for h in line]
+    return SearchResult(query, lemma, terms, hits, len(found), seen, complete)
+
+
+def _line_hits(
+    terms: Sequence[tuple[str, ...]], *, lemma: bool, template: str, width: int, fast: bool = True
+) -> Callable[[tuple], list[Hit]]:
+    """``hits_of(row)``: the hits in one row of :func:`search`'s query, in the line's order.
+
+    A query of one word takes a shorter path (``fast=False`` turns it off: the tests compare the two).
+    """
+    from qualcode.corpus import lemmas as nlp
+
+    single_words = all(len(term) == 1 for term in terms)
     term_text = [" ".join(term) for term in terms]
-    for row, tokens, spans in found:
-        _, tid, name, n, spk, turn, text, _, _, prev_turn, prev_text, next_turn, next_text = row
-        before = (prev_turn, prev_text) if prev_text is not None else None
-        after = (next_turn, next_text) if next_text is not None else None
-        citation = format_citation(name, [(n, n)], template)
-        offsets = nlp.token_offsets(text, tokens[: max(b for _, b, _ in spans) + 1])  # up to its last hit
-        for a, b, t in spans:
-            start, end = offsets[a][0], offsets[b][1]
-            left, right = kwic(text, start, end, before, after, turn, width)
-            hits.append(Hit(name, tid, n, spk, turn, citation, left, text[start:end], right, start, end, term_text[t]))
-    return SearchResult(query, lemma, terms, hits, len(found), total, complete)
+    cite = line_citation(template)
+
+    def one_word(row: tuple) -> list[Hit]:
+        """hits_of for a query of one word (the usual query): no span lists, no walk over the tokens."""
+        tid, name, n, spk, turn, text, joined, lemmas, before, after = row
+        keys = (lemmas if lemma else joined.lower()).split(" ")
+        out: list[Hit] = []
+        i = -1
+        while True:
+            try:
+                i = keys.index(word, i + 1)
+            except ValueError:
+                return out
+            if not out:
+                tokens = joined.split(" ")
+                aligned = text.replace(" ", "") == joined.replace(" ", "")  # see nlp.token_bounds
+                citation = cite(name, n)
+                before = before if before and not before.isspace() else None
+                after = after if after and not after.isspace() else None
+            token = tokens[i]
+            if word_char(token) is None:
+                continue
+            if aligned and text.startswith(token, start := nth_non_space(text, len("".join(tokens[:i])))):
+                end = start + len(token)
+            else:
+                ((start, end),) = nlp.token_bounds(text, tokens, [(i, i)])
+            left, right = kwic(text, start, end, before, after, width)
+            out.append(Hit(name, tid, n, spk, turn, citation, left, text[start:end], right, start, end, word))
+
+    def hits_of(row: tuple) -> list[Hit]:
+        tid, name, n, spk, turn, text, joined, lemmas, before, after = row
+        tokens = joined.split(" ")
+        keys = (lemmas if lemma else joined.lower()).split(" ")
+        spans = find_word_spans(keys, tokens, terms) if single_words else find_spans(keys, _words(tokens), terms)
+        if not spans:
+            return []
+        citation = cite(name, n)
+        # the query joins a neighbour line only when it is in the same speaker turn
+        before = before if before and not before.isspace() else None
+        after = after if after and not after.isspace() else None
+        out = []
+        for (start, end), (_, _, t) in zip(nlp.token_bounds(text, tokens, [(a, b) for a, b, _ in spans]), spans):
+            left, right = kwic(text, start, end, before, after, width)
+            out.append(Hit(name, tid, n, spk, turn, citation, left, text[start:end], right, start, end, term_text[t]))
+        return out
+
+    if fast and len(terms) == 1 and len(terms[0]) == 1:
+        (word,) = terms[0]
+        word_char, nth_non_space = _ALNUM.search, nlp.nth_non_space  # (names looked up once)
+        return one_word
+    return hits_of
 
 
 def _squash(text: str) -> str:
@@ -277,30 +322,29 @@ def _squash(text: str) -> str:
 
 
 def kwic(
-    text: str,
-    start: int,
-    end: int,
-    before: tuple[int, str] | None,
-    after: tuple[int, str] | None,
-    turn: int,
-    width: int = KWIC_WIDTH,
+    text: str, start: int, end: int, before: str | None, after: str | None, width: int = KWIC_WIDTH
 ) -> tuple[str, str]:
     """Left and right context of ``text[start:end]``, at most ``width`` characters each.
 
-    Context runs on into the previous or next line when that line belongs to the
-    same speaker turn (a wrapped sentence); it never crosses into another
-    speaker's turn or past the transcript's first or last line. Contexts are cut
-    at word boundaries and their whitespace is squashed; a context that is not
-    empty keeps one space next to the match when the text had one.
+    Context runs on into the previous or next line (``before``, ``after``) when the caller
+    gives it: only a neighbour line of the same speaker turn (a wrapped sentence), never one
+    of another speaker's turn or past the transcript's first or last line. Contexts are cut
+    at word boundaries and their whitespace is squashed; a context that is not empty keeps
+    one space next to the match when the text had one.
     """
     left, right = text[:start], text[end:]
-    if len(left.strip()) < width and _same_turn(before, turn):
-        left = before[1] + "\n" + left
-    if len(right.strip()) < width and _same_turn(after, turn):
-        right = right + "\n" + after[1]
-    left_space = bool(left) and left[-1].isspace()
-    right_space = bool(right) and right[0].isspace()
-    left, right = _clip_left(_squash_tail(left, width), width), _clip_right(_squash_head(right, width), width)
+    if before is not None and len(left.strip()) < width:
+        left = before + "\n" + left
+    if after is not None and len(right.strip()) < width:
+        right = right + "\n" + after
+    left_space = left[-1:].isspace()
+    right_space = right[:1].isspace()
+    left = " ".join(left.split()) if len(left) <= 4 * width else _squash_tail(left, width)
+    right = " ".join(right.split()) if len(right) <= 4 * width else _squash_head(right, width)
+    if len(left) > width:
+        left = _clip_left(left, width)
+    if len(right) > width:
+        right = _clip_right(right, width)
     return (left + " " if left_space and left else left), (" " + right if right_space and right else right)
 
 
@@ -326,10 +370,6 @@ def _squash_head(text: str, width: int) -> str:
     return _squash(text)
 
 
-def _same_turn(line: tuple[int, str] | None, turn: int) -> TypeGuard[tuple[int, str]]:
-    return line is not None and turn > 0 and line[0] == turn and bool(line[1].strip())
-
-
 def _clip_left(s: str, width: int) -> str:
     if len(s) <= width:
         return s
@@ -350,8 +390,7 @@ def _clip_right(s: str, width: int) -> str:
     return cut
 
 
-@dataclass(frozen=True)
-class LineHit:
+class LineHit(NamedTuple):
     """One hit in the shape the TUI's search screen reads (``transcript, n, speaker, text, start, length``)."""
 
     transcript: str

@@ -16,10 +16,8 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
-import logging
 import os
 import sqlite3
-import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -49,7 +47,6 @@ from qualcode.store.sqlite_file import (
 )
 
 DEFAULT_PROJECT = "qualcode.db"
-log = logging.getLogger("qualcode")
 
 DEFAULT_SETTINGS = {
     "citation_template": "({transcript}; {ranges})",
@@ -209,6 +206,8 @@ class Project:
         if not folder.is_dir():
             raise ProjectError(f"folder {folder} does not exist", path=path)
         _remove_stale_temporaries(folder, path.name)
+        import tempfile
+
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".creating", dir=folder)
         os.close(fd)
         derived_permissions(tmp, *derived_from)  # mkstemp makes 0600
@@ -287,8 +286,11 @@ class Project:
             from qualcode.store import backups
 
             backups.on_open(project)
-        for notice in project.notices:
-            log.warning("notice: %s", notice)
+        if project.notices:
+            import logging  # (only here: logging costs every command's start-up)
+
+            for notice in project.notices:
+                logging.getLogger("qualcode").warning("notice: %s", notice)
         # shown by the workbench; a CLI write says it in its one error line
         if damaged is not None:
             project.notices.append(f"{path}: the project file is damaged ({damaged}); opened for reading only")

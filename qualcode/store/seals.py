@@ -11,11 +11,17 @@ Plain SHA-256, no secret: this notices changes made outside qualcode (a stray
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from json.encoder import encode_basestring
+
+
+def _sha256(data: bytes):
+    import hashlib  # (OpenSSL: loaded when a seal is made or checked, not by every command)
+
+    return hashlib.sha256(data)
+
 
 EVENT_COLUMNS = "id, at, coder, action, kind, ref, summary, changes"
 
@@ -23,7 +29,7 @@ EVENT_COLUMNS = "id, at, coder, action, kind, ref, summary, changes"
 def event_hash(previous: str, row: Sequence) -> str:
     """The hash of one event (its :data:`EVENT_COLUMNS` values, in order) after ``previous``."""
     body = json.dumps([previous, *row], ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+    return _sha256(body.encode("utf-8")).hexdigest()
 
 
 def previous_hash(conn: sqlite3.Connection, event_id: int) -> str:
@@ -57,7 +63,7 @@ def rows_hash(rows: Iterable[Sequence]) -> str:
             for n, speaker, turn, raw, text in rows
         ]
     )
-    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+    return _sha256(body.encode("utf-8")).hexdigest()
 
 
 def lines_hash(conn: sqlite3.Connection, transcript_id: int) -> str:
@@ -68,7 +74,7 @@ def lines_hash(conn: sqlite3.Connection, transcript_id: int) -> str:
     try:
         return rows_hash(rows)
     except (TypeError, ValueError):  # a value of another type (a changed file): the general encoder
-        return hashlib.sha256("".join(_ROW_JSON(row) + "\n" for row in rows).encode("utf-8")).hexdigest()
+        return _sha256("".join(_ROW_JSON(row) + "\n" for row in rows).encode("utf-8")).hexdigest()
 
 
 def seal_lines(conn: sqlite3.Connection, transcript_id: int, sha256: str | None = None) -> None:

@@ -34,9 +34,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import shutil
 import sqlite3
-import tempfile
 import time
 from pathlib import Path
 
@@ -100,6 +98,9 @@ def connect_readonly(path: Path) -> sqlite3.Connection:
 
 
 def _private_copy(path: Path) -> sqlite3.Connection:
+    import shutil
+    import tempfile
+
     folder = Path(tempfile.mkdtemp(prefix="qualcode-readonly-"))  # 0700
     try:
         copy = folder / path.name
@@ -126,6 +127,8 @@ def close_connection(conn: sqlite3.Connection) -> None:
         conn.close()
     folder = _private_copies.pop(id(conn), None)
     if folder is not None:
+        import shutil
+
         shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -135,6 +138,8 @@ def read_from_private_copy(conn: sqlite3.Connection) -> bool:
 
 # ------------------------------------------------------------------ errors
 def disk_full(path: Path) -> bool:
+    import shutil
+
     try:
         return shutil.disk_usage(path.parent if str(path.parent) else ".").free < 1024 * 1024
     except OSError:
