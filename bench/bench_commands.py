@@ -19,7 +19,12 @@ the whole batch (``code --from``)          one ``qualcode code``                
 ``agreement --json``                       the statistics alone, as a process (see below)  ≤ 3×
 =========================================  ==============================================  ======
 
-Medians of wall time are printed, with min and max; the ratio is median / median.
+Each command runs in turn with its baseline (baseline, command, baseline, command, …),
+and its ratio is the median of the ratios of those pairs, their range in brackets:
+pairing keeps a ratio meaningful when the machine's speed drifts during the run (on a
+shared 2-core machine it does, by a factor of 1.5 within minutes). Medians of wall time
+are printed too, with min and max. The batch is set against the median of single
+``code`` runs (it runs once).
 
 Every baseline is a process, like the command it is set against (the python-docx and
 openpyxl loops pay their imports too). "The statistics alone" is therefore a process
@@ -41,6 +46,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -121,15 +127,6 @@ def run(cmd: list[str], cwd: Path) -> float:
     return elapsed
 
 
-def timed(cmd: list[str], cwd: Path, runs: int, before=None) -> list[float]:
-    out = []
-    for _ in range(runs):
-        if before:
-            before()
-        out.append(run(cmd, cwd))
-    return out
-
-
 def make_transcripts(folder: Path, n: int, lines: int, rng: random.Random) -> list[Path]:
     paths = []
     for t in range(1, n + 1):
@@ -163,6 +160,28 @@ def line(label: str, times: list[float], base: list[float] | None = None, target
     if base:
         text += f"   ratio {med / statistics.median(base):5.2f}×  target {target}"
     print(text, flush=True)
+
+
+def paired(
+    base: list[str], cmd: list[str] | Callable[[int], list[str]], cwd: Path, runs: int
+) -> tuple[list[float], list[float]]:
+    """Times of ``cmd`` and ``base``, run in turn (base first); ``cmd`` may take the run's number."""
+    times, base_times = [], []
+    for i in range(runs):
+        base_times.append(run(base, cwd))
+        times.append(run(cmd(i) if callable(cmd) else cmd, cwd))
+    return times, base_times
+
+
+def compare(label: str, times: list[float], base: list[float], target: str) -> None:
+    """A command's line with its paired ratio: the median of time / baseline time, pair by pair."""
+    ratios = sorted(t / b for t, b in zip(times, base))
+    med = statistics.median(times)
+    print(
+        f"{label:<44} median {med:6.3f} s  (min {min(times):.3f}, max {max(times):.3f})   "
+        f"ratio {statistics.median(ratios):5.2f}× ({ratios[0]:.2f}–{ratios[-1]:.2f}, paired)  target {target}",
+        flush=True,
+    )
 
 
 def statistics_alone(db: Path) -> float:
@@ -211,44 +230,42 @@ def main() -> None:
         print(f"codings: {args.codings} through `code --from` in {batch:.2f} s; anna's quotes: {n_quotes}\n")
 
         py = [sys.executable, "-c"]
-        floor = timed([*py, "import click, sqlite3"], work, args.runs)
-        line('python -c "import click, sqlite3"', floor)
+        floor_cmd = [*py, "import click, sqlite3"]
 
-        n = iter(range(10**6))
-        one = timed([], work, 0)
-        for _ in range(args.runs):
-            k = next(n)
-            one.append(run(qualcode("--coder", f"solo{k}", "code", "FG1", f"{1 + k % 200}", "nazorg", cwd=work), work))
-        line("one `qualcode code`", one, floor, "≤ 2.5×")
-        line(
-            "search werken --lemma",
-            timed(qualcode("search", "werken", "--lemma", cwd=work), work, args.runs),
-            floor,
-            "≤ 4×",
-        )
+        def one_code(k: int) -> list[str]:
+            return qualcode("--coder", f"solo{k}", "code", "FG1", f"{1 + k % 200}", "nazorg", cwd=work)
+
+        one, floor = paired(floor_cmd, one_code, work, args.runs)
+        line('python -c "import click, sqlite3"', floor)
+        compare("one `qualcode code`", one, floor, "≤ 2.5×")
+        found, floor = paired(floor_cmd, qualcode("search", "werken", "--lemma", cwd=work), work, args.runs)
+        line('python -c "import click, sqlite3"', floor)
+        compare("search werken --lemma", found, floor, "≤ 4×")
         line(f"the {args.codings}-row batch (code --from)", [batch], one, "≤ 3×")
 
-        naive = timed([*py, NAIVE_DOCX, str(work / "quotes.json"), str(work / "naive.docx")], work, args.runs)
+        naive_cmd = [*py, NAIVE_DOCX, str(work / "quotes.json"), str(work / "naive.docx")]
+        docx_cmd = qualcode("export", "docx", str(work / "r.docx"), "--coder", "anna", cwd=work)
+        docx_t, naive = paired(naive_cmd, docx_cmd, work, args.runs)
         line("naive python-docx loop", naive)
-        docx_t = timed(qualcode("export", "docx", str(work / "r.docx"), "--coder", "anna", cwd=work), work, args.runs)
-        line("export docx (chart, tables)", docx_t, naive, "≤ 1×")
+        compare("export docx (chart, tables)", docx_t, naive, "≤ 1×")
 
-        naive_x = timed([*py, NAIVE_XLSX, str(work / "quotes.json"), str(work / "naive.xlsx")], work, args.runs)
+        naive_cmd = [*py, NAIVE_XLSX, str(work / "quotes.json"), str(work / "naive.xlsx")]
+        xlsx_cmd = qualcode("export", "quotes", str(work / "q.xlsx"), "--coder", "anna", cwd=work)
+        xlsx_t, naive_x = paired(naive_cmd, xlsx_cmd, work, args.runs)
         line("openpyxl write-only, same rows", naive_x)
-        xlsx_t = timed(qualcode("export", "quotes", str(work / "q.xlsx"), "--coder", "anna", cwd=work), work, args.runs)
-        line("export quotes .xlsx", xlsx_t, naive_x, "≤ 3×")
+        compare("export quotes .xlsx", xlsx_t, naive_x, "≤ 3×")
 
-        naive_q = timed([*py, NAIVE_QDPX, str(work / "bench.db"), str(work / "naive.qdpx")], work, args.runs)
+        naive_cmd = [*py, NAIVE_QDPX, str(work / "bench.db"), str(work / "naive.qdpx")]
+        qdpx_t, naive_q = paired(naive_cmd, qualcode("export", "qdpx", str(work / "p.qdpx"), cwd=work), work, args.runs)
         line("SQL + XML + zip, same data", naive_q)
-        qdpx_t = timed(qualcode("export", "qdpx", str(work / "p.qdpx"), cwd=work), work, args.runs)
-        line("export qdpx", qdpx_t, naive_q, "≤ 3×")
+        compare("export qdpx", qdpx_t, naive_q, "≤ 3×")
 
         alone = [statistics_alone(work / "bench.db") for _ in range(args.runs)]
         line("agreement statistics alone (in-process)", alone)
-        alone_process = timed([*py, STATS_ALONE, str(work / "bench.db")], work, args.runs)
+        stats_cmd = [*py, STATS_ALONE, str(work / "bench.db")]
+        agreement, alone_process = paired(stats_cmd, qualcode("agreement", "--json", cwd=work), work, args.runs)
         line("agreement statistics alone (a process)", alone_process)
-        agreement = timed(qualcode("agreement", "--json", cwd=work), work, args.runs)
-        line("agreement --json", agreement, alone_process, "≤ 3×")
+        compare("agreement --json", agreement, alone_process, "≤ 3×")
         line("agreement --json (vs in-process statistics)", agreement, alone, "(start-up bound)")
 
 
