@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from unittest import mock
 
@@ -68,9 +69,28 @@ def test_module_switch_turns_lemmas_off(tmp_path, monkeypatch):
         assert p.scalar("SELECT count(*) FROM line_nlp") == 0
 
 
-def test_v2_migration_backfills_lemmas_of_an_older_project(tmp_path):
-    """A schema-1 file with lines and no lemmas gets them when opened."""
-    path = tmp_path / "old.db"
+def test_cli_search_stores_missing_lemmas_and_upgrades_an_older_file_first(tmp_path):
+    """`search` opens the project for reading, but for writing when lemmas are missing or the schema is old:
+    the hits are complete either way, and the file is left upgraded, with its lemmas."""
+    from click.testing import CliRunner
+
+    from qualcode.cli import cli
+
+    (tmp_path / "FG1.txt").write_text(TEXT, encoding="utf-8")
+    with Project.create(tmp_path / "p.db") as p:
+        transcripts.import_parsed(p, transcripts.parse_files([tmp_path / "FG1.txt"]), "anna", annotate=False)
+    _schema_1_file(tmp_path / "old.db")
+    for name in ("p.db", "old.db"):
+        res = CliRunner().invoke(cli, ["search", "plannen", "--lemma", "--json", "--project", str(tmp_path / name)])
+        assert res.exit_code == 0, res.output
+        assert [h["match"] for h in json.loads(res.stdout)] == (
+            ["gepland", "plannen"] if name == "p.db" else ["gepland"]
+        )
+        with Project.open(tmp_path / name, readonly=True) as p:
+            assert p.scalar("PRAGMA user_version") == migrations.LATEST and not nlp.lemmas_missing(p)
+
+
+def _schema_1_file(path):
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute(f"PRAGMA application_id = {migrations.APPLICATION_ID}")
     conn.execute("BEGIN")
@@ -91,6 +111,11 @@ def test_v2_migration_backfills_lemmas_of_an_older_project(tmp_path):
     conn.execute("COMMIT")
     conn.close()
 
+
+def test_v2_migration_backfills_lemmas_of_an_older_project(tmp_path):
+    """A schema-1 file with lines and no lemmas gets them when opened."""
+    path = tmp_path / "old.db"
+    _schema_1_file(path)
     with Project.open(path) as p:
         assert p.scalar("PRAGMA user_version") == migrations.LATEST
         rows = p.query("SELECT l.n, x.lemmas FROM line_nlp x JOIN lines l ON l.id = x.line_id ORDER BY l.n")
