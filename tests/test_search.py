@@ -326,3 +326,31 @@ def test_a_word_form_search_reads_no_lemma_table(proj, monkeypatch):
     monkeypatch.setattr(nlp, "lookup_table", no_table)
     assert lines_of(search.search(proj, "plannen", transcript="FG1")) == [1, 8]
     assert lines_of(search.search(proj, "zzzqqq plannen", transcript="FG1")) == []
+
+
+_PLAIN_WORDS = st.lists(st.sampled_from(["woord", "a", "ja.", "lang" * 30, "…", ",", "(R1)"]), min_size=1, max_size=30)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    words=_PLAIN_WORDS,
+    ends=st.tuples(st.booleans(), st.booleans()),
+    neighbours=st.tuples(st.none() | _PLAIN_WORDS, st.none() | _PLAIN_WORDS),
+    cut=st.floats(0, 1),
+    length=st.integers(0, 8),
+    width=st.integers(5, 60),
+)
+def test_kwic_of_plain_lines_strips_instead_of_squashing(words, ends, neighbours, cut, length, width):
+    """Lines whose only whitespace is single spaces take the short way; their contexts are the same."""
+    text = (" " if ends[0] else "") + " ".join(words) + (" " if ends[1] else "")
+    before, after = (" ".join(w) if w else None for w in neighbours)
+    assert search.plain(text) and all(search.plain(x) for x in (before, after) if x)
+    start = int(cut * len(text))
+    end = min(len(text), start + length)
+    args = (text, start, end, before, after, width)
+    assert search.kwic(*args, plain=True) == search.kwic(*args)
+
+
+def test_plain_is_single_spaces_and_nothing_else():
+    assert search.plain("Ja, dat klopt.") and search.plain(" ja ")
+    assert not any(search.plain(t) for t in ("ja  nee", "ja\tnee", "ja\u00a0nee", "ja\u2029", "ja\x07"))

@@ -283,6 +283,7 @@ def _line_hits(
                 citation = cite(name, n)
                 before = before if before and not before.isspace() else None
                 after = after if after and not after.isspace() else None
+                simple = plain(text) and (before is None or plain(before)) and (after is None or plain(after))
             token = tokens[i]
             if word_char(token) is None:
                 continue
@@ -290,7 +291,7 @@ def _line_hits(
                 end = start + len(token)
             else:
                 ((start, end),) = nlp.token_bounds(text, tokens, [(i, i)])
-            left, right = kwic(text, start, end, before, after, width)
+            left, right = kwic(text, start, end, before, after, width, plain=simple)
             out.append(Hit(name, tid, n, spk, turn, citation, left, text[start:end], right, start, end, word))
 
     def hits_of(row: tuple) -> list[Hit]:
@@ -322,7 +323,14 @@ def _squash(text: str) -> str:
 
 
 def kwic(
-    text: str, start: int, end: int, before: str | None, after: str | None, width: int = KWIC_WIDTH
+    text: str,
+    start: int,
+    end: int,
+    before: str | None,
+    after: str | None,
+    width: int = KWIC_WIDTH,
+    *,
+    plain: bool = False,
 ) -> tuple[str, str]:
     """Left and right context of ``text[start:end]``, at most ``width`` characters each.
 
@@ -331,21 +339,40 @@ def kwic(
     of another speaker's turn or past the transcript's first or last line. Contexts are cut
     at word boundaries and their whitespace is squashed; a context that is not empty keeps
     one space next to the match when the text had one.
+
+    ``plain=True`` says the line and its neighbours are :func:`plain` (single spaces their only
+    whitespace): squashing a context is then stripping its ends (the usual line; same contexts).
     """
     left, right = text[:start], text[end:]
-    if before is not None and len(left.strip()) < width:
-        left = before + "\n" + left
-    if after is not None and len(right.strip()) < width:
-        right = right + "\n" + after
-    left_space = left[-1:].isspace()
-    right_space = right[:1].isspace()
-    left = " ".join(left.split()) if len(left) <= 4 * width else _squash_tail(left, width)
-    right = " ".join(right.split()) if len(right) <= 4 * width else _squash_head(right, width)
+    if plain:
+        inner_left, inner_right = left.strip(" "), right.strip(" ")
+        if before is not None and len(inner_left) < width:  # ends in the line break when left is empty
+            left_space, left = (left[-1:] == " " or not left), f"{before.strip(' ')} {inner_left}".rstrip(" ")
+        else:
+            left_space, left = left[-1:] == " ", inner_left
+        if after is not None and len(inner_right) < width:
+            right_space, right = (right[:1] == " " or not right), f"{inner_right} {after.strip(' ')}".lstrip(" ")
+        else:
+            right_space, right = right[:1] == " ", inner_right
+    else:
+        if before is not None and len(left.strip()) < width:
+            left = before + "\n" + left
+        if after is not None and len(right.strip()) < width:
+            right = right + "\n" + after
+        left_space = left[-1:].isspace()
+        right_space = right[:1].isspace()
+        left = " ".join(left.split()) if len(left) <= 4 * width else _squash_tail(left, width)
+        right = " ".join(right.split()) if len(right) <= 4 * width else _squash_head(right, width)
     if len(left) > width:
         left = _clip_left(left, width)
     if len(right) > width:
         right = _clip_right(right, width)
     return (left + " " if left_space and left else left), (" " + right if right_space and right else right)
+
+
+def plain(text: str) -> bool:
+    """Whether single spaces are a text's only whitespace (and it holds no control character)."""
+    return text.isprintable() and "  " not in text
 
 
 def _squash_tail(text: str, width: int) -> str:
