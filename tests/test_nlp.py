@@ -215,3 +215,18 @@ def test_token_bounds_of_rows_not_made_by_the_tokenizer_take_the_walk():
     # joined they are the line without spaces, but a token is not where counting puts it: the walk decides
     assert nlp.token_bounds("x a b", ["x", "ab"], [(1, 1)]) == [nlp.token_offsets("x a b", ["x", "ab"])[1]] == [(1, 3)]
     assert nlp.token_bounds("x", ["x"], []) == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=" ab,", max_size=40), st.data())
+def test_nth_non_space_ends_where_it_ends_from_any_guess(text, data):
+    non_space = len(text) - text.count(" ")
+    n = data.draw(st.integers(0, max(0, non_space - 1)))
+    guess = data.draw(st.integers(0, len(text) + 5))
+    expected = nth_non_space_by_hand(text, n) if non_space else None
+    if expected is not None:
+        assert nlp.nth_non_space(text, n) == expected == nlp.nth_non_space(text, n, guess)
+
+
+def nth_non_space_by_hand(text, n):
+    return [i for i, c in enumerate(text) if c != " "][n]

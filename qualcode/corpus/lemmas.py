@@ -225,13 +225,15 @@ def token_bounds(text: str, tokens: list[str], pairs: Sequence[tuple[int, int]])
     return [(offsets[a][0], offsets[b][1]) for a, b in pairs]
 
 
-def nth_non_space(text: str, n: int) -> int:
+def nth_non_space(text: str, n: int, guess: int | None = None) -> int:
     """Index of the character with ``n`` non-space characters before it (0-based ``n``; spaces skipped).
 
-    The start of token ``a`` of a stored row is ``nth_non_space(text, len("".join(tokens[:a])))``.
+    The start of token ``a`` of a stored row is ``nth_non_space(text, len("".join(tokens[:a])))``;
+    ``guess`` may say where it probably is (``n + a``: one space between tokens), saving steps.
     """
-    # the smallest q with q - text.count(" ", 0, q) == n, approached from below (each step counts in C)
-    q = n
+    # a q with q - text.count(" ", 0, q) == n (each step counts in C). Those q are one stretch: the
+    # spaces before the character; steps from below reach its first, from above its last.
+    q = n if guess is None else guess
     while (nxt := n + text.count(" ", 0, q)) != q:
         q = nxt
     while text.startswith(" ", q):

@@ -287,7 +287,8 @@ def _line_hits(
             token = tokens[i]
             if word_char(token) is None:
                 continue
-            if aligned and text.startswith(token, start := nth_non_space(text, len("".join(tokens[:i])))):
+            chars = len("".join(tokens[:i]))  # non-space characters before the token
+            if aligned and text.startswith(token, start := nth_non_space(text, chars, chars + i)):
                 end = start + len(token)
             else:
                 ((start, end),) = nlp.token_bounds(text, tokens, [(i, i)])
