@@ -228,8 +228,28 @@ def _kwic_reference(text, start, end, before, after, turn, width):
         right = right + "\n" + after[1]
     left_space = bool(left) and left[-1].isspace()
     right_space = bool(right) and right[0].isspace()
-    left, right = search._clip_left(search._squash(left), width), search._clip_right(search._squash(right), width)
+    left, right = _clip_left(search._squash(left), width), _clip_right(search._squash(right), width)
     return (left + " " if left_space and left else left), (" " + right if right_space and right else right)
+
+
+def _clip_left(s, width):
+    if len(s) <= width:
+        return s
+    cut = s[-width:]
+    if s[-width - 1] != " ":
+        i = cut.find(" ")
+        cut = cut[i + 1 :] if i >= 0 else cut
+    return cut
+
+
+def _clip_right(s, width):
+    if len(s) <= width:
+        return s
+    cut = s[:width]
+    if s[width] != " ":
+        i = cut.rfind(" ")
+        cut = cut[:i] if i >= 0 else cut
+    return cut
 
 
 _PIECES = ["woord", "a", " ", "  ", "\t", "\u00a0", "lang" * 30, ", ", "ja.", " " * 90, "\t" * 40]

@@ -283,7 +283,12 @@ def _line_hits(
                 citation = cite(name, n)
                 before = before if before and not before.isspace() else None
                 after = after if after and not after.isspace() else None
-                simple = plain(text) and (before is None or plain(before)) and (after is None or plain(after))
+                simple = (  # plain(text) and plain(each neighbour), written out
+                    text.isprintable()
+                    and "  " not in text
+                    and (before is None or (before.isprintable() and "  " not in before))
+                    and (after is None or (after.isprintable() and "  " not in after))
+                )
             token = tokens[i]
             if word_char(token) is None:
                 continue
@@ -364,10 +369,16 @@ def kwic(
         right_space = right[:1].isspace()
         left = " ".join(left.split()) if len(left) <= 4 * width else _squash_tail(left, width)
         right = " ".join(right.split()) if len(right) <= 4 * width else _squash_head(right, width)
-    if len(left) > width:
-        left = _clip_left(left, width)
+    if len(left) > width:  # cut at a word boundary: whole words, unless one word is longer than the width
+        cut = left[-width:]
+        if left[-width - 1] != " " and (i := cut.find(" ")) >= 0:
+            cut = cut[i + 1 :]
+        left = cut
     if len(right) > width:
-        right = _clip_right(right, width)
+        cut = right[:width]
+        if right[width] != " " and (i := cut.rfind(" ")) >= 0:
+            cut = cut[:i]
+        right = cut
     return (left + " " if left_space and left else left), (" " + right if right_space and right else right)
 
 
@@ -377,7 +388,7 @@ def plain(text: str) -> bool:
 
 
 def _squash_tail(text: str, width: int) -> str:
-    """What :func:`_clip_left` needs of ``_squash(text)``: its end, squashing only the last stretch of a long text.
+    """What the left context's cut needs of ``_squash(text)``: its end, squashing only the last stretch of a long text.
 
     A tail that squashes to more than ``width + 1`` characters ends exactly as the whole
     text squashed does (only its cut-off first word differs); otherwise the whole text is squashed.
@@ -396,26 +407,6 @@ def _squash_head(text: str, width: int) -> str:
         if len(head) > width + 1:
             return head
     return _squash(text)
-
-
-def _clip_left(s: str, width: int) -> str:
-    if len(s) <= width:
-        return s
-    cut = s[-width:]
-    if s[-width - 1] != " ":
-        i = cut.find(" ")
-        cut = cut[i + 1 :] if i >= 0 else cut
-    return cut
-
-
-def _clip_right(s: str, width: int) -> str:
-    if len(s) <= width:
-        return s
-    cut = s[:width]
-    if s[width] != " ":
-        i = cut.rfind(" ")
-        cut = cut[:i] if i >= 0 else cut
-    return cut
 
 
 class LineHit(NamedTuple):
