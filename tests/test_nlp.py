@@ -230,3 +230,25 @@ def test_nth_non_space_ends_where_it_ends_from_any_guess(text, data):
 
 def nth_non_space_by_hand(text, n):
     return [i for i, c in enumerate(text) if c != " "][n]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_lemmas_missing_counts_what_a_search_of_every_line_finds(tmp_path_factory, data):
+    """The counted answer equals the plain question (a line with text and no lemma row), whichever rows are gone,
+    also with a lemma row on a blank line (never written by qualcode, still counted right)."""
+    path = tmp_path_factory.mktemp("missing") / "p.db"
+    (path.parent / "FG1.txt").write_text(TEXT + "\nR3: Nog een regel.\n\nM: En de laatste.\n", encoding="utf-8")
+    with Project.create(path) as p:
+        transcripts.import_files(p, [path.parent / "FG1.txt"], "anna")
+        ids = [r[0] for r in p.conn.execute("SELECT line_id FROM line_nlp ORDER BY line_id")]
+        gone = data.draw(st.lists(st.sampled_from(ids), unique=True))
+        p.conn.executemany("DELETE FROM line_nlp WHERE line_id = ?", [(i,) for i in gone])
+        if data.draw(st.booleans()):
+            blank = p.scalar("SELECT id FROM lines WHERE text = '' LIMIT 1")
+            p.conn.execute("INSERT INTO line_nlp (line_id, tokens, lemmas) VALUES (?, '', '')", (blank,))
+        plain_question = p.scalar(
+            "SELECT EXISTS (SELECT 1 FROM lines l LEFT JOIN line_nlp x ON x.line_id = l.id "
+            "WHERE x.line_id IS NULL AND l.text != '')"
+        )
+        assert nlp.lemmas_missing(p) == bool(plain_question) == bool(gone)

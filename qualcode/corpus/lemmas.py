@@ -289,13 +289,20 @@ def backfill(conn: sqlite3.Connection, *, progress: Progress | None = None) -> i
 
 
 def lemmas_missing(project) -> bool:
-    """Whether some line with text has no stored lemmas yet (imported with lemmas switched off)."""
-    return bool(
-        project.scalar(
-            "SELECT 1 FROM lines l LEFT JOIN line_nlp x ON x.line_id = l.id "
-            "WHERE x.line_id IS NULL AND l.text != '' LIMIT 1"
-        )
-    )
+    """Whether some line with text has no stored lemmas yet (imported with lemmas switched off).
+
+    Counted rather than searched (a search asks this first, and a search of every line took 0.4 s
+    for a million lines): each lemma row belongs to one line (its primary key is the line's id, a
+    foreign key), so every line with text has one exactly when the rows on lines with text are as
+    many as those lines. The blank lines and their rows are counted through the partial index of
+    schema 9; the other counts are SQLite's page counts.
+    """
+    lines, blank, rows, rows_on_blank = project.conn.execute(
+        "SELECT (SELECT count(*) FROM lines), (SELECT count(*) FROM lines WHERE text = ''), "
+        "(SELECT count(*) FROM line_nlp), "
+        "(SELECT count(*) FROM lines l JOIN line_nlp x ON x.line_id = l.id WHERE l.text = '')"
+    ).fetchone()
+    return rows - rows_on_blank < lines - blank
 
 
 def ensure_lemmas(project, *, progress: Progress | None = None) -> int:

@@ -19,6 +19,7 @@ from qualcode.store.schema.v5_timing import v5_timing  # (line times, media link
 from qualcode.store.schema.v6_authoring import v6_authoring  # (picks, theme summaries, titles, display names)
 from qualcode.store.schema.v7_participants import v7_participants  # (participants, their attributes)
 from qualcode.store.schema.v8_timed_lines import v8_timed_lines  # (an index of the lines with a time code)
+from qualcode.store.schema.v9_blank_lines import v9_blank_lines  # (an index of the blank lines)
 
 APPLICATION_ID = 0x51434F44  # "QCOD": marks a SQLite file as a qualcode project
 
@@ -31,6 +32,7 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     6: v6_authoring,
     7: v7_participants,
     8: v8_timed_lines,
+    9: v9_blank_lines,
 }
 
 LATEST = max(MIGRATIONS)
