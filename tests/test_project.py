@@ -80,3 +80,37 @@ def test_foreign_keys_enforced(project):
                     "guid": "G",
                 },
             )
+
+
+def _schema_8(path):
+    """A project file as qualcode left it before schema 9 (no index of the blank lines)."""
+    with Project.create(path) as p:
+        p.conn.execute("DROP INDEX lines_blank")
+        p.conn.execute("PRAGMA user_version = 8")
+
+
+def test_a_reading_open_of_an_older_writable_file_upgrades_it_once(tmp_path):
+    """A reading command is often the first a newer qualcode runs on a file: the upgrade is made by a
+    writing open, then the file is read as asked; it is not refused."""
+    path = tmp_path / "p.db"
+    _schema_8(path)
+    with Project.open(path, readonly=True) as p:
+        assert p.readonly and p.scalar("PRAGMA user_version") == migrations.LATEST
+        assert p.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'lines_blank'") == 1
+    with Project.open(path, readonly=True) as p:  # once: now it opens for reading at once
+        assert p.readonly and p.scalar("PRAGMA user_version") == migrations.LATEST
+
+
+def test_a_reading_open_of_an_older_read_only_file_is_refused_untouched(tmp_path, monkeypatch):
+    import os
+
+    path = tmp_path / "p.db"
+    _schema_8(path)
+    before = path.read_bytes()
+    real_access = os.access
+    # a file nobody here may write (root may write any file, so the test says so through os.access)
+    monkeypatch.setattr(os, "access", lambda p, mode: False if mode == os.W_OK else real_access(p, mode))
+    with pytest.raises(ProjectError, match="schema upgrade"):
+        Project.open(path, readonly=True)
+    monkeypatch.undo()
+    assert path.read_bytes() == before

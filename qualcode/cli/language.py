@@ -15,20 +15,15 @@ def _open_with_lemmas(session: Session, *, readonly: bool = False):
     """Open the project, storing lemmas first for any line that has none (older imports).
 
     ``readonly=True`` (a command that only reads): the project is opened for reading, and for
-    writing only when lemmas must be stored or its schema upgraded first.
+    writing only when lemmas must be stored first.
     """
     from qualcode.corpus import lemmas as nlp
-    from qualcode.errors import ProjectError
 
     if readonly:
-        try:
-            project = session.open(readonly=True)
-        except ProjectError:  # a schema upgrade first (or the error the writable open gives too)
-            pass
-        else:
-            if not nlp.lemmas_missing(project):
-                return project
-            session.close()
+        project = session.open(readonly=True)
+        if not nlp.lemmas_missing(project):
+            return project
+        session.close()
     project = session.open()
     if nlp.lemmas_missing(project):  # the bar only when there is work (it would flash on every search)
         with progress_bar("Lemmas") as progress:

@@ -271,9 +271,16 @@ class Project:
                 conn.execute("PRAGMA synchronous = FULL")
                 migrations.migrate(conn)
             elif migrations.current_version(conn) < migrations.LATEST:
-                raise ProjectError(
-                    "the project needs a schema upgrade but is read-only; open it once with write access", path=path
-                )
+                if wanted_write:  # the file or its folder is read-only (or the file is damaged)
+                    raise ProjectError(
+                        "the project needs a schema upgrade but is read-only; open it once with write access",
+                        path=path,
+                    )
+                # a file that a newer qualcode first reads with a reading command: the upgrade is a write,
+                # made once by a writing open (each version in its own transaction), then it is read as asked
+                close_connection(conn)
+                cls.open(path).close()
+                return cls.open(path, readonly=True)
         except sqlite3.DatabaseError as e:
             close_connection(conn)
             raise explain(e, path) from None
