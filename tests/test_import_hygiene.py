@@ -80,50 +80,42 @@ LOOP_COMMANDS = [
 ]
 
 
-def test_commands_scripts_call_in_a_loop_import_nothing_heavy(tmp_path):
-    """`code`, `uncode`, `done`, `memo`, `codings`, `transcripts` (and a lemma search) start instantly."""
+def _project_with_fg1(folder) -> None:
     from core_helpers import CODEBOOK, run_qualcode
 
     from qualcode.demo import DATA
 
-    assert run_qualcode("init", "--codebook", str(CODEBOOK), cwd=tmp_path).returncode == 0
-    assert run_qualcode("import", str(DATA / "transcripts" / "FG1.txt"), cwd=tmp_path).returncode == 0
+    assert run_qualcode("init", "--codebook", str(CODEBOOK), cwd=folder).returncode == 0
+    assert run_qualcode("import", str(DATA / "transcripts" / "FG1.txt"), cwd=folder).returncode == 0
+
+
+def _assert_not_loaded(args: list[str], modules: tuple[str, ...], folder) -> None:
+    """Run ``qualcode ARGS`` in a fresh interpreter; none of ``modules`` may have been imported by its end."""
+    code = (
+        "import sys\n"
+        "from qualcode.cli import main\n"
+        f"sys.argv = ['qualcode', '--coder', 'anna', *{args!r}]\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as e:\n"
+        "    assert not e.code, e.code\n"
+        f"loaded = [m for m in {modules!r} if m in sys.modules]\n"
+        "assert not loaded, loaded\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], cwd=folder, capture_output=True, text=True)
+    assert r.returncode == 0, (args, r.stderr[-2000:])
+
+
+def test_commands_scripts_call_in_a_loop_import_nothing_heavy(tmp_path):
+    """`code`, `uncode`, `done`, `memo`, `codings`, `transcripts` (and a lemma search) start instantly."""
+    _project_with_fg1(tmp_path)
     for args in LOOP_COMMANDS:
-        code = (
-            "import sys\n"
-            "from qualcode.cli import main\n"
-            f"sys.argv = ['qualcode', '--coder', 'anna', *{args!r}]\n"
-            "try:\n"
-            "    main()\n"
-            "except SystemExit as e:\n"
-            "    assert not e.code, e.code\n"
-            f"heavy = [m for m in {HEAVY!r} if m in sys.modules]\n"
-            "assert not heavy, heavy\n"
-        )
-        r = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)
-        assert r.returncode == 0, (args, r.stderr[-2000:])
+        _assert_not_loaded(args, HEAVY, tmp_path)
 
 
 def test_reading_commands_leave_out_what_only_writing_needs(tmp_path):
     """`codings`, `transcripts` and `search` open the project for reading: no logging, no temporary
     files, no hashing (OpenSSL) at their start-up; a project that needs lemmas or an upgrade is the exception."""
-    from core_helpers import CODEBOOK, run_qualcode
-
-    from qualcode.demo import DATA
-
-    assert run_qualcode("init", "--codebook", str(CODEBOOK), cwd=tmp_path).returncode == 0
-    assert run_qualcode("import", str(DATA / "transcripts" / "FG1.txt"), cwd=tmp_path).returncode == 0
+    _project_with_fg1(tmp_path)
     for args in (["codings", "--json"], ["transcripts", "--json"], ["search", "plannen", "--lemma"]):
-        code = (
-            "import sys\n"
-            "from qualcode.cli import main\n"
-            f"sys.argv = ['qualcode', '--coder', 'anna', *{args!r}]\n"
-            "try:\n"
-            "    main()\n"
-            "except SystemExit as e:\n"
-            "    assert not e.code, e.code\n"
-            "loaded = [m for m in ('logging', 'tempfile', 'shutil', 'hashlib') if m in sys.modules]\n"
-            "assert not loaded, loaded\n"
-        )
-        r = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)
-        assert r.returncode == 0, (args, r.stderr[-2000:])
+        _assert_not_loaded(args, ("logging", "tempfile", "shutil", "hashlib"), tmp_path)
