@@ -45,6 +45,22 @@ async def test_a_new_fill_stops_the_one_under_way():
         assert [str(table.get_row_at(i)[0]) for i in range(table.row_count)] == ["new0", "new1", "new2", "new3"]
 
 
+async def test_stop_ends_the_fill_under_way():
+    from textual.coordinate import Coordinate
+
+    app = TableApp()
+    async with app.run_test() as pilot:
+        table = app.query_one(DataTable)
+        chunked.add_rows(table, rows(9, "old"), chunk=3, cursor=Coordinate(7, 0))
+        chunked.stop(table)
+        assert chunked.pending_cursor(table) is None
+        table.clear()
+        table.add_row("plain", key="plain")  # the table filled another way (Summaries' plain grid)
+        for _ in range(20):
+            await pilot.pause()
+        assert [str(table.get_row_at(i)[0]) for i in range(table.row_count)] == ["plain"]
+
+
 async def test_the_cursor_goes_to_its_row_when_that_row_is_added_and_a_reload_meanwhile_knows_where():
     from textual.coordinate import Coordinate
 

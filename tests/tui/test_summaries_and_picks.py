@@ -124,3 +124,28 @@ async def test_summaries_grid_with_many_transcripts_runs_them_down_the_side(proj
     with Project.open(project_path) as project:
         assert summaries.get(project, "werkwijze", "FGU") == "Bij FGU."
         assert summaries.get(project, "werkwijze") == "Over de werkwijze."
+
+
+async def test_a_plain_grid_reload_stops_a_transposed_fill_under_way(project_path, monkeypatch):
+    """The grid flips from transcripts down the side to transcripts across while rows are still coming:
+    the old fill must not go on adding its transcript rows to the new grid."""
+    from qualcode.tui.screens import summaries as summaries_screen
+    from qualcode.tui.widgets import chunked
+
+    monkeypatch.setattr(summaries_screen, "TRANSPOSE_AT", 1)
+    monkeypatch.setattr(chunked, "CHUNK", 1)
+    app = create_app(project_path, CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f10")
+        screen = app.screen
+        assert isinstance(screen, SummariesScreen)
+        table = screen.query_one(DataTable)
+        screen.reload()  # transposed, one transcript a frame: FGU is still to come when this returns
+        assert str(list(table.columns.values())[0].label) == "transcript" and table.row_count == 2
+        monkeypatch.setattr(summaries_screen, "TRANSPOSE_AT", 40)
+        screen.reload()
+        for _ in range(10):
+            await pilot.pause()
+        assert [str(c.label) for c in table.columns.values()] == ["theme", "summary", "FGT", "FGU"]
+        assert table.row_count == len(screen.grid["codes"])
+        assert all(str(table.get_row_at(i)[0]).strip() != "FGU" for i in range(table.row_count))

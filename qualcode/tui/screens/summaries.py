@@ -121,6 +121,7 @@ class SummariesScreen(QualcodeScreen):
         self.grid = grid
         table = self.query_one(DataTable)
         cursor = chunked.pending_cursor(table) or table.cursor_coordinate  # a fill under way keeps its cursor
+        chunked.stop(table)  # a transposed fill under way must not go on adding its rows to a plain grid
         table.clear(columns=True)
         if self.transposed():
             self._fill_transposed(table, cursor)

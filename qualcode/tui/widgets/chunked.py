@@ -4,7 +4,7 @@ Textual's ``DataTable`` measures every cell of every row it is given before the 
 rows of four cells (the participants of a 1,000-transcript project) held the screen's first frame
 back by half a second. :func:`add_rows` adds the first chunk now (more than a screenful) and each
 further chunk after the table's next refresh; a later call for the same table (a reload) stops an
-earlier fill that is still under way. A fill can put the cursor back where it was: on its row as soon as
+earlier fill that is still under way, as :func:`stop` does. A fill can put the cursor back where it was: on its row as soon as
 that row is in the table (:func:`pending_cursor` tells a reload meanwhile where that is).
 """
 
@@ -26,6 +26,12 @@ _cursors: WeakKeyDictionary[DataTable, Coordinate] = WeakKeyDictionary()  # tabl
 def pending_cursor(table: DataTable) -> Coordinate | None:
     """Where the fill under way will put ``table``'s cursor once that row is added (None: nowhere, or done)."""
     return _cursors.get(table)
+
+
+def stop(table: DataTable) -> None:
+    """Stop the fill under way in ``table``, if any (a reload that fills the table another way)."""
+    _fills.pop(table, None)
+    _cursors.pop(table, None)
 
 
 def add_rows(
