@@ -71,16 +71,25 @@ def emit_json(data) -> None:
     write = raw.write if raw is not None else (lambda b: out.write(b.decode("utf-8")))
     dumps, option = orjson.dumps, orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY
     fallback = json.JSONEncoder(ensure_ascii=False).encode
-    write(b"[")
+    # written in blocks of about 64 KB: with PYTHONUNBUFFERED (common in containers) every write is a system call
+    block: list[bytes] = [b"["]
+    size = 0
     first = True
     for item in data:
-        write(b"\n  " if first else b",\n  ")
         try:
-            write(dumps(item, option=option))
+            encoded = dumps(item, option=option)
         except orjson.JSONEncodeError:  # what orjson will not write (an int past 64 bits): as json writes it
-            write(fallback(item).encode("utf-8"))
+            encoded = fallback(item).encode("utf-8")
+        block.append(b"\n  " if first else b",\n  ")
+        block.append(encoded)
         first = False
-    write(b"\n]\n" if not first else b"]\n")
+        size += len(encoded)
+        if size >= 65536:
+            write(b"".join(block))
+            block.clear()
+            size = 0
+    block.append(b"\n]\n" if not first else b"]\n")
+    write(b"".join(block))
     (raw or out).flush()
 
 
