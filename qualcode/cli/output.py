@@ -25,8 +25,6 @@ if TYPE_CHECKING:
     from rich.text import Text
 
 
-# C0 controls except TAB and LF, DEL, C1 controls (U+009B is a one-character CSI), and
-# the bidirectional embeddings/overrides/isolates that reorder what a reader sees.
 def styled_output() -> bool:
     """Whether styles (bold) reach standard output: a terminal, or colour forced on the context."""
     ctx = click.get_current_context(silent=True)
