@@ -206,17 +206,15 @@ def token_bounds(text: str, tokens: list[str], pairs: Sequence[tuple[int, int]])
     """Character span from the start of token ``a`` to the end of token ``b``, for each ``(a, b)``.
 
     The same spans as :func:`token_offsets` for rows the tokenizer made, found without walking
-    the tokens before them: the tokenizer splits a line on spaces and keeps every other
-    character, so the line without its spaces is the tokens joined, and token ``a`` starts at the
-    ``len("".join(tokens[:a]))``-th character that is not a space. A row where that does not
-    hold, or where a token is not found where counting puts it (hand-made rows), takes the walk.
+    the tokens before them (:func:`counted_start`). A row where the line without its spaces is not
+    the tokens joined, or where a token is not found where counting puts it (hand-made rows), takes the walk.
     """
-    if text.replace(" ", "") == "".join(tokens):
+    if aligned(text, tokens):
         out = []
         for a, b in pairs:
-            start = nth_non_space(text, len("".join(tokens[:a])))
-            last = start if a == b else nth_non_space(text, len("".join(tokens[:b])))
-            if not (text.startswith(tokens[a], start) and text.startswith(tokens[b], last)):
+            start = counted_start(text, tokens, a)
+            last = start if a == b else counted_start(text, tokens, b)
+            if start is None or last is None:
                 break  # cannot happen when the line is the tokens joined; stay with the walk's answer
             out.append((start, last + len(tokens[b])))
         else:
@@ -225,11 +223,26 @@ def token_bounds(text: str, tokens: list[str], pairs: Sequence[tuple[int, int]])
     return [(offsets[a][0], offsets[b][1]) for a, b in pairs]
 
 
+def aligned(text: str, tokens: list[str]) -> bool:
+    """Whether the line without its spaces is its tokens joined (always, for rows the tokenizer made)."""
+    return text.replace(" ", "") == "".join(tokens)
+
+
+def counted_start(text: str, tokens: list[str], a: int) -> int | None:
+    """Where token ``a`` starts in an :func:`aligned` line, counted rather than walked; None if it is not there.
+
+    The tokenizer splits a line on spaces and keeps every other character, so token ``a`` starts at the
+    ``len("".join(tokens[:a]))``-th character that is not a space (probably ``a`` spaces further on).
+    """
+    chars = len("".join(tokens[:a]))
+    start = nth_non_space(text, chars, chars + a)
+    return start if text.startswith(tokens[a], start) else None
+
+
 def nth_non_space(text: str, n: int, guess: int | None = None) -> int:
     """Index of the character with ``n`` non-space characters before it (0-based ``n``; spaces skipped).
 
-    The start of token ``a`` of a stored row is ``nth_non_space(text, len("".join(tokens[:a])))``;
-    ``guess`` may say where it probably is (``n + a``: one space between tokens), saving steps.
+    ``guess`` may say where it probably is, saving steps (see :func:`counted_start`).
     """
     # a q with q - text.count(" ", 0, q) == n (each step counts in C). Those q are one stretch: the
     # spaces before the character; steps from below reach its first, from above its last.

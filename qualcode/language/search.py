@@ -279,7 +279,7 @@ def _line_hits(
                 return out
             if not out:
                 tokens = joined.split(" ")
-                aligned = text.replace(" ", "") == joined.replace(" ", "")  # see nlp.token_bounds
+                aligned = nlp.aligned(text, tokens)
                 citation = cite(name, n)
                 before = before if before and not before.isspace() else None
                 after = after if after and not after.isspace() else None
@@ -292,8 +292,7 @@ def _line_hits(
             token = tokens[i]
             if word_char(token) is None:
                 continue
-            chars = len("".join(tokens[:i]))  # non-space characters before the token
-            if aligned and text.startswith(token, start := nth_non_space(text, chars, chars + i)):
+            if aligned and (start := counted_start(text, tokens, i)) is not None:
                 end = start + len(token)
             else:
                 ((start, end),) = nlp.token_bounds(text, tokens, [(i, i)])
@@ -319,7 +318,7 @@ def _line_hits(
 
     if fast and len(terms) == 1 and len(terms[0]) == 1:
         (word,) = terms[0]
-        word_char, nth_non_space = _ALNUM.search, nlp.nth_non_space  # (names looked up once)
+        word_char, counted_start = _ALNUM.search, nlp.counted_start  # (names looked up once)
         return one_word
     return hits_of
 
