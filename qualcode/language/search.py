@@ -281,14 +281,8 @@ def _line_hits(
                 tokens = joined.split(" ")
                 aligned = nlp.aligned(text, tokens)
                 citation = cite(name, n)
-                before = before if before and not before.isspace() else None
-                after = after if after and not after.isspace() else None
-                simple = (  # plain(text) and plain(each neighbour), written out
-                    text.isprintable()
-                    and "  " not in text
-                    and (before is None or (before.isprintable() and "  " not in before))
-                    and (after is None or (after.isprintable() and "  " not in after))
-                )
+                before, after = _neighbour(before), _neighbour(after)
+                simple = plain(text) and (before is None or plain(before)) and (after is None or plain(after))
             token = tokens[i]
             if word_char(token) is None:
                 continue
@@ -307,9 +301,7 @@ def _line_hits(
         if not spans:
             return []
         citation = cite(name, n)
-        # the query joins a neighbour line only when it is in the same speaker turn
-        before = before if before and not before.isspace() else None
-        after = after if after and not after.isspace() else None
+        before, after = _neighbour(before), _neighbour(after)
         out = []
         for (start, end), (_, _, t) in zip(nlp.token_bounds(text, tokens, [(a, b) for a, b, _ in spans]), spans):
             left, right = kwic(text, start, end, before, after, width)
@@ -321,6 +313,12 @@ def _line_hits(
         word_char, counted_start = _ALNUM.search, nlp.counted_start  # (names looked up once)
         return one_word
     return hits_of
+
+
+def _neighbour(text: str | None) -> str | None:
+    """A neighbour line's text for the context, or None when it is blank (the query joins a neighbour
+    line only when it is in the same speaker turn)."""
+    return text if text and not text.isspace() else None
 
 
 def _squash(text: str) -> str:
