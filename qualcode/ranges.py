@@ -73,6 +73,11 @@ def format_ranges(ranges: Sequence[Range], sep: str = ",") -> str:
 _TIME_FIELD = re.compile(r"[;,]?\s*\{time\}")
 
 
+def _untimed(template: str) -> str:
+    """``template`` without its ``{time}`` field and the separator before it (a quote without a known time)."""
+    return _TIME_FIELD.sub("", template) if "{time}" in template else template
+
+
 def format_citation(
     transcript: str, ranges: Sequence[Range], template: str = DEFAULT_CITATION, time: str | None = None
 ) -> str:
@@ -82,17 +87,15 @@ def format_citation(
     ``{time}`` (the quote's start as ``hh:mm:ss``: ``(FG2; 57-64; 00:12:31)``); without a
     known time the ``{time}`` field and the separator before it are left out.
     """
-    if "{time}" in template and not time:
-        template = _TIME_FIELD.sub("", template)
+    if not time:
+        template = _untimed(template)
     return template.format(transcript=transcript, ranges=format_ranges(ranges, "; "), time=time or "")
 
 
 def line_citation(template: str = DEFAULT_CITATION) -> Callable[[str, int], str]:
     """``cite(transcript, n)``: :func:`format_citation` of the single line ``n``, the template prepared once
     (a search cites thousands of lines)."""
-    if "{time}" in template:
-        template = _TIME_FIELD.sub("", template)
-    fmt = template.format
+    fmt = _untimed(template).format
     return lambda transcript, n: fmt(transcript=transcript, ranges=str(n), time="")
 
 
