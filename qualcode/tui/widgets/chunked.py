@@ -50,9 +50,9 @@ def add_rows(
     ``cursor`` (a coordinate of the table, rows added before this fill counted) is where the cursor goes
     as soon as its row is in the table.
     """
+    stop(table)
     token = object()
     _fills[table] = token
-    _cursors.pop(table, None)
     if cursor is not None:
         _cursors[table] = cursor
     size = chunk or CHUNK
