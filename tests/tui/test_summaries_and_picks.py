@@ -12,17 +12,22 @@ from qualcode.tui.screens.quotes import QuotesScreen
 from qualcode.tui.screens.summaries import SummariesScreen, SummaryEditor
 
 
+async def _open_summaries(app, pilot) -> tuple[SummariesScreen, DataTable]:
+    """F10: the Summaries screen and its grid."""
+    await pilot.press("f10")
+    await pilot.pause()
+    screen = app.screen
+    assert isinstance(screen, SummariesScreen)
+    return screen, screen.query_one(DataTable)
+
+
 async def test_summaries_grid_enter_edits_a_cell_with_its_quotes_beside_it(project_path):
     with Project.open(project_path) as project:
         codings.apply(project, "FGT", "57-64", "werkwijze", CODER)
         codings.apply(project, "FGU", "3-4", "werkwijze", CODER)
     app = create_app(project_path, CODER)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f10")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, SummariesScreen)
-        table = screen.query_one(DataTable)
+        screen, table = await _open_summaries(app, pilot)
         assert [str(c.label) for c in table.columns.values()] == ["theme", "summary", "FGT", "FGU"]
         assert str(table.get_row_at(0)[0]) == "Werkwijze" and str(table.get_row_at(0)[2]) == "1"
         table.focus()
@@ -95,11 +100,7 @@ async def test_summaries_grid_with_many_transcripts_runs_them_down_the_side(proj
         codings.apply(project, "FGU", "3-4", "werkwijze", CODER)
     app = create_app(project_path, CODER)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f10")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, SummariesScreen)
-        table = screen.query_one(DataTable)
+        screen, table = await _open_summaries(app, pilot)
         labels = [str(c.label) for c in table.columns.values()]
         assert labels[:2] == ["transcript", "Werkwijze"]
         assert [str(table.get_row_at(i)[0]) for i in range(3)] == ["summary", "FGT", "FGU"]
@@ -136,10 +137,7 @@ async def test_a_plain_grid_reload_stops_a_transposed_fill_under_way(project_pat
     monkeypatch.setattr(chunked, "CHUNK", 1)
     app = create_app(project_path, CODER)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f10")
-        screen = app.screen
-        assert isinstance(screen, SummariesScreen)
-        table = screen.query_one(DataTable)
+        screen, table = await _open_summaries(app, pilot)
         screen.reload()  # transposed, one transcript a frame: FGU is still to come when this returns
         assert str(list(table.columns.values())[0].label) == "transcript" and table.row_count == 2
         monkeypatch.setattr(summaries_screen, "TRANSPOSE_AT", 40)
