@@ -21,6 +21,17 @@ async def _open_summaries(app, pilot) -> tuple[SummariesScreen, DataTable]:
     return screen, screen.query_one(DataTable)
 
 
+async def _write_summary(app, pilot, keys: tuple[str, ...], quote: str, text: str) -> None:
+    """Move to a cell, open its editor with Enter (its quotes beside it, ``quote`` among them), write ``text``, save."""
+    await pilot.press(*keys, "enter")
+    await pilot.pause()
+    editor = app.screen
+    assert isinstance(editor, SummaryEditor)
+    assert any(quote in str(s.render()) for s in editor.query(".summary-quote"))
+    editor.query_one(TextArea).text = text
+    await pilot.press("ctrl+s")
+
+
 async def test_summaries_grid_enter_edits_a_cell_with_its_quotes_beside_it(project_path):
     with Project.open(project_path) as project:
         codings.apply(project, "FGT", "57-64", "werkwijze", CODER)
@@ -31,13 +42,9 @@ async def test_summaries_grid_enter_edits_a_cell_with_its_quotes_beside_it(proje
         assert [str(c.label) for c in table.columns.values()] == ["theme", "summary", "FGT", "FGU"]
         assert str(table.get_row_at(0)[0]) == "Werkwijze" and str(table.get_row_at(0)[2]) == "1"
         table.focus()
-        await pilot.press("right", "right", "enter")  # werkwijze × FGT
-        await pilot.pause()
-        editor = app.screen
-        assert isinstance(editor, SummaryEditor)
-        assert any("(FGT; 57-64)" in str(s.render()) for s in editor.query(".summary-quote"))
-        editor.query_one(TextArea).text = "Eerste alinea.\n\nTweede alinea."
-        await pilot.press("ctrl+s")
+        await _write_summary(
+            app, pilot, ("right", "right"), "(FGT; 57-64)", "Eerste alinea.\n\nTweede alinea."
+        )  # werkwijze × FGT
         await pilot.pause()
         assert app.screen is screen
         assert str(table.get_row_at(0)[2]).startswith("1 · Eerste alinea.")
@@ -106,13 +113,7 @@ async def test_summaries_grid_with_many_transcripts_runs_them_down_the_side(proj
         assert [str(table.get_row_at(i)[0]) for i in range(3)] == ["summary", "FGT", "FGU"]
         assert str(table.get_row_at(2)[1]) == "1"  # werkwijze × FGU: one quote
         table.focus()
-        await pilot.press("down", "down", "right", "enter")  # werkwijze × FGU
-        await pilot.pause()
-        editor = app.screen
-        assert isinstance(editor, SummaryEditor)
-        assert any("(FGU; 3-4)" in str(s.render()) for s in editor.query(".summary-quote"))
-        editor.query_one(TextArea).text = "Bij FGU."
-        await pilot.press("ctrl+s")
+        await _write_summary(app, pilot, ("down", "down", "right"), "(FGU; 3-4)", "Bij FGU.")  # werkwijze × FGU
         for _ in range(5):
             await pilot.pause()
         assert str(table.get_row_at(2)[1]).startswith("1 · Bij FGU.")
